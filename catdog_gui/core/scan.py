@@ -1,0 +1,143 @@
+"""Expand files and folders into the image files to classify: recursive, de-duplicated, safe.
+
+A file counts as an image candidate when its extension is a known image extension (any case) or, for
+files without such an extension, when its first bytes carry a known image signature; the decoder then
+identifies the real format from the content. Folder walks survive symlink loops and unreadable folders.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+__all__ = ["IMAGE_EXTENSIONS", "is_image_candidate", "ScanReport", "iter_image_paths", "scan_paths"]
+
+IMAGE_EXTENSIONS = frozenset({
+    ".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".bmp", ".dib", ".gif", ".tif", ".tiff",
+    ".heic", ".heif", ".avif", ".ppm", ".pgm", ".pbm", ".pnm", ".tga", ".ico", ".jp2", ".j2k",
+})
+
+# Leading bytes of image formats (file signatures), for files with no or an unknown extension.
+_SIGNATURES = (
+    b"\xff\xd8\xff",            # JPEG
+    b"\x89PNG\r\n\x1a\n",        # PNG
+    b"GIF87a", b"GIF89a",       # GIF
+    b"BM",                      # BMP
+    b"II*\x00", b"MM\x00*",     # TIFF
+    b"\x00\x00\x01\x00",        # ICO
+)
+
+
+def _has_image_signature(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except OSError:
+        return False
+    if head.startswith(_SIGNATURES):
+        return True
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return True
+    return head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"avif", b"hevc")
+
+
+def is_image_candidate(path: str | os.PathLike) -> bool:
+    """True when ``path`` looks like an image: a known extension, or known leading bytes."""
+    p = Path(path)
+    if p.suffix.lower() in IMAGE_EXTENSIONS:
+        return True
+    return _has_image_signature(p)
+
+
+@dataclass
+class ScanReport:
+    """What a scan found besides the images.
+
+    Attributes:
+        skipped_non_images: files seen in folders that are not images (no row each).
+        missing: paths given explicitly that do not exist.
+        unreadable_dirs: folders that could not be listed.
+    """
+
+    skipped_non_images: int = 0
+    missing: list[str] = field(default_factory=list)
+    unreadable_dirs: list[str] = field(default_factory=list)
+
+
+def iter_image_paths(paths: Iterable[str | os.PathLike], report: ScanReport | None = None) -> Iterator[str]:
+    """Yield each image file under ``paths`` once, in a stable order (folders sorted by name).
+
+    Files named explicitly are yielded even when they do not look like images (the user asked for them,
+    so they get a row, possibly an error row). Files found inside folders are yielded only when
+    :func:`is_image_candidate`; the others are counted in ``report.skipped_non_images``. A file reached
+    twice (named twice, through a symlink, or in two overlapping folders) is yielded once.
+
+    Args:
+        paths: files and folders.
+        report: filled with what was skipped; optional.
+
+    Yields:
+        Absolute paths (str) as the user would recognise them (symlinks not resolved).
+    """
+    report = report if report is not None else ScanReport()
+    seen_files: set[str] = set()
+    seen_dirs: set[tuple[int, int]] = set()
+
+    def key(p: Path) -> str:
+        try:
+            return os.path.normcase(os.path.realpath(p))
+        except OSError:
+            return os.path.normcase(os.path.abspath(p))
+
+    def walk(folder: Path) -> Iterator[str]:
+        try:
+            st = folder.stat()
+        except OSError:
+            report.unreadable_dirs.append(str(folder))
+            return
+        ident = (st.st_dev, st.st_ino)
+        if ident in seen_dirs:  # symlink loop or a folder reached twice
+            return
+        seen_dirs.add(ident)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            report.unreadable_dirs.append(str(folder))
+            return
+        for entry in entries:
+            p = Path(entry.path)
+            try:
+                if entry.is_dir():
+                    yield from walk(p)
+                    continue
+                if not entry.is_file():
+                    continue
+            except OSError:
+                continue
+            if not is_image_candidate(p):
+                report.skipped_non_images += 1
+                continue
+            k = key(p)
+            if k not in seen_files:
+                seen_files.add(k)
+                yield str(p)
+
+    for raw in paths:
+        p = Path(os.path.abspath(os.fspath(raw)))
+        if p.is_dir():
+            yield from walk(p)
+        elif p.exists() or p.is_symlink():
+            k = key(p)
+            if k not in seen_files:
+                seen_files.add(k)
+                yield str(p)
+        else:
+            report.missing.append(str(p))
+
+
+def scan_paths(paths: Iterable[str | os.PathLike]) -> tuple[list[str], ScanReport]:
+    """Collect :func:`iter_image_paths` into a list; returns ``(image_paths, report)``."""
+    report = ScanReport()
+    return list(iter_image_paths(paths, report)), report

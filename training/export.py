@@ -1,0 +1,284 @@
+"""Export a training checkpoint to the app's ONNX contract: ``python -m training.export --checkpoint CKPT --out M.onnx``.
+
+The contract (DESIGN.md): input ``image`` ``[N, 3, H, W] float32`` (N, H, W dynamic); outputs ``logits``
+``[N, C]``, ``probabilities`` ``[N, C]``, ``entry_flow`` ``[N, 728, h16, w16]``, ``middle_flow``
+``[N, 728, h16, w16]``, ``exit_flow`` ``[N, 2048, h32, w32]``, ``cam`` ``[N, C, h32, w32]`` with
+``cam[n, c] = sum_k W[c, k] * exit_flow[n, k]`` (Zhou et al., "Learning Deep Features for Discriminative
+Localization", CVPR 2016, eq. 1), so ``cam[n, c].mean() + b[c] == logits[n, c]``; and the metadata
+(``catdog.contract``, ``labels``, ``image_size``, ``resize``, ``crop_fraction``, ``mean``, ``std``,
+``background``, ``architecture``, ``trained_on``, ``val_top1``, ``created``).
+
+Before writing, the exported graph is run with ONNX Runtime on real photos and compared with PyTorch;
+a mismatch refuses the export (:class:`ExportVerificationError`, exit code 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import os
+import sys
+import tempfile
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import onnx
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from catdog_gui.core.imaging import Preprocessing, preprocess
+from training.data import LABELS, find_samples, stratified_split
+from training.xception import Xception
+
+__all__ = ["CONTRACT_VERSION", "OUTPUT_NAMES", "ContractModule", "ExportVerificationError", "load_checkpoint",
+           "export_onnx", "verify_onnx", "main"]
+
+CONTRACT_VERSION = 1
+OUTPUT_NAMES = ("logits", "probabilities", "entry_flow", "middle_flow", "exit_flow", "cam")
+PROB_ATOL = 1e-4  # |p_onnx - p_torch| (issue 2)
+CAM_ATOL = 1e-3   # |cam.mean() + b - logits| (issue 2)
+
+
+class ExportVerificationError(RuntimeError):
+    """The exported graph does not reproduce PyTorch or breaks the contract; the message says how."""
+
+
+class ContractModule(nn.Module):
+    """Wrap an :class:`Xception` so that ``forward(image)`` returns the contract's six outputs in order.
+
+    ``image: [N, 3, H, W] float32`` -> ``(logits [N, C], probabilities [N, C], entry_flow [N, 728, h16, w16],
+    middle_flow [N, 728, h16, w16], exit_flow [N, 2048, h32, w32], cam [N, C, h32, w32])``.
+    """
+
+    def __init__(self, model: Xception) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, image: torch.Tensor):
+        entry, middle, exit_, logits = self.model.forward_flows(image)
+        probabilities = torch.softmax(logits, dim=1)
+        weight = self.model.fc.weight  # [C, 2048]
+        cam = F.conv2d(exit_, weight[:, :, None, None])  # [N, C, h32, w32], no bias (CAM, Zhou et al. 2016)
+        return logits, probabilities, entry, middle, exit_, cam
+
+
+def load_checkpoint(path: str | os.PathLike, weights: str = "auto") -> tuple[Xception, dict]:
+    """Load a ``training.train`` checkpoint into an eval-mode :class:`Xception`.
+
+    Args:
+        path: ``last.pt`` / ``best.pt`` (full checkpoint) or a weights-only file (a bare state dict).
+        weights: ``"model"`` (raw weights), ``"ema"`` (the exponential moving average), or ``"auto"``
+            (whichever had the better validation top-1 in the checkpoint's metrics).
+
+    Returns:
+        (model, info) where info has ``labels``, ``preprocessing``, ``metrics``, ``data``, ``weights``.
+
+    Raises:
+        FileNotFoundError, ValueError: missing file, or ``weights`` not available in it.
+    """
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"checkpoint not found: {str(path)!r}")
+    ckpt = torch.load(path, map_location="cpu", weights_only=False)
+    if "model" not in ckpt:  # weights-only
+        ckpt = {"model": ckpt}
+    metrics = ckpt.get("metrics", {})
+    ema_state = ckpt.get("model_ema")
+    if weights == "auto":
+        weights = "ema" if ema_state is not None and metrics.get("val_top1_ema", -1) > metrics.get("val_top1", -1) else "model"
+    if weights == "ema":
+        if ema_state is None:
+            raise ValueError(f"{str(path)!r} has no EMA weights; use --weights model")
+        state = {k.removeprefix("module."): v for k, v in ema_state.items() if k != "n_averaged"}
+    elif weights == "model":
+        state = ckpt["model"]
+    else:
+        raise ValueError(f"unknown weights {weights!r}; expected 'auto', 'model' or 'ema'")
+    labels = list(ckpt.get("labels", LABELS))
+    model = Xception(num_classes=len(labels))
+    model.load_state_dict(state)
+    model.eval()
+    info = {"labels": labels, "preprocessing": ckpt.get("preprocessing", asdict(Preprocessing())),
+            "metrics": metrics, "data": ckpt.get("data", {}), "weights": weights, "epoch": ckpt.get("epoch"),
+            "args": ckpt.get("args", {})}
+    return model, info
+
+
+def _export_graph(model: Xception, path: Path, example_size: int) -> None:
+    wrapper = ContractModule(model).eval()
+    example = torch.randn(2, 3, example_size, example_size)
+    n, h, w = torch.export.Dim("N", min=1, max=4096), torch.export.Dim("H", min=71, max=8192), \
+        torch.export.Dim("W", min=71, max=8192)
+    program = torch.onnx.export(wrapper, (example,), dynamo=True, input_names=["image"],
+                                output_names=list(OUTPUT_NAMES),
+                                dynamic_shapes={"image": {0: n, 2: h, 3: w}}, optimize=True,
+                                external_data=False, verbose=False)
+    program.save(str(path), external_data=False)
+
+
+def verify_onnx(path: str | os.PathLike, model: Xception, images: np.ndarray, labels: Sequence[str]) -> dict:
+    """Check the ONNX file against PyTorch and the contract on ``images``.
+
+    Args:
+        path: the ONNX file.
+        model: the eval-mode PyTorch model it came from.
+        images: ``[N, 3, H, W] float32`` preprocessed real photos (N >= 8 recommended).
+        labels: class names (C of them).
+
+    Returns:
+        ``{"max_prob_diff", "max_cam_diff", "n"}``.
+
+    Raises:
+        ExportVerificationError: a missing or misshapen output, probabilities off by more than 1e-4, or
+            ``cam.mean() + b`` off from ``logits`` by more than 1e-3.
+    """
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    names = [o.name for o in sess.get_outputs()]
+    if names != list(OUTPUT_NAMES):
+        raise ExportVerificationError(f"outputs are {names}, the contract needs {list(OUTPUT_NAMES)}")
+    outs = dict(zip(names, sess.run(None, {"image": images})))
+    with torch.no_grad():
+        ref = ContractModule(model)(torch.from_numpy(images))
+    n, c = images.shape[0], len(labels)
+    h, w = images.shape[2:]
+    h16, w16 = ref[2].shape[2:]
+    h32, w32 = ref[4].shape[2:]
+    expected = {"logits": (n, c), "probabilities": (n, c), "entry_flow": (n, 728, h16, w16),
+                "middle_flow": (n, 728, h16, w16), "exit_flow": (n, 2048, h32, w32), "cam": (n, c, h32, w32)}
+    for name, shape in expected.items():
+        if outs[name].shape != shape:
+            raise ExportVerificationError(f"output {name!r} has shape {outs[name].shape}, expected {shape} "
+                                          f"for a {h}x{w} input")
+    prob_diff = float(np.abs(outs["probabilities"] - ref[1].numpy()).max())
+    if not prob_diff <= PROB_ATOL:
+        raise ExportVerificationError(f"ONNX Runtime probabilities differ from PyTorch by {prob_diff:.2e} "
+                                      f"(tolerance {PROB_ATOL:g})")
+    bias = model.fc.bias.detach().numpy()
+    cam_logits = outs["cam"].mean(axis=(2, 3)) + bias
+    cam_diff = float(np.abs(cam_logits - outs["logits"]).max())
+    if not cam_diff <= CAM_ATOL:
+        raise ExportVerificationError(f"cam.mean() + b differs from logits by {cam_diff:.2e} (tolerance {CAM_ATOL:g})")
+    return {"max_prob_diff": prob_diff, "max_cam_diff": cam_diff, "n": n}
+
+
+def _verification_photos(data_dir: str | None, info: dict, spec: Preprocessing, count: int) -> np.ndarray:
+    data_dir = data_dir or info["data"].get("path")
+    if not data_dir or not Path(data_dir).is_dir():
+        raise FileNotFoundError("no photos to verify the export with: pass --verify-data DIR "
+                                f"(the checkpoint's data folder {data_dir!r} is not here)")
+    samples, _ = find_samples(data_dir)
+    _, val = stratified_split(samples, info["data"].get("val_fraction", 0.1), info["data"].get("seed", 0))
+    pool = val if len(val) >= count else samples
+    per_class: dict[int, list] = {}
+    for s in pool:
+        per_class.setdefault(s.target, []).append(s)
+    chosen = []
+    while len(chosen) < min(count, len(pool)):
+        for group in per_class.values():
+            if group and len(chosen) < count:
+                chosen.append(group.pop(0))
+    return np.stack([preprocess(s.path, spec) for s in chosen])
+
+
+def export_onnx(model: Xception, out: str | os.PathLike, labels: Sequence[str], spec: Preprocessing,
+                verify_images: np.ndarray, extra_metadata: dict | None = None) -> dict:
+    """Export ``model`` to ``out`` with the contract's outputs and metadata, verified first.
+
+    Args:
+        model: eval-mode :class:`Xception`.
+        out: destination ``.onnx``; written only after verification passes (atomically).
+        labels: class names in output order.
+        spec: preprocessing recorded in the metadata (``image_size`` is the app's input size).
+        verify_images: ``[N, 3, H, W] float32`` real photos preprocessed with ``spec``.
+        extra_metadata: ``architecture``, ``trained_on``, ``val_top1``... (JSON-encoded unless str).
+
+    Returns:
+        The verification numbers (see :func:`verify_onnx`) plus ``"bytes"``, the file size.
+
+    Raises:
+        ExportVerificationError: see :func:`verify_onnx`.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
+        tmp_path = Path(tmp) / "model.onnx"
+        _export_graph(model, tmp_path, example_size=spec.image_size[0])
+        proto = onnx.load(str(tmp_path))
+        meta = {
+            "catdog.contract": str(CONTRACT_VERSION),
+            "labels": json.dumps(list(labels)),
+            "image_size": json.dumps(list(spec.image_size)),
+            "resize": spec.resize,
+            "crop_fraction": json.dumps(spec.crop_fraction),
+            "mean": json.dumps(list(spec.mean)),
+            "std": json.dumps(list(spec.std)),
+            "background": json.dumps(list(spec.background)),
+            "architecture": "Xception (Chollet 2017), training/xception.py",
+            "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        }
+        for key, value in (extra_metadata or {}).items():
+            meta[key] = value if isinstance(value, str) else json.dumps(value)
+        del proto.metadata_props[:]
+        for key, value in meta.items():
+            proto.metadata_props.add(key=key, value=value)
+        onnx.save(proto, str(tmp_path))
+        result = verify_onnx(tmp_path, model, verify_images.astype(np.float32), labels)
+        os.replace(tmp_path, out)
+    result["bytes"] = out.stat().st_size
+    return result
+
+
+def get_args_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m training.export", description=__doc__.split("\n")[0])
+    p.add_argument("--checkpoint", required=True, help="training checkpoint (last.pt / best.pt)")
+    p.add_argument("--out", required=True, help="ONNX file to write")
+    p.add_argument("--weights", default="auto", choices=["auto", "model", "ema"])
+    p.add_argument("--image-size", type=int, default=0,
+                   help="input size the app uses (default: the training size); testing above the training "
+                        "size often helps (Touvron et al. 2019, 'Fixing the train-test resolution discrepancy')")
+    p.add_argument("--resize", choices=["squash", "center_crop"], default=None,
+                   help="override the checkpoint's resize rule")
+    p.add_argument("--verify-data", default=None, help="photos to verify with (default: the checkpoint's data)")
+    p.add_argument("--verify-count", type=int, default=8)
+    p.add_argument("--trained-on", default=None, help="text for the 'trained_on' metadata")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = get_args_parser().parse_args(argv)
+    try:
+        model, info = load_checkpoint(args.checkpoint, args.weights)
+        spec = Preprocessing(**info["preprocessing"])
+        if args.image_size:
+            spec = replace(spec, image_size=(args.image_size, args.image_size))
+        if args.resize:
+            spec = replace(spec, resize=args.resize)
+        images = _verification_photos(args.verify_data, info, spec, args.verify_count)
+        metrics = info["metrics"]
+        top1 = metrics.get("val_top1_ema" if info["weights"] == "ema" else "val_top1")
+        data = info["data"]
+        trained_on = args.trained_on or (f"{Path(data.get('path', '?')).name}: {data.get('train', '?')} train / "
+                                         f"{data.get('val', '?')} val photos (seed {data.get('seed', 0)})")
+        extra = {"trained_on": trained_on, "val_top1": top1 if top1 is not None else "unknown",
+                 "training": {"epoch": info["epoch"], "weights": info["weights"],
+                              "train_image_size": info["preprocessing"].get("image_size")}}
+        result = export_onnx(model, args.out, info["labels"], spec, images, extra)
+    except ExportVerificationError as exc:
+        print(f"export refused: {exc}", file=sys.stderr)
+        return 1
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out} ({result['bytes'] / 1e6:.1f} MB, {info['weights']} weights, input "
+          f"{spec.image_size[0]}x{spec.image_size[1]} {spec.resize}); verified on {result['n']} photos: "
+          f"max |dp| {result['max_prob_diff']:.2e}, max |cam.mean()+b-logits| {result['max_cam_diff']:.2e}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,350 @@
+"""Train Xception on cat and dog photos: ``python -m training.train --data DIR [options]``.
+
+Runs on the CPU, one GPU, or several GPUs / machines through ``torchrun`` (DistributedDataParallel; rank 0
+writes). Layout after the manner of torchvision's ``references/classification/train.py``:
+``get_args_parser()``, ``train_one_epoch(...)``, ``evaluate(...)``, ``main(args)``.
+
+Every epoch writes ``OUT/last.pt`` (model, EMA model, optimiser, scheduler, epoch, args, metrics) and
+appends to ``OUT/history.jsonl``; ``OUT/best.pt`` keeps the epoch with the best validation top-1 (of the
+raw or the EMA weights). ``--resume OUT/last.pt`` (or ``--resume auto``) continues a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import shutil
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+import torch.distributed as dist
+from torch import nn
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+from torch.utils.data import DataLoader, DistributedSampler
+from tqdm import tqdm
+
+from catdog_gui.core.imaging import Preprocessing
+from training.data import (LABELS, ImageDataset, eval_transform, find_samples, load_images,
+                           stratified_split, train_transform)
+from training.xception import Xception
+
+__all__ = ["get_args_parser", "train_one_epoch", "evaluate", "main", "build_model", "autocast_dtype"]
+
+
+def get_args_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m training.train", description=__doc__.split("\n")[0],
+                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--data", required=True, help="folder of photos (class folders, Kaggle flat, Oxford pets)")
+    p.add_argument("--out", default="runs/xception", help="run directory (checkpoints, history)")
+    p.add_argument("--image-size", type=int, default=160, help="training resolution (pixels, square)")
+    p.add_argument("--resize", default="squash", choices=["squash", "center_crop"],
+                   help="how evaluation (and the app) turns a photo into the input")
+    p.add_argument("--epochs", type=int, default=20)
+    p.add_argument("--batch-size", type=int, default=64, help="per process")
+    p.add_argument("--lr", type=float, default=2e-3, help="AdamW peak learning rate")
+    p.add_argument("--weight-decay", type=float, default=0.05)
+    p.add_argument("--warmup-epochs", type=float, default=1.0)
+    p.add_argument("--label-smoothing", type=float, default=0.1)
+    p.add_argument("--drop-rate", type=float, default=0.2, help="dropout before the classifier")
+    p.add_argument("--crop-scale", type=float, default=0.25, help="smallest area of the random-resized crop")
+    p.add_argument("--color-jitter", type=float, default=0.2)
+    p.add_argument("--ema-decay", type=float, default=0.998, help="per-step EMA of the weights; 0 disables")
+    p.add_argument("--val-fraction", type=float, default=0.1)
+    p.add_argument("--seed", type=int, default=0, help="split seed (the split never depends on anything else)")
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    p.add_argument("--amp", default="auto", choices=["auto", "bf16", "fp16", "off"],
+                   help="autocast: auto = bf16 on CUDA if supported (else fp16 + GradScaler), bf16 on a CPU "
+                        "with native bf16 (AVX-512 BF16 / AMX), else off")
+    p.add_argument("--no-channels-last", dest="channels_last", action="store_false")
+    p.add_argument("--compile", action="store_true", help="torch.compile the model")
+    p.add_argument("--workers", type=int, default=min(4, max(1, (os.cpu_count() or 2) // 2)),
+                   help="DataLoader worker processes (also decoding threads)")
+    p.add_argument("--resume", default="", help="checkpoint to continue from, or 'auto' for OUT/last.pt")
+    p.add_argument("--max-steps", type=int, default=0, help="stop after this many optimiser steps (smoke runs)")
+    p.add_argument("--eval-only", action="store_true", help="evaluate --resume's checkpoint and exit")
+    return p
+
+
+def autocast_dtype(device: torch.device, amp: str) -> torch.dtype | None:
+    """The autocast dtype for ``--amp`` on ``device``; ``None`` means full float32."""
+    if amp == "off":
+        return None
+    if amp == "fp16":
+        return torch.float16
+    if amp == "bf16":
+        return torch.bfloat16
+    if device.type == "cuda":
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    try:
+        native = bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        native = False
+    return torch.bfloat16 if native else None
+
+
+def build_model(num_classes: int = len(LABELS), drop_rate: float = 0.0) -> Xception:
+    """A randomly initialised :class:`Xception` (``pretrained=False`` always: nothing is downloaded)."""
+    return Xception(num_classes=num_classes, drop_rate=drop_rate)
+
+
+def _autocast(device: torch.device, dtype: torch.dtype | None):
+    if dtype is None:
+        return contextlib.nullcontext()
+    return torch.autocast(device_type=device.type, dtype=dtype)
+
+
+def train_one_epoch(model: nn.Module, criterion: nn.Module, optimizer: torch.optim.Optimizer,
+                    lr_scheduler, loader: DataLoader, device: torch.device, epoch: int,
+                    amp_dtype: torch.dtype | None, scaler: torch.amp.GradScaler | None,
+                    model_ema: AveragedModel | None, channels_last: bool, max_steps: int = 0,
+                    steps_done: int = 0, show_progress: bool = True) -> dict:
+    """One pass over ``loader`` with one optimiser step per batch.
+
+    Returns:
+        ``{"train_loss", "train_top1", "images_per_s", "steps"}`` (top-1 in 0..1, throughput in images/s).
+    """
+    model.train()
+    total_loss, correct, seen, steps = 0.0, 0, 0, 0
+    start = time.perf_counter()
+    bar = tqdm(loader, desc=f"epoch {epoch}", disable=not show_progress, leave=False, dynamic_ncols=True)
+    for images, targets in bar:
+        if max_steps and steps_done + steps >= max_steps:
+            break
+        images = images.to(device, non_blocking=True)
+        if channels_last:
+            images = images.contiguous(memory_format=torch.channels_last)
+        targets = targets.to(device, non_blocking=True)
+        with _autocast(device, amp_dtype):
+            logits = model(images)
+            loss = criterion(logits, targets)
+        optimizer.zero_grad(set_to_none=True)
+        if scaler is not None:
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
+        else:
+            loss.backward()
+            optimizer.step()
+        lr_scheduler.step()
+        if model_ema is not None:
+            model_ema.update_parameters(model)
+        steps += 1
+        n = targets.numel()
+        total_loss += loss.item() * n
+        correct += (logits.argmax(1) == targets).sum().item()
+        seen += n
+        bar.set_postfix(loss=f"{total_loss / seen:.4f}", top1=f"{correct / seen:.3f}",
+                        img_s=f"{seen / (time.perf_counter() - start):.1f}",
+                        lr=f"{optimizer.param_groups[0]['lr']:.2e}")
+    elapsed = time.perf_counter() - start
+    return {"train_loss": total_loss / max(seen, 1), "train_top1": correct / max(seen, 1),
+            "images_per_s": seen / max(elapsed, 1e-9), "steps": steps}
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, loader: DataLoader, device: torch.device, amp_dtype: torch.dtype | None,
+             channels_last: bool, num_classes: int = len(LABELS), show_progress: bool = False) -> dict:
+    """Top-1 accuracy, mean cross-entropy and the confusion matrix (rows: true, columns: predicted)."""
+    model.eval()
+    confusion = torch.zeros(num_classes, num_classes, dtype=torch.long)
+    total_loss, seen = 0.0, 0
+    for images, targets in tqdm(loader, desc="eval", disable=not show_progress, leave=False):
+        images = images.to(device, non_blocking=True)
+        if channels_last:
+            images = images.contiguous(memory_format=torch.channels_last)
+        with _autocast(device, amp_dtype):
+            logits = model(images)
+        logits = logits.float().cpu()
+        total_loss += nn.functional.cross_entropy(logits, targets, reduction="sum").item()
+        seen += targets.numel()
+        confusion += torch.bincount(targets * num_classes + logits.argmax(1),
+                                    minlength=num_classes ** 2).reshape(num_classes, num_classes)
+    if dist.is_available() and dist.is_initialized():
+        confusion = confusion.to(device)
+        dist.all_reduce(confusion)
+        confusion = confusion.cpu()
+    top1 = confusion.diag().sum().item() / max(confusion.sum().item(), 1)
+    return {"top1": top1, "loss": total_loss / max(seen, 1), "confusion": confusion.tolist()}
+
+
+def _setup_distributed(args) -> tuple[torch.device, int, int]:
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    rank = int(os.environ.get("RANK", "0"))
+    use_cuda = args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available())
+    if args.device == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("error: --device cuda but torch.cuda.is_available() is False")
+    if world > 1:
+        dist.init_process_group("nccl" if use_cuda else "gloo")
+    if use_cuda:
+        local = int(os.environ.get("LOCAL_RANK", "0"))
+        torch.cuda.set_device(local)
+        return torch.device("cuda", local), rank, world
+    return torch.device("cpu"), rank, world
+
+
+def _unwrap(model: nn.Module) -> nn.Module:
+    model = getattr(model, "module", model)  # DDP
+    return getattr(model, "_orig_mod", model)  # torch.compile
+
+
+def main(args: argparse.Namespace) -> dict:
+    """Train (or evaluate with ``--eval-only``); returns the last epoch's metrics."""
+    device, rank, world = _setup_distributed(args)
+    is_main = rank == 0
+    out = Path(args.out)
+    if is_main:
+        out.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(1234 + rank)
+    amp_dtype = autocast_dtype(device, args.amp)
+    spec = Preprocessing(image_size=(args.image_size, args.image_size), resize=args.resize)
+
+    samples, layout = find_samples(args.data)
+    train_s, val_s = stratified_split(samples, args.val_fraction, args.seed)
+    if is_main:
+        print(f"data: {args.data} ({layout}), {len(train_s)} train / {len(val_s)} val photos; device {device}, "
+              f"autocast {amp_dtype}, channels_last {args.channels_last}, world size {world}", flush=True)
+    decode_bar = tqdm(total=len(samples), desc="decoding", disable=not is_main, leave=False)
+    max_side = 2 * args.image_size
+    train_imgs, err1 = load_images(train_s, max_side, args.workers or 1, decode_bar.update)
+    val_imgs, err2 = load_images(val_s, max_side, args.workers or 1, decode_bar.update)
+    decode_bar.close()
+    if is_main and (err1 or err2):
+        print(f"skipped {len(err1) + len(err2)} unreadable photos, e.g. {(err1 + err2)[0]}", flush=True)
+    train_ds = ImageDataset(train_imgs, [s.target for s in train_s],
+                            train_transform(spec, (args.crop_scale, 1.0), args.color_jitter))
+    val_ds = ImageDataset(val_imgs, [s.target for s in val_s], eval_transform(spec))
+    train_sampler = DistributedSampler(train_ds, shuffle=True, seed=args.seed) if world > 1 else None
+    val_sampler = DistributedSampler(val_ds, shuffle=False) if world > 1 else None
+    pin = device.type == "cuda"
+    train_loader = DataLoader(train_ds, args.batch_size, shuffle=train_sampler is None, sampler=train_sampler,
+                              num_workers=args.workers, pin_memory=pin, drop_last=len(train_ds) > args.batch_size,
+                              persistent_workers=args.workers > 0)
+    val_loader = DataLoader(val_ds, args.batch_size, sampler=val_sampler, num_workers=args.workers,
+                            pin_memory=pin)
+
+    model = build_model(len(LABELS), args.drop_rate).to(device)
+    if args.channels_last:
+        model = model.to(memory_format=torch.channels_last)
+    model_ema = None
+    if args.ema_decay > 0:
+        model_ema = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(args.ema_decay), use_buffers=True)
+    decay, no_decay = [], []
+    for name, param in model.named_parameters():
+        (no_decay if param.ndim <= 1 else decay).append(param)  # no weight decay on BN and biases
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
+                                   {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
+    steps_per_epoch = max(1, len(train_loader))
+    total_steps = max(1, args.epochs * steps_per_epoch)
+    warmup = min(max(1, int(args.warmup_epochs * steps_per_epoch)), total_steps - 1) if total_steps > 1 else 0
+    if warmup > 0:
+        lr_scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [
+            torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.01, total_iters=warmup),
+            torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total_steps - warmup, eta_min=args.lr * 1e-3),
+        ], milestones=[warmup])
+    else:
+        lr_scheduler = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0, total_iters=0)
+    scaler = torch.amp.GradScaler(device.type) if amp_dtype == torch.float16 else None
+    criterion = nn.CrossEntropyLoss(label_smoothing=args.label_smoothing)
+
+    start_epoch, best_top1, steps_done = 0, -1.0, 0
+    resume = str(out / "last.pt") if args.resume == "auto" else args.resume
+    if resume and (args.resume != "auto" or Path(resume).exists()):
+        ckpt = torch.load(resume, map_location="cpu", weights_only=False)
+        model.load_state_dict(ckpt["model"])
+        if model_ema is not None and ckpt.get("model_ema") is not None:
+            model_ema.load_state_dict(ckpt["model_ema"])
+        if not args.eval_only:
+            optimizer.load_state_dict(ckpt["optimizer"])
+            lr_scheduler.load_state_dict(ckpt["lr_scheduler"])
+            if scaler is not None and ckpt.get("scaler"):
+                scaler.load_state_dict(ckpt["scaler"])
+        start_epoch = ckpt["epoch"] + 1
+        best_top1 = ckpt.get("best_top1", -1.0)
+        steps_done = ckpt.get("steps_done", 0)
+        if is_main:
+            print(f"resumed from {resume} at epoch {start_epoch}", flush=True)
+
+    if args.eval_only:
+        metrics = {"val": evaluate(model, val_loader, device, amp_dtype, args.channels_last)}
+        if model_ema is not None:
+            metrics["val_ema"] = evaluate(model_ema.module, val_loader, device, amp_dtype, args.channels_last)
+        if is_main:
+            print(json.dumps(metrics), flush=True)
+        return metrics
+
+    train_model = model
+    if world > 1:
+        train_model = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if pin else None)
+    if args.compile:
+        train_model = torch.compile(train_model)
+
+    metrics: dict = {}
+    for epoch in range(start_epoch, args.epochs):
+        if args.max_steps and steps_done >= args.max_steps:
+            break
+        if train_sampler is not None:
+            train_sampler.set_epoch(epoch)
+        t0 = time.perf_counter()
+        train_m = train_one_epoch(train_model, criterion, optimizer, lr_scheduler, train_loader, device, epoch,
+                                  amp_dtype, scaler, model_ema, args.channels_last, args.max_steps, steps_done,
+                                  show_progress=is_main)
+        steps_done += train_m.pop("steps")
+        val_m = evaluate(model, val_loader, device, amp_dtype, args.channels_last)
+        val_ema = evaluate(model_ema.module, val_loader, device, amp_dtype, args.channels_last) if model_ema else None
+        top1 = max(val_m["top1"], val_ema["top1"] if val_ema else -1.0)
+        metrics = {"epoch": epoch, **train_m, "val_top1": val_m["top1"], "val_loss": val_m["loss"],
+                   "val_confusion": val_m["confusion"], "lr": optimizer.param_groups[0]["lr"],
+                   "epoch_s": time.perf_counter() - t0, "steps_done": steps_done}
+        if val_ema:
+            metrics.update(val_top1_ema=val_ema["top1"], val_loss_ema=val_ema["loss"],
+                           val_confusion_ema=val_ema["confusion"])
+        is_best = top1 > best_top1
+        best_top1 = max(best_top1, top1)
+        if is_main:
+            ckpt = {
+                "model": _unwrap(model).state_dict(),
+                "model_ema": model_ema.state_dict() if model_ema else None,
+                "optimizer": optimizer.state_dict(), "lr_scheduler": lr_scheduler.state_dict(),
+                "scaler": scaler.state_dict() if scaler else None,
+                "epoch": epoch, "steps_done": steps_done, "args": vars(args), "metrics": metrics,
+                "best_top1": best_top1, "labels": list(LABELS), "preprocessing": asdict(spec),
+                "data": {"path": os.path.abspath(args.data), "layout": layout, "train": len(train_ds),
+                         "val": len(val_ds), "val_fraction": args.val_fraction, "seed": args.seed},
+            }
+            tmp = out / "last.pt.tmp"
+            torch.save(ckpt, tmp)
+            os.replace(tmp, out / "last.pt")
+            if is_best:
+                shutil.copyfile(out / "last.pt", out / "best.pt")
+            with open(out / "history.jsonl", "a", encoding="utf-8") as f:
+                f.write(json.dumps(metrics) + "\n")
+            ema_txt = f", EMA {val_ema['top1']:.4f}" if val_ema else ""
+            print(f"epoch {epoch}: train loss {train_m['train_loss']:.4f} top-1 {train_m['train_top1']:.4f}, "
+                  f"val top-1 {val_m['top1']:.4f}{ema_txt}, {train_m['images_per_s']:.1f} images/s, "
+                  f"{metrics['epoch_s']:.0f} s{' (best)' if is_best else ''}", flush=True)
+    if world > 1:
+        dist.destroy_process_group()
+    return metrics
+
+
+def cli(argv: list[str] | None = None) -> int:
+    args = get_args_parser().parse_args(argv)
+    if not math.isfinite(args.lr) or args.lr <= 0:
+        print(f"error: --lr must be > 0, got {args.lr!r}", file=sys.stderr)
+        return 2
+    try:
+        main(args)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(cli())

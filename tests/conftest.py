@@ -1,0 +1,70 @@
+"""Shared fixtures: real photos from ../shared/data, a small exported model, the default model."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("CATDOG_DATA", REPO.parent / "shared" / "data"))
+DEFAULT_MODEL = REPO / "resources" / "models" / "catdog-xception.onnx"
+
+
+def pytest_configure(config):
+    if not DATA.is_dir():
+        raise pytest.UsageError(f"test photos not found at {DATA} (set CATDOG_DATA)")
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """``../shared/data``: petimages/, pets-ood-val/, photos-fullsize/."""
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def cat_photos() -> list[Path]:
+    """Eight real cat photos at their original sizes (non-square)."""
+    return sorted((DATA / "photos-fullsize" / "cat").glob("*.jpg"))[:8]
+
+
+@pytest.fixture(scope="session")
+def dog_photos() -> list[Path]:
+    """Eight real dog photos at their original sizes (non-square)."""
+    return sorted((DATA / "photos-fullsize" / "dog").glob("*.jpg"))[:8]
+
+
+@pytest.fixture(scope="session")
+def tiny_model_path(tmp_path_factory) -> Path:
+    """A randomly initialised Xception exported through ``training.export`` (the full contract), input 96x96.
+
+    Its predictions are meaningless; use it for shapes, plumbing and error handling. Tests that need
+    correct predictions use ``default_model_path``.
+    """
+    import numpy as np
+    import torch
+
+    from catdog_gui.core.imaging import Preprocessing, preprocess
+    from training.export import export_onnx
+    from training.xception import Xception
+
+    torch.manual_seed(0)
+    model = Xception(num_classes=2).eval()
+    spec = Preprocessing(image_size=(96, 96))
+    photos = sorted((DATA / "petimages" / "Cat").glob("*.jpg"))[:4] + sorted((DATA / "petimages" / "Dog").glob("*.jpg"))[:4]
+    images = np.stack([preprocess(p, spec) for p in photos])
+    out = tmp_path_factory.mktemp("model") / "tiny.onnx"
+    export_onnx(model, out, ["cat", "dog"], spec, images,
+                {"trained_on": "nothing (random weights, tests only)", "val_top1": "unknown"})
+    return out
+
+
+@pytest.fixture(scope="session")
+def default_model_path() -> Path:
+    """The bundled default model (``resources/models/catdog-xception.onnx``)."""
+    if not DEFAULT_MODEL.is_file():
+        pytest.fail(f"default model missing: {DEFAULT_MODEL}")
+    return DEFAULT_MODEL

@@ -1,0 +1,90 @@
+"""Data-set layouts, the deterministic stratified split, and the transforms."""
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from catdog_gui.core.imaging import Preprocessing, load_rgb, preprocess
+from training.data import LABELS, eval_transform, find_samples, stratified_split, train_transform
+
+
+def test_petimages_class_folders(data_dir):
+    samples, layout = find_samples(data_dir / "petimages")
+    assert layout == "class_folders"
+    counts = np.bincount([s.target for s in samples])
+    assert counts.tolist() == [5000, 5000]
+    assert all(("/Cat/" in s.path) == (s.target == LABELS.index("cat")) for s in samples)
+
+
+def test_lowercase_class_folders(data_dir):
+    samples, layout = find_samples(data_dir / "pets-ood-val")
+    assert layout == "class_folders" and len(samples) == 1200
+
+
+def _link(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(src, dst)
+
+
+def test_kaggle_flat_and_oxford_layouts(tmp_path, cat_photos, dog_photos):
+    flat = tmp_path / "flat"
+    for i, p in enumerate(cat_photos[:3]):
+        _link(p, flat / f"cat.{i}.jpg")
+    for i, p in enumerate(dog_photos[:2]):
+        _link(p, flat / f"dog.{i}.jpg")
+    (flat / "notes.txt").write_text("not a photo")
+    samples, layout = find_samples(flat)
+    assert layout == "kaggle_flat"
+    assert sorted(s.target for s in samples) == [0, 0, 0, 1, 1]
+
+    oxford = tmp_path / "oxford"
+    _link(cat_photos[0], oxford / "images" / "Abyssinian_1.jpg")
+    _link(dog_photos[0], oxford / "images" / "beagle_1.jpg")
+    samples, layout = find_samples(oxford)
+    assert layout == "oxford_pets"
+    assert {Path(s.path).name: s.target for s in samples} == {"Abyssinian_1.jpg": 0, "beagle_1.jpg": 1}
+
+
+def test_unknown_layout_and_missing_folder(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        find_samples(tmp_path / "nope")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="no photos"):
+        find_samples(tmp_path / "empty")
+
+
+def test_split_is_stratified_disjoint_and_deterministic(data_dir):
+    samples, _ = find_samples(data_dir / "petimages")
+    train, val = stratified_split(samples, 0.1, seed=0)
+    train2, val2 = stratified_split(list(reversed(samples)), 0.1, seed=0)
+    assert [s.path for s in val] == [s.path for s in val2] and len(train) == len(train2)
+    assert np.bincount([s.target for s in val]).tolist() == [500, 500]
+    assert len(train) == 9000
+    assert not {s.path for s in train} & {s.path for s in val}
+    _, val_other = stratified_split(samples, 0.1, seed=1)
+    assert {s.path for s in val_other} != {s.path for s in val}
+
+
+def test_eval_transform_is_the_apps_preprocessing(cat_photos, dog_photos, data_dir):
+    spec = Preprocessing(image_size=(160, 160))
+    photos = cat_photos[:3] + dog_photos[:3] + sorted((data_dir / "petimages" / "Cat").glob("*.jpg"))[:2]
+    transform = eval_transform(spec)
+    for p in photos:
+        got = transform(load_rgb(p)).numpy()
+        expected = preprocess(p, spec)
+        assert got.shape == (3, 160, 160)
+        np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+def test_train_transform_shape_range_and_randomness(cat_photos):
+    spec = Preprocessing(image_size=(96, 96))
+    image = load_rgb(cat_photos[0])
+    transform = train_transform(spec)
+    torch.manual_seed(0)
+    a, b = transform(image), transform(image)
+    assert a.shape == (3, 96, 96) and a.dtype == torch.float32
+    assert a.min() >= -1.0 - 1e-6 and a.max() <= 1.0 + 1e-6  # mean 0.5, std 0.5 -> [-1, 1]
+    assert not torch.equal(a, b)

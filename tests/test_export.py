@@ -1,0 +1,59 @@
+"""The ONNX contract as training.export writes it, and its refusal to write a graph that does not verify."""
+
+import json
+
+import numpy as np
+import onnx
+import pytest
+import torch
+
+from catdog_gui.core.imaging import Preprocessing, preprocess
+from training.export import OUTPUT_NAMES, ExportVerificationError, export_onnx, verify_onnx
+from training.xception import Xception
+
+
+def test_tiny_model_has_the_contract(tiny_model_path):
+    proto = onnx.load(str(tiny_model_path))
+    assert [i.name for i in proto.graph.input] == ["image"]
+    dims = [d.dim_param or d.dim_value for d in proto.graph.input[0].type.tensor_type.shape.dim]
+    assert dims[1] == 3 and all(isinstance(d, str) for d in (dims[0], dims[2], dims[3]))  # N, H, W dynamic
+    assert tuple(o.name for o in proto.graph.output) == OUTPUT_NAMES
+    meta = {p.key: p.value for p in proto.metadata_props}
+    assert meta["catdog.contract"] == "1"
+    assert json.loads(meta["labels"]) == ["cat", "dog"]
+    assert json.loads(meta["image_size"]) == [96, 96]
+    assert meta["resize"] in ("squash", "center_crop")
+    assert len(json.loads(meta["mean"])) == 3 and len(json.loads(meta["std"])) == 3
+    assert {"architecture", "trained_on", "val_top1", "created", "background"} <= set(meta)
+
+
+def test_exported_graph_runs_at_other_sizes(tiny_model_path, cat_photos):
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(str(tiny_model_path), providers=["CPUExecutionProvider"])
+    x = np.stack([preprocess(p, Preprocessing(image_size=(131, 177))) for p in cat_photos[:3]])
+    logits, cam = sess.run(["logits", "cam"], {"image": x})
+    assert logits.shape == (3, 2) and cam.shape[:2] == (3, 2)
+
+
+def test_export_refuses_a_graph_that_differs_from_pytorch(tiny_model_path, cat_photos, dog_photos):
+    spec = Preprocessing(image_size=(96, 96))
+    x = np.stack([preprocess(p, spec) for p in cat_photos[:4] + dog_photos[:4]])
+    torch.manual_seed(123)
+    other = Xception(num_classes=2).eval()  # not the weights in the file
+    with torch.no_grad():
+        other.fc.weight.mul_(50)  # make its probabilities far from 0.5 so the difference shows
+    with pytest.raises(ExportVerificationError, match="probabilities differ"):
+        verify_onnx(tiny_model_path, other, x, ["cat", "dog"])
+
+
+def test_export_writes_nothing_when_verification_fails(tmp_path, cat_photos, monkeypatch):
+    from training import export as export_mod
+
+    spec = Preprocessing(image_size=(80, 80))
+    x = np.stack([preprocess(p, spec) for p in cat_photos[:2]])
+    monkeypatch.setattr(export_mod, "CAM_ATOL", -1.0)  # an impossible tolerance: every check fails
+    out = tmp_path / "refused.onnx"
+    with pytest.raises(ExportVerificationError, match="cam.mean"):
+        export_onnx(Xception(num_classes=2).eval(), out, ["cat", "dog"], spec, x)
+    assert not out.exists() and list(tmp_path.iterdir()) == []

@@ -1,0 +1,90 @@
+"""Training end to end on real photos: two steps, checkpoint, resume, export, load in the app's engine."""
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from training import export as export_mod
+from training import train as train_mod
+
+
+@pytest.fixture
+def sixteen_photos(tmp_path, data_dir) -> Path:
+    """16 real petimages photos (8 per class) in class folders."""
+    root = tmp_path / "data"
+    for cls, sub in (("cat", "Cat"), ("dog", "Dog")):
+        (root / cls).mkdir(parents=True)
+        for p in sorted((data_dir / "petimages" / sub).glob("*.jpg"))[:8]:
+            os.symlink(p, root / cls / p.name)
+    return root
+
+
+def _train(data: Path, out: Path, *extra: str) -> dict:
+    args = train_mod.get_args_parser().parse_args([
+        "--data", str(data), "--out", str(out), "--image-size", "96", "--epochs", "2", "--batch-size", "6",
+        "--workers", "0", "--val-fraction", "0.25", "--device", "cpu", *extra])
+    return train_mod.main(args)
+
+
+@pytest.mark.slow
+def test_two_steps_checkpoint_export_and_engine(sixteen_photos, tmp_path):
+    out = tmp_path / "run"
+    before = train_mod.build_model().state_dict()["fc.weight"].clone()
+    metrics = _train(sixteen_photos, out, "--max-steps", "2")
+    assert metrics["steps_done"] == 2
+    ckpt = torch.load(out / "last.pt", map_location="cpu", weights_only=False)
+    assert set(ckpt) >= {"model", "model_ema", "optimizer", "lr_scheduler", "epoch", "metrics", "args"}
+    assert ckpt["data"]["train"] == 12 and ckpt["data"]["val"] == 4
+    assert not torch.equal(ckpt["model"]["fc.weight"], before)  # the optimiser really stepped
+    assert (out / "best.pt").is_file()
+    history = [json.loads(line) for line in (out / "history.jsonl").read_text().splitlines()]
+    assert history[-1]["steps_done"] == 2 and 0.0 <= history[-1]["val_top1"] <= 1.0
+
+    onnx_path = tmp_path / "model.onnx"
+    assert export_mod.main(["--checkpoint", str(out / "last.pt"), "--out", str(onnx_path)]) == 0
+
+    from catdog_gui.core.imaging import preprocess
+    from catdog_gui.core.model import Engine
+
+    engine = Engine(onnx_path)
+    assert engine.info.labels == ("cat", "dog")
+    assert engine.info.preprocessing.image_size == (96, 96)
+    photos = sorted((sixteen_photos / "cat").iterdir())[:2]
+    x = np.stack([preprocess(p, engine.info.preprocessing) for p in photos])
+    logits, probabilities = engine.predict(x)
+    assert probabilities.shape == (2, 2)
+    np.testing.assert_allclose(probabilities.sum(1), 1.0, atol=1e-5)
+    # The engine reproduces the trained PyTorch weights.
+    model, _ = export_mod.load_checkpoint(out / "last.pt")
+    with torch.no_grad():
+        expected = torch.softmax(model(torch.from_numpy(x)), 1).numpy()
+    np.testing.assert_allclose(probabilities, expected, atol=1e-4)
+
+
+@pytest.mark.slow
+def test_resume_continues_from_the_next_epoch(sixteen_photos, tmp_path):
+    out = tmp_path / "run"
+    _train(sixteen_photos, out, "--epochs", "1")
+    first = torch.load(out / "last.pt", map_location="cpu", weights_only=False)
+    assert first["epoch"] == 0
+    metrics = _train(sixteen_photos, out, "--resume", "auto")
+    assert metrics["epoch"] == 1
+    second = torch.load(out / "last.pt", map_location="cpu", weights_only=False)
+    assert second["steps_done"] == 2 * first["steps_done"]
+    assert len((out / "history.jsonl").read_text().splitlines()) == 2
+
+
+def test_amp_choice():
+    cpu = torch.device("cpu")
+    assert train_mod.autocast_dtype(cpu, "off") is None
+    assert train_mod.autocast_dtype(cpu, "bf16") is torch.bfloat16
+    assert train_mod.autocast_dtype(cpu, "auto") in (None, torch.bfloat16)
+
+
+def test_bad_data_folder_is_a_clear_error(tmp_path, capsys):
+    assert train_mod.cli(["--data", str(tmp_path / "missing"), "--out", str(tmp_path / "o")]) == 2
+    assert "data folder not found" in capsys.readouterr().err

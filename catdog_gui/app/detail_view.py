@@ -1,0 +1,534 @@
+"""The detail view: why the model decided, for the selected photo (issue 3).
+
+- The photo upright, scaled to fit, with the class activation map of a chosen class over it
+  (colour-mapped, opacity slider, show/hide toggle, normalisation stated).
+- The verdict: predicted class and confidence, a bar per class, provider and inference time.
+- One tab per flow (entry, middle, exit): the map's shape, the top-K channels by mean activation as
+  labelled heatmap tiles plus the channel-mean map; clicking a tile shows it large, optionally over the
+  photo.
+- Save the current visualisation as PNG, or copy it to the clipboard.
+
+The model runs off the GUI thread (:class:`~catdog_gui.app.workers.ExplainRunner`); colour-mapping the
+small maps happens here, and moving the opacity slider only repaints.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from catdog_gui.app.image_view import ImageView
+from catdog_gui.app.images import to_qimage
+from catdog_gui.app.workers import ExplainRunner
+from catdog_gui.core import visualize
+from catdog_gui.core.explain import FLOW_OUTPUTS, FLOW_TITLES, Explanation
+
+COLORMAPS = ("inferno", "viridis", "magma", "plasma", "cividis")
+NORMALISATION_TEXT = "Normalisation: min–max per map"
+HEAT_MAX = 512  # longest side of a heat map image; the view scales it smoothly over the photo
+TILE = 72
+MEAN_ITEM = -1  # item data of the channel-mean tile
+
+
+def heat_image(m: np.ndarray, size: tuple[int, int], cmap: str) -> QImage:
+    """``(h, w)`` map -> colour-mapped ``QImage`` of ``size`` = (height, width), min–max normalised."""
+    return to_qimage(visualize.colorize(visualize.normalize_map(visualize.upsample(
+        np.asarray(m, dtype=np.float32), size)), cmap))
+
+
+def _fit(size: tuple[int, int], longest: int) -> tuple[int, int]:
+    """(height, width) scaled so the longer side is at most ``longest`` (at least 1 pixel each)."""
+    h, w = size
+    s = min(1.0, longest / max(h, w))
+    return max(1, round(h * s)), max(1, round(w * s))
+
+
+class FlowTab(QWidget):
+    """One flow's maps: shape, top-K channel tiles plus the channel-mean map, a large view."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self._exp: Explanation | None = None
+        self._cmap = COLORMAPS[0]
+        self._alpha = 0.5
+        self._indices: np.ndarray = np.zeros(0, np.int64)
+        self._means: np.ndarray = np.zeros(0, np.float32)
+        self._tiles: list[QImage] = []
+        self._mean_tile: QImage | None = None
+        self._selected = MEAN_ITEM
+
+        self.shape_label = QLabel()
+        self.k_spin = QSpinBox()
+        self.k_spin.setRange(1, 256)
+        self.k_spin.setValue(16)
+        self.k_spin.setToolTip("How many channels to show: the K most active by mean activation")
+        self.over_photo = QCheckBox("Over photo")
+        self.over_photo.setToolTip("Draw the large map over the photo")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.grid = QListWidget()
+        self.grid.setViewMode(QListView.ViewMode.IconMode)
+        self.grid.setIconSize(QSize(TILE, TILE))
+        self.grid.setResizeMode(QListView.ResizeMode.Adjust)
+        self.grid.setMovement(QListView.Movement.Static)
+        self.grid.setUniformItemSizes(True)
+        self.grid.setGridSize(QSize(TILE + 14, TILE + 36))
+        self.grid.setWordWrap(True)
+        self.large = ImageView()
+        self.large_caption = QLabel()
+        self.large_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        controls = QHBoxLayout()
+        controls.addWidget(self.shape_label, 1)
+        controls.addWidget(QLabel("Top K:"))
+        controls.addWidget(self.k_spin)
+        controls.addWidget(self.over_photo)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.large, 1)
+        rl.addWidget(self.large_caption)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.grid)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.message)
+        layout.addWidget(self.splitter, 1)
+        self.message.hide()
+
+        self.k_spin.valueChanged.connect(self._rebuild)
+        self.over_photo.toggled.connect(self._show_large)
+        self.grid.currentItemChanged.connect(self._on_item)
+
+    # -- public --------------------------------------------------------------------------------------
+    def set_explanation(self, exp: Explanation | None, cmap: str, alpha: float) -> None:
+        self._exp, self._cmap, self._alpha = exp, cmap, alpha
+        self._selected = MEAN_ITEM
+        self._rebuild()
+
+    def set_cmap(self, cmap: str) -> None:
+        self._cmap = cmap
+        self._rebuild()
+
+    def set_alpha(self, alpha: float) -> None:
+        self._alpha = alpha
+        self.large.set_alpha(alpha)
+
+    def available(self) -> bool:
+        return self._exp is not None and self.name in self._exp.flows
+
+    def tile_images(self) -> list[QImage]:
+        """The channel tiles shown now (not the channel-mean tile), best first."""
+        return list(self._tiles)
+
+    def channel_indices(self) -> list[int]:
+        return [int(i) for i in self._indices]
+
+    def select_channel(self, channel: int) -> None:
+        """Show ``channel`` large (``MEAN_ITEM`` for the channel-mean map), as a click does."""
+        for i in range(self.grid.count()):
+            if self.grid.item(i).data(Qt.ItemDataRole.UserRole) == channel:
+                self.grid.setCurrentRow(i)
+                return
+        raise ValueError(f"channel {channel} is not among the tiles shown")
+
+    def grid_image(self) -> QImage:
+        """The mean map and the K tiles with their labels, as one image (for Save / Copy)."""
+        if not self.available():
+            return QImage()
+        tiles = [(self._mean_tile, "mean")] + [
+            (img, f"#{i}  {m:.3g}") for img, i, m in zip(self._tiles, self._indices, self._means)]
+        cell, cap, pad = 128, 18, 6
+        cols = max(1, math.ceil(math.sqrt(len(tiles))))
+        rows = math.ceil(len(tiles) / cols)
+        title_h = 24
+        out = QImage(cols * (cell + pad) + pad, title_h + rows * (cell + cap + pad) + pad,
+                     QImage.Format.Format_RGB888)
+        out.fill(QColor("white"))
+        p = QPainter(out)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        p.setPen(QColor("black"))
+        p.drawText(QRect(pad, 0, out.width() - 2 * pad, title_h), Qt.AlignmentFlag.AlignVCenter,
+                   f"{FLOW_TITLES[self.name]}  {self.shape_label.text()}  ({NORMALISATION_TEXT.lower()})")
+        for n, (img, text) in enumerate(tiles):
+            r, c = divmod(n, cols)
+            x, y = pad + c * (cell + pad), title_h + r * (cell + cap + pad)
+            p.drawImage(QRect(x, y, cell, cell), img)
+            p.drawText(QRect(x, y + cell, cell, cap), Qt.AlignmentFlag.AlignCenter, text)
+        p.end()
+        return out
+
+    def current_image(self) -> QImage:
+        return self.grid_image()
+
+    # -- private -------------------------------------------------------------------------------------
+    def _rebuild(self) -> None:
+        self.grid.blockSignals(True)
+        self.grid.clear()
+        self.grid.blockSignals(False)
+        self._tiles, self._mean_tile = [], None
+        self._indices, self._means = np.zeros(0, np.int64), np.zeros(0, np.float32)
+        exp = self._exp
+        if exp is None:
+            self._set_message("Select a photo to see its feature maps.")
+            return
+        fmap = exp.flows.get(self.name)
+        if fmap is None:
+            self._set_message(f"This model has no '{self.name}' output, so the {FLOW_TITLES[self.name].lower()}"
+                              " cannot be shown. Export the model with the full contract to see it.")
+            return
+        self._set_message(None)
+        c, h, w = fmap.shape
+        self.shape_label.setText(f"{c} × {h} × {w} (channels × height × width)")
+        k = min(self.k_spin.value(), c)
+        self._indices, self._means = visualize.top_channels(fmap, k)
+        tile_hw = _fit((h, w), TILE)
+        self._mean_tile = heat_image(fmap.mean(axis=0), tile_hw, self._cmap)
+        item = QListWidgetItem(QIcon(QPixmap.fromImage(self._mean_tile)), "channel\nmean")
+        item.setData(Qt.ItemDataRole.UserRole, MEAN_ITEM)
+        item.setToolTip("Mean over all channels")
+        self.grid.addItem(item)
+        for i, m in zip(self._indices, self._means):
+            img = heat_image(fmap[int(i)], tile_hw, self._cmap)
+            self._tiles.append(img)
+            item = QListWidgetItem(QIcon(QPixmap.fromImage(img)), f"#{int(i)}\n{float(m):.3g}")
+            item.setData(Qt.ItemDataRole.UserRole, int(i))
+            item.setToolTip(f"channel {int(i)}, mean activation {float(m):.4g}")
+            self.grid.addItem(item)
+        keep = self._selected if self._selected == MEAN_ITEM or self._selected in self._indices else MEAN_ITEM
+        self._selected = keep
+        self.grid.blockSignals(True)
+        for n in range(self.grid.count()):
+            if self.grid.item(n).data(Qt.ItemDataRole.UserRole) == keep:
+                self.grid.setCurrentRow(n)
+        self.grid.blockSignals(False)
+        self._show_large()
+
+    def _set_message(self, text: str | None) -> None:
+        self.message.setVisible(text is not None)
+        self.splitter.setVisible(text is None)
+        self.shape_label.setVisible(text is None)
+        if text is not None:
+            self.message.setText(text)
+            self.large.set_image(None)
+
+    def _on_item(self, item: QListWidgetItem | None, _previous=None) -> None:
+        if item is not None:
+            self._selected = int(item.data(Qt.ItemDataRole.UserRole))
+            self._show_large()
+
+    def _show_large(self) -> None:
+        exp = self._exp
+        if exp is None or self.name not in exp.flows:
+            return
+        fmap = exp.flows[self.name]
+        m = fmap.mean(axis=0) if self._selected == MEAN_ITEM else fmap[self._selected]
+        what = "channel mean" if self._selected == MEAN_ITEM else f"channel {self._selected}"
+        left, top, rw, rh = exp.region
+        if self.over_photo.isChecked():
+            heat = heat_image(m, _fit((rh, rw), HEAT_MAX), self._cmap)
+            self.large.set_image(to_qimage(exp.image), heat, self._alpha, QRect(left, top, rw, rh))
+        else:
+            h, w = m.shape
+            self.large.set_image(heat_image(m, _fit((h * 32, w * 32), HEAT_MAX), self._cmap))
+        self.large_caption.setText(f"{FLOW_TITLES[self.name]}, {what} (min–max per map)")
+
+
+class DetailView(QWidget):
+    """Photo, verdict, CAM and flow tabs for one result; follows :meth:`show_result`."""
+
+    explained = Signal(object)  # the Explanation now shown
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._explainer = None
+        self._exp: Explanation | None = None
+        self._path: str | None = None
+        self._token = 0
+        self.runner = ExplainRunner(self)
+        self.runner.ready.connect(self._on_ready)
+        self.runner.failed.connect(self._on_failed)
+
+        # verdict
+        self.title = QLabel("No photo selected")
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdict = QLabel()
+        self.bars_box = QWidget()
+        self.bars = QGridLayout(self.bars_box)
+        self.bars.setContentsMargins(0, 0, 0, 0)
+        self._bar_widgets: list[tuple[QLabel, QProgressBar]] = []
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.info.setStyleSheet("color: palette(placeholder-text);")
+
+        # shared controls
+        self.cmap_combo = QComboBox()
+        self.cmap_combo.addItems(COLORMAPS)
+        self.cmap_combo.setToolTip("Perceptually uniform colour map (matplotlib)")
+        self.save_button = QPushButton("Save PNG…")
+        self.copy_button = QPushButton("Copy")
+        self.save_button.setToolTip("Save the current visualisation as a PNG file")
+        self.copy_button.setToolTip("Copy the current visualisation to the clipboard")
+
+        # CAM tab
+        self.cam_view = ImageView()
+        self.cam_view.set_placeholder("Select a photo in the results")
+        self.class_combo = QComboBox()
+        self.class_combo.setToolTip("Class whose activation map is drawn (default: the predicted one)")
+        self.show_cam = QCheckBox("Show CAM")
+        self.show_cam.setChecked(True)
+        self.opacity = QSlider(Qt.Orientation.Horizontal)
+        self.opacity.setRange(0, 100)
+        self.opacity.setValue(50)
+        self.opacity.setToolTip("Opacity of the activation map")
+        self.opacity_label = QLabel("50%")
+        self.norm_label = QLabel(NORMALISATION_TEXT)
+        self.norm_label.setToolTip("Each map is scaled so that its own minimum is dark and its maximum bright")
+        cam_tab = QWidget()
+        cam_controls = QHBoxLayout()
+        cam_controls.addWidget(self.show_cam)
+        cam_controls.addWidget(QLabel("Class:"))
+        cam_controls.addWidget(self.class_combo)
+        cam_controls.addWidget(QLabel("Opacity:"))
+        cam_controls.addWidget(self.opacity, 1)
+        cam_controls.addWidget(self.opacity_label)
+        cl = QVBoxLayout(cam_tab)
+        cl.addLayout(cam_controls)
+        cl.addWidget(self.cam_view, 1)
+        cl.addWidget(self.norm_label)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(cam_tab, "Class activation map")
+        self.flow_tabs: dict[str, FlowTab] = {}
+        for name in FLOW_OUTPUTS:
+            tab = FlowTab(name)
+            self.flow_tabs[name] = tab
+            self.tabs.addTab(tab, FLOW_TITLES[name])
+
+        head = QHBoxLayout()
+        head_left = QVBoxLayout()
+        head_left.addWidget(self.title)
+        head_left.addWidget(self.verdict)
+        head_left.addWidget(self.info)
+        head.addLayout(head_left, 3)
+        head.addWidget(self.bars_box, 2)
+        tools = QHBoxLayout()
+        tools.addWidget(QLabel("Colour map:"))
+        tools.addWidget(self.cmap_combo)
+        tools.addStretch(1)
+        tools.addWidget(self.save_button)
+        tools.addWidget(self.copy_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addLayout(tools)
+        layout.addWidget(self.tabs, 1)
+
+        self.cmap_combo.currentTextChanged.connect(self._on_cmap)
+        self.class_combo.currentIndexChanged.connect(self._update_cam)
+        self.show_cam.toggled.connect(self._update_cam)
+        self.opacity.valueChanged.connect(self._on_opacity)
+        self.save_button.clicked.connect(self.save_png)
+        self.copy_button.clicked.connect(self.copy_to_clipboard)
+        self._set_enabled(False)
+
+    # -- public --------------------------------------------------------------------------------------
+    @property
+    def explanation(self) -> Explanation | None:
+        """What is shown now (``None`` while loading or when nothing is selected)."""
+        return self._exp
+
+    def set_explainer(self, explainer) -> None:
+        """Use ``explainer`` (a :class:`core.explain.Explainer`, or ``None``) for later selections."""
+        self._explainer = explainer
+        self.clear()
+
+    def clear(self) -> None:
+        self._path = None
+        self._token = 0
+        self._show(None)
+        self.title.setText("No photo selected")
+
+    def show_result(self, result) -> None:
+        """Show ``result``'s photo: an error row shows its error; an ok row is explained off-thread."""
+        if result is None:
+            self.clear()
+            return
+        if result.path == self._path and (self._exp is not None or self._token):
+            return
+        self._path = result.path
+        self.title.setText(result.name)
+        self.title.setToolTip(result.path)
+        if result.status != "ok":
+            self._token = 0
+            self._show(None)
+            self.verdict.setText(f"Error: {result.error}")
+            self.cam_view.set_placeholder(f"This file could not be classified:\n{result.error}")
+            return
+        if self._explainer is None:
+            self._token = 0
+            self._show(None)
+            self.verdict.setText("No model loaded")
+            return
+        hit = self._explainer.cached(result.path)
+        if hit is not None:
+            self._token = 0
+            self._show(hit)
+            return
+        self.verdict.setText("Computing feature maps…")
+        self.cam_view.set_placeholder("Computing…")
+        self._token = self.runner.request(self._explainer, result.path)
+
+    def current_image(self) -> QImage:
+        """The visualisation on the current tab: the photo with its CAM, or a flow's tile grid."""
+        w = self.tabs.currentWidget()
+        if isinstance(w, FlowTab):
+            return w.current_image()
+        return self.cam_view.composite()
+
+    def save_png(self, path: str | None = None) -> bool:
+        """Save :meth:`current_image` as PNG (asks for a file name when ``path`` is ``None``)."""
+        image = self.current_image()
+        if image.isNull():
+            return False
+        if path is None:
+            stem = self._exp.path.rsplit("/", 1)[-1].rsplit(".", 1)[0] if self._exp else "catdog"
+            tab = self.tabs.tabText(self.tabs.currentIndex()).lower().replace(" ", "-")
+            path, _ = QFileDialog.getSaveFileName(self, "Save visualisation", f"{stem}-{tab}.png",
+                                                  "PNG images (*.png)")
+            if not path:
+                return False
+        if not path.lower().endswith(".png"):
+            path += ".png"
+        if not image.save(path, "PNG"):
+            QMessageBox.critical(self, "Save failed", f"Could not write {path}.")
+            return False
+        return True
+
+    def copy_to_clipboard(self) -> bool:
+        image = self.current_image()
+        if image.isNull():
+            return False
+        QGuiApplication.clipboard().setImage(image)
+        return True
+
+    def shutdown(self) -> None:
+        self.runner.shutdown()
+
+    # -- private -------------------------------------------------------------------------------------
+    def _on_ready(self, token: int, exp: Explanation) -> None:
+        if token == self._token and exp.path == self._path:
+            self._token = 0
+            self._show(exp)
+
+    def _on_failed(self, token: int, path: str, message: str) -> None:
+        if token == self._token and path == self._path:
+            self._token = 0
+            self._show(None)
+            self.verdict.setText(f"Could not compute the maps: {message}")
+
+    def _set_enabled(self, on: bool) -> None:
+        for w in (self.save_button, self.copy_button, self.class_combo, self.show_cam, self.opacity):
+            w.setEnabled(on)
+
+    def _show(self, exp: Explanation | None) -> None:
+        self._exp = exp
+        self._set_enabled(exp is not None)
+        cmap = self.cmap_combo.currentText()
+        for tab in self.flow_tabs.values():
+            tab.set_explanation(exp, cmap, self.opacity.value() / 100)
+        if exp is None:
+            self.verdict.setText("")
+            self.info.setText("")
+            self.cam_view.set_image(None)
+            self._set_bars((), None)
+            return
+        self.verdict.setText(f"<b>{exp.label}</b> — {exp.confidence:.1%} confidence")
+        missing = f" · missing outputs: {', '.join(exp.missing)}" if exp.missing else ""
+        self.info.setText(f"{exp.provider} · inference {exp.inference_ms:.0f} ms{missing}")
+        self._set_bars(exp.labels, exp.probabilities)
+        self.class_combo.blockSignals(True)
+        self.class_combo.clear()
+        self.class_combo.addItems(list(exp.labels))
+        self.class_combo.setCurrentIndex(exp.predicted)
+        self.class_combo.blockSignals(False)
+        self._update_cam()
+
+    def _set_bars(self, labels, probabilities) -> None:
+        while len(self._bar_widgets) > len(labels):
+            label, bar = self._bar_widgets.pop()
+            label.deleteLater()
+            bar.deleteLater()
+        while len(self._bar_widgets) < len(labels):
+            label, bar = QLabel(), QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setTextVisible(True)
+            n = len(self._bar_widgets)
+            self.bars.addWidget(label, n, 0)
+            self.bars.addWidget(bar, n, 1)
+            self._bar_widgets.append((label, bar))
+        for (label, bar), name, p in zip(self._bar_widgets, labels, probabilities if labels else ()):
+            label.setText(name)
+            bar.setValue(round(float(p) * 1000))
+            bar.setFormat(f"{float(p):.1%}")
+
+    def _update_cam(self, *_args) -> None:
+        exp = self._exp
+        if exp is None:
+            return
+        base = to_qimage(exp.image)
+        c = self.class_combo.currentIndex()
+        if exp.cam is None:
+            self.cam_view.set_image(base)
+            self.norm_label.setText("This model has no 'cam' output; only the photo is shown.")
+            return
+        self.norm_label.setText(f"CAM of '{exp.labels[c]}' · {NORMALISATION_TEXT}")
+        if not self.show_cam.isChecked():
+            self.cam_view.set_image(base)
+            return
+        left, top, w, h = exp.region
+        heat = heat_image(exp.cam[c], _fit((h, w), HEAT_MAX), self.cmap_combo.currentText())
+        self.cam_view.set_image(base, heat, self.opacity.value() / 100, QRect(left, top, w, h))
+
+    def _on_opacity(self, value: int) -> None:
+        self.opacity_label.setText(f"{value}%")
+        self.cam_view.set_alpha(value / 100)
+        for tab in self.flow_tabs.values():
+            tab.set_alpha(value / 100)
+
+    def _on_cmap(self, cmap: str) -> None:
+        for tab in self.flow_tabs.values():
+            tab.set_cmap(cmap)
+        self._update_cam()

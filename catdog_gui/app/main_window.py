@@ -1,0 +1,428 @@
+"""The main window: drop zone, results table, detail view, progress, menus and status bar."""
+
+from __future__ import annotations
+
+import html
+import os
+from typing import Sequence
+
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from catdog_gui.app.detail_view import DetailView
+from catdog_gui.app.drop import DropZone, non_local_message, split_urls
+from catdog_gui.app.results_model import CONFIDENCE, NAME, PREDICTION, RESULT_ROLE, STATUS, THUMB, ResultsModel, ResultsProxy
+from catdog_gui.app.thumbnails import ThumbnailProvider
+from catdog_gui.app.workers import ClassifyWorker
+from catdog_gui.core.explain import Explainer
+from catdog_gui.core.model import Engine, ModelError, default_model_path
+from catdog_gui.core.results import write_csv
+from catdog_gui.core.scan import IMAGE_EXTENSIONS
+
+APP_NAME = "catdog"
+THUMB_SIZE = 48
+
+
+class MainWindow(QMainWindow):
+    """The catdog window.
+
+    Args:
+        model_path: ONNX model to open; ``None`` opens :func:`core.model.default_model_path`.
+        paths: files and folders to classify once the window is up (as from the command line).
+        batch_size: images per inference batch.
+    """
+
+    def __init__(self, model_path: str | os.PathLike | None = None, paths: Sequence[str] = (),
+                 batch_size: int = 16, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+        self.engine: Engine | None = None
+        self.explainer: Explainer | None = None
+        self.batch_size = batch_size
+        self.worker: ClassifyWorker | None = None
+        self._queued: list[str] = []
+        self._closing = False
+        self.last_summary = None
+
+        self.thumbnails = ThumbnailProvider(size=THUMB_SIZE, parent=self)
+        self.results = ResultsModel(self.thumbnails, self)
+        self.proxy = ResultsProxy(self)
+        self.proxy.setSourceModel(self.results)
+        self._build_ui()
+        self._build_menus()
+
+        self._select_timer = QTimer(self)
+        self._select_timer.setSingleShot(True)
+        self._select_timer.setInterval(60)  # holding an arrow key explains only where it stops
+        self._select_timer.timeout.connect(self._show_current)
+
+        self._update_status()
+        path = model_path if model_path is not None else default_model_path()
+        if not self.load_model(path, startup=True):
+            self.drop_zone.set_text("No model loaded — use File ▸ Open Model… to choose an ONNX model file")
+        if paths:
+            QTimer.singleShot(0, lambda: self.classify(list(paths)))
+
+    # -- UI ------------------------------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        self.drop_zone = DropZone()
+        self.drop_zone.setMinimumHeight(64)
+        self.drop_zone.setMaximumHeight(90)
+        self.drop_zone.clicked.connect(self.open_files)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # arrival order until a header click
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(THUMB_SIZE + 6)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(THUMB, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(THUMB, THUMB_SIZE + 12)
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(NAME, 200)
+        header.resizeSection(PREDICTION, 90)
+        header.resizeSection(CONFIDENCE, 95)
+        header.setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._select_timer.start())
+
+        self.detail = DetailView()
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([520, 760])
+
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progress_row = QWidget()
+        pr = QHBoxLayout(self.progress_row)
+        pr.setContentsMargins(0, 0, 0, 0)
+        pr.addWidget(self.progress, 1)
+        pr.addWidget(self.cancel_button)
+        self.progress_row.hide()
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.drop_zone)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.progress_row)
+        self.setCentralWidget(central)
+
+        self.model_label = QLabel()
+        self.statusBar().addPermanentWidget(self.model_label)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+
+        def action(text: str, slot, shortcut=None, tip: str = "") -> QAction:
+            a = QAction(text, self)
+            if shortcut is not None:
+                a.setShortcut(QKeySequence(shortcut))
+            a.setStatusTip(tip)
+            a.triggered.connect(lambda _checked=False: slot())
+            file_menu.addAction(a)
+            return a
+
+        self.open_files_action = action("Open &Files…", self.open_files, QKeySequence.StandardKey.Open,
+                                        "Classify photos")
+        self.open_folder_action = action("Open F&older…", self.open_folder, "Ctrl+Shift+O",
+                                         "Classify every photo in a folder and its subfolders")
+        file_menu.addSeparator()
+        self.open_model_action = action("Open &Model…", self.open_model, None, "Use another ONNX model")
+        self.export_action = action("&Export CSV…", self.export_csv, "Ctrl+E", "Save the results as CSV")
+        self.clear_action = action("C&lear Results", self.clear_results, None, "Remove every row")
+        file_menu.addSeparator()
+        self.quit_action = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About catdog", self)
+        about.triggered.connect(lambda _checked=False: self.show_about())
+        help_menu.addAction(about)
+        self.about_action = about
+
+    # -- model ---------------------------------------------------------------------------------------
+    def load_model(self, path: str | os.PathLike, startup: bool = False) -> bool:
+        """Open ``path``; on any model problem show a dialog and keep the current model. Returns success."""
+        try:
+            engine = Engine(path)
+        except ModelError as exc:
+            self._model_error(path, str(exc), startup)
+            return False
+        except Exception as exc:  # noqa: BLE001 - the app must survive any broken file
+            self._model_error(path, f"{type(exc).__name__}: {exc}", startup)
+            return False
+        changed = self.engine is not None
+        self.engine = engine
+        self.explainer = Explainer(engine)
+        self.detail.set_explainer(self.explainer)
+        if changed and self.results.rowCount():
+            self.clear_results()
+            self.statusBar().showMessage("Model changed: results cleared (they came from the previous model)",
+                                         8000)
+        self.drop_zone.set_text("Drop photos or folders here\n"
+                                "or use File ▸ Open Files (Ctrl+O) / Open Folder (Ctrl+Shift+O)")
+        self._update_status()
+        return True
+
+    def _model_error(self, path, message: str, startup: bool) -> None:
+        keep = (f"Still using {self.engine.info.name}." if self.engine is not None
+                else "No model is loaded; use File ▸ Open Model… to choose one.")
+        text = f"Could not open the model\n{path}\n\n{message}\n\n{keep}"
+        if startup:
+            QTimer.singleShot(0, lambda: self._error("Model error", text))
+        else:
+            self._error("Model error", text)
+
+    def open_model(self) -> None:
+        start = str(self.engine.info.path.parent) if self.engine else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open model", start, "ONNX models (*.onnx);;All files (*)")
+        if path:
+            self.load_model(path)
+
+    def show_about(self) -> None:
+        if self.engine is None:
+            body = "<p>No model loaded.</p>"
+        else:
+            info = self.engine.info
+            top1 = "unknown" if info.val_top1 is None else f"{info.val_top1:.1%}"
+            rows = [("File", str(info.path)), ("Architecture", info.architecture),
+                    ("Trained on", info.trained_on), ("Validation top-1", top1), ("Created", info.created),
+                    ("Labels", ", ".join(info.labels)), ("Input", "×".join(map(str, info.preprocessing.image_size))),
+                    ("Providers", ", ".join(self.engine.providers)),
+                    ("In use", self.engine.describe_provider())]
+            body = "<table>" + "".join(
+                f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(str(v))}</td></tr>"
+                for k, v in rows) + "</table>"
+        QMessageBox.about(self, "About catdog",
+                          "<h3>catdog</h3><p>Tells cats from dogs in your photos with Xception.</p>" + body)
+
+    # -- running -------------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.worker is not None
+
+    def classify(self, paths: Sequence[str]) -> None:
+        """Scan and classify ``paths`` (files and folders) in the background; rows arrive in batches."""
+        paths = [str(p) for p in paths]
+        if not paths:
+            return
+        if self.engine is None:
+            self._error("No model", "No model is loaded; use File ▸ Open Model… first.")
+            return
+        if self.worker is not None:
+            self._queued.extend(paths)
+            self.statusBar().showMessage("Queued: they will be classified when this run finishes", 5000)
+            return
+        worker = ClassifyWorker(self.engine, paths, skip=self.results.paths(), batch_size=self.batch_size)
+        worker.scanned.connect(self._on_scanned)
+        worker.results.connect(self._on_results)
+        worker.progress.connect(self._on_progress)
+        worker.done.connect(self._on_done)
+        worker.failed.connect(self._on_failed)
+        worker.finished.connect(self._on_thread_finished)
+        self.worker = worker
+        self.progress.setRange(0, 0)  # busy until the scan says how many
+        self.progress.setFormat("Scanning…")
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.setText("Cancel")
+        self.progress_row.show()
+        self.open_model_action.setEnabled(False)
+        self.clear_action.setEnabled(False)
+        worker.start()
+
+    def cancel(self) -> None:
+        """Stop the run; finished rows stay."""
+        self._queued.clear()
+        if self.worker is not None:
+            self.worker.cancel()
+            self.cancel_button.setEnabled(False)
+            self.cancel_button.setText("Cancelling…")
+
+    def _on_scanned(self, total: int, skipped: int, missing: list) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(0)
+        self.progress.setFormat(f"0 / {total}")
+        if missing:
+            self.statusBar().showMessage(f"Not found: {', '.join(missing[:3])}" + (" …" if len(missing) > 3 else ""),
+                                         10000)
+
+    def _on_results(self, batch: list) -> None:
+        self.results.append(batch)
+
+    def _on_progress(self, done: int, total: int, rate: float) -> None:
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done} / {total} · {rate:.1f} images/s")
+
+    def _on_done(self, summary) -> None:
+        self.last_summary = summary
+        per_class = ", ".join(f"{k} {v}" for k, v in summary.per_class.items())
+        parts = [f"{'Cancelled after' if summary.cancelled else 'Classified'} {summary.total} photos"]
+        if per_class:
+            parts.append(per_class)
+        if summary.errors:
+            parts.append(f"{summary.errors} unreadable")
+        if summary.skipped_non_images:
+            parts.append(f"{summary.skipped_non_images} non-images skipped")
+        parts.append(f"{summary.images_per_s:.1f} images/s")
+        self.statusBar().showMessage(" · ".join(parts))
+
+    def _on_failed(self, message: str) -> None:
+        self._error("Classification stopped", f"The run stopped on an unexpected error:\n\n{message}\n\n"
+                                              "The rows classified so far are kept.")
+
+    def _on_thread_finished(self) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.wait()
+            worker.deleteLater()
+        self.progress_row.hide()
+        self.open_model_action.setEnabled(True)
+        self.clear_action.setEnabled(True)
+        if self._queued and not self._closing:
+            queued, self._queued = self._queued, []
+            self.classify(queued)
+
+    # -- files ---------------------------------------------------------------------------------------
+    def open_files(self) -> None:
+        patterns = " ".join(f"*{ext}" for ext in sorted(IMAGE_EXTENSIONS))
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open photos", "", f"Images ({patterns});;All files (*)")
+        if paths:
+            self.classify(paths)
+
+    def open_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open folder")
+        if folder:
+            self.classify([folder])
+
+    def export_csv(self, path: str | None = None) -> int | None:
+        """Write the results as CSV (same columns as the CLI); asks before overwriting. Returns rows written."""
+        rows = self.results.results
+        if not rows or self.engine is None:
+            QMessageBox.information(self, "Export CSV", "There are no results to export yet.")
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Export CSV", "catdog-results.csv", "CSV files (*.csv)",
+                                                  options=QFileDialog.Option.DontConfirmOverwrite)
+            if not path:
+                return None
+            if not path.lower().endswith(".csv"):
+                path += ".csv"
+        if os.path.exists(path):
+            answer = QMessageBox.question(self, "Export CSV", f"{path} already exists.\nReplace it?",
+                                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                          QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+        try:
+            n = write_csv(rows, path, list(self.engine.info.labels))
+        except OSError as exc:
+            self._error("Export CSV", f"Could not write {path}:\n{exc.strerror or exc}")
+            return None
+        self.statusBar().showMessage(f"Exported {n} rows to {path}", 8000)
+        return n
+
+    def clear_results(self) -> None:
+        self.table.clearSelection()
+        self.results.clear()
+        self.thumbnails.clear()
+        self.detail.clear()
+
+    # -- drag and drop -------------------------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+            self.drop_zone.set_hover(True)
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event) -> None:  # noqa: N802
+        self.drop_zone.set_hover(False)
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        self.drop_zone.set_hover(False)
+        local, remote = split_urls(event.mimeData())
+        if not local and not remote:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        if remote:
+            QTimer.singleShot(0, lambda: QMessageBox.warning(self, "Not a local file", non_local_message(remote)))
+        if local:
+            self.classify(local)
+
+    # -- selection and keys --------------------------------------------------------------------------
+    def current_result(self):
+        idx = self.table.currentIndex()
+        return idx.data(RESULT_ROLE) if idx.isValid() else None
+
+    def select_row(self, row: int) -> None:
+        """Select view row ``row`` (as a click does)."""
+        idx = self.proxy.index(row, NAME)
+        self.table.selectionModel().setCurrentIndex(
+            idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _show_current(self) -> None:
+        self.detail.show_result(self.current_result())
+
+    # -- status and errors ---------------------------------------------------------------------------
+    def _update_status(self) -> None:
+        if self.engine is None:
+            self.model_label.setText("No model loaded — File ▸ Open Model…")
+        else:
+            self.model_label.setText(f"Model: {self.engine.info.name} · {self.engine.describe_provider()}")
+            self.model_label.setToolTip(str(self.engine.info.path))
+
+    def _error(self, title: str, text: str) -> None:
+        QMessageBox.critical(self, title, text)
+
+    # -- shutdown ------------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Stop every worker and wait for it; safe to call twice."""
+        self._closing = True
+        self._queued.clear()
+        self._select_timer.stop()
+        worker = self.worker
+        if worker is not None:
+            worker.cancel()
+            for signal in (worker.scanned, worker.results, worker.progress, worker.done, worker.failed):
+                try:
+                    signal.disconnect()
+                except (RuntimeError, TypeError):
+                    pass
+            worker.wait()
+        self.thumbnails.shutdown()
+        self.detail.shutdown()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,133 @@
+"""The results table: a ``QAbstractTableModel`` over a plain list of :class:`core.results.Result`.
+
+No widget per row: the view asks for the cells it shows. Thumbnails come from a
+:class:`~catdog_gui.app.thumbnails.ThumbnailProvider`, which makes them in worker threads; the model
+repaints a row's thumbnail when it arrives.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+
+from catdog_gui.core.results import Result
+
+THUMB, NAME, PREDICTION, CONFIDENCE, STATUS = range(5)
+HEADERS = ("", "File", "Prediction", "Confidence", "Status")
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+RESULT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class ResultsModel(QAbstractTableModel):
+    """Rows of classification results (append-only until :meth:`clear`).
+
+    Args:
+        thumbnails: optional provider with ``get(path) -> QPixmap | None`` and a ``ready(str)`` signal.
+    """
+
+    def __init__(self, thumbnails=None, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[Result] = []
+        self._row_of: dict[str, int] = {}
+        self._thumbnails = thumbnails
+        if thumbnails is not None:
+            thumbnails.ready.connect(self._on_thumbnail)
+
+    # -- data access ---------------------------------------------------------------------------------
+    @property
+    def results(self) -> list[Result]:
+        """The results in arrival order (a copy)."""
+        return list(self._rows)
+
+    def result(self, row: int) -> Result:
+        """The result in source row ``row``."""
+        return self._rows[row]
+
+    def paths(self) -> frozenset[str]:
+        """The paths already in the table."""
+        return frozenset(self._row_of)
+
+    def append(self, results: Sequence[Result]) -> None:
+        """Add a batch of results at the end (one model notification per batch)."""
+        new = [r for r in results if r.path not in self._row_of]
+        if not new:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+        for i, r in enumerate(new):
+            self._row_of[r.path] = first + i
+        self._rows.extend(new)
+        self.endInsertRows()
+
+    def clear(self) -> None:
+        """Remove every row."""
+        self.beginResetModel()
+        self._rows.clear()
+        self._row_of.clear()
+        self.endResetModel()
+
+    # -- QAbstractTableModel -------------------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == NAME:
+                return r.name
+            if col == PREDICTION:
+                return r.label if r.status == "ok" else ""
+            if col == CONFIDENCE:
+                return f"{r.confidence:.1%}" if r.status == "ok" and not math.isnan(r.confidence) else ""
+            if col == STATUS:
+                return "ok" if r.status == "ok" else f"error: {r.error}"
+            return None
+        if role == Qt.ItemDataRole.DecorationRole and col == THUMB and self._thumbnails is not None:
+            return self._thumbnails.get(r.path)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return r.path if r.status == "ok" else f"{r.path}\n{r.error}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == CONFIDENCE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == SORT_ROLE:
+            if col in (THUMB, NAME):
+                return r.name.casefold()
+            if col == PREDICTION:
+                return r.label if r.status == "ok" else "\uffff"  # errors last
+            if col == CONFIDENCE:
+                return -1.0 if r.status != "ok" or math.isnan(r.confidence) else float(r.confidence)
+            if col == STATUS:
+                return f"{r.status}:{r.error}"
+        if role == RESULT_ROLE:
+            return r
+        return None
+
+    # -- thumbnails ----------------------------------------------------------------------------------
+    def _on_thumbnail(self, path: str) -> None:
+        row = self._row_of.get(path)
+        if row is not None:
+            idx = self.index(row, THUMB)
+            self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
+
+
+class ResultsProxy(QSortFilterProxyModel):
+    """Sorts the results by each column's natural key (numbers as numbers, errors last)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)

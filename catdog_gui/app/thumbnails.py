@@ -1,0 +1,127 @@
+"""Thumbnails for the results table, made in a ``QThreadPool`` and kept in a bounded cache.
+
+The table asks :meth:`ThumbnailProvider.get` only for the rows it paints. A missing thumbnail is
+queued; workers take the *newest* request first (the rows on screen now), and requests beyond a
+bound are forgotten, so scrolling quickly through thousands of rows stays smooth and bounded.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtGui import QImage, QPixmap
+
+from catdog_gui.app.images import to_qimage
+from catdog_gui.core.thumbnails import LRUCache, make_thumbnail
+
+_BROKEN = object()  # cached marker: the file does not decode; do not try again
+
+
+class _ThumbTask(QRunnable):
+    def __init__(self, provider: "ThumbnailProvider") -> None:
+        super().__init__()
+        self.provider = provider
+
+    def run(self) -> None:  # worker thread
+        path = self.provider._take_newest()
+        if path is None:
+            return
+        try:
+            image: QImage | object = to_qimage(make_thumbnail(path, self.provider.size))
+        except Exception:  # noqa: BLE001 - an undecodable file just has no thumbnail
+            image = _BROKEN
+        self.provider._finished(path, image)
+
+
+class ThumbnailProvider(QObject):
+    """Makes and caches thumbnails.
+
+    Args:
+        size: thumbnail box side in pixels.
+        max_items: cache bound (most recently used kept).
+        max_pending: at most this many queued requests; older ones are dropped (re-requested if shown).
+
+    Signals:
+        ready(str path): a thumbnail for ``path`` is now available from :meth:`get`.
+    """
+
+    ready = Signal(str)
+
+    def __init__(self, size: int = 48, max_items: int = 2000, max_pending: int = 256,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.size = size
+        self.max_pending = max_pending
+        self._cache: LRUCache[str, object] = LRUCache(max_items)
+        self._pixmaps: LRUCache[str, QPixmap] = LRUCache(max_items)
+        self._pending: OrderedDict[str, None] = OrderedDict()
+        self._in_flight: set[str] = set()
+        self._lock = threading.Lock()
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(2)
+        self._closed = False
+
+    def get(self, path: str) -> QPixmap | None:
+        """The thumbnail as a pixmap, or ``None`` (then it is queued and ``ready`` follows). GUI thread."""
+        pix = self._pixmaps.get(path)
+        if pix is not None:
+            return pix
+        image = self._cache.get(path)
+        if image is _BROKEN:
+            return None
+        if isinstance(image, QImage):
+            pix = QPixmap.fromImage(image)
+            self._pixmaps.put(path, pix)
+            return pix
+        self._request(path)
+        return None
+
+    def _request(self, path: str) -> None:
+        if self._closed:
+            return
+        with self._lock:
+            if path in self._in_flight:
+                return
+            self._pending[path] = None
+            self._pending.move_to_end(path)
+            while len(self._pending) > self.max_pending:
+                self._pending.popitem(last=False)
+        self._pool.start(_ThumbTask(self))
+
+    def _take_newest(self) -> str | None:
+        with self._lock:
+            if self._closed or not self._pending:
+                return None
+            path, _ = self._pending.popitem(last=True)
+            self._in_flight.add(path)
+            return path
+
+    def _finished(self, path: str, image: object) -> None:  # worker thread
+        self._cache.put(path, image)
+        with self._lock:
+            self._in_flight.discard(path)
+            closed = self._closed
+        if not closed and image is not _BROKEN:
+            self.ready.emit(path)
+
+    def pending(self) -> int:
+        """Queued and running requests."""
+        with self._lock:
+            return len(self._pending) + len(self._in_flight)
+
+    def clear(self) -> None:
+        """Forget every thumbnail and queued request."""
+        with self._lock:
+            self._pending.clear()
+        self._cache.clear()
+        self._pixmaps.clear()
+
+    def shutdown(self) -> None:
+        """Stop: drop queued requests and wait for running ones. Safe to call twice."""
+        with self._lock:
+            self._closed = True
+            self._pending.clear()
+        self._pool.clear()
+        self._pool.waitForDone()

@@ -1,0 +1,147 @@
+"""Thin Qt workers over core generators: they run off the GUI thread and turn yields into signals.
+
+- :class:`ClassifyWorker` drives ``core.scan`` and ``core.pipeline.classify`` in a ``QThread`` and emits
+  results in batches (so a folder of thousands costs a few hundred model notifications, not thousands).
+- :class:`ExplainRunner` computes one photo's :class:`core.explain.Explanation` in a single-thread
+  ``QThreadPool``; only the latest request is computed, stale ones are skipped.
+
+Every worker is stopped and waited for by :meth:`shutdown`, so closing the window mid-run leaves no
+thread running and no signal aimed at a deleted object.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Sequence
+
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
+
+from catdog_gui.core import pipeline
+from catdog_gui.core.results import Result
+from catdog_gui.core.scan import ScanReport, iter_image_paths
+
+BATCH_SECONDS = 0.1  # emit accumulated results at most this often...
+BATCH_MAX = 256  # ...or when this many have accumulated
+
+
+class ClassifyWorker(QThread):
+    """Scan ``paths`` and classify every image found, in this thread.
+
+    Signals:
+        scanned(int total, int skipped_non_images, list missing): after the scan, before inference.
+        results(list[Result]): a batch of new results, in the order they were classified.
+        progress(int done, int total, float images_per_s)
+        done(object summary): a :class:`core.pipeline.RunSummary` (``cancelled`` set when cancelled).
+        failed(str message): the run stopped on an unexpected error (rows so far stay valid).
+    """
+
+    scanned = Signal(int, int, list)
+    results = Signal(list)
+    progress = Signal(int, int, float)
+    done = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, engine, paths: Sequence[str], skip: frozenset[str] = frozenset(),
+                 batch_size: int = 16, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.paths = [str(p) for p in paths]
+        self.skip = skip
+        self.batch_size = batch_size
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Ask the run to stop soon; results already emitted stay valid. Thread-safe."""
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def run(self) -> None:  # runs in the worker thread
+        labels = list(self.engine.info.labels)
+        report = ScanReport()
+        start = time.perf_counter()
+        finished: list[Result] = []
+        try:
+            todo = []
+            for path in iter_image_paths(self.paths, report):
+                if self._cancel.is_set():
+                    break
+                if path not in self.skip:
+                    todo.append(path)
+            self.scanned.emit(len(todo), report.skipped_non_images, list(report.missing))
+            pending: list[Result] = []
+            last_emit = time.perf_counter()
+            if not self._cancel.is_set():
+                for result in pipeline.classify(self.engine, todo, batch_size=self.batch_size,
+                                                cancel=self._cancel):
+                    pending.append(result)
+                    finished.append(result)
+                    now = time.perf_counter()
+                    if len(pending) >= BATCH_MAX or now - last_emit >= BATCH_SECONDS:
+                        self._emit(pending, len(finished), len(todo), now - start)
+                        pending, last_emit = [], now
+            self._emit(pending, len(finished), len(todo), time.perf_counter() - start)
+            elapsed = time.perf_counter() - start
+            summary = pipeline.summarize(finished, labels, elapsed, report.skipped_non_images,
+                                         cancelled=self._cancel.is_set())
+            self.done.emit(summary)
+        except Exception as exc:  # noqa: BLE001 - report anything unexpected to the GUI, keep its rows
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+
+    def _emit(self, batch: list[Result], done: int, total: int, elapsed: float) -> None:
+        if batch:
+            self.results.emit(batch)
+        self.progress.emit(done, total, done / elapsed if elapsed > 0 else 0.0)
+
+
+class _ExplainTask(QRunnable):
+    def __init__(self, runner: "ExplainRunner", token: int, explainer, path: str) -> None:
+        super().__init__()
+        self.runner, self.token, self.explainer, self.path = runner, token, explainer, path
+
+    def run(self) -> None:  # worker thread
+        if self.token != self.runner._latest:  # a newer request superseded this one
+            return
+        try:
+            exp = self.explainer.explain(self.path)
+        except Exception as exc:  # noqa: BLE001 - shown in the detail view
+            self.runner.failed.emit(self.token, self.path, str(exc) or type(exc).__name__)
+            return
+        self.runner.ready.emit(self.token, exp)
+
+
+class ExplainRunner(QObject):
+    """Computes explanations one at a time off the GUI thread; the latest request wins.
+
+    Signals:
+        ready(int token, object explanation)
+        failed(int token, str path, str message)
+    """
+
+    ready = Signal(int, object)
+    failed = Signal(int, str, str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._latest = 0
+
+    def request(self, explainer, path: str) -> int:
+        """Queue ``explainer.explain(path)``; returns the request's token (ignore other tokens)."""
+        self._latest += 1
+        self._pool.start(_ExplainTask(self, self._latest, explainer, path))
+        return self._latest
+
+    @property
+    def latest(self) -> int:
+        return self._latest
+
+    def shutdown(self) -> None:
+        """Drop queued requests and wait for the running one."""
+        self._latest += 1
+        self._pool.clear()
+        self._pool.waitForDone()

@@ -1,0 +1,157 @@
+"""``catdog-classify PATH... --csv OUT.csv [--model MODEL.onnx] [--batch-size N]``: the engine, headless.
+
+Files and folders (recursive) are classified with the model; every image gets one CSV row (``ok`` with
+its prediction, or ``error`` with the reason), and a summary is printed: counts per class, errors,
+files skipped as not images, images/s, and the execution provider in use.
+
+Exit codes: 0 when the run happened (even if some files could not be read); 2 on bad arguments, a
+missing or invalid model, no path that exists, or a CSV that cannot be written; 130 when interrupted
+(the rows finished so far are still written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import time
+from typing import Sequence
+
+__all__ = ["main", "get_args_parser"]
+
+EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
+_MAX_ERRORS_SHOWN = 10
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
+def get_args_parser() -> argparse.ArgumentParser:
+    """The command-line parser of ``catdog-classify``."""
+    p = argparse.ArgumentParser(
+        prog="catdog-classify",
+        description="Tell cats from dogs in photos: classify files and folders (recursive) and write a CSV.",
+        epilog="Exit status: 0 when the run happened (unreadable files get error rows), 2 on bad arguments "
+               "or a missing/invalid model, 130 when interrupted.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="image files and folders (searched recursively)")
+    p.add_argument("--csv", required=True, metavar="OUT.csv",
+                   help="CSV to write: path,label,confidence,p_<label>...,status,error (replaced atomically)")
+    p.add_argument("--model", default=None, metavar="MODEL.onnx",
+                   help="ONNX model following the catdog contract (default: the bundled model, or $CATDOG_MODEL)")
+    p.add_argument("--batch-size", type=_positive_int, default=16, metavar="N", help="photos per inference batch (16)")
+    p.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+                   help="decoding threads (default: min(8, CPU cores))")
+    p.add_argument("--cpu", action="store_true", help="use the CPU even when CUDA is available")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
+    p.add_argument("-v", "--verbose", action="store_true", help="show ONNX Runtime's own log messages")
+    return p
+
+
+def _fail(message: str) -> int:
+    print(f"catdog-classify: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _progress(done: int, total: int, start: float, final: bool = False) -> None:
+    rate = done / max(time.perf_counter() - start, 1e-9)
+    end = "\n" if final else ""
+    print(f"\r{done}/{total} images ({rate:.1f} images/s)", end=end, file=sys.stderr, flush=True)
+
+
+def _print_summary(summary, engine, csv_path: str, rows: int, results, missing: Sequence[str],
+                   unreadable_dirs: Sequence[str]) -> None:
+    state = " (interrupted)" if summary.cancelled else ""
+    print(f"Classified {summary.total} image(s){state} in {summary.elapsed_s:.1f} s "
+          f"({summary.images_per_s:.1f} images/s) with {engine.info.name} on {engine.describe_provider()}")
+    width = max([len(label) for label in summary.per_class] + [len("skipped non-images")])
+    for label, count in summary.per_class.items():
+        print(f"  {label:<{width}}  {count}")
+    print(f"  {'errors':<{width}}  {summary.errors}")
+    print(f"  {'skipped non-images':<{width}}  {summary.skipped_non_images}")
+    print(f"CSV: {csv_path} ({rows} row(s))")
+    errors = [r for r in results if not r.ok]
+    for r in errors[:_MAX_ERRORS_SHOWN]:
+        print(f"  error: {r.path!r}: {r.error}", file=sys.stderr)
+    if len(errors) > _MAX_ERRORS_SHOWN:
+        print(f"  ... and {len(errors) - _MAX_ERRORS_SHOWN} more error(s), see the CSV", file=sys.stderr)
+    for path in missing:
+        print(f"  warning: no such file or folder: {path!r}", file=sys.stderr)
+    for folder in unreadable_dirs:
+        print(f"  warning: could not read folder: {folder!r}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``catdog-classify``; returns the exit status (see the module docstring)."""
+    parser = get_args_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2, message already printed)
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+
+    csv_path = os.path.abspath(args.csv)
+    if os.path.isdir(csv_path):
+        return _fail(f"--csv {args.csv!r} is a folder; give a file name")
+    if not os.path.isdir(os.path.dirname(csv_path)):
+        return _fail(f"--csv {args.csv!r}: folder {os.path.dirname(csv_path)!r} does not exist")
+
+    import onnxruntime as ort
+
+    from catdog_gui.core.model import DEFAULT_PROVIDERS, Engine, ModelError, default_model_path
+    from catdog_gui.core.pipeline import classify, summarize
+    from catdog_gui.core.results import Result, write_csv
+    from catdog_gui.core.scan import scan_paths
+
+    if not args.verbose:
+        ort.set_default_logger_severity(4)  # the engine reports CUDA problems itself, in one line
+    model_path = args.model or default_model_path()
+    providers = ("CPUExecutionProvider",) if args.cpu else DEFAULT_PROVIDERS
+    try:
+        engine = Engine(model_path, providers=providers)
+    except ModelError as exc:
+        return _fail(str(exc))
+
+    paths, report = scan_paths(args.paths)
+    if not paths and report.missing and len(report.missing) == len(args.paths):
+        return _fail("no such file or folder: " + ", ".join(repr(p) for p in report.missing))
+    # A path the user named that does not exist gets an error row too, so that nothing is silently lost.
+    missing_rows = [Result(path=p, status="error", error="no such file or folder") for p in report.missing]
+
+    labels = engine.info.labels
+    results: list[Result] = []
+    cancel = threading.Event()
+    show_progress = not args.quiet and sys.stderr.isatty()
+    start = time.perf_counter()
+    interrupted = False
+    try:
+        for result in classify(engine, paths, batch_size=args.batch_size, decode_workers=args.workers,
+                               cancel=cancel):
+            results.append(result)
+            if show_progress and (len(results) % args.batch_size == 0 or len(results) == len(paths)):
+                _progress(len(results), len(paths), start)
+    except KeyboardInterrupt:
+        cancel.set()
+        interrupted = True
+    elapsed = time.perf_counter() - start
+    if show_progress and results:
+        _progress(len(results), len(paths), start, final=True)
+    results += missing_rows
+    try:
+        rows = write_csv(results, csv_path, labels)
+    except OSError as exc:
+        return _fail(f"cannot write {args.csv!r}: {exc.strerror or exc}")
+    summary = summarize(results, labels, elapsed, skipped_non_images=report.skipped_non_images,
+                        cancelled=interrupted)
+    _print_summary(summary, engine, csv_path, rows, results, [], report.unreadable_dirs)
+    return EXIT_INTERRUPTED if interrupted else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

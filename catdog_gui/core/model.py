@@ -1,0 +1,432 @@
+"""The ONNX Runtime engine: open a model that fulfils catdog's ONNX contract and run batches through it.
+
+The contract (DESIGN.md, "The ONNX contract"): one input ``image`` ``[N, 3, H, W] float32``; outputs
+``logits`` and ``probabilities`` ``[N, C]`` (required), and ``entry_flow``, ``middle_flow``,
+``exit_flow``, ``cam`` (optional here: :meth:`Engine.has_outputs` tells whether a model has them); and
+metadata (``catdog.contract``, ``labels``, ``image_size``, ``resize``, ``mean``, ``std``,
+``background``...). Nothing about the model (labels, input size, normalisation) is hard-coded: it is
+read from the file into a :class:`ModelInfo`.
+
+The engine asks for ``["CUDAExecutionProvider", "CPUExecutionProvider"]``. ONNX Runtime silently falls
+back to the CPU when CUDA cannot be used; the engine notices (``session.get_providers()``) and finds out
+why (no NVIDIA driver, a CUDA/cuDNN library that does not load, a build without CUDA), so that the app
+and the CLI can say so.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from catdog_gui.core.imaging import RESIZE_MODES, Preprocessing
+
+__all__ = ["DEFAULT_PROVIDERS", "SUPPORTED_CONTRACTS", "REQUIRED_OUTPUTS", "OPTIONAL_OUTPUTS", "ModelError",
+           "ModelInfo", "Engine", "default_model_path", "read_model_info"]
+
+DEFAULT_PROVIDERS = ("CUDAExecutionProvider", "CPUExecutionProvider")
+SUPPORTED_CONTRACTS = frozenset({1})
+INPUT_NAME = "image"
+REQUIRED_OUTPUTS = ("logits", "probabilities")
+OPTIONAL_OUTPUTS = ("entry_flow", "middle_flow", "exit_flow", "cam")
+MODEL_FILE_NAME = "catdog-xception.onnx"
+_CUDA = "CUDAExecutionProvider"
+
+
+class ModelError(Exception):
+    """Any problem with a model file: missing, not ONNX, unknown contract version, or missing
+    input / outputs / metadata. ``str(err)`` is a clear, human-readable message naming the file."""
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What a model file says about itself (its ONNX metadata), validated.
+
+    Attributes:
+        path: the ONNX file.
+        labels: class names in output order (C of them).
+        preprocessing: how a photo becomes this model's input (size, resize rule, mean/std, background).
+        contract: the catdog ONNX contract version (in :data:`SUPPORTED_CONTRACTS`).
+        outputs: names of all the model's outputs, in graph order.
+        metadata: every raw ``metadata_props`` entry (key -> string).
+        architecture, trained_on, created: free text from the metadata ("" when absent).
+        val_top1: validation top-1 accuracy recorded at export, or None when absent / unknown.
+    """
+
+    path: Path
+    labels: tuple[str, ...]
+    preprocessing: Preprocessing
+    contract: int
+    outputs: tuple[str, ...]
+    metadata: dict[str, str]
+    architecture: str
+    trained_on: str
+    val_top1: float | None
+    created: str
+
+    @property
+    def name(self) -> str:
+        """The model's file name, e.g. ``catdog-xception.onnx``."""
+        return self.path.name
+
+
+def default_model_path() -> Path:
+    """Where the default model is: ``$CATDOG_MODEL`` when set, else
+    ``<repo>/resources/models/catdog-xception.onnx``, else (in a PyInstaller bundle)
+    ``<sys._MEIPASS>/resources/models/catdog-xception.onnx``.
+
+    Returns the repository path when neither file exists, so that the error names the expected place.
+    """
+    env = os.environ.get("CATDOG_MODEL")
+    if env:
+        return Path(env).expanduser()
+    repo = Path(__file__).resolve().parents[2] / "resources" / "models" / MODEL_FILE_NAME
+    if repo.is_file():
+        return repo
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        frozen = Path(bundle) / "resources" / "models" / MODEL_FILE_NAME
+        if frozen.is_file():
+            return frozen
+    return repo
+
+
+# --------------------------------------------------------------------------------------------- metadata
+
+def _json(meta: Mapping[str, str], key: str, where: str) -> Any:
+    if key not in meta:
+        raise ModelError(f"{where}: metadata {key!r} is missing (the catdog ONNX contract requires it; "
+                         "export the model with python -m training.export)")
+    try:
+        return json.loads(meta[key])
+    except json.JSONDecodeError:
+        raise ModelError(f"{where}: metadata {key!r} is not valid JSON: {meta[key]!r}") from None
+
+
+def _numbers(meta: Mapping[str, str], key: str, where: str, count: int, kind: type) -> tuple:
+    value = _json(meta, key, where)
+    ok = (isinstance(value, list) and len(value) == count
+          and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+          and (kind is float or all(float(v).is_integer() for v in value)))
+    if not ok:
+        raise ModelError(f"{where}: metadata {key!r} must be a list of {count} "
+                         f"{'integers' if kind is int else 'numbers'}, got {meta[key]!r}")
+    return tuple(kind(v) for v in value)
+
+
+def _parse_contract(meta: Mapping[str, str], where: str) -> int:
+    raw = meta.get("catdog.contract")
+    if raw is None:
+        raise ModelError(f"{where} is not a catdog model: it has no 'catdog.contract' metadata "
+                         "(export it with python -m training.export)")
+    try:
+        version = int(json.loads(raw))
+    except (json.JSONDecodeError, TypeError, ValueError):
+        raise ModelError(f"{where}: metadata 'catdog.contract' must be an integer, got {raw!r}") from None
+    if version not in SUPPORTED_CONTRACTS:
+        supported = ", ".join(str(v) for v in sorted(SUPPORTED_CONTRACTS))
+        raise ModelError(f"{where} uses catdog contract version {version}; this version of the app "
+                         f"understands version {supported} (update the app or re-export the model)")
+    return version
+
+
+def _parse_labels(meta: Mapping[str, str], where: str) -> tuple[str, ...]:
+    labels = _json(meta, "labels", where)
+    if (not isinstance(labels, list) or not labels or not all(isinstance(v, str) and v.strip() for v in labels)
+            or len(set(labels)) != len(labels)):
+        raise ModelError(f"{where}: metadata 'labels' must be a JSON list of distinct, non-empty class "
+                         f"names, got {meta['labels']!r}")
+    return tuple(labels)
+
+
+def _parse_preprocessing(meta: Mapping[str, str], where: str) -> Preprocessing:
+    image_size = _numbers(meta, "image_size", where, 2, int)
+    resize = meta.get("resize")
+    if resize is None:
+        raise ModelError(f"{where}: metadata 'resize' is missing (the catdog ONNX contract requires it)")
+    if resize.startswith('"'):  # tolerate a JSON-encoded string
+        try:
+            resize = json.loads(resize)
+        except json.JSONDecodeError:
+            pass
+    if resize not in RESIZE_MODES:
+        raise ModelError(f"{where}: metadata 'resize' is {resize!r}; expected one of {RESIZE_MODES}")
+    crop_fraction = 0.875
+    if "crop_fraction" in meta:
+        value = _json(meta, "crop_fraction", where)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise ModelError(f"{where}: metadata 'crop_fraction' must be a number, got {meta['crop_fraction']!r}")
+        crop_fraction = float(value)
+    elif resize == "center_crop":
+        raise ModelError(f"{where}: metadata 'crop_fraction' is missing (needed with resize 'center_crop')")
+    mean = _numbers(meta, "mean", where, 3, float)
+    std = _numbers(meta, "std", where, 3, float)
+    background = _numbers(meta, "background", where, 3, int)
+    try:
+        return Preprocessing(image_size=image_size, resize=resize, crop_fraction=crop_fraction, mean=mean,
+                             std=std, background=background)
+    except ValueError as exc:
+        raise ModelError(f"{where}: invalid preprocessing metadata: {exc}") from None
+
+
+def _parse_top1(raw: str | None) -> float | None:
+    if raw is None:
+        return None
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        return None
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def read_model_info(path: Path, metadata: Mapping[str, str], input_names: Sequence[str],
+                    input_shapes: Sequence[Sequence[Any]], outputs: Sequence[str],
+                    output_shapes: Sequence[Sequence[Any]]) -> ModelInfo:
+    """Validate a model's inputs, outputs and metadata against the contract and build its :class:`ModelInfo`.
+
+    Args:
+        path: the ONNX file (for messages).
+        metadata: its ``metadata_props`` (key -> string).
+        input_names, input_shapes: the graph inputs and their (possibly symbolic) shapes.
+        outputs, output_shapes: the graph outputs and their shapes.
+
+    Raises:
+        ModelError: unknown or missing contract version, missing input ``image`` or outputs ``logits`` /
+            ``probabilities``, missing or malformed metadata, or labels that disagree with the outputs.
+    """
+    where = f"model {path.name!r}"
+    contract = _parse_contract(metadata, where)
+    if INPUT_NAME not in input_names:
+        raise ModelError(f"{where} has no input {INPUT_NAME!r} (it has {list(input_names)}); the catdog "
+                         "contract needs image: [N, 3, H, W] float32")
+    shape = input_shapes[list(input_names).index(INPUT_NAME)]
+    if len(shape) != 4 or (isinstance(shape[1], int) and shape[1] != 3):
+        raise ModelError(f"{where}: input {INPUT_NAME!r} has shape {list(shape)}, expected [N, 3, H, W]")
+    missing = [o for o in REQUIRED_OUTPUTS if o not in outputs]
+    if missing:
+        raise ModelError(f"{where} lacks the output(s) {missing} (it has {list(outputs)}); the catdog "
+                         f"contract needs {list(REQUIRED_OUTPUTS)}")
+    labels = _parse_labels(metadata, where)
+    for name in REQUIRED_OUTPUTS:
+        out_shape = output_shapes[list(outputs).index(name)]
+        if len(out_shape) == 2 and isinstance(out_shape[1], int) and out_shape[1] != len(labels):
+            raise ModelError(f"{where}: output {name!r} has {out_shape[1]} classes but the metadata names "
+                             f"{len(labels)} labels {list(labels)}")
+    preprocessing = _parse_preprocessing(metadata, where)
+    return ModelInfo(path=path, labels=labels, preprocessing=preprocessing, contract=contract,
+                     outputs=tuple(outputs), metadata=dict(metadata),
+                     architecture=metadata.get("architecture", ""), trained_on=metadata.get("trained_on", ""),
+                     val_top1=_parse_top1(metadata.get("val_top1")), created=metadata.get("created", ""))
+
+
+# -------------------------------------------------------------------------------------------- providers
+
+_preload_lock = threading.Lock()
+_preloaded = False
+
+
+def _nvidia_driver_error() -> str | None:
+    """None when the NVIDIA driver library loads, else why not (e.g. ``libcuda.so.1: cannot open ...``)."""
+    if sys.platform == "darwin":
+        return "macOS has no CUDA"
+    name = "nvcuda.dll" if os.name == "nt" else "libcuda.so.1"
+    try:
+        ctypes.CDLL(name)
+    except OSError as exc:
+        return str(exc) or f"{name} not found"
+    return None
+
+
+def _preload_cuda_libraries() -> None:
+    """Let ONNX Runtime load CUDA and cuDNN from the ``nvidia-*`` pip packages when they are installed
+    (``onnxruntime.preload_dlls``, ONNX Runtime >= 1.21); harmless when they are not."""
+    global _preloaded
+    with _preload_lock:
+        if _preloaded:
+            return
+        _preloaded = True
+        import onnxruntime as ort
+
+        preload = getattr(ort, "preload_dlls", None)
+        if preload is not None:
+            try:
+                preload(directory="")
+            except Exception:  # noqa: BLE001 - best effort; the session reports what really happened
+                pass
+
+
+def _cuda_library_error() -> str | None:
+    """None when ONNX Runtime's CUDA provider library loads, else the loader's message."""
+    import onnxruntime as ort
+
+    capi = Path(ort.__file__).parent / "capi"
+    if os.name == "nt":
+        shared, cuda = capi / "onnxruntime_providers_shared.dll", capi / "onnxruntime_providers_cuda.dll"
+    else:
+        shared, cuda = capi / "libonnxruntime_providers_shared.so", capi / "libonnxruntime_providers_cuda.so"
+    if not cuda.exists():
+        return f"{cuda.name} is not installed"
+    try:
+        if shared.exists():
+            ctypes.CDLL(str(shared), mode=getattr(ctypes, "RTLD_GLOBAL", 0))
+        ctypes.CDLL(str(cuda))
+    except OSError as exc:
+        return str(exc) or f"{cuda.name} does not load"
+    return None
+
+
+def _short_loader_message(message: str) -> str:
+    """``libX.so: cannot open shared object file: No such file or directory`` -> ``libX.so not found``."""
+    text = message.strip()
+    for suffix in (": cannot open shared object file: No such file or directory",):
+        if suffix in text:
+            text = text.split(suffix)[0].rsplit("/", 1)[-1] + " not found"
+    return text
+
+
+def _cuda_unavailable_reason(requested: Sequence[str], available: Sequence[str], used: Sequence[str],
+                             driver_error: str | None) -> str | None:
+    """Why CUDA is not in use (None when it is)."""
+    if _CUDA in used:
+        return None
+    if _CUDA not in requested:
+        return "not requested"
+    if _CUDA not in available:
+        return "this ONNX Runtime build has no CUDA support (install onnxruntime-gpu)"
+    if driver_error is not None:
+        return f"no NVIDIA GPU driver ({_short_loader_message(driver_error)})"
+    library_error = _cuda_library_error()
+    if library_error is not None:
+        return f"CUDA provider failed to load ({_short_loader_message(library_error)}; needs CUDA and cuDNN)"
+    return "ONNX Runtime could not create the CUDA provider (unsupported GPU or out of memory; see its log)"
+
+
+# ----------------------------------------------------------------------------------------------- engine
+
+class Engine:
+    """An ONNX Runtime session over a catdog model.
+
+    Args:
+        path: the ONNX file.
+        providers: execution providers in order of preference; those this ONNX Runtime build lacks are
+            left out (ONNX Runtime falls back to the CPU).
+
+    Attributes:
+        info: the validated :class:`ModelInfo`.
+        providers: providers actually in use (``session.get_providers()``).
+        using_cuda: whether the CUDA provider is in use.
+        cuda_unavailable_reason: why CUDA is not in use (None when it is).
+
+    Raises:
+        ModelError: missing file, not an ONNX model, or not fulfilling the contract.
+
+    ``predict`` and ``run`` may be called from several threads at once (ONNX Runtime sessions are
+    thread-safe).
+    """
+
+    def __init__(self, path: str | os.PathLike, providers: Sequence[str] = DEFAULT_PROVIDERS) -> None:
+        import onnxruntime as ort
+
+        path = Path(path)
+        if not path.exists():
+            raise ModelError(f"model file not found: {str(path)!r}")
+        if not path.is_file():
+            raise ModelError(f"model path is not a file: {str(path)!r}")
+        if path.stat().st_size == 0:
+            raise ModelError(f"model file {path.name!r} is empty (0 bytes)")
+        requested = list(providers)
+        available = ort.get_available_providers()
+        driver_error = None
+        if _CUDA in requested and _CUDA in available:
+            driver_error = _nvidia_driver_error()
+            if driver_error is None:
+                _preload_cuda_libraries()
+        chosen = [p for p in requested if p in available] or ["CPUExecutionProvider"]
+        try:
+            self._session = ort.InferenceSession(str(path), providers=chosen)
+        except Exception as exc:  # noqa: BLE001 - ORT raises its own types (Fail, InvalidProtobuf, ...)
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if len(detail) > 300:
+                detail = detail[:300] + "..."
+            raise ModelError(f"cannot open {path.name!r} as an ONNX model: {detail}") from None
+        inputs = self._session.get_inputs()
+        outputs = self._session.get_outputs()
+        metadata = dict(self._session.get_modelmeta().custom_metadata_map)
+        self.info = read_model_info(path, metadata, [i.name for i in inputs], [i.shape for i in inputs],
+                                    [o.name for o in outputs], [o.shape for o in outputs])
+        self.providers: list[str] = list(self._session.get_providers())
+        self.using_cuda: bool = _CUDA in self.providers
+        self.cuda_unavailable_reason: str | None = _cuda_unavailable_reason(requested, available,
+                                                                             self.providers, driver_error)
+
+    def describe_provider(self) -> str:
+        """The provider in use in words: ``"CUDA"``, or ``"CPU — CUDA unavailable: <reason>"``."""
+        main = self.providers[0].removesuffix("ExecutionProvider") if self.providers else "CPU"
+        if self.using_cuda or self.cuda_unavailable_reason is None:
+            return main
+        return f"{main} — CUDA unavailable: {self.cuda_unavailable_reason}"
+
+    def has_outputs(self, names: Sequence[str] | str) -> bool:
+        """True when the model has every output in ``names`` (e.g. the flow maps and ``cam``)."""
+        if isinstance(names, str):
+            names = [names]
+        return all(n in self.info.outputs for n in names)
+
+    def _check_images(self, images: np.ndarray) -> np.ndarray:
+        images = np.asarray(images)
+        if images.ndim != 4 or images.shape[1] != 3:
+            raise ValueError(f"images must be [N, 3, H, W], got shape {images.shape}")
+        return np.ascontiguousarray(images, dtype=np.float32)
+
+    def run(self, images: np.ndarray, outputs: Sequence[str]) -> dict[str, np.ndarray]:
+        """Run the model and fetch only the named outputs (ONNX Runtime computes only what they need).
+
+        Args:
+            images: ``[N, 3, H, W] float32``, preprocessed per ``info.preprocessing``.
+            outputs: output names, e.g. ``["cam"]`` or ``["entry_flow", "middle_flow", "exit_flow"]``.
+
+        Returns:
+            ``{name: array}`` for exactly those names (``cam``: ``[N, C, h32, w32]``, flows
+            ``[N, 728|2048, h, w]``, ``logits`` / ``probabilities``: ``[N, C]``), float32.
+
+        Raises:
+            ModelError: the model has no such output.
+            ValueError: ``images`` is not ``[N, 3, H, W]``.
+        """
+        names = list(dict.fromkeys(outputs))
+        unknown = [n for n in names if n not in self.info.outputs]
+        if unknown:
+            raise ModelError(f"model {self.info.name!r} has no output(s) {unknown} "
+                             f"(it has {list(self.info.outputs)})")
+        images = self._check_images(images)
+        values = self._session.run(names, {INPUT_NAME: images})
+        return {n: np.asarray(v, dtype=np.float32) for n, v in zip(names, values)}
+
+    def predict(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Classify a batch.
+
+        Args:
+            images: ``[N, 3, H, W] float32`` preprocessed photos (N may be 0).
+
+        Returns:
+            ``(logits [N, C] float32, probabilities [N, C] float32)``, C = ``len(info.labels)``.
+
+        Raises:
+            ValueError: ``images`` is not ``[N, 3, H, W]``.
+        """
+        images = self._check_images(images)
+        if images.shape[0] == 0:
+            empty = np.zeros((0, len(self.info.labels)), np.float32)
+            return empty, empty.copy()
+        out = self.run(images, REQUIRED_OUTPUTS)
+        return out["logits"], out["probabilities"]
+
+    def __repr__(self) -> str:
+        return f"Engine({str(self.info.path)!r}, {self.describe_provider()!r})"

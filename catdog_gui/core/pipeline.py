@@ -1,0 +1,180 @@
+"""Decode pool + batched inference: turn a list of image paths into an iterator of per-image results.
+
+Photos are decoded and preprocessed in a pool of threads (Pillow releases the GIL while decoding)
+ahead of inference, a bounded number of batches at a time, so memory stays flat however many files
+there are. Every path gets exactly one :class:`~catdog_gui.core.results.Result`, in input order: ``ok``
+with its prediction, or ``error`` with a human-readable reason; a bad file never stops the run. The same
+generator drives the CLI and the app's worker thread; setting ``cancel`` stops it between batches.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
+
+from catdog_gui.core.imaging import ImageDecodeError, Preprocessing, preprocess
+from catdog_gui.core.results import STATUS_ERROR, STATUS_OK, Result
+
+__all__ = ["RunSummary", "classify", "summarize", "decode_one", "PREFETCH_BATCHES"]
+
+PREFETCH_BATCHES = 4  # batches decoded or decoding ahead of inference, at most
+_POLL_S = 0.1  # how often a wait for decoding checks ``cancel``
+
+
+@dataclass
+class RunSummary:
+    """Counts and speed of one run.
+
+    Attributes:
+        total: results produced (ok + errors).
+        ok, errors: results per status.
+        per_class: ok results per predicted label (every label present, possibly 0).
+        skipped_non_images: files in folders skipped as not images (no result each).
+        elapsed_s: wall time of the run in seconds.
+        images_per_s: ``total / elapsed_s`` (0 when nothing ran).
+        cancelled: whether the run was stopped early.
+    """
+
+    total: int
+    ok: int
+    errors: int
+    per_class: dict[str, int] = field(default_factory=dict)
+    skipped_non_images: int = 0
+    elapsed_s: float = 0.0
+    images_per_s: float = 0.0
+    cancelled: bool = False
+
+
+def decode_one(path: str, spec: Preprocessing) -> np.ndarray | str:
+    """Preprocess one file for the model; never raises for a bad file.
+
+    Returns:
+        ``[3, H, W] float32`` on success, else the human-readable reason (str).
+    """
+    try:
+        return preprocess(path, spec)
+    except ImageDecodeError as exc:
+        return str(exc)
+    except MemoryError:
+        return "not enough memory to decode this image"
+    except Exception as exc:  # noqa: BLE001 - a decoder bug on one odd file must not stop the run
+        return f"cannot decode: {type(exc).__name__}: {exc}"
+
+
+def _error(path: str, reason: str) -> Result:
+    return Result(path=path, status=STATUS_ERROR, error=reason)
+
+
+def _classified(engine, paths: Sequence[str], arrays: Sequence[np.ndarray]) -> list[Result]:
+    labels = engine.info.labels
+    try:
+        _, probabilities = engine.predict(np.stack(arrays))
+    except Exception as exc:  # noqa: BLE001 - report the batch as errors rather than losing the run
+        return [_error(p, f"inference failed: {exc}") for p in paths]
+    results = []
+    for path, probs in zip(paths, probabilities):
+        best = int(np.argmax(probs))
+        results.append(Result(path=path, status=STATUS_OK, label=labels[best], confidence=float(probs[best]),
+                              probabilities=tuple(float(v) for v in probs)))
+    return results
+
+
+def classify(engine, paths: Sequence[str], batch_size: int = 16, decode_workers: int | None = None,
+             cancel: threading.Event | None = None) -> Iterator[Result]:
+    """Classify ``paths`` with ``engine``, yielding one :class:`Result` per path, in input order.
+
+    Args:
+        engine: an opened :class:`~catdog_gui.core.model.Engine` (its ``info.preprocessing`` is used).
+        paths: image files (e.g. from :func:`catdog_gui.core.scan.scan_paths`).
+        batch_size: photos per inference call (>= 1).
+        decode_workers: decoding threads (default: ``min(8, os.cpu_count())``).
+        cancel: when set, the generator stops before its next result (also while waiting for
+            decoding); results already yielded stay valid. Pending decodes are dropped.
+
+    Yields:
+        ``Result`` objects: ``ok`` with label, confidence and probabilities, or ``error`` with a reason.
+        Never raises for a bad file. At most ``(PREFETCH_BATCHES + 1) * batch_size`` photos are held decoded.
+
+    Raises:
+        ValueError: ``batch_size < 1`` or ``decode_workers < 1``.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size!r}")
+    workers = decode_workers if decode_workers is not None else min(8, os.cpu_count() or 1)
+    if workers < 1:
+        raise ValueError(f"decode_workers must be >= 1, got {decode_workers!r}")
+    paths = list(paths)
+    if not paths:
+        return
+    spec = engine.info.preprocessing
+    cancel = cancel if cancel is not None else threading.Event()
+    chunks = (paths[i:i + batch_size] for i in range(0, len(paths), batch_size))
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="catdog-decode")
+    pending: deque[tuple[list[str], list[Future]]] = deque()
+
+    def submit_next() -> bool:
+        chunk = next(chunks, None)
+        if chunk is None:
+            return False
+        pending.append((chunk, [pool.submit(decode_one, p, spec) for p in chunk]))
+        return True
+
+    try:
+        while len(pending) < PREFETCH_BATCHES and submit_next():
+            pass
+        while pending and not cancel.is_set():
+            chunk, futures = pending.popleft()
+            not_done = set(futures)
+            while not_done and not cancel.is_set():
+                _, not_done = wait(not_done, timeout=_POLL_S, return_when=FIRST_COMPLETED)
+            if cancel.is_set():
+                break
+            submit_next()  # keep the decoders busy while this batch is inferred
+            decoded = [f.result() for f in futures]
+            good = [(p, a) for p, a in zip(chunk, decoded) if not isinstance(a, str)]
+            classified = iter(_classified(engine, [p for p, _ in good], [a for _, a in good]) if good else ())
+            del good
+            for path, value in zip(chunk, decoded):
+                if cancel.is_set():
+                    return
+                yield _error(path, value) if isinstance(value, str) else next(classified)
+    finally:
+        for _, futures in pending:
+            for f in futures:
+                f.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def summarize(results: Iterable[Result], labels: Sequence[str], elapsed_s: float, skipped_non_images: int = 0,
+              cancelled: bool = False) -> RunSummary:
+    """Count results per status and per predicted class.
+
+    Args:
+        results: the results of a run.
+        labels: the model's class names (every one appears in ``per_class``).
+        elapsed_s: wall time of the run in seconds.
+        skipped_non_images: files skipped by the folder scan as not images.
+        cancelled: whether the run was stopped early.
+
+    Returns:
+        A :class:`RunSummary`.
+    """
+    per_class = {label: 0 for label in labels}
+    ok = errors = 0
+    for r in results:
+        if r.status == STATUS_OK:
+            ok += 1
+            per_class[r.label] = per_class.get(r.label, 0) + 1
+        else:
+            errors += 1
+    total = ok + errors
+    rate = total / elapsed_s if elapsed_s > 0 else 0.0
+    return RunSummary(total=total, ok=ok, errors=errors, per_class=per_class, skipped_non_images=skipped_non_images,
+                      elapsed_s=float(elapsed_s), images_per_s=rate, cancelled=cancelled)

@@ -1,0 +1,135 @@
+"""The per-image result record and its CSV export (shared by the CLI and the app's File > Export CSV).
+
+The CSV opens correctly in Excel and is safe to open there: UTF-8 with a byte-order mark, RFC 4180
+quoting (CRLF line ends; fields with commas, quotes or line breaks quoted, quotes doubled), numbers with
+a dot decimal, and text cells that start with ``=``, ``+``, ``-``, ``@``, tab or carriage return prefixed
+with ``'`` so that a spreadsheet does not run them as formulas (OWASP "CSV injection"). Numeric columns
+are left untouched. The file is written atomically: a temporary file in the same folder, then a rename.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+__all__ = ["Result", "csv_columns", "write_csv", "neutralize_cell", "STATUS_OK", "STATUS_ERROR"]
+
+STATUS_OK = "ok"
+STATUS_ERROR = "error"
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome for one file; holds no pixels.
+
+    Attributes:
+        path: the file as scanned (absolute path string).
+        status: ``"ok"`` or ``"error"``.
+        label: predicted class name (``""`` on error).
+        confidence: probability of ``label`` in [0, 1] (NaN on error).
+        probabilities: one probability per model label, in the model's label order (empty on error).
+        error: human-readable reason when ``status == "error"`` (``""`` otherwise).
+    """
+
+    path: str
+    status: str
+    label: str = ""
+    confidence: float = float("nan")
+    probabilities: tuple[float, ...] = ()
+    error: str = ""
+
+    @property
+    def name(self) -> str:
+        """The file name without its folder."""
+        return os.path.basename(self.path)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was classified."""
+        return self.status == STATUS_OK
+
+
+def csv_columns(labels: Sequence[str]) -> list[str]:
+    """CSV header: ``path, label, confidence, p_<label> for each label, status, error``."""
+    return ["path", "label", "confidence", *[f"p_{label}" for label in labels], "status", "error"]
+
+
+def neutralize_cell(text: str) -> str:
+    """Prefix a text cell with ``'`` when a spreadsheet would read it as a formula (starts with ``=``,
+    ``+``, ``-``, ``@``, tab or carriage return); other text is returned unchanged."""
+    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
+
+
+def _number(value: float) -> str:
+    """A probability as text with a dot decimal (locale-independent); NaN -> empty cell."""
+    if value is None or not math.isfinite(value):
+        return ""
+    return f"{value:.6f}"
+
+
+def _row(result: Result, labels: Sequence[str]) -> list[str]:
+    probs = list(result.probabilities) if len(result.probabilities) == len(labels) else [math.nan] * len(labels)
+    return [neutralize_cell(result.path), neutralize_cell(result.label), _number(result.confidence),
+            *[_number(p) for p in probs], neutralize_cell(result.status), neutralize_cell(result.error)]
+
+
+def _file_mode(path: str) -> int:
+    """The existing file's permissions, else 0666 minus the process umask."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        pass
+    try:  # Linux: read the umask without changing it (os.umask is process-wide, not thread-safe)
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_csv(results: Iterable[Result], path: str | os.PathLike, labels: Sequence[str]) -> int:
+    """Write one row per result to ``path`` atomically (see the module docstring for the format).
+
+    Args:
+        results: the results, in the order they should appear.
+        path: destination; replaced in one step (``os.replace``) only once fully written, so a reader
+            never sees a half-written file and a failure leaves any previous file intact.
+        labels: the model's class names (columns ``p_<label>``).
+
+    Returns:
+        The number of data rows written (the header not counted).
+
+    Raises:
+        OSError: the folder does not exist or is not writable (nothing is left behind).
+    """
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".catdog-", suffix=".csv.tmp", dir=folder)
+    rows = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.writer(f, dialect="excel", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+            writer.writerow(csv_columns(labels))
+            for result in results:
+                writer.writerow(_row(result, labels))
+                rows += 1
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, _file_mode(path))  # mkstemp makes 0600; give the file the usual permissions
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return rows

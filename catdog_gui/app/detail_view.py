@@ -59,10 +59,12 @@ def heat_image(m: np.ndarray, size: tuple[int, int], cmap: str) -> QImage:
         np.asarray(m, dtype=np.float32), size)), cmap))
 
 
-def _fit(size: tuple[int, int], longest: int) -> tuple[int, int]:
-    """(height, width) scaled so the longer side is at most ``longest`` (at least 1 pixel each)."""
+def _fit(size: tuple[int, int], longest: int, grow: bool = False) -> tuple[int, int]:
+    """(height, width) scaled so the longer side is at most ``longest`` (exactly, when ``grow``)."""
     h, w = size
-    s = min(1.0, longest / max(h, w))
+    s = longest / max(h, w)
+    if not grow:
+        s = min(1.0, s)
     return max(1, round(h * s)), max(1, round(w * s))
 
 
@@ -211,7 +213,7 @@ class FlowTab(QWidget):
         self.shape_label.setText(f"{c} × {h} × {w} (channels × height × width)")
         k = min(self.k_spin.value(), c)
         self._indices, self._means = visualize.top_channels(fmap, k)
-        tile_hw = _fit((h, w), TILE)
+        tile_hw = _fit((h, w), TILE, grow=True)
         self._mean_tile = heat_image(fmap.mean(axis=0), tile_hw, self._cmap)
         item = QListWidgetItem(QIcon(QPixmap.fromImage(self._mean_tile)), "channel\nmean")
         item.setData(Qt.ItemDataRole.UserRole, MEAN_ITEM)
@@ -313,7 +315,8 @@ class DetailView(QWidget):
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(0, 100)
         self.opacity.setValue(50)
-        self.opacity.setToolTip("Opacity of the activation map")
+        self.opacity.setToolTip("Opacity of the map drawn over the photo")
+        self.opacity.setMinimumWidth(100)
         self.opacity_label = QLabel("50%")
         self.norm_label = QLabel(NORMALISATION_TEXT)
         self.norm_label.setToolTip("Each map is scaled so that its own minimum is dark and its maximum bright")
@@ -322,9 +325,7 @@ class DetailView(QWidget):
         cam_controls.addWidget(self.show_cam)
         cam_controls.addWidget(QLabel("Class:"))
         cam_controls.addWidget(self.class_combo)
-        cam_controls.addWidget(QLabel("Opacity:"))
-        cam_controls.addWidget(self.opacity, 1)
-        cam_controls.addWidget(self.opacity_label)
+        cam_controls.addStretch(1)
         cl = QVBoxLayout(cam_tab)
         cl.addLayout(cam_controls)
         cl.addWidget(self.cam_view, 1)
@@ -348,7 +349,10 @@ class DetailView(QWidget):
         tools = QHBoxLayout()
         tools.addWidget(QLabel("Colour map:"))
         tools.addWidget(self.cmap_combo)
-        tools.addStretch(1)
+        tools.addWidget(QLabel("Overlay opacity:"))
+        tools.addWidget(self.opacity, 1)
+        tools.addWidget(self.opacity_label)
+        tools.addSpacing(12)
         tools.addWidget(self.save_button)
         tools.addWidget(self.copy_button)
         layout = QVBoxLayout(self)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from catdog_gui.app.detail_view import DetailView
 from catdog_gui.app.drop import DropZone, non_local_message, split_urls
-from catdog_gui.app.results_model import CONFIDENCE, NAME, PREDICTION, RESULT_ROLE, STATUS, THUMB, ResultsModel, ResultsProxy
+from catdog_gui.app.results_model import CONFIDENCE, NAME, PREDICTION, RESULT_ROLE, THUMB, ResultsModel, ResultsProxy
 from catdog_gui.app.thumbnails import ThumbnailProvider
 from catdog_gui.app.workers import ClassifyWorker
 from catdog_gui.core.explain import Explainer
@@ -101,11 +101,10 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(THUMB, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(THUMB, THUMB_SIZE + 12)
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(NAME, 200)
-        header.resizeSection(PREDICTION, 90)
-        header.resizeSection(CONFIDENCE, 95)
-        header.setStretchLastSection(True)
+        for col, width in ((NAME, 170), (PREDICTION, 85), (CONFIDENCE, 90)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, width)
+        header.setStretchLastSection(True)  # the status column: error messages get the room left
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._select_timer.start())
 
         self.detail = DetailView()

@@ -149,7 +149,8 @@ def classify(engine, paths: Sequence[str], batch_size: int = 16, decode_workers:
         for _, futures in pending:
             for f in futures:
                 f.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
+        # On cancel, return at once: a decode already running (one per worker) finishes on its own.
+        pool.shutdown(wait=not cancel.is_set(), cancel_futures=True)
 
 
 def summarize(results: Iterable[Result], labels: Sequence[str], elapsed_s: float, skipped_non_images: int = 0,

@@ -1,0 +1,205 @@
+"""catdog-classify end to end: real photos and broken files in, CSV rows and a summary out, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from catdog_gui.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+COLUMNS = ["path", "label", "confidence", "p_cat", "p_dog", "status", "error"]
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    reader = csv.DictReader(io.StringIO(raw[3:].decode("utf-8"), newline=""))
+    assert reader.fieldnames == COLUMNS
+    return list(reader)
+
+
+@pytest.fixture()
+def photo_folder(tmp_path, cat_photos, dog_photos) -> Path:
+    """3 cats and 3 dogs (one in a subfolder), a text file named .jpg, a truncated JPEG, and two non-images."""
+    root = tmp_path / "photos"
+    (root / "more").mkdir(parents=True)
+    for p in cat_photos[:3]:
+        shutil.copy(p, root / p.name)
+    for p in dog_photos[:2]:
+        shutil.copy(p, root / p.name)
+    shutil.copy(dog_photos[2], root / "more" / dog_photos[2].name)
+    (root / "broken.jpg").write_text("I am not a JPEG")
+    (root / "more" / "cut.jpg").write_bytes(cat_photos[3].read_bytes()[:500])
+    (root / "notes.txt").write_text("shopping list")
+    (root / "more" / "data.json").write_text("{}")
+    return root
+
+
+def test_end_to_end_subprocess(tiny_model_path, photo_folder, tmp_path):
+    out = tmp_path / "result.csv"
+    proc = subprocess.run([sys.executable, "-m", "catdog_gui.cli", str(photo_folder), "--csv", str(out),
+                           "--model", str(tiny_model_path), "--batch-size", "4"],
+                          capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    rows = read_csv(out)
+    assert len(rows) == 8  # 6 photos + 2 broken; the .txt and .json are skipped without rows
+    by_name = {os.path.basename(r["path"]): r for r in rows}
+    assert by_name["broken.jpg"]["status"] == "error" and "not an image" in by_name["broken.jpg"]["error"]
+    assert by_name["cut.jpg"]["status"] == "error" and "truncated" in by_name["cut.jpg"]["error"]
+    ok = [r for r in rows if r["status"] == "ok"]
+    assert len(ok) == 6
+    for r in ok:
+        p_cat, p_dog = float(r["p_cat"]), float(r["p_dog"])
+        assert abs(p_cat + p_dog - 1) < 1e-4
+        assert r["label"] == ("cat" if p_cat > p_dog else "dog")
+        assert float(r["confidence"]) == max(p_cat, p_dog) and r["error"] == ""
+        assert os.path.isabs(r["path"]) and Path(r["path"]).is_file()
+    for r in rows:
+        if r["status"] == "error":
+            assert r["label"] == r["confidence"] == r["p_cat"] == r["p_dog"] == ""
+    # the summary: counts per class, errors, skipped non-images, images/s, the provider
+    n_cat = sum(r["label"] == "cat" for r in ok)
+    assert re.search(rf"^\s+cat\s+{n_cat}$", proc.stdout, re.M), proc.stdout
+    assert re.search(rf"^\s+dog\s+{6 - n_cat}$", proc.stdout, re.M)
+    assert re.search(r"^\s+errors\s+2$", proc.stdout, re.M)
+    assert re.search(r"^\s+skipped non-images\s+2$", proc.stdout, re.M)
+    assert re.search(r"[\d.]+ images/s", proc.stdout)
+    assert "CPU" in proc.stdout
+    assert "broken.jpg" in proc.stderr  # the errors are named
+    assert "onnxruntime_src" not in proc.stderr  # ONNX Runtime's own log is quiet unless --verbose
+
+
+def test_files_and_folders_mixed_and_deduplicated(tiny_model_path, photo_folder, tmp_path, cat_photos, dog_photos,
+                                                  capsys):
+    out = tmp_path / "o.csv"
+    single = photo_folder / cat_photos[0].name
+    more = photo_folder / "more"
+    rc = main([str(single), str(more), str(single), str(more / "cut.jpg"), str(photo_folder / "." / single.name),
+               "--csv", str(out), "--model", str(tiny_model_path), "-q"])
+    assert rc == 0
+    names = sorted(os.path.basename(r["path"]) for r in read_csv(out))
+    assert names == sorted([cat_photos[0].name, dog_photos[2].name, "cut.jpg"])  # each file once
+
+
+def test_missing_path_gets_an_error_row(tiny_model_path, photo_folder, tmp_path, capsys):
+    out = tmp_path / "o.csv"
+    ghost = tmp_path / "ghost.jpg"
+    rc = main([str(photo_folder / "broken.jpg"), str(ghost), "--csv", str(out), "--model", str(tiny_model_path)])
+    assert rc == 0
+    rows = read_csv(out)
+    assert [(os.path.basename(r["path"]), r["status"]) for r in rows] == [("broken.jpg", "error"), ("ghost.jpg", "error")]
+    assert rows[1]["error"] == "no such file or folder"
+
+
+def test_only_unreadable_files_still_exit_0(tiny_model_path, tmp_path, capsys):
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 20)
+    out = tmp_path / "o.csv"
+    assert main([str(bad), "--csv", str(out), "--model", str(tiny_model_path)]) == 0
+    assert [r["status"] for r in read_csv(out)] == ["error"]
+    assert re.search(r"errors\s+1", capsys.readouterr().out)
+
+
+def test_empty_folder_writes_header_only(tiny_model_path, tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    out = tmp_path / "o.csv"
+    assert main([str(tmp_path / "empty"), "--csv", str(out), "--model", str(tiny_model_path)]) == 0
+    assert read_csv(out) == []
+
+
+@pytest.mark.parametrize("args, message", [
+    ([], "required"),
+    (["PHOTOS"], "--csv"),
+    (["PHOTOS", "--csv", "OUT", "--batch-size", "0"], "positive integer"),
+    (["PHOTOS", "--csv", "OUT", "--batch-size", "many"], "positive integer"),
+    (["PHOTOS", "--csv", "OUT", "--bogus"], "unrecognized arguments"),
+    (["PHOTOS", "--csv", "TMP/no/such/dir/o.csv"], "does not exist"),
+    (["PHOTOS", "--csv", "TMP"], "is a folder"),
+    (["TMP/ghost.jpg", "--csv", "OUT"], "no such file or folder"),
+])
+def test_bad_arguments_exit_2(args, message, tiny_model_path, photo_folder, tmp_path, capsys):
+    subst = {"PHOTOS": str(photo_folder), "OUT": str(tmp_path / "o.csv")}
+    argv = [subst.get(a, a.replace("TMP", str(tmp_path))) for a in args]
+    if "--model" not in argv and argv:
+        argv += ["--model", str(tiny_model_path)]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_missing_model_exit_2(photo_folder, tmp_path, capsys):
+    rc = main([str(photo_folder), "--csv", str(tmp_path / "o.csv"), "--model", str(tmp_path / "nope.onnx")])
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert "model file not found" in err and "nope.onnx" in err
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_invalid_model_exit_2(photo_folder, tmp_path, capsys):
+    fake = tmp_path / "fake.onnx"
+    fake.write_text("definitely not protobuf")
+    assert main([str(photo_folder), "--csv", str(tmp_path / "o.csv"), "--model", str(fake)]) == 2
+    assert "cannot open 'fake.onnx' as an ONNX model" in capsys.readouterr().err
+
+
+def test_model_without_contract_exit_2(photo_folder, tmp_path):
+    from test_model import CONTRACT_META, make_channel_mean_model
+
+    plain = make_channel_mean_model(tmp_path / "plain.onnx", metadata=None)
+    future = make_channel_mean_model(tmp_path / "future.onnx", {**CONTRACT_META, "catdog.contract": "7"})
+    for model, message in ((plain, "not a catdog model"), (future, "contract version 7")):
+        proc = subprocess.run([sys.executable, "-m", "catdog_gui.cli", str(photo_folder), "--csv",
+                               str(tmp_path / "o.csv"), "--model", str(model)],
+                              capture_output=True, text=True, cwd=REPO, timeout=120)
+        assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+        assert not (tmp_path / "o.csv").exists()
+
+
+def test_default_model_from_environment(tiny_model_path, photo_folder, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CATDOG_MODEL", str(tiny_model_path))
+    out = tmp_path / "o.csv"
+    assert main([str(photo_folder), "--csv", str(out), "-q"]) == 0
+    assert len(read_csv(out)) == 8
+    assert "tiny.onnx" in capsys.readouterr().out
+
+
+def test_help_exits_0(capsys):
+    assert main(["--help"]) == 0
+    assert "--batch-size" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", [
+    "with space.jpg", "comma, here.jpg", 'double "quote".jpg', "single 'quote'.jpg", "new\nline.jpg",
+    "Kätzchen_猫_🐱.jpg", "=cmd|' -C calc'!A0.jpg", "-leading-dash.jpg", "tab\there.jpg",
+])
+def test_awkward_file_names_end_to_end(name, tiny_model_path, cat_photos, tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    target = folder / name
+    shutil.copy(cat_photos[0], target)
+    out = tmp_path / "o.csv"
+    assert main([str(target), str(folder), "--csv", str(out), "--model", str(tiny_model_path)]) == 0
+    rows = read_csv(out)
+    assert len(rows) == 1 and rows[0]["status"] == "ok", rows
+    assert rows[0]["path"] == str(target) and Path(rows[0]["path"]).is_file()
+
+
+@pytest.mark.parametrize("name", ["=1+1.jpg", "@SUM(A1).jpg", "+x.jpg", "-x.jpg"])
+def test_relative_names_with_formula_or_dash_characters(name, tiny_model_path, cat_photos, tmp_path, monkeypatch,
+                                                       capsys):
+    shutil.copy(cat_photos[0], tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "o.csv"
+    assert main(["--csv", "o.csv", "--model", str(tiny_model_path), "--", name]) == 0
+    rows = read_csv(out)
+    # relative names (after "--" for the leading dash) are found and written as absolute paths
+    assert rows[0]["path"] == str(tmp_path / name) and rows[0]["status"] == "ok"

@@ -1,0 +1,189 @@
+"""catdog_gui.core.pipeline: decode pool ahead of batched inference; one result per file; bounded; cancellable."""
+
+from __future__ import annotations
+
+import threading
+import time
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from catdog_gui.core import pipeline
+from catdog_gui.core.imaging import Preprocessing, preprocess
+from catdog_gui.core.model import Engine
+from catdog_gui.core.pipeline import PREFETCH_BATCHES, RunSummary, classify, summarize
+from catdog_gui.core.results import Result
+
+
+@pytest.fixture(scope="module")
+def engine(tiny_model_path) -> Engine:
+    return Engine(tiny_model_path, providers=("CPUExecutionProvider",))
+
+
+@pytest.fixture()
+def mixed_paths(tmp_path, cat_photos, dog_photos) -> list[str]:
+    """Four real photos, a text file named .jpg, a zero-byte file and a truncated JPEG, interleaved."""
+    bad_text = tmp_path / "notes.jpg"
+    bad_text.write_text("not a picture")
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    truncated = tmp_path / "truncated.jpg"
+    truncated.write_bytes(cat_photos[2].read_bytes()[:300])
+    return [str(cat_photos[0]), str(bad_text), str(dog_photos[0]), str(empty), str(cat_photos[1]),
+            str(truncated), str(dog_photos[1])]
+
+
+class FakeEngine:
+    """Stands in for Engine where only plumbing matters: logits = mean of each channel."""
+
+    def __init__(self, fail: bool = False):
+        self.info = SimpleNamespace(labels=("r", "g", "b"), preprocessing=Preprocessing(image_size=(32, 32)))
+        self.batches: list[int] = []
+        self.fail = fail
+
+    def predict(self, images):
+        if self.fail:
+            raise RuntimeError("device lost")
+        self.batches.append(len(images))
+        logits = images.mean(axis=(2, 3)).astype(np.float32)
+        e = np.exp(logits - logits.max(1, keepdims=True))
+        return logits, e / e.sum(1, keepdims=True)
+
+
+def test_every_file_gets_one_result_in_order(engine, mixed_paths):
+    results = list(classify(engine, mixed_paths, batch_size=3, decode_workers=2))
+    assert [r.path for r in results] == mixed_paths
+    assert [r.status for r in results] == ["ok", "error", "ok", "error", "ok", "error", "ok"]
+    for r in results:
+        assert isinstance(r, Result)
+        if r.ok:
+            assert r.label in ("cat", "dog") and len(r.probabilities) == 2 and r.error == ""
+            assert r.confidence == max(r.probabilities)
+            assert r.label == engine.info.labels[int(np.argmax(r.probabilities))]
+        else:
+            assert r.error and r.label == "" and np.isnan(r.confidence)
+    assert "not an image" in results[1].error
+    assert "empty" in results[3].error
+    assert "truncated" in results[5].error
+
+
+def test_probabilities_match_the_engine_directly(engine, mixed_paths):
+    ok_paths = [p for p in mixed_paths if p.endswith(".jpg") and "/photos-fullsize/" in p]
+    x = np.stack([preprocess(p, engine.info.preprocessing) for p in ok_paths])
+    _, probs = engine.predict(x)
+    by_path = {r.path: r for r in classify(engine, mixed_paths, batch_size=2)}
+    got = np.array([by_path[p].probabilities for p in ok_paths])
+    np.testing.assert_allclose(got, probs, atol=1e-5)
+
+
+@pytest.mark.parametrize("batch_size", [1, 4, 64])
+def test_batch_size_does_not_change_results(engine, mixed_paths, batch_size):
+    ref = list(classify(engine, mixed_paths, batch_size=3))
+    got = list(classify(engine, mixed_paths, batch_size=batch_size, decode_workers=1))
+    assert [(r.path, r.status, r.label) for r in got] == [(r.path, r.status, r.label) for r in ref]
+    np.testing.assert_allclose([r.confidence for r in got if r.ok], [r.confidence for r in ref if r.ok], atol=1e-5)
+
+
+def test_empty_input_and_bad_arguments(engine):
+    assert list(classify(engine, [])) == []
+    with pytest.raises(ValueError, match="batch_size"):
+        list(classify(engine, ["x.jpg"], batch_size=0))
+    with pytest.raises(ValueError, match="decode_workers"):
+        list(classify(engine, ["x.jpg"], decode_workers=0))
+
+
+def test_cancel_stops_early_and_keeps_yielded_results(engine, cat_photos, dog_photos):
+    paths = [str(p) for p in cat_photos + dog_photos] * 2  # 32 real photos
+    cancel = threading.Event()
+    got = []
+    for r in classify(engine, paths, batch_size=4, cancel=cancel):
+        got.append(r)
+        if len(got) == 5:
+            cancel.set()
+    assert len(got) == 5
+    assert all(r.ok for r in got) and [r.path for r in got] == paths[:5]
+    pre_cancelled = threading.Event()
+    pre_cancelled.set()
+    assert list(classify(engine, paths, cancel=pre_cancelled)) == []
+
+
+def test_cancel_while_decoding(monkeypatch):
+    release = threading.Event()
+
+    def slow_decode(path, spec):
+        release.wait(5)
+        return np.zeros((3, 32, 32), np.float32)
+
+    monkeypatch.setattr(pipeline, "decode_one", slow_decode)
+    cancel = threading.Event()
+    timer = threading.Timer(0.3, cancel.set)
+    timer.start()
+    t0 = time.perf_counter()
+    got = list(classify(FakeEngine(), [f"/x/{i}.jpg" for i in range(20)], batch_size=4, decode_workers=2,
+                        cancel=cancel))
+    elapsed = time.perf_counter() - t0
+    release.set()
+    assert got == [] and elapsed < 2, f"cancel took {elapsed:.1f} s while decodes were still running"
+
+
+def test_decoding_is_bounded_ahead_of_inference(monkeypatch):
+    started = []
+    lock = threading.Lock()
+
+    def counting_decode(path, spec):
+        with lock:
+            started.append(path)
+        return np.full((3, 32, 32), float(path.split("/")[-1].split(".")[0]), np.float32)
+
+    monkeypatch.setattr(pipeline, "decode_one", counting_decode)
+    paths = [f"/x/{i}.jpg" for i in range(200)]
+    gen = classify(FakeEngine(), paths, batch_size=4, decode_workers=4)
+    first = next(gen)
+    time.sleep(0.3)  # give the pool every chance to run ahead
+    with lock:
+        ahead = len(started)
+    assert first.path == paths[0]
+    assert ahead <= (PREFETCH_BATCHES + 1) * 4, f"{ahead} files decoded ahead of a slow consumer"
+    gen.close()  # consumer walks away: the pool shuts down
+    assert not [t for t in threading.enumerate() if t.name.startswith("catdog-decode")]
+
+
+def test_batches_reach_the_engine_in_batch_size(monkeypatch):
+    monkeypatch.setattr(pipeline, "decode_one", lambda p, s: np.zeros((3, 32, 32), np.float32))
+    engine = FakeEngine()
+    assert len(list(classify(engine, [f"/x/{i}" for i in range(10)], batch_size=4))) == 10
+    assert engine.batches == [4, 4, 2]
+
+
+def test_unexpected_decoder_exception_is_an_error_row(monkeypatch, cat_photos):
+    real = pipeline.preprocess
+
+    def flaky(path, spec):
+        if path.endswith("boom.jpg"):
+            raise RuntimeError("plugin crashed")
+        return real(path, spec)
+
+    monkeypatch.setattr(pipeline, "preprocess", flaky)
+    results = list(classify(FakeEngine(), [str(cat_photos[0]), "/x/boom.jpg"]))
+    assert [r.status for r in results] == ["ok", "error"]
+    assert "RuntimeError: plugin crashed" in results[1].error
+
+
+def test_inference_failure_gives_error_rows_not_an_exception(cat_photos):
+    results = list(classify(FakeEngine(fail=True), [str(p) for p in cat_photos[:3]], batch_size=2))
+    assert [r.status for r in results] == ["error"] * 3
+    assert all("inference failed: device lost" in r.error for r in results)
+
+
+def test_summarize(engine, mixed_paths):
+    results = list(classify(engine, mixed_paths))
+    s = summarize(results, engine.info.labels, elapsed_s=2.0, skipped_non_images=3, cancelled=True)
+    assert isinstance(s, RunSummary)
+    assert (s.total, s.ok, s.errors) == (7, 4, 3)
+    assert set(s.per_class) == {"cat", "dog"} and sum(s.per_class.values()) == 4
+    assert s.per_class["cat"] == sum(r.label == "cat" for r in results)
+    assert s.skipped_non_images == 3 and s.cancelled and s.elapsed_s == 2.0
+    assert s.images_per_s == pytest.approx(3.5)
+    empty = summarize([], ("cat", "dog"), 0.0)
+    assert empty.total == 0 and empty.images_per_s == 0.0 and empty.per_class == {"cat": 0, "dog": 0}

@@ -159,6 +159,24 @@ def test_drop_of_same_folder_twice_gives_one_row_each(qtbot, window, photo_dir):
     assert window.results.rowCount() == 6
 
 
+def test_drop_of_files_with_awkward_names(qtbot, window, cat_photos, tmp_path, monkeypatch):
+    folder = tmp_path / "Фото, \"pets\""
+    folder.mkdir()
+    names = ["Mïa, the \"cat\" 1.jpg", "line\nbreak.jpg", "=cmd|' hi'.jpg", "猫 2.JPG"]
+    for src, name in zip(cat_photos, names):
+        shutil.copy(src, folder / name)
+    entered, accepted = drop(window, [QUrl.fromLocalFile(str(folder / n)) for n in names])
+    assert entered and accepted
+    wait_for_run(qtbot, window, rows=4)
+    assert sorted(r.name for r in window.results.results) == sorted(names)
+    assert all(r.status == "ok" for r in window.results.results)
+    out = tmp_path / "awkward.csv"
+    assert window.export_csv(str(out)) == 4
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        paths = sorted(row[0] for row in list(csv.reader(f))[1:])
+    assert paths == sorted(str(folder / n) for n in names)
+
+
 def test_drop_of_web_url_says_so_and_classifies_nothing(qtbot, window, dialogs):
     entered, accepted = drop(window, [QUrl("https://example.com/cat.jpg")])
     assert entered and accepted

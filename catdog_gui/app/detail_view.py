@@ -59,6 +59,14 @@ def heat_image(m: np.ndarray, size: tuple[int, int], cmap: str) -> QImage:
         np.asarray(m, dtype=np.float32), size)), cmap))
 
 
+def _icon(image: QImage) -> QIcon:
+    """An icon that shows the tile's true colours when selected (no highlight tint over the heatmap)."""
+    pix = QPixmap.fromImage(image)
+    icon = QIcon(pix)
+    icon.addPixmap(pix, QIcon.Mode.Selected)
+    return icon
+
+
 def _fit(size: tuple[int, int], longest: int, grow: bool = False) -> tuple[int, int]:
     """(height, width) scaled so the longer side is at most ``longest`` (exactly, when ``grow``)."""
     h, w = size
@@ -215,14 +223,14 @@ class FlowTab(QWidget):
         self._indices, self._means = visualize.top_channels(fmap, k)
         tile_hw = _fit((h, w), TILE, grow=True)
         self._mean_tile = heat_image(fmap.mean(axis=0), tile_hw, self._cmap)
-        item = QListWidgetItem(QIcon(QPixmap.fromImage(self._mean_tile)), "channel\nmean")
+        item = QListWidgetItem(_icon(self._mean_tile), "channel\nmean")
         item.setData(Qt.ItemDataRole.UserRole, MEAN_ITEM)
         item.setToolTip("Mean over all channels")
         self.grid.addItem(item)
         for i, m in zip(self._indices, self._means):
             img = heat_image(fmap[int(i)], tile_hw, self._cmap)
             self._tiles.append(img)
-            item = QListWidgetItem(QIcon(QPixmap.fromImage(img)), f"#{int(i)}\n{float(m):.3g}")
+            item = QListWidgetItem(_icon(img), f"#{int(i)}\n{float(m):.3g}")
             item.setData(Qt.ItemDataRole.UserRole, int(i))
             item.setToolTip(f"channel {int(i)}, mean activation {float(m):.4g}")
             self.grid.addItem(item)

@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         if not self.load_model(path, startup=True):
             self.drop_zone.set_text("No model loaded — use File ▸ Open Model… to choose an ONNX model file")
         if paths:
-            QTimer.singleShot(0, lambda: self.classify(list(paths)))
+            QTimer.singleShot(0, self, lambda: self.classify(list(paths)))
 
     # -- UI ------------------------------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
                 else "No model is loaded; use File ▸ Open Model… to choose one.")
         text = f"Could not open the model\n{path}\n\n{message}\n\n{keep}"
         if startup:
-            QTimer.singleShot(0, lambda: self._error("Model error", text))
+            QTimer.singleShot(0, self, lambda: self._error("Model error", text))
         else:
             self._error("Model error", text)
 
@@ -298,8 +298,7 @@ class MainWindow(QMainWindow):
     def _on_thread_finished(self) -> None:
         worker, self.worker = self.worker, None
         if worker is not None:
-            worker.wait()
-            worker.deleteLater()
+            worker.wait()  # returns at once: the thread has finished; Python frees the object
         self.progress_row.hide()
         self.open_model_action.setEnabled(True)
         self.clear_action.setEnabled(True)
@@ -375,7 +374,7 @@ class MainWindow(QMainWindow):
             return
         event.acceptProposedAction()
         if remote:
-            QTimer.singleShot(0, lambda: QMessageBox.warning(self, "Not a local file", non_local_message(remote)))
+            QTimer.singleShot(0, self, lambda: QMessageBox.warning(self, "Not a local file", non_local_message(remote)))
         if local:
             self.classify(local)
 

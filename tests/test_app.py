@@ -311,6 +311,15 @@ def test_model_error_shows_dialog_and_keeps_model(qtbot, window, tmp_path, monke
     assert window.engine is engine and len(dialogs["critical"]) == 2
 
 
+def test_opening_another_model_replaces_engine_and_clears_rows(qtbot, window, photo_dir, tiny_model_path):
+    classified(qtbot, window, photo_dir)
+    old = window.engine
+    assert window.load_model(tiny_model_path) is True
+    assert window.engine is not old and window.explainer.engine is window.engine
+    assert window.results.rowCount() == 0 and window.detail.explanation is None
+    assert "results cleared" in window.statusBar().currentMessage()
+
+
 def test_app_opens_without_a_model_and_says_so(qtbot, tmp_path, photo_dir, dialogs):
     w = MainWindow(tmp_path / "missing.onnx")
     qtbot.addWidget(w)

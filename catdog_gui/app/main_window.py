@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(THUMB, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(THUMB, THUMB_SIZE + 12)
-        for col, width in ((NAME, 170), (PREDICTION, 85), (CONFIDENCE, 90)):
+        for col, width in ((NAME, 150), (PREDICTION, 80), (CONFIDENCE, 85)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
         header.setStretchLastSection(True)  # the status column: error messages get the room left
@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([520, 760])
+        self.splitter.setSizes([560, 720])
 
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)

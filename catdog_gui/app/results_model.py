@@ -11,6 +11,8 @@ import math
 from typing import Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QApplication, QStyle
 
 from catdog_gui.core.results import Result
 
@@ -97,8 +99,12 @@ class ResultsModel(QAbstractTableModel):
             if col == STATUS:
                 return "ok" if r.status == "ok" else f"error: {r.error}"
             return None
-        if role == Qt.ItemDataRole.DecorationRole and col == THUMB and self._thumbnails is not None:
-            return self._thumbnails.get(r.path)
+        if role == Qt.ItemDataRole.DecorationRole and col == THUMB:
+            if r.status != "ok":
+                return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            return self._thumbnails.get(r.path) if self._thumbnails is not None else None
+        if role == Qt.ItemDataRole.ForegroundRole and col == STATUS and r.status != "ok":
+            return QBrush(QColor(180, 30, 30))
         if role == Qt.ItemDataRole.ToolTipRole:
             return r.path if r.status == "ok" else f"{r.path}\n{r.error}"
         if role == Qt.ItemDataRole.TextAlignmentRole and col == CONFIDENCE:

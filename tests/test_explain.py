@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from catdog_gui.core import pipeline
-from catdog_gui.core.explain import FLOW_OUTPUTS, Explainer, display_image, model_region
+from catdog_gui.core.explain import Explainer, display_image, model_region
 from catdog_gui.core.imaging import ImageDecodeError, Preprocessing
 from catdog_gui.core.model import Engine
 

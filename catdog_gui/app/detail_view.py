@@ -15,6 +15,7 @@ small maps happens here, and moving the opacity slider only repaints.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QRect, QSize, Qt, Signal
@@ -436,7 +437,7 @@ class DetailView(QWidget):
         if image.isNull():
             return False
         if path is None:
-            stem = self._exp.path.rsplit("/", 1)[-1].rsplit(".", 1)[0] if self._exp else "catdog"
+            stem = Path(self._exp.path).stem if self._exp else "catdog"
             tab = self.tabs.tabText(self.tabs.currentIndex()).lower().replace(" ", "-")
             path, _ = QFileDialog.getSaveFileName(self, "Save visualisation", f"{stem}-{tab}.png",
                                                   "PNG images (*.png)")

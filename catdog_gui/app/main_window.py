@@ -168,6 +168,9 @@ class MainWindow(QMainWindow):
     # -- model ---------------------------------------------------------------------------------------
     def load_model(self, path: str | os.PathLike, startup: bool = False) -> bool:
         """Open ``path``; on any model problem show a dialog and keep the current model. Returns success."""
+        if self.running:
+            self._error("Model", "Cancel or finish the current run before opening another model.")
+            return False
         try:
             engine = Engine(path)
         except ModelError as exc:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from catdog_gui.app.detail_view import MEAN_ITEM, NORMALISATION_TEXT
 from catdog_gui.app.images import to_array
 from catdog_gui.app.main_window import MainWindow
-from catdog_gui.app.results_model import CONFIDENCE, NAME, RESULT_ROLE, THUMB
+from catdog_gui.app.results_model import CONFIDENCE, NAME, RESULT_ROLE, THUMB, natural_key
 from catdog_gui.core.explain import FLOW_OUTPUTS
 from catdog_gui.core.results import csv_columns
 
@@ -348,7 +348,8 @@ def test_sorting_by_confidence_is_numeric(qtbot, window, photo_dir):
     assert shown == sorted(shown, reverse=True)
     window.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
     names = [window.proxy.index(i, NAME).data() for i in range(6)]
-    assert names == sorted(names, key=str.casefold)
+    assert names == sorted(names, key=natural_key)
+    assert sorted(["10.jpg", "b.jpg", "2.jpg", "A.jpg"], key=natural_key) == ["2.jpg", "10.jpg", "A.jpg", "b.jpg"]
 
 
 def test_thumbnails_arrive_from_workers(qtbot, window, photo_dir):

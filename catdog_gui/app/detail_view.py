@@ -60,6 +60,12 @@ def heat_image(m: np.ndarray, size: tuple[int, int], cmap: str) -> QImage:
         np.asarray(m, dtype=np.float32), size)), cmap))
 
 
+def colorbar(cmap: str, width: int = 120, height: int = 12) -> QImage:
+    """A horizontal legend of ``cmap``: the lowest value of each map on the left, the highest on the right."""
+    ramp = np.tile(np.linspace(0.0, 1.0, width, dtype=np.float32), (height, 1))
+    return to_qimage(visualize.colorize(ramp, cmap))
+
+
 def _icon(image: QImage) -> QIcon:
     """An icon that shows the tile's true colours when selected (no highlight tint over the heatmap)."""
     pix = QPixmap.fromImage(image)
@@ -329,6 +335,8 @@ class DetailView(QWidget):
         self.opacity_label = QLabel("50%")
         self.norm_label = QLabel(NORMALISATION_TEXT)
         self.norm_label.setToolTip("Each map is scaled so that its own minimum is dark and its maximum bright")
+        self.legend = QLabel()
+        self.legend.setToolTip("Colour scale: each map's minimum (left) to its maximum (right)")
         cam_tab = QWidget()
         cam_controls = QHBoxLayout()
         cam_controls.addWidget(self.show_cam)
@@ -338,7 +346,12 @@ class DetailView(QWidget):
         cl = QVBoxLayout(cam_tab)
         cl.addLayout(cam_controls)
         cl.addWidget(self.cam_view, 1)
-        cl.addWidget(self.norm_label)
+        legend_row = QHBoxLayout()
+        legend_row.addWidget(self.norm_label, 1)
+        legend_row.addWidget(QLabel("min"))
+        legend_row.addWidget(self.legend)
+        legend_row.addWidget(QLabel("max"))
+        cl.addLayout(legend_row)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(cam_tab, "Class activation map")
@@ -376,6 +389,7 @@ class DetailView(QWidget):
         self.save_button.clicked.connect(self.save_png)
         self.copy_button.clicked.connect(self.copy_to_clipboard)
         self._set_enabled(False)
+        self.legend.setPixmap(QPixmap.fromImage(colorbar(self.cmap_combo.currentText())))
 
     # -- public --------------------------------------------------------------------------------------
     @property
@@ -542,6 +556,7 @@ class DetailView(QWidget):
             tab.set_alpha(value / 100)
 
     def _on_cmap(self, cmap: str) -> None:
+        self.legend.setPixmap(QPixmap.fromImage(colorbar(cmap)))
         for tab in self.flow_tabs.values():
             tab.set_cmap(cmap)
         self._update_cam()

@@ -8,6 +8,7 @@ repaints a row's thumbnail when it arrives.
 from __future__ import annotations
 
 import math
+import re
 from typing import Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -22,6 +23,11 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 RESULT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+def natural_key(name: str) -> str:
+    """A sort key that orders ``2.jpg`` before ``10.jpg`` (digit runs zero-padded), case-insensitive."""
+    return re.sub(r"\d+", lambda m: m.group().zfill(20), name.casefold())
 
 
 class ResultsModel(QAbstractTableModel):
@@ -111,7 +117,7 @@ class ResultsModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == SORT_ROLE:
             if col in (THUMB, NAME):
-                return r.name.casefold()
+                return natural_key(r.name)
             if col == PREDICTION:
                 return r.label if r.status == "ok" else "\uffff"  # errors last
             if col == CONFIDENCE:

@@ -88,3 +88,13 @@ def test_amp_choice():
 def test_bad_data_folder_is_a_clear_error(tmp_path, capsys):
     assert train_mod.cli(["--data", str(tmp_path / "missing"), "--out", str(tmp_path / "o")]) == 2
     assert "data folder not found" in capsys.readouterr().err
+
+
+def test_ema_warm_up_follows_the_weights_early_and_averages_late():
+    fn = train_mod.ema_avg_fn(0.998)
+    avg, cur = torch.zeros(3), torch.ones(3)
+    early = fn(avg, cur, torch.tensor(0))  # decay (1 + 0) / 10 = 0.1: mostly the new weights
+    late = fn(avg, cur, torch.tensor(100_000))  # decay 0.998
+    torch.testing.assert_close(early, torch.full((3,), 0.9))
+    torch.testing.assert_close(late, torch.full((3,), 0.002))
+    assert torch.equal(avg, torch.zeros(3))  # not in place

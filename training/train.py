@@ -25,7 +25,7 @@ from pathlib import Path
 import torch
 import torch.distributed as dist
 from torch import nn
-from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+from torch.optim.swa_utils import AveragedModel
 from torch.utils.data import DataLoader, DistributedSampler
 from tqdm import tqdm
 
@@ -34,7 +34,7 @@ from training.data import (LABELS, ImageDataset, eval_transform, find_samples, l
                            stratified_split, train_transform)
 from training.xception import Xception
 
-__all__ = ["get_args_parser", "train_one_epoch", "evaluate", "main", "build_model", "autocast_dtype"]
+__all__ = ["get_args_parser", "train_one_epoch", "evaluate", "main", "build_model", "autocast_dtype", "ema_avg_fn"]
 
 
 def get_args_parser() -> argparse.ArgumentParser:
@@ -86,6 +86,23 @@ def autocast_dtype(device: torch.device, amp: str) -> torch.dtype | None:
     except (AttributeError, RuntimeError):
         native = False
     return torch.bfloat16 if native else None
+
+
+def ema_avg_fn(decay: float):
+    """Exponential moving average of the weights (and BN buffers) with a warm-up, for ``AveragedModel``.
+
+    The decay after ``n`` updates is ``min(decay, (1 + n) / (10 + n))`` (the warm-up of TensorFlow's
+    ``ExponentialMovingAverage(num_updates=...)``, also timm's ``ModelEma``), so that the average does not
+    keep the random initial weights, and their BN statistics, for thousands of steps.
+    """
+    def avg_fn(averaged: torch.Tensor, current: torch.Tensor, num_averaged: torch.Tensor) -> torch.Tensor:
+        n = float(num_averaged)
+        d = min(decay, (1.0 + n) / (10.0 + n))
+        if not averaged.is_floating_point():  # num_batches_tracked
+            return current
+        return averaged.lerp(current, 1.0 - d)
+
+    return avg_fn
 
 
 def build_model(num_classes: int = len(LABELS), drop_rate: float = 0.0) -> Xception:
@@ -233,7 +250,7 @@ def main(args: argparse.Namespace) -> dict:
         model = model.to(memory_format=torch.channels_last)
     model_ema = None
     if args.ema_decay > 0:
-        model_ema = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(args.ema_decay), use_buffers=True)
+        model_ema = AveragedModel(model, avg_fn=ema_avg_fn(args.ema_decay), use_buffers=True)
     decay, no_decay = [], []
     for name, param in model.named_parameters():
         (no_decay if param.ndim <= 1 else decay).append(param)  # no weight decay on BN and biases

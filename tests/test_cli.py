@@ -203,3 +203,43 @@ def test_relative_names_with_formula_or_dash_characters(name, tiny_model_path, c
     rows = read_csv(out)
     # relative names (after "--" for the leading dash) are found and written as absolute paths
     assert rows[0]["path"] == str(tmp_path / name) and rows[0]["status"] == "ok"
+
+
+def test_every_kind_of_file_gets_the_right_row(tiny_model_path, cat_photos, tmp_path, capsys):
+    """Issue 6 points 2-5 through the CLI: odd but valid photos are ok rows, broken ones error rows."""
+    import struct
+    import zlib
+
+    import numpy as np
+    from PIL import Image
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    photo = Image.open(cat_photos[0]).convert("RGB")
+    photo.save(folder / "png_named.jpg", format="PNG")
+    shutil.copy(cat_photos[1], folder / "no_extension")
+    photo.convert("CMYK").save(folder / "cmyk.jpg")
+    photo.convert("RGBA").save(folder / "rgba.png")
+    Image.fromarray(np.asarray(photo.convert("L")).astype(np.uint16) * 257).save(folder / "gray16.png")
+    frames = [photo.resize((64, 64)), Image.new("RGB", (64, 64), "blue")]
+    frames[0].save(folder / "anim.gif", save_all=True, append_images=frames[1:])
+    photo.save(folder / "iphone.HEIC", format="HEIF")
+    (folder / "zero.jpg").write_bytes(b"")
+    (folder / "cut.jpg").write_bytes(cat_photos[2].read_bytes()[:1000])
+    (folder / "text.jpg").write_text("hello")
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    (folder / "bomb.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 40000, 40000, 1, 0, 0, 0, 0))
+                                      + chunk(b"IDAT", zlib.compress(b"\0" * 99)) + chunk(b"IEND", b""))
+    out = tmp_path / "o.csv"
+    assert main([str(folder), "--csv", str(out), "--model", str(tiny_model_path), "--batch-size", "3"]) == 0
+    rows = {os.path.basename(r["path"]): r for r in read_csv(out)}
+    ok = {"png_named.jpg", "no_extension", "cmyk.jpg", "rgba.png", "gray16.png", "anim.gif", "iphone.HEIC"}
+    errors = {"zero.jpg": "empty", "cut.jpg": "truncated", "text.jpg": "not an image", "bomb.png": "too large"}
+    assert set(rows) == ok | set(errors)
+    for name in ok:
+        assert rows[name]["status"] == "ok", rows[name]
+    for name, reason in errors.items():
+        assert rows[name]["status"] == "error" and reason in rows[name]["error"], rows[name]
+    assert re.search(r"errors\s+4", capsys.readouterr().out)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import os
+import warnings
 from dataclasses import dataclass
 from typing import BinaryIO, Sequence, Union
 
@@ -39,6 +40,9 @@ __all__ = [
     "RESIZE_MODES",
     "HEIF_SUPPORTED",
 ]
+
+# load_rgb refuses images over Image.MAX_IMAGE_PIXELS itself (an error, not just Pillow's warning).
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 PathOrFile = Union[str, os.PathLike, BinaryIO]
 RESIZE_MODES = ("squash", "center_crop")
@@ -112,7 +116,7 @@ def to_rgb(image: Image.Image, background: Sequence[int] = (255, 255, 255)) -> I
         A new (or the same, when already RGB) ``"RGB"`` image of the same size.
     """
     mode = image.mode
-    if mode == "RGB":
+    if mode == "RGB" and "transparency" not in image.info:
         return image
     if mode in ("I", "F") or mode.startswith("I;16"):
         image = _high_bit_depth_to_l(image)
@@ -152,12 +156,14 @@ def load_rgb(source: PathOrFile, *, min_size: tuple[int, int] | None = None,
             fmt = im.format or "unknown"
             if getattr(im, "n_frames", 1) > 1:
                 im.seek(0)
-            if min_size is not None and fmt == "JPEG":
-                # Ask for at least twice the target so that the final resize still antialiases well.
-                h, w = min_size
-                im.draft("RGB", (2 * w, 2 * h))
+            if min_size is not None and fmt in ("JPEG", "MPO"):
+                # Ask for at least twice the target so that the final resize still antialiases well;
+                # square, so that a 90-degree EXIF rotation afterwards cannot leave a side too short.
+                side = 2 * max(min_size)
+                im.draft("RGB", (side, side))
+            _check_pixel_limit(im)
             im.load()
-            upright = ImageOps.exif_transpose(im)
+            upright = _exif_upright(im)
             rgb = to_rgb(upright, background)
             if rgb is im:
                 rgb = im.copy()
@@ -167,12 +173,40 @@ def load_rgb(source: PathOrFile, *, min_size: tuple[int, int] | None = None,
         raise ImageDecodeError(f"image too large (decompression-bomb limit): {exc}") from None
     except UnidentifiedImageError:
         raise ImageDecodeError(_unidentified_reason(source)) from None
+    except FileNotFoundError:
+        raise ImageDecodeError("file not found") from None
+    except (PermissionError, IsADirectoryError) as exc:
+        raise ImageDecodeError(f"cannot read file: {exc.strerror or exc}") from None
+    except MemoryError:
+        raise ImageDecodeError("not enough memory to decode this image") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         msg = str(exc) or type(exc).__name__
         if "truncated" in msg.lower() or isinstance(exc, EOFError):
             raise ImageDecodeError(f"truncated or damaged image: {msg}") from None
         raise ImageDecodeError(f"cannot decode {os.path.basename(name)}: {msg}") from None
+    except Exception as exc:  # noqa: BLE001 - odd files trip decoders in odd ways (struct.error, IndexError...)
+        raise ImageDecodeError(f"damaged or unsupported image: {type(exc).__name__}: {exc}") from None
     return rgb
+
+
+def _check_pixel_limit(im: Image.Image) -> None:
+    """Refuse images over Pillow's decompression-bomb limit (Pillow only warns between 1x and 2x it).
+
+    Runs after ``draft``, so a big JPEG that decodes at a reduced scale is judged by what is decoded.
+    """
+    limit = Image.MAX_IMAGE_PIXELS
+    w, h = im.size
+    if limit and w * h > limit:
+        raise ImageDecodeError(f"image too large: {w}x{h} pixels is over the decompression-bomb limit "
+                               f"of {limit} pixels")
+
+
+def _exif_upright(im: Image.Image) -> Image.Image:
+    """Apply the EXIF orientation; a damaged EXIF block leaves the image as stored instead of failing."""
+    try:
+        return ImageOps.exif_transpose(im)
+    except Exception:  # noqa: BLE001 - malformed EXIF (SyntaxError, struct.error, KeyError...) in real files
+        return im
 
 
 def _unidentified_reason(source: PathOrFile) -> str:
@@ -189,7 +223,9 @@ def _unidentified_reason(source: PathOrFile) -> str:
     if head[4:8] == b"ftyp":
         brand = head[8:12].decode("ascii", "replace").strip()
         kind = "AVIF" if brand.startswith("avi") else "HEIC"
-        return f"unsupported format: {kind}" + ("" if HEIF_SUPPORTED else " (install pillow-heif)")
+        if HEIF_SUPPORTED:
+            return f"damaged or unsupported {kind} file (the HEIF/AVIF decoder cannot read it)"
+        return f"unsupported format: {kind} (install pillow-heif)"
     return "not an image (unrecognised file content)"
 
 

@@ -27,7 +27,12 @@ _SIGNATURES = (
     b"BM",                      # BMP
     b"II*\x00", b"MM\x00*",     # TIFF
     b"\x00\x00\x01\x00",        # ICO
+    b"\x00\x00\x00\x0cjP  \r\n\x87\n",  # JPEG 2000
 )
+# ISO base media brands of HEIF/HEIC (iPhone photos) and AVIF stills and sequences.
+_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1",
+                b"avif", b"avis")
+_APPLEDOUBLE_MAGIC = b"\x00\x05\x16\x07"  # "._name" resource-fork files that macOS leaves on shared drives
 
 
 def _has_image_signature(path: Path) -> bool:
@@ -40,7 +45,18 @@ def _has_image_signature(path: Path) -> bool:
         return True
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return True
-    return head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"avif", b"hevc")
+    return head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS
+
+
+def _is_appledouble(path: Path) -> bool:
+    """True for macOS "._IMG_0001.JPG" metadata companions (not images, despite the extension)."""
+    if not path.name.startswith("._"):
+        return False
+    try:
+        with open(path, "rb") as f:
+            return f.read(4) == _APPLEDOUBLE_MAGIC
+    except OSError:
+        return False
 
 
 def is_image_candidate(path: str | os.PathLike) -> bool:
@@ -71,8 +87,9 @@ def iter_image_paths(paths: Iterable[str | os.PathLike], report: ScanReport | No
 
     Files named explicitly are yielded even when they do not look like images (the user asked for them,
     so they get a row, possibly an error row). Files found inside folders are yielded only when
-    :func:`is_image_candidate`; the others are counted in ``report.skipped_non_images``. A file reached
-    twice (named twice, through a symlink, or in two overlapping folders) is yielded once.
+    :func:`is_image_candidate` (and not a macOS ``._name`` AppleDouble companion); the others are counted
+    in ``report.skipped_non_images``. Special files (pipes, sockets, devices) in folders are ignored.
+    A file reached twice (named twice, through a symlink, or in two overlapping folders) is yielded once.
 
     Args:
         paths: files and folders.
@@ -116,7 +133,7 @@ def iter_image_paths(paths: Iterable[str | os.PathLike], report: ScanReport | No
                     continue
             except OSError:
                 continue
-            if not is_image_candidate(p):
+            if not is_image_candidate(p) or _is_appledouble(p):
                 report.skipped_non_images += 1
                 continue
             k = key(p)

@@ -1,0 +1,155 @@
+"""catdog_gui.core.scan: files and folders -> image paths (issue 6 points 5 and 6)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from catdog_gui.core import scan
+from catdog_gui.core.scan import ScanReport, is_image_candidate, iter_image_paths, scan_paths
+
+
+@pytest.fixture()
+def tree(tmp_path, cat_photos, dog_photos) -> Path:
+    """photos/{a.jpg, b.JPG, no_extension (JPEG), fake.png (PNG bytes), notes.txt, data.json, ._a.jpg (AppleDouble),
+    sub/{c.jpeg, readme.md, deeper/d.png}}"""
+    root = tmp_path / "photos"
+    (root / "sub" / "deeper").mkdir(parents=True)
+    shutil.copy(cat_photos[0], root / "a.jpg")
+    shutil.copy(dog_photos[0], root / "b.JPG")
+    shutil.copy(cat_photos[1], root / "no_extension")
+    Image.open(dog_photos[1]).save(root / "fake.png", format="PNG")
+    (root / "notes.txt").write_text("not an image")
+    (root / "data.json").write_text("{}")
+    (root / "._a.jpg").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + b"\x00" * 64)
+    shutil.copy(cat_photos[2], root / "sub" / "c.jpeg")
+    (root / "sub" / "readme.md").write_text("# hi")
+    Image.open(cat_photos[3]).save(root / "sub" / "deeper" / "d.png")
+    return root
+
+
+def names(paths) -> list[str]:
+    return [os.path.basename(p) for p in paths]
+
+
+def test_recursive_scan_skips_non_images_and_counts_them(tree):
+    paths, report = scan_paths([tree])
+    assert sorted(names(paths)) == ["a.jpg", "b.JPG", "c.jpeg", "d.png", "fake.png", "no_extension"]
+    assert report.skipped_non_images == 4  # notes.txt, data.json, readme.md, ._a.jpg
+    assert report.missing == [] and report.unreadable_dirs == []
+    assert all(os.path.isabs(p) for p in paths)
+    assert paths == list(iter_image_paths([tree]))  # stable order
+
+
+def test_candidates_by_extension_any_case_or_by_content(tree, tmp_path):
+    for ext in (".jpg", ".JPG", ".jpeg", ".jfif", ".webp", ".bmp", ".tif", ".TIFF", ".gif", ".heic", ".HEIF",
+                ".avif", ".png"):
+        assert is_image_candidate(tmp_path / f"x{ext}")  # by name (need not exist)
+    assert is_image_candidate(tree / "no_extension")  # JPEG bytes, no extension
+    assert not is_image_candidate(tree / "notes.txt")
+    for head in (b"\x89PNG\r\n\x1a\n", b"GIF89a", b"RIFF\x00\x00\x00\x00WEBPVP8 ", b"II*\x00",
+                 b"\x00\x00\x00\x18ftypheic", b"\x00\x00\x00\x1cftypavif", b"BM"):
+        f = tmp_path / "unnamed"
+        f.write_bytes(head + b"\x00" * 32)
+        assert is_image_candidate(f), head
+    (tmp_path / "unnamed").write_bytes(b"\x00\x00\x00\x18ftypmp42")  # a video, not HEIF
+    assert not is_image_candidate(tmp_path / "unnamed")
+
+
+def test_explicit_files_always_get_a_row(tree):
+    paths, report = scan_paths([tree / "notes.txt", tree / "a.jpg"])
+    assert names(paths) == ["notes.txt", "a.jpg"]  # asked for by name: an (error) row, not silence
+    assert report.skipped_non_images == 0
+
+
+def test_missing_paths_reported(tree, tmp_path):
+    paths, report = scan_paths([tmp_path / "ghost.jpg", tree / "a.jpg", tmp_path / "gone"])
+    assert names(paths) == ["a.jpg"]
+    assert report.missing == [str(tmp_path / "ghost.jpg"), str(tmp_path / "gone")]
+
+
+def test_duplicates_give_one_path(tree):
+    os.symlink(tree / "a.jpg", tree / "sub" / "link_to_a.jpg")
+    inputs = [tree / "a.jpg", tree, tree / "sub", str(tree / "sub" / ".." / "a.jpg"), tree / "a.jpg",
+              tree / "sub" / "link_to_a.jpg"]
+    paths, _ = scan_paths(inputs)
+    assert len(paths) == len(set(os.path.realpath(p) for p in paths)) == 6
+    assert names(paths).count("a.jpg") == 1 and "link_to_a.jpg" not in names(paths)
+    assert paths[0] == str(tree / "a.jpg")  # the name the user gave first is the one kept
+
+
+def test_symlink_loops_terminate(tree):
+    os.symlink(tree, tree / "sub" / "loop_to_root")
+    os.symlink(tree / "sub", tree / "sub" / "deeper" / "loop_to_sub")
+    os.symlink(tree / "self", tree / "self")  # a link to itself
+    paths, report = scan_paths([tree])
+    assert sorted(names(paths)) == ["a.jpg", "b.JPG", "c.jpeg", "d.png", "fake.png", "no_extension"]
+
+
+def test_symlinked_folder_outside_is_followed_once(tree, tmp_path, cat_photos):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    shutil.copy(cat_photos[4], outside / "e.jpg")
+    os.symlink(outside, tree / "linked")
+    os.symlink(outside, tree / "sub" / "linked_again")
+    paths, _ = scan_paths([tree])
+    assert names(paths).count("e.jpg") == 1
+
+
+def test_unreadable_subfolder_is_reported_and_the_rest_scanned(tree, monkeypatch):
+    """Simulated: tests run as root here, and root can list a chmod 000 folder, so os.scandir is made to
+    fail for that folder as it would for a normal user (the real chmod case runs below when not root)."""
+    blocked = str(tree / "sub")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == blocked:
+            raise PermissionError(13, "Permission denied", blocked)
+        return real_scandir(path)
+
+    monkeypatch.setattr(scan.os, "scandir", scandir)
+    paths, report = scan_paths([tree])
+    assert sorted(names(paths)) == ["a.jpg", "b.JPG", "fake.png", "no_extension"]
+    assert report.unreadable_dirs == [blocked]
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="root reads chmod 000 folders anyway; covered by the simulated test above")
+def test_unreadable_subfolder_real_permissions(tree):
+    os.chmod(tree / "sub", 0)
+    try:
+        paths, report = scan_paths([tree])
+    finally:
+        os.chmod(tree / "sub", 0o755)
+    assert sorted(names(paths)) == ["a.jpg", "b.JPG", "fake.png", "no_extension"]
+    assert report.unreadable_dirs == [str(tree / "sub")]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_named_pipe_in_folder_does_not_hang(tree):
+    os.mkfifo(tree / "pipe.jpg")
+    os.mkfifo(tree / "pipe_no_ext")
+    paths, _ = scan_paths([tree])
+    assert "pipe.jpg" not in names(paths) and "pipe_no_ext" not in names(paths)
+
+
+def test_iter_is_lazy_and_fills_the_report(tree):
+    report = ScanReport()
+    it = iter_image_paths([tree], report)
+    first = next(it)
+    assert os.path.basename(first) in {"a.jpg", "b.JPG", "fake.png", "no_extension"}
+    rest = list(it)
+    assert len(rest) == 5 and report.skipped_non_images == 4
+
+
+def test_awkward_names_found(tmp_path, cat_photos):
+    weird = ["with space.jpg", "comma,here.jpg", 'quote".jpg', "new\nline.jpg", "ünïcödé_猫.jpg", "=formula.jpg"]
+    for name in weird:
+        shutil.copy(cat_photos[0], tmp_path / name)
+    paths, _ = scan_paths([tmp_path])
+    assert sorted(names(paths)) == sorted(weird)
+    assert all(Path(p).is_file() for p in paths)

@@ -227,6 +227,39 @@ def test_main_entry_point_opens_window_on_paths(qtbot, monkeypatch, tiny_model_p
     assert seen["rows"] == 6
 
 
+def test_window_stays_responsive_during_a_run(qtbot, tiny_model_path, data_dir):
+    """A GUI timer keeps ticking while one big batch of full-size photos is decoded and inferred."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    w = MainWindow(tiny_model_path, batch_size=64)
+    qtbot.addWidget(w)
+    w.show()
+    ticks: list[float] = []
+    timer = QTimer(w)
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    w.classify([str(data_dir / "photos-fullsize")])
+    start = time.perf_counter()
+    wait_for_run(qtbot, w)
+    end = time.perf_counter()
+    timer.stop()
+    during = [start] + [t for t in ticks if start <= t <= end] + [end]
+    gaps = np.diff(during)
+    assert w.results.rowCount() == 120
+    assert gaps.max() < 2.0, f"GUI thread blocked for {gaps.max():.2f} s"
+    assert len(during) > 2
+
+
+def test_mixed_drop_classifies_local_files_and_mentions_web_ones(qtbot, window, photo_dir, dialogs):
+    drop(window, [QUrl("http://example.com/dog.png"), QUrl.fromLocalFile(str(photo_dir))])
+    wait_for_run(qtbot, window, rows=6)
+    qtbot.waitUntil(lambda: bool(dialogs["warning"]), timeout=5000)
+    assert "http://example.com/dog.png" in dialogs["warning"][0][1]
+
+
 def test_cancel_keeps_finished_rows(qtbot, tiny_model_path, data_dir):
     w = MainWindow(tiny_model_path, batch_size=2)
     qtbot.addWidget(w)

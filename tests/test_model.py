@@ -33,10 +33,13 @@ CONTRACT_META = {
 
 
 def make_channel_mean_model(path: Path, metadata: dict | None = CONTRACT_META, input_name: str = "image",
-                            outputs: tuple[str, ...] = ("logits", "probabilities"), classes: int = 3) -> Path:
+                            outputs: tuple[str, ...] = ("logits", "probabilities"), classes: int = 3,
+                            dtype: int = TensorProto.FLOAT) -> Path:
     """A tiny ONNX model built by hand: logits = per-channel mean of the image, probabilities = softmax."""
-    image = helper.make_tensor_value_info(input_name, TensorProto.FLOAT, ["N", 3, "H", "W"])
-    nodes = [helper.make_node("GlobalAveragePool", [input_name], ["pooled"]),
+    image = helper.make_tensor_value_info(input_name, dtype, ["N", 3, "H", "W"])
+    cast = [] if dtype == TensorProto.FLOAT else [helper.make_node("Cast", [input_name], ["as_float"], to=TensorProto.FLOAT)]
+    source = input_name if not cast else "as_float"
+    nodes = cast + [helper.make_node("GlobalAveragePool", [source], ["pooled"]),
              helper.make_node("Flatten", ["pooled"], ["logits"], axis=1),
              helper.make_node("Softmax", ["logits"], ["probabilities"], axis=1)]
     graph_outputs = [helper.make_tensor_value_info(name, TensorProto.FLOAT, ["N", classes]) for name in outputs]
@@ -271,6 +274,8 @@ def test_missing_input_or_outputs(tmp_path):
         Engine(make_channel_mean_model(tmp_path / "a.onnx", input_name="pixels"))
     with pytest.raises(ModelError, match=r"lacks the output\(s\) \['probabilities'\]"):
         Engine(make_channel_mean_model(tmp_path / "b.onnx", outputs=("logits",)))
+    with pytest.raises(ModelError, match=r"tensor\(float16\); the catdog contract needs float32"):
+        Engine(make_channel_mean_model(tmp_path / "c.onnx", dtype=TensorProto.FLOAT16))
 
 
 def test_default_model_path(monkeypatch, tmp_path):

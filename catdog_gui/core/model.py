@@ -361,6 +361,10 @@ class Engine:
         metadata = dict(self._session.get_modelmeta().custom_metadata_map)
         self.info = read_model_info(path, metadata, [i.name for i in inputs], [i.shape for i in inputs],
                                     [o.name for o in outputs], [o.shape for o in outputs])
+        image_type = next(i.type for i in inputs if i.name == INPUT_NAME)
+        if image_type != "tensor(float)":
+            raise ModelError(f"model {path.name!r}: input {INPUT_NAME!r} is {image_type}; the catdog contract "
+                             "needs float32")
         self.providers: list[str] = list(self._session.get_providers())
         self.using_cuda: bool = _CUDA in self.providers
         self.cuda_unavailable_reason: str | None = _cuda_unavailable_reason(requested, available,

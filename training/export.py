@@ -35,7 +35,7 @@ from training.data import LABELS, find_samples, stratified_split
 from training.xception import Xception
 
 __all__ = ["CONTRACT_VERSION", "OUTPUT_NAMES", "ContractModule", "ExportVerificationError", "load_checkpoint",
-           "export_onnx", "verify_onnx", "main"]
+           "apply_temperature", "fit_validation_temperature", "export_onnx", "verify_onnx", "main"]
 
 CONTRACT_VERSION = 1
 OUTPUT_NAMES = ("logits", "probabilities", "entry_flow", "middle_flow", "exit_flow", "cam")
@@ -166,6 +166,41 @@ def verify_onnx(path: str | os.PathLike, model: Xception, images: np.ndarray, la
     return {"max_prob_diff": prob_diff, "max_cam_diff": cam_diff, "n": n}
 
 
+def apply_temperature(model: Xception, temperature: float) -> None:
+    """Fold temperature scaling into the classifier: ``fc`` weight and bias divided by ``temperature``.
+
+    Logits become ``logits / T``, so probabilities are calibrated, the arg-max is unchanged, and the CAM
+    identity ``cam.mean() + b == logits`` still holds (both use the scaled ``fc``).
+
+    Raises:
+        ValueError: ``temperature`` not a positive finite number.
+    """
+    if not (temperature > 0 and np.isfinite(temperature)):
+        raise ValueError(f"temperature must be a positive number, got {temperature!r}")
+    with torch.no_grad():
+        model.fc.weight.div_(temperature)
+        model.fc.bias.div_(temperature)
+
+
+def fit_validation_temperature(model: Xception, info: dict, spec: Preprocessing, batch_size: int = 50) -> float:
+    """Fit the temperature on the checkpoint's own validation split (the photos training held out)."""
+    from training.evaluate import fit_temperature
+
+    data = info["data"]
+    if not data.get("path") or not Path(data["path"]).is_dir():
+        raise FileNotFoundError(f"the checkpoint's data folder {data.get('path')!r} is not here; pass --temperature T")
+    samples, _ = find_samples(data["path"])
+    _, val = stratified_split(samples, data.get("val_fraction", 0.1), data.get("seed", 0))
+    logits = []
+    with torch.no_grad():
+        for i in range(0, len(val), batch_size):
+            x = torch.from_numpy(np.stack([preprocess(s.path, spec) for s in val[i:i + batch_size]]))
+            logits.append(model(x.contiguous(memory_format=torch.channels_last)).numpy())
+    t = fit_temperature(np.concatenate(logits), np.array([s.target for s in val]))
+    print(f"temperature fitted on {len(val)} validation photos: T = {t:.3f}", flush=True)
+    return t
+
+
 def _verification_photos(data_dir: str | None, info: dict, spec: Preprocessing, count: int) -> np.ndarray:
     data_dir = data_dir or info["data"].get("path")
     if not data_dir or not Path(data_dir).is_dir():
@@ -246,6 +281,9 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--verify-data", default=None, help="photos to verify with (default: the checkpoint's data)")
     p.add_argument("--verify-count", type=int, default=8)
     p.add_argument("--trained-on", default=None, help="text for the 'trained_on' metadata")
+    p.add_argument("--temperature", default="1",
+                   help="divide the logits by T (folded into fc; predictions unchanged): a number, or 'auto' to fit "
+                        "T on the checkpoint's validation split (Guo et al. 2017 temperature scaling)")
     return p
 
 
@@ -258,6 +296,9 @@ def main(argv: list[str] | None = None) -> int:
             spec = replace(spec, image_size=(args.image_size, args.image_size))
         if args.resize:
             spec = replace(spec, resize=args.resize)
+        temperature = fit_validation_temperature(model, info, spec) if args.temperature == "auto" \
+            else float(args.temperature)
+        apply_temperature(model, temperature)
         images = _verification_photos(args.verify_data, info, spec, args.verify_count)
         metrics = info["metrics"]
         top1 = metrics.get("val_top1_ema" if info["weights"] == "ema" else "val_top1")
@@ -265,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         trained_on = args.trained_on or (f"{Path(data.get('path', '?')).name}: {data.get('train', '?')} train / "
                                          f"{data.get('val', '?')} val photos (seed {data.get('seed', 0)})")
         extra = {"trained_on": trained_on, "val_top1": top1 if top1 is not None else "unknown",
-                 "training": {"epoch": info["epoch"], "weights": info["weights"],
+                 "training": {"epoch": info["epoch"], "weights": info["weights"], "temperature": temperature,
                               "train_image_size": info["preprocessing"].get("image_size")}}
         result = export_onnx(model, args.out, info["labels"], spec, images, extra)
     except ExportVerificationError as exc:

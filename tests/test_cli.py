@@ -243,3 +243,41 @@ def test_every_kind_of_file_gets_the_right_row(tiny_model_path, cat_photos, tmp_
     for name, reason in errors.items():
         assert rows[name]["status"] == "error" and reason in rows[name]["error"], rows[name]
     assert re.search(r"errors\s+4", capsys.readouterr().out)
+
+
+def test_unreadable_folder_is_named_and_the_rest_classified(tiny_model_path, photo_folder, tmp_path, monkeypatch,
+                                                            capsys):
+    """Simulated permission error (tests run as root, which reads chmod 000 folders anyway)."""
+    from catdog_gui.core import scan
+
+    blocked = str(photo_folder / "more")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == blocked:
+            raise PermissionError(13, "Permission denied", blocked)
+        return real_scandir(path)
+
+    monkeypatch.setattr(scan.os, "scandir", scandir)
+    out = tmp_path / "o.csv"
+    assert main([str(photo_folder), "--csv", str(out), "--model", str(tiny_model_path)]) == 0
+    assert len(read_csv(out)) == 6  # 5 photos + broken.jpg outside the blocked folder
+    assert f"could not read folder: {blocked!r}" in capsys.readouterr().err
+
+
+def test_interrupt_keeps_finished_rows(tiny_model_path, photo_folder, tmp_path, monkeypatch, capsys):
+    from catdog_gui.core import pipeline
+
+    real_classify = pipeline.classify
+
+    def interrupted(*args, **kwargs):
+        for i, result in enumerate(real_classify(*args, **kwargs)):
+            if i == 3:
+                raise KeyboardInterrupt
+            yield result
+
+    monkeypatch.setattr(pipeline, "classify", interrupted)
+    out = tmp_path / "o.csv"
+    assert main([str(photo_folder), "--csv", str(out), "--model", str(tiny_model_path)]) == 130
+    assert len(read_csv(out)) == 3
+    assert "(interrupted)" in capsys.readouterr().out

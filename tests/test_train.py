@@ -98,3 +98,26 @@ def test_ema_warm_up_follows_the_weights_early_and_averages_late():
     torch.testing.assert_close(early, torch.full((3,), 0.9))
     torch.testing.assert_close(late, torch.full((3,), 0.002))
     assert torch.equal(avg, torch.zeros(3))  # not in place
+
+
+def test_recompute_bn_statistics_replaces_stale_buffers(sixteen_photos):
+    from catdog_gui.core.imaging import Preprocessing, preprocess
+    from training.data import find_samples, stratified_split
+
+    torch.manual_seed(0)
+    model = train_mod.build_model().eval()
+    for m in model.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_var.fill_(1e4)  # stale statistics, like an early EMA's
+    spec = Preprocessing(image_size=(80, 80))
+    info = {"data": {"path": str(sixteen_photos), "val_fraction": 0.25, "seed": 0}}
+    export_mod.recompute_bn_statistics(model, info, spec, count=100, batch_size=100)
+    train, _ = stratified_split(find_samples(sixteen_photos)[0], 0.25, 0)
+    x = torch.from_numpy(np.stack([preprocess(s.path, spec) for s in train]))
+    assert not model.training
+    with torch.no_grad():
+        eval_out = model(x)
+        model.train()
+        batch_out = model(x)  # normalised with this very batch's statistics
+    torch.testing.assert_close(eval_out, batch_out, atol=1e-2, rtol=1e-2)
+    assert all(m.momentum == 0.1 for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d))

@@ -35,7 +35,7 @@ from training.data import LABELS, find_samples, stratified_split
 from training.xception import Xception
 
 __all__ = ["CONTRACT_VERSION", "OUTPUT_NAMES", "ContractModule", "ExportVerificationError", "load_checkpoint",
-           "apply_temperature", "fit_validation_temperature", "export_onnx", "verify_onnx", "main"]
+           "apply_temperature", "recompute_bn_statistics", "fit_validation_temperature", "export_onnx", "verify_onnx", "main"]
 
 CONTRACT_VERSION = 1
 OUTPUT_NAMES = ("logits", "probabilities", "entry_flow", "middle_flow", "exit_flow", "cam")
@@ -182,6 +182,40 @@ def apply_temperature(model: Xception, temperature: float) -> None:
         model.fc.bias.div_(temperature)
 
 
+def recompute_bn_statistics(model: Xception, info: dict, spec: Preprocessing, count: int = 2000,
+                            batch_size: int = 50) -> None:
+    """Re-estimate every BatchNorm's running mean and variance for the current weights (in place).
+
+    Averaged weights (EMA, SWA) do not match the averaged BN buffers; Izmailov et al., "Averaging Weights
+    Leads to Wider Optima and Better Generalization" (UAI 2018), recompute them with one pass over training
+    data. Here: ``count`` photos of the checkpoint's own *training* split (never validation or test
+    photos), preprocessed at ``spec`` without augmentation, cumulative average (``momentum=None``).
+
+    Raises:
+        FileNotFoundError: the checkpoint's data folder is not on this machine.
+    """
+    data = info["data"]
+    if not data.get("path") or not Path(data["path"]).is_dir():
+        raise FileNotFoundError(f"the checkpoint's data folder {data.get('path')!r} is not here")
+    samples, _ = find_samples(data["path"])
+    train, _ = stratified_split(samples, data.get("val_fraction", 0.1), data.get("seed", 0))
+    rng = np.random.default_rng(0)
+    chosen = [train[i] for i in rng.permutation(len(train))[:count]]
+    bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm2d)]
+    momenta = [bn.momentum for bn in bns]
+    for bn in bns:
+        bn.reset_running_stats()
+        bn.momentum = None
+    model.train()
+    with torch.no_grad():
+        for i in range(0, len(chosen), batch_size):
+            x = torch.from_numpy(np.stack([preprocess(s.path, spec) for s in chosen[i:i + batch_size]]))
+            model(x.contiguous(memory_format=torch.channels_last))
+    for bn, momentum in zip(bns, momenta):
+        bn.momentum = momentum
+    model.eval()
+
+
 def fit_validation_temperature(model: Xception, info: dict, spec: Preprocessing, batch_size: int = 50) -> float:
     """Fit the temperature on the checkpoint's own validation split (the photos training held out)."""
     from training.evaluate import fit_temperature
@@ -281,6 +315,8 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--verify-data", default=None, help="photos to verify with (default: the checkpoint's data)")
     p.add_argument("--verify-count", type=int, default=8)
     p.add_argument("--trained-on", default=None, help="text for the 'trained_on' metadata")
+    p.add_argument("--recompute-bn", type=int, default=0, metavar="N",
+                   help="re-estimate BN statistics on N training photos (for EMA weights); 0 = keep")
     p.add_argument("--temperature", default="1",
                    help="divide the logits by T (folded into fc; predictions unchanged): a number, or 'auto' to fit "
                         "T on the checkpoint's validation split (Guo et al. 2017 temperature scaling)")
@@ -296,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
             spec = replace(spec, image_size=(args.image_size, args.image_size))
         if args.resize:
             spec = replace(spec, resize=args.resize)
+        if args.recompute_bn:
+            recompute_bn_statistics(model, info, Preprocessing(**info["preprocessing"]), args.recompute_bn)
         temperature = fit_validation_temperature(model, info, spec) if args.temperature == "auto" \
             else float(args.temperature)
         apply_temperature(model, temperature)
@@ -307,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
                                          f"{data.get('val', '?')} val photos (seed {data.get('seed', 0)})")
         extra = {"trained_on": trained_on, "val_top1": top1 if top1 is not None else "unknown",
                  "training": {"epoch": info["epoch"], "weights": info["weights"], "temperature": temperature,
+                              "recomputed_bn_on": args.recompute_bn,
                               "train_image_size": info["preprocessing"].get("image_size")}}
         result = export_onnx(model, args.out, info["labels"], spec, images, extra)
     except ExportVerificationError as exc:

@@ -57,3 +57,21 @@ def test_export_writes_nothing_when_verification_fails(tmp_path, cat_photos, mon
     with pytest.raises(ExportVerificationError, match="cam.mean"):
         export_onnx(Xception(num_classes=2).eval(), out, ["cat", "dog"], spec, x)
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_flip_tta_graph_is_mirror_invariant_and_keeps_the_cam_identity():
+    from training.export import ContractModule
+
+    torch.manual_seed(0)
+    model = Xception(num_classes=2).eval()
+    module = ContractModule(model, tta_flip=True).eval()
+    x = torch.randn(2, 3, 96, 80)
+    with torch.no_grad():
+        logits, probs, entry, middle, exit_, cam = module(x)
+        mirrored = module(torch.flip(x, dims=[3]))
+        plain = (model(x) + model(torch.flip(x, dims=[3]))) / 2
+    torch.testing.assert_close(logits, plain, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(mirrored[0], logits, atol=1e-5, rtol=1e-5)  # a photo and its mirror agree
+    torch.testing.assert_close(mirrored[5], torch.flip(cam, dims=[3]), atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(cam.mean((2, 3)) + model.fc.bias, logits, atol=1e-4, rtol=1e-4)
+    assert entry.shape == (2, 728, 6, 5) and exit_.shape == (2, 2048, 3, 3)

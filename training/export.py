@@ -52,14 +52,25 @@ class ContractModule(nn.Module):
 
     ``image: [N, 3, H, W] float32`` -> ``(logits [N, C], probabilities [N, C], entry_flow [N, 728, h16, w16],
     middle_flow [N, 728, h16, w16], exit_flow [N, 2048, h32, w32], cam [N, C, h32, w32])``.
+
+    With ``tta_flip`` the photo and its horizontal mirror both go through the network and every output is
+    the average of the two (each mirrored map flipped back first), so ``cam = W . exit_flow`` and
+    ``cam.mean() + b == logits`` still hold exactly; it costs twice the inference time.
     """
 
-    def __init__(self, model: Xception) -> None:
+    def __init__(self, model: Xception, tta_flip: bool = False) -> None:
         super().__init__()
         self.model = model
+        self.tta_flip = tta_flip
 
     def forward(self, image: torch.Tensor):
         entry, middle, exit_, logits = self.model.forward_flows(image)
+        if self.tta_flip:
+            f_entry, f_middle, f_exit, f_logits = self.model.forward_flows(torch.flip(image, dims=[3]))
+            entry = (entry + torch.flip(f_entry, dims=[3])) / 2
+            middle = (middle + torch.flip(f_middle, dims=[3])) / 2
+            exit_ = (exit_ + torch.flip(f_exit, dims=[3])) / 2
+            logits = (logits + f_logits) / 2  # == fc(pool(exit_)): pooling and fc are linear
         probabilities = torch.softmax(logits, dim=1)
         weight = self.model.fc.weight  # [C, 2048]
         cam = F.conv2d(exit_, weight[:, :, None, None])  # [N, C, h32, w32], no bias (CAM, Zhou et al. 2016)
@@ -107,8 +118,8 @@ def load_checkpoint(path: str | os.PathLike, weights: str = "auto") -> tuple[Xce
     return model, info
 
 
-def _export_graph(model: Xception, path: Path, example_size: int) -> None:
-    wrapper = ContractModule(model).eval()
+def _export_graph(model: Xception, path: Path, example_size: int, tta_flip: bool = False) -> None:
+    wrapper = ContractModule(model, tta_flip).eval()
     example = torch.randn(2, 3, example_size, example_size)
     n, h, w = torch.export.Dim("N", min=1, max=4096), torch.export.Dim("H", min=71, max=8192), \
         torch.export.Dim("W", min=71, max=8192)
@@ -119,7 +130,8 @@ def _export_graph(model: Xception, path: Path, example_size: int) -> None:
     program.save(str(path), external_data=False)
 
 
-def verify_onnx(path: str | os.PathLike, model: Xception, images: np.ndarray, labels: Sequence[str]) -> dict:
+def verify_onnx(path: str | os.PathLike, model: Xception, images: np.ndarray, labels: Sequence[str],
+                tta_flip: bool = False) -> dict:
     """Check the ONNX file against PyTorch and the contract on ``images``.
 
     Args:
@@ -143,7 +155,7 @@ def verify_onnx(path: str | os.PathLike, model: Xception, images: np.ndarray, la
         raise ExportVerificationError(f"outputs are {names}, the contract needs {list(OUTPUT_NAMES)}")
     outs = dict(zip(names, sess.run(None, {"image": images})))
     with torch.no_grad():
-        ref = ContractModule(model)(torch.from_numpy(images))
+        ref = ContractModule(model, tta_flip)(torch.from_numpy(images))
     n, c = images.shape[0], len(labels)
     h, w = images.shape[2:]
     h16, w16 = ref[2].shape[2:]
@@ -255,7 +267,7 @@ def _verification_photos(data_dir: str | None, info: dict, spec: Preprocessing, 
 
 
 def export_onnx(model: Xception, out: str | os.PathLike, labels: Sequence[str], spec: Preprocessing,
-                verify_images: np.ndarray, extra_metadata: dict | None = None) -> dict:
+                verify_images: np.ndarray, extra_metadata: dict | None = None, tta_flip: bool = False) -> dict:
     """Export ``model`` to ``out`` with the contract's outputs and metadata, verified first.
 
     Args:
@@ -265,6 +277,7 @@ def export_onnx(model: Xception, out: str | os.PathLike, labels: Sequence[str], 
         spec: preprocessing recorded in the metadata (``image_size`` is the app's input size).
         verify_images: ``[N, 3, H, W] float32`` real photos preprocessed with ``spec``.
         extra_metadata: ``architecture``, ``trained_on``, ``val_top1``... (JSON-encoded unless str).
+        tta_flip: put horizontal-flip test-time augmentation into the graph (see :class:`ContractModule`).
 
     Returns:
         The verification numbers (see :func:`verify_onnx`) plus ``"bytes"``, the file size.
@@ -276,7 +289,7 @@ def export_onnx(model: Xception, out: str | os.PathLike, labels: Sequence[str], 
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
         tmp_path = Path(tmp) / "model.onnx"
-        _export_graph(model, tmp_path, example_size=spec.image_size[0])
+        _export_graph(model, tmp_path, example_size=spec.image_size[0], tta_flip=tta_flip)
         proto = onnx.load(str(tmp_path))
         meta = {
             "catdog.contract": str(CONTRACT_VERSION),
@@ -287,7 +300,9 @@ def export_onnx(model: Xception, out: str | os.PathLike, labels: Sequence[str], 
             "mean": json.dumps(list(spec.mean)),
             "std": json.dumps(list(spec.std)),
             "background": json.dumps(list(spec.background)),
-            "architecture": "Xception (Chollet 2017), training/xception.py",
+            "architecture": "Xception (Chollet 2017), training/xception.py"
+                            + (", horizontal-flip test-time augmentation in the graph" if tta_flip else ""),
+            "tta": "flip" if tta_flip else "none",
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         }
         for key, value in (extra_metadata or {}).items():
@@ -296,7 +311,7 @@ def export_onnx(model: Xception, out: str | os.PathLike, labels: Sequence[str], 
         for key, value in meta.items():
             proto.metadata_props.add(key=key, value=value)
         onnx.save(proto, str(tmp_path))
-        result = verify_onnx(tmp_path, model, verify_images.astype(np.float32), labels)
+        result = verify_onnx(tmp_path, model, verify_images.astype(np.float32), labels, tta_flip)
         os.replace(tmp_path, out)
     result["bytes"] = out.stat().st_size
     return result
@@ -315,6 +330,8 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--verify-data", default=None, help="photos to verify with (default: the checkpoint's data)")
     p.add_argument("--verify-count", type=int, default=8)
     p.add_argument("--trained-on", default=None, help="text for the 'trained_on' metadata")
+    p.add_argument("--tta-flip", action="store_true",
+                   help="average each photo with its horizontal mirror inside the graph (2x inference time)")
     p.add_argument("--recompute-bn", type=int, default=0, metavar="N",
                    help="re-estimate BN statistics on N training photos (for EMA weights); 0 = keep")
     p.add_argument("--temperature", default="1",
@@ -347,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
                  "training": {"epoch": info["epoch"], "weights": info["weights"], "temperature": temperature,
                               "recomputed_bn_on": args.recompute_bn,
                               "train_image_size": info["preprocessing"].get("image_size")}}
-        result = export_onnx(model, args.out, info["labels"], spec, images, extra)
+        result = export_onnx(model, args.out, info["labels"], spec, images, extra, tta_flip=args.tta_flip)
     except ExportVerificationError as exc:
         print(f"export refused: {exc}", file=sys.stderr)
         return 1

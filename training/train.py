@@ -66,6 +66,8 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=min(4, max(1, (os.cpu_count() or 2) // 2)),
                    help="DataLoader worker processes (also decoding threads)")
     p.add_argument("--resume", default="", help="checkpoint to continue from, or 'auto' for OUT/last.pt")
+    p.add_argument("--init-from", default="", metavar="MODEL.onnx",
+                   help="start from the weights of an exported model (training.recover) instead of random ones")
     p.add_argument("--max-steps", type=int, default=0, help="stop after this many optimiser steps (smoke runs)")
     p.add_argument("--eval-only", action="store_true", help="evaluate --resume's checkpoint and exit")
     return p
@@ -245,7 +247,12 @@ def main(args: argparse.Namespace) -> dict:
     val_loader = DataLoader(val_ds, args.batch_size, sampler=val_sampler, num_workers=args.workers,
                             pin_memory=pin)
 
-    model = build_model(len(LABELS), args.drop_rate).to(device)
+    model = build_model(len(LABELS), args.drop_rate)
+    if args.init_from:  # continue from an exported model, e.g. the committed default model
+        from training.recover import load_weights_from_onnx
+
+        model.load_state_dict(load_weights_from_onnx(args.init_from).state_dict())
+    model = model.to(device)
     if args.channels_last:
         model = model.to(memory_format=torch.channels_last)
     model_ema = None

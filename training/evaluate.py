@@ -136,7 +136,11 @@ def evaluate_samples(samples: Sequence[Sample], predict: Callable[[np.ndarray], 
 
 
 def _onnx_predictor(path: str) -> tuple[Callable[[np.ndarray], np.ndarray], Preprocessing, list[str], str]:
+    import onnxruntime as ort
+
     from catdog_gui.core.model import Engine
+
+    ort.set_default_logger_severity(3)  # the engine reports why CUDA is not in use, in one line
 
     engine = Engine(path)
     return (lambda x: engine.predict(x)[1]), engine.info.preprocessing, list(engine.info.labels), \

@@ -66,8 +66,9 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=min(4, max(1, (os.cpu_count() or 2) // 2)),
                    help="DataLoader worker processes (also decoding threads)")
     p.add_argument("--resume", default="", help="checkpoint to continue from, or 'auto' for OUT/last.pt")
-    p.add_argument("--init-from", default="", metavar="MODEL.onnx",
-                   help="start from the weights of an exported model (training.recover) instead of random ones")
+    p.add_argument("--init-from", default="", metavar="CKPT|MODEL.onnx",
+                   help="start from a checkpoint's raw weights, or an exported model's (training.recover), "
+                        "instead of random ones (fine-tuning; optimiser and schedule start afresh)")
     p.add_argument("--max-steps", type=int, default=0, help="stop after this many optimiser steps (smoke runs)")
     p.add_argument("--eval-only", action="store_true", help="evaluate --resume's checkpoint and exit")
     return p
@@ -248,10 +249,13 @@ def main(args: argparse.Namespace) -> dict:
                             pin_memory=pin)
 
     model = build_model(len(LABELS), args.drop_rate)
-    if args.init_from:  # continue from an exported model, e.g. the committed default model
-        from training.recover import load_weights_from_onnx
+    if args.init_from:  # continue from a checkpoint's weights or an exported model (the committed default)
+        if args.init_from.endswith(".onnx"):
+            from training.recover import load_weights_from_onnx
 
-        model.load_state_dict(load_weights_from_onnx(args.init_from).state_dict())
+            model.load_state_dict(load_weights_from_onnx(args.init_from).state_dict())
+        else:
+            model.load_state_dict(torch.load(args.init_from, map_location="cpu", weights_only=False)["model"])
     model = model.to(device)
     if args.channels_last:
         model = model.to(memory_format=torch.channels_last)

@@ -22,6 +22,9 @@ __all__ = ["main", "get_args_parser"]
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 _MAX_ERRORS_SHOWN = 10
+# Xception holds ~20 MB of activations per photo at 224x224 on the CPU: 1024 photos is already ~20 GB, and
+# a bigger batch only exhausts memory (the OOM killer ends the run and every row is lost).
+MAX_BATCH_SIZE = 1024
 
 
 def _positive_int(text: str) -> int:
@@ -31,6 +34,13 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
+def _batch_size(text: str) -> int:
+    value = _positive_int(text)
+    if value > MAX_BATCH_SIZE:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_BATCH_SIZE}, got {text!r}")
     return value
 
 
@@ -46,7 +56,8 @@ def get_args_parser() -> argparse.ArgumentParser:
                    help="CSV to write: path,label,confidence,p_<label>...,status,error (replaced atomically)")
     p.add_argument("--model", default=None, metavar="MODEL.onnx",
                    help="ONNX model following the catdog contract (default: the bundled model, or $CATDOG_MODEL)")
-    p.add_argument("--batch-size", type=_positive_int, default=16, metavar="N", help="photos per inference batch (16)")
+    p.add_argument("--batch-size", type=_batch_size, default=16, metavar="N",
+                   help=f"photos per inference batch, 1..{MAX_BATCH_SIZE} (16)")
     p.add_argument("--workers", type=_positive_int, default=None, metavar="N",
                    help="decoding threads (default: min(8, CPU cores))")
     p.add_argument("--cpu", action="store_true", help="use the CPU even when CUDA is available")
@@ -88,6 +99,22 @@ def _print_summary(summary, engine, csv_path: str, rows: int, results, missing: 
         print(f"  warning: could not read folder: {folder!r}", file=sys.stderr)
 
 
+def _csv_unwritable(csv_path: str) -> str | None:
+    """None when a file can be created in the CSV's folder (write_csv's temporary file), else why not."""
+    import tempfile
+
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".catdog-", suffix=".csv.tmp", dir=os.path.dirname(csv_path))
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    os.close(fd)
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``catdog-classify``; returns the exit status (see the module docstring)."""
     parser = get_args_parser()
@@ -96,11 +123,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2, message already printed)
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
 
+    if not args.csv.strip():
+        return _fail("--csv is empty; give a file name")
     csv_path = os.path.abspath(args.csv)
     if os.path.isdir(csv_path):
         return _fail(f"--csv {args.csv!r} is a folder; give a file name")
     if not os.path.isdir(os.path.dirname(csv_path)):
         return _fail(f"--csv {args.csv!r}: folder {os.path.dirname(csv_path)!r} does not exist")
+    unwritable = _csv_unwritable(csv_path)
+    if unwritable:  # find out now, not after classifying every photo
+        return _fail(f"cannot write {args.csv!r}: {unwritable}")
 
     import onnxruntime as ort
 
@@ -123,6 +155,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail("no such file or folder: " + ", ".join(repr(p) for p in report.missing))
     # A path the user named that does not exist gets an error row too, so that nothing is silently lost.
     missing_rows = [Result(path=p, status="error", error="no such file or folder") for p in report.missing]
+    if not paths and not report.missing:
+        skipped = f" ({report.skipped_non_images} non-image file(s) skipped)" if report.skipped_non_images else ""
+        print(f"catdog-classify: warning: no images found in {', '.join(repr(p) for p in args.paths)}{skipped}",
+              file=sys.stderr)
 
     labels = engine.info.labels
     results: list[Result] = []

@@ -114,6 +114,37 @@ def test_empty_folder_writes_header_only(tiny_model_path, tmp_path, capsys):
     out = tmp_path / "o.csv"
     assert main([str(tmp_path / "empty"), "--csv", str(out), "--model", str(tiny_model_path)]) == 0
     assert read_csv(out) == []
+    assert "no images found" in capsys.readouterr().err  # not a silent, empty success
+
+
+def test_folder_of_only_non_images_says_so(tiny_model_path, tmp_path, capsys):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text("a")
+    (tmp_path / "docs" / "b.md").write_text("b")
+    out = tmp_path / "o.csv"
+    assert main([str(tmp_path / "docs"), "--csv", str(out), "--model", str(tiny_model_path)]) == 0
+    assert read_csv(out) == []
+    err = capsys.readouterr().err
+    assert "no images found" in err and "2 non-image file(s) skipped" in err
+
+
+def test_unwritable_csv_is_refused_before_classifying(tiny_model_path, photo_folder, tmp_path, monkeypatch, capsys):
+    import tempfile
+
+    import catdog_gui.core.pipeline as pipeline
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("classified photos although the CSV cannot be written")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(pipeline, "classify", must_not_run)
+    assert main([str(photo_folder), "--csv", str(tmp_path / "o.csv"), "--model", str(tiny_model_path)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write" in err and "Permission denied" in err
+    assert not (tmp_path / "o.csv").exists()
 
 
 @pytest.mark.parametrize("args, message", [
@@ -121,6 +152,8 @@ def test_empty_folder_writes_header_only(tiny_model_path, tmp_path, capsys):
     (["PHOTOS"], "--csv"),
     (["PHOTOS", "--csv", "OUT", "--batch-size", "0"], "positive integer"),
     (["PHOTOS", "--csv", "OUT", "--batch-size", "many"], "positive integer"),
+    (["PHOTOS", "--csv", "OUT", "--batch-size", "100000"], "at most 1024"),
+    (["PHOTOS", "--csv", ""], "--csv is empty"),
     (["PHOTOS", "--csv", "OUT", "--bogus"], "unrecognized arguments"),
     (["PHOTOS", "--csv", "TMP/no/such/dir/o.csv"], "does not exist"),
     (["PHOTOS", "--csv", "TMP"], "is a folder"),

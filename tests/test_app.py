@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from catdog_gui.app.detail_view import MEAN_ITEM, NORMALISATION_TEXT
 from catdog_gui.app.images import to_array
 from catdog_gui.app.main_window import MainWindow
-from catdog_gui.app.results_model import CONFIDENCE, NAME, RESULT_ROLE, THUMB, natural_key
+from catdog_gui.app.results_model import CONFIDENCE, NAME, PREDICTION, RESULT_ROLE, THUMB, natural_key
+from catdog_gui.core import visualize
 from catdog_gui.core.explain import FLOW_OUTPUTS
 from catdog_gui.core.results import csv_columns
 
@@ -423,7 +424,12 @@ def test_detail_view_shows_flows_and_cam(qtbot, window, photo_dir, tmp_path):
         bare = to_array(tab.large.composite())
         tab.over_photo.setChecked(True)
         over = to_array(tab.large.composite())
-        assert over.shape[:2] == exp.image.shape[:2] and bare.shape != over.shape
+        assert over.shape[:2] == exp.image.shape[:2]
+        # the maps cover the photo the model saw (squashed to its square input): drawn at its aspect ratio
+        aspect = exp.image.shape[1] / exp.image.shape[0]
+        assert abs(aspect - 1) > 0.1, "use a non-square photo"
+        assert bare.shape[1] / bare.shape[0] == pytest.approx(aspect, rel=0.02)
+        assert tiles[0].width() / tiles[0].height() == pytest.approx(aspect, rel=0.05)
         tab.select_channel(MEAN_ITEM)
         assert "channel mean" in tab.large_caption.text()
 
@@ -508,3 +514,58 @@ def test_model_without_flow_outputs_says_so(qtbot, tiny_model_path, photo_dir, t
         assert tab.tile_images() == []
     assert "no 'cam' output" in w.detail.norm_label.text()
     assert np.array_equal(to_array(w.detail.cam_view.composite()), exp.image)
+
+
+def _drawn_hot_spot(detail) -> tuple[int, int]:
+    """(row, column) in photo pixels of the brightest point of the CAM as the view draws it (opacity 100%)."""
+    detail.opacity.setValue(100)
+    drawn = to_array(detail.cam_view.composite()).astype(int).sum(axis=2)  # inferno: the maximum is brightest
+    return np.unravel_index(int(drawn.argmax()), drawn.shape)
+
+
+def test_default_model_predicts_real_photos_and_cam_lands_on_the_cat(qtbot, default_model_path, cat_photos,
+                                                                    dog_photos, tmp_path):
+    folder = tmp_path / "pets"
+    folder.mkdir()
+    truth = {}
+    for label, photos in (("cat", cat_photos[:4]), ("dog", dog_photos[:4])):
+        for p in photos:
+            shutil.copy(p, folder / p.name)
+            truth[p.name] = label
+    w = MainWindow(default_model_path)
+    qtbot.addWidget(w)
+    w.show()
+    assert drop(w, [QUrl.fromLocalFile(str(folder))]) == (True, True)
+    wait_for_run(qtbot, w, rows=8)
+    shown = {w.proxy.index(r, NAME).data(): w.proxy.index(r, PREDICTION).data() for r in range(8)}
+    assert sum(shown[name] == label for name, label in truth.items()) >= 6, shown
+
+    # a cat row: the CAM of 'cat' peaks inside the photo, where the upsampled map peaks
+    row = next(r for r in range(8) if truth[w.proxy.index(r, NAME).data()] == "cat"
+               and w.proxy.index(r, PREDICTION).data() == "cat")
+    exp = select_and_explain(qtbot, w, row)
+    detail = w.detail
+    assert exp.labels[detail.class_combo.currentIndex()] == "cat"
+    left, top, rw, rh = exp.region
+    up = visualize.upsample(exp.cam[exp.predicted], (rh, rw))
+    y, x = np.unravel_index(int(up.argmax()), up.shape)
+    y, x = y + top, x + left
+    height, width = exp.image.shape[:2]
+    assert 0 <= y < height and 0 <= x < width
+    dy, dx = _drawn_hot_spot(detail)
+    assert abs(dy - y) <= height / 7 and abs(dx - x) <= width / 7, ((dy, dx), (y, x))
+
+    # orientation and aspect end to end: a cat on the right half of a wide grey canvas (squashed into the
+    # model's square input) must light up the right half, not the left, as drawn over the canvas
+    with Image.open(cat_photos[0]) as im:
+        cat = im.convert("RGB")
+    canvas = Image.new("RGB", (2 * cat.width, cat.height), (128, 128, 128))
+    canvas.paste(cat, (cat.width, 0))
+    canvas.save(tmp_path / "cat-on-the-right.png")
+    w.classify([str(tmp_path / "cat-on-the-right.png")])
+    wait_for_run(qtbot, w, rows=9)
+    row = next(r for r in range(9) if w.proxy.index(r, NAME).data() == "cat-on-the-right.png")
+    exp = select_and_explain(qtbot, w, row)
+    assert exp.label == "cat"
+    dy, dx = _drawn_hot_spot(detail)
+    assert dx > exp.image.shape[1] / 2, f"CAM peak drawn at x={dx} of {exp.image.shape[1]}: not on the cat"

@@ -74,6 +74,17 @@ def _icon(image: QImage) -> QIcon:
     return icon
 
 
+def _region_hw(exp: Explanation, fmap_hw: tuple[int, int]) -> tuple[int, int]:
+    """(height, width) of the part of the photo the model saw, which every map covers.
+
+    With ``resize="squash"`` that is the whole photo stretched onto the model's square input, so a
+    7 x 7 map drawn square would misplace what it shows; maps are drawn at this aspect ratio instead.
+    Falls back to ``fmap_hw`` (the map's own shape) when the region is unknown.
+    """
+    _left, _top, rw, rh = exp.region
+    return (rh, rw) if rw > 0 and rh > 0 else fmap_hw
+
+
 def _fit(size: tuple[int, int], longest: int, grow: bool = False) -> tuple[int, int]:
     """(height, width) scaled so the longer side is at most ``longest`` (exactly, when ``grow``)."""
     h, w = size
@@ -120,6 +131,8 @@ class FlowTab(QWidget):
         self.large = ImageView()
         self.large_caption = QLabel()
         self.large_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.large_caption.setToolTip("Each map covers the part of the photo the model saw (all of it when the model"
+                                      " squashes photos to its input size), so it is drawn with that part's shape")
 
         controls = QHBoxLayout()
         controls.addWidget(self.shape_label, 1)
@@ -199,7 +212,8 @@ class FlowTab(QWidget):
         for n, (img, text) in enumerate(tiles):
             r, c = divmod(n, cols)
             x, y = pad + c * (cell + pad), title_h + r * (cell + cap + pad)
-            p.drawImage(QRect(x, y, cell, cell), img)
+            th, tw = _fit((img.height(), img.width()), cell, grow=True)  # keep the tile's aspect ratio
+            p.drawImage(QRect(x + (cell - tw) // 2, y + (cell - th) // 2, tw, th), img)
             p.drawText(QRect(x, y + cell, cell, cap), Qt.AlignmentFlag.AlignCenter, text)
         p.end()
         return out
@@ -228,7 +242,7 @@ class FlowTab(QWidget):
         self.shape_label.setText(f"{c} × {h} × {w} (channels × height × width)")
         k = min(self.k_spin.value(), c)
         self._indices, self._means = visualize.top_channels(fmap, k)
-        tile_hw = _fit((h, w), TILE, grow=True)
+        tile_hw = _fit(_region_hw(exp, (h, w)), TILE, grow=True)  # the photo's aspect ratio
         self._mean_tile = heat_image(fmap.mean(axis=0), tile_hw, self._cmap)
         item = QListWidgetItem(_icon(self._mean_tile), "channel\nmean")
         item.setData(Qt.ItemDataRole.UserRole, MEAN_ITEM)
@@ -274,9 +288,8 @@ class FlowTab(QWidget):
         if self.over_photo.isChecked():
             heat = heat_image(m, _fit((rh, rw), HEAT_MAX), self._cmap)
             self.large.set_image(to_qimage(exp.image), heat, self._alpha, QRect(left, top, rw, rh))
-        else:
-            h, w = m.shape
-            self.large.set_image(heat_image(m, _fit((h * 32, w * 32), HEAT_MAX), self._cmap))
+        else:  # alone, but still shaped like the photo, so its layout matches what the photo shows
+            self.large.set_image(heat_image(m, _fit(_region_hw(exp, m.shape), HEAT_MAX, grow=True), self._cmap))
         self.large_caption.setText(f"{FLOW_TITLES[self.name]}, {what} (min–max per map)")
 
 

@@ -68,3 +68,56 @@ def test_cli_on_real_photos(tiny_model_path, tmp_path, cat_photos, dog_photos, c
 def test_cli_missing_model_is_an_error(tmp_path, data_dir, capsys):
     assert main(["--model", str(tmp_path / "none.onnx"), "--data", str(data_dir / "pets-ood-val")]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--batch-size", "0"], "positive integer"),
+    (["--batch-size", "-1"], "positive integer"),
+    (["--workers", "0"], "positive integer"),
+    (["--image-size", "8"], "at least 32"),
+])
+def test_cli_bad_numbers_are_usage_errors(args, message, tiny_model_path, data_dir, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--model", str(tiny_model_path), "--data", str(data_dir / "pets-ood-val"), *args])
+    assert exc.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_cli_unwritable_json_is_refused_before_evaluating(tiny_model_path, tmp_path, data_dir, capsys):
+    rc = main(["--model", str(tiny_model_path), "--data", str(data_dir / "pets-ood-val"),
+               "--json", str(tmp_path / "no" / "such" / "m.json")])
+    assert rc == 2
+    captured = capsys.readouterr()
+    assert "--json" in captured.err and "top-1" not in captured.out
+
+
+def _tiny_data(root, cat_photos, dog_photos):
+    for cls, photos in (("cat", cat_photos[:2]), ("dog", dog_photos[:2])):
+        (root / cls).mkdir(parents=True)
+        for p in photos:
+            os.symlink(p, root / cls / p.name)
+    return root
+
+
+def test_cli_empty_split_is_an_error_not_nan(tiny_model_path, tmp_path, cat_photos, dog_photos, capsys):
+    data = _tiny_data(tmp_path / "data", cat_photos, dog_photos)
+    rc = main(["--model", str(tiny_model_path), "--data", str(data), "--split", "val", "--val-fraction", "0"])
+    assert rc == 1
+    assert "no photo was evaluated" in capsys.readouterr().err
+
+
+def test_cli_all_photos_unreadable_is_an_error(tiny_model_path, tmp_path, capsys):
+    for cls in ("cat", "dog"):
+        (tmp_path / "data" / cls).mkdir(parents=True)
+        (tmp_path / "data" / cls / "x.jpg").write_bytes(b"")
+    out = tmp_path / "m.json"
+    assert main(["--model", str(tiny_model_path), "--data", str(tmp_path / "data"), "--json", str(out)]) == 1
+    assert "every photo failed to decode" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_cli_split_val_on_a_tiny_folder(tiny_model_path, tmp_path, cat_photos, dog_photos, capsys):
+    data = _tiny_data(tmp_path / "data", cat_photos, dog_photos)
+    out = tmp_path / "m.json"
+    assert main(["--model", str(tiny_model_path), "--data", str(data), "--split", "val", "--json", str(out)]) == 0
+    assert json.loads(out.read_text())["n"] == 2  # at least one photo per class is held out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -140,7 +141,7 @@ def _onnx_predictor(path: str) -> tuple[Callable[[np.ndarray], np.ndarray], Prep
 
     from catdog_gui.core.model import Engine
 
-    ort.set_default_logger_severity(3)  # the engine reports why CUDA is not in use, in one line
+    ort.set_default_logger_severity(4)  # the engine reports why CUDA is not in use, in one line
 
     engine = Engine(path)
     return (lambda x: engine.predict(x)[1]), engine.info.preprocessing, list(engine.info.labels), \
@@ -177,6 +178,26 @@ def format_report(metrics: dict, labels: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
+def _image_size(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+    if value != 0 and value < 32:
+        raise argparse.ArgumentTypeError(f"must be 0 (the model's own size) or at least 32, got {text!r}")
+    return value
+
+
 def get_args_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__.split("\n")[0])
     src = p.add_mutually_exclusive_group(required=True)
@@ -187,17 +208,22 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", default="all", choices=["all", "val", "train"])
     p.add_argument("--val-fraction", type=float, default=0.1)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--image-size", type=int, default=0, help="override the model's input size (square)")
+    p.add_argument("--image-size", type=_image_size, default=0, help="override the model's input size (square)")
     p.add_argument("--resize", choices=["squash", "center_crop"], default=None, help="override the resize rule")
     p.add_argument("--tta-flip", action="store_true", help="average with the horizontally flipped photo")
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--workers", type=int, default=4)
+    p.add_argument("--batch-size", type=_positive_int, default=32)
+    p.add_argument("--workers", type=_positive_int, default=4)
     p.add_argument("--json", default=None, help="also write the metrics to this JSON file")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = get_args_parser().parse_args(argv)
+    if args.json is not None:  # find out now, not after evaluating every photo
+        folder = os.path.dirname(os.path.abspath(args.json))
+        if not args.json.strip() or os.path.isdir(args.json) or not os.path.isdir(folder):
+            print(f"error: --json {args.json!r}: give a file name in a folder that exists", file=sys.stderr)
+            return 2
     try:
         samples, layout = find_samples(args.data)
         if args.split != "all":
@@ -222,12 +248,20 @@ def main(argv: list[str] | None = None) -> int:
           f"{spec.image_size[0]}x{spec.image_size[1]} {spec.resize}{', flip TTA' if args.tta_flip else ''}", flush=True)
     metrics = evaluate_samples(samples, predict, spec, args.batch_size, args.workers, args.tta_flip)
     print(format_report(metrics, labels))
+    if metrics["n"] == 0:
+        why = "every photo failed to decode" if metrics["errors"] else f"split {args.split!r} selects no photos"
+        print(f"error: no photo was evaluated ({why}); no accuracy to report", file=sys.stderr)
+        return 1
     if args.json:
         record = {k: v for k, v in metrics.items() if k not in ("probabilities", "targets")}
         record.update(model=args.model or args.checkpoint, data=args.data, split=args.split, labels=labels,
                       image_size=list(spec.image_size), resize=spec.resize, tta_flip=args.tta_flip)
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(record, f, indent=2)
+        try:
+            with open(args.json, "w", encoding="utf-8") as f:
+                json.dump(record, f, indent=2)
+        except OSError as exc:
+            print(f"error: cannot write {args.json!r}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
     return 0
 
 

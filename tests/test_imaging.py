@@ -7,6 +7,7 @@ issue 2 point 6 (the app preprocesses exactly as training evaluated).
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import struct
 import subprocess
@@ -413,3 +414,13 @@ def test_preprocess_center_crop_and_normalisation(upright):
     assert rgb01.min() >= -1e-5 and rgb01.max() <= 1 + 1e-5
     centre = np.asarray(upright.resize((96, 96 * upright.height // upright.width)))  # rough reference
     assert abs(rgb01.mean() - centre.mean() / 255) < 0.1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_pipe_and_device_are_not_called_empty_files(tmp_path):
+    os.mkfifo(tmp_path / "pipe.jpg")  # must not block, and must not be reported as an empty file
+    with pytest.raises(ImageDecodeError, match="not a regular file"):
+        load_rgb(tmp_path / "pipe.jpg")
+    if os.path.exists("/dev/zero"):
+        with pytest.raises(ImageDecodeError, match="not a regular file"):
+            load_rgb("/dev/zero")

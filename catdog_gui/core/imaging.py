@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import warnings
 from dataclasses import dataclass
 from typing import BinaryIO, Sequence, Union
@@ -150,8 +151,12 @@ def load_rgb(source: PathOrFile, *, min_size: tuple[int, int] | None = None,
     """
     name = os.fspath(source) if isinstance(source, (str, os.PathLike)) else "<stream>"
     try:
-        if isinstance(source, (str, os.PathLike)) and os.path.getsize(source) == 0:
-            raise ImageDecodeError("empty file (0 bytes)")
+        if isinstance(source, (str, os.PathLike)):
+            st = os.stat(source)
+            if not stat.S_ISREG(st.st_mode):  # a pipe would block the decoder; devices report 0 bytes
+                raise ImageDecodeError("cannot read file: not a regular file (a folder, pipe or device)")
+            if st.st_size == 0:
+                raise ImageDecodeError("empty file (0 bytes)")
         with Image.open(source) as im:
             fmt = im.format or "unknown"
             if getattr(im, "n_frames", 1) > 1:

@@ -153,6 +153,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths, report = scan_paths(args.paths)
     if not paths and report.missing and len(report.missing) == len(args.paths):
         return _fail("no such file or folder: " + ", ".join(repr(p) for p in report.missing))
+    if os.path.exists(csv_path):
+        csv_real = os.path.normcase(os.path.realpath(csv_path))
+        if any(os.path.normcase(os.path.realpath(p)) == csv_real for p in paths):
+            return _fail(f"--csv {args.csv!r} is one of the photos to classify; writing the CSV would replace it")
     # A path the user named that does not exist gets an error row too, so that nothing is silently lost.
     missing_rows = [Result(path=p, status="error", error="no such file or folder") for p in report.missing]
     if not paths and not report.missing:

@@ -128,6 +128,18 @@ def test_folder_of_only_non_images_says_so(tiny_model_path, tmp_path, capsys):
     assert "no images found" in err and "2 non-image file(s) skipped" in err
 
 
+@pytest.mark.parametrize("named", ["file", "folder"])
+def test_csv_never_replaces_a_photo_being_classified(named, tiny_model_path, cat_photos, tmp_path, capsys):
+    photo = tmp_path / "in" / "cat.jpg"
+    photo.parent.mkdir()
+    shutil.copy(cat_photos[0], photo)
+    before = photo.read_bytes()
+    target = photo if named == "file" else photo.parent
+    assert main([str(target), "--csv", str(photo), "--model", str(tiny_model_path)]) == 2
+    assert "would replace it" in capsys.readouterr().err
+    assert photo.read_bytes() == before
+
+
 def test_unwritable_csv_is_refused_before_classifying(tiny_model_path, photo_folder, tmp_path, monkeypatch, capsys):
     import tempfile
 

@@ -141,3 +141,18 @@ def test_new_file_gets_normal_permissions(tmp_path):
 def test_missing_folder_raises_oserror(tmp_path):
     with pytest.raises(OSError):
         write_csv([], tmp_path / "no" / "such" / "o.csv", LABELS)
+
+
+def test_file_names_that_are_not_utf8_do_not_break_the_csv(tmp_path):
+    # Linux file names are bytes; Python gives invalid UTF-8 ones (Latin-1 zip extracts, old USB drives) as
+    # lone surrogates, which the UTF-8 writer cannot encode: one such file used to lose the whole CSV.
+    name = os.fsdecode(b"/photos/\xff\xfe caf\xe9.jpg")
+    out = tmp_path / "r.csv"
+    rows = [Result(name, "ok", "cat", 0.9, (0.9, 0.1)),
+            Result(name, "error", error=f"cannot decode {os.path.basename(name)}: bad"),
+            Result("/photos/plain.jpg", "ok", "dog", 0.8, (0.2, 0.8))]
+    assert write_csv(rows, out, LABELS) == 3
+    got = read_rows(out)
+    assert got[1][0] == "/photos/\\xff\\xfe caf\\xe9.jpg"  # the raw bytes, visible
+    assert got[2][0] == "/photos/\\xff\\xfe caf\\xe9.jpg" and "\\xff" in got[2][-1]
+    assert got[3][0] == "/photos/plain.jpg"

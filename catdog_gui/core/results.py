@@ -65,6 +65,21 @@ def neutralize_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
 
 
+def _text(text: str) -> str:
+    """A text cell that encodes as UTF-8, formula-neutralised. File names that are not valid UTF-8 (Linux
+    hands them to Python as lone surrogates, PEP 383) keep their raw bytes as ``\\xNN`` escapes instead
+    of making the whole CSV fail to write."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = text.encode("utf-8", "surrogateescape")  # back to the file name's raw bytes
+        except UnicodeEncodeError:
+            raw = text.encode("utf-8", "backslashreplace")  # a lone surrogate of another origin
+        text = raw.decode("utf-8", "backslashreplace")
+    return neutralize_cell(text)
+
+
 def _number(value: float) -> str:
     """A probability as text with a dot decimal (locale-independent); NaN -> empty cell."""
     if value is None or not math.isfinite(value):
@@ -74,8 +89,8 @@ def _number(value: float) -> str:
 
 def _row(result: Result, labels: Sequence[str]) -> list[str]:
     probs = list(result.probabilities) if len(result.probabilities) == len(labels) else [math.nan] * len(labels)
-    return [neutralize_cell(result.path), neutralize_cell(result.label), _number(result.confidence),
-            *[_number(p) for p in probs], neutralize_cell(result.status), neutralize_cell(result.error)]
+    return [_text(result.path), _text(result.label), _number(result.confidence),
+            *[_number(p) for p in probs], _text(result.status), _text(result.error)]
 
 
 def _file_mode(path: str) -> int:

@@ -117,6 +117,11 @@ def _csv_unwritable(csv_path: str) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``catdog-classify``; returns the exit status (see the module docstring)."""
+    for stream in (sys.stdout, sys.stderr):  # a console that cannot show "—" or a file name must not crash
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):
+            pass
     parser = get_args_parser()
     try:
         args = parser.parse_args(argv)

@@ -140,6 +140,19 @@ def test_csv_never_replaces_a_photo_being_classified(named, tiny_model_path, cat
     assert photo.read_bytes() == before
 
 
+def test_ascii_only_console_does_not_crash_the_summary(tiny_model_path, cat_photos, tmp_path):
+    photo = tmp_path / "Kätzchen 🐱.jpg"
+    shutil.copy(cat_photos[0], photo)
+    out = tmp_path / "résultats.csv"  # printed in the summary whatever the execution provider
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    proc = subprocess.run([sys.executable, "-m", "catdog_gui.cli", str(photo), "--csv", str(out), "--model",
+                           str(tiny_model_path), "-q"], capture_output=True, cwd=REPO, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode("ascii", "replace")
+    assert b"Traceback" not in proc.stderr
+    assert b"Classified 1 image(s)" in proc.stdout
+    assert len(read_csv(out)) == 1
+
+
 def test_unwritable_csv_is_refused_before_classifying(tiny_model_path, photo_folder, tmp_path, monkeypatch, capsys):
     import tempfile
 

@@ -228,8 +228,15 @@ def recompute_bn_statistics(model: Xception, info: dict, spec: Preprocessing, co
     model.eval()
 
 
-def fit_validation_temperature(model: Xception, info: dict, spec: Preprocessing, batch_size: int = 50) -> float:
-    """Fit the temperature on the checkpoint's own validation split (the photos training held out)."""
+def fit_validation_temperature(model: Xception, info: dict, spec: Preprocessing, batch_size: int = 50,
+                               tta_flip: bool = False) -> tuple[float, float]:
+    """Fit the temperature on the checkpoint's own validation split (the photos training held out).
+
+    The logits are those the exported graph will give (``spec``'s size, ``tta_flip`` as exported).
+
+    Returns:
+        (T, top-1 on that split at ``spec``), top-1 in 0..1.
+    """
     from training.evaluate import fit_temperature
 
     data = info["data"]
@@ -237,14 +244,18 @@ def fit_validation_temperature(model: Xception, info: dict, spec: Preprocessing,
         raise FileNotFoundError(f"the checkpoint's data folder {data.get('path')!r} is not here; pass --temperature T")
     samples, _ = find_samples(data["path"])
     _, val = stratified_split(samples, data.get("val_fraction", 0.1), data.get("seed", 0))
+    wrapper = ContractModule(model, tta_flip).eval()
     logits = []
     with torch.no_grad():
         for i in range(0, len(val), batch_size):
             x = torch.from_numpy(np.stack([preprocess(s.path, spec) for s in val[i:i + batch_size]]))
-            logits.append(model(x.contiguous(memory_format=torch.channels_last)).numpy())
-    t = fit_temperature(np.concatenate(logits), np.array([s.target for s in val]))
-    print(f"temperature fitted on {len(val)} validation photos: T = {t:.3f}", flush=True)
-    return t
+            logits.append(wrapper(x.contiguous(memory_format=torch.channels_last))[0].numpy())
+    logits_arr, targets = np.concatenate(logits), np.array([s.target for s in val])
+    t = fit_temperature(logits_arr, targets)
+    top1 = float((logits_arr.argmax(1) == targets).mean())
+    print(f"validation split ({len(val)} photos) at {spec.image_size[0]}x{spec.image_size[1]} {spec.resize}"
+          f"{' + flip TTA' if tta_flip else ''}: top-1 {top1:.4f}; temperature T = {t:.3f}", flush=True)
+    return t, top1
 
 
 def _verification_photos(data_dir: str | None, info: dict, spec: Preprocessing, count: int) -> np.ndarray:
@@ -351,12 +362,16 @@ def main(argv: list[str] | None = None) -> int:
             spec = replace(spec, resize=args.resize)
         if args.recompute_bn:
             recompute_bn_statistics(model, info, Preprocessing(**info["preprocessing"]), args.recompute_bn)
-        temperature = fit_validation_temperature(model, info, spec) if args.temperature == "auto" \
-            else float(args.temperature)
+        val_top1_here = None
+        if args.temperature == "auto":
+            temperature, val_top1_here = fit_validation_temperature(model, info, spec, tta_flip=args.tta_flip)
+        else:
+            temperature = float(args.temperature)
         apply_temperature(model, temperature)
         images = _verification_photos(args.verify_data, info, spec, args.verify_count)
         metrics = info["metrics"]
-        top1 = metrics.get("val_top1_ema" if info["weights"] == "ema" else "val_top1")
+        top1 = val_top1_here if val_top1_here is not None else \
+            metrics.get("val_top1_ema" if info["weights"] == "ema" else "val_top1")
         data = info["data"]
         trained_on = args.trained_on or (f"{Path(data.get('path', '?')).name}: {data.get('train', '?')} train / "
                                          f"{data.get('val', '?')} val photos (seed {data.get('seed', 0)})")

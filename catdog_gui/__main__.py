@@ -22,7 +22,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.batch_size < 1:
         build_parser().error(f"--batch-size must be >= 1, got {args.batch_size}")
 
+    import onnxruntime as ort
     from PySide6.QtWidgets import QApplication
+
+    ort.set_default_logger_severity(3)  # the status bar says why CUDA is not in use; no red log lines
 
     from catdog_gui.app.main_window import MainWindow
 

@@ -5,7 +5,12 @@ from the committed default model without any checkpoint in the repository.
 (``W' = W * gamma / sqrt(var + eps)``, ``b' = beta - mean * gamma / sqrt(var + eps)``), keeping the
 convolution's parameter name for ``W'`` and ``<name>_bias`` for ``b'``. Loading ``W'`` into the
 convolution and setting the BatchNorm to ``gamma = 1``, ``beta = b'``, ``mean = 0``, ``var = 1 - eps``
-gives the same function in eval mode; in training mode BatchNorm re-learns its statistics from the data.
+gives the same function in eval mode. In training mode, though, BatchNorm normalises with the batch's own
+statistics, which such a layer does not expect: fine-tuning would start from a different network. Call
+:func:`restore_batchnorm_statistics` on some training photos first: it measures each BatchNorm input's mean
+``mu`` and variance ``var`` and sets ``gamma = sqrt(var + eps)``, ``beta = b' + mu``, ``mean = mu``,
+``var = var``, which keeps the eval-mode function exactly and makes the training-mode function match it
+for batches like those photos.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from torch import nn
 
 from training.xception import Xception
 
-__all__ = ["load_weights_from_onnx"]
+__all__ = ["load_weights_from_onnx", "restore_batchnorm_statistics"]
 
 
 def _conv_bn_pairs(model: Xception) -> list[tuple[str, str]]:
@@ -38,15 +43,18 @@ def _conv_bn_pairs(model: Xception) -> list[tuple[str, str]]:
     return pairs
 
 
-def load_weights_from_onnx(path: str | os.PathLike) -> Xception:
+def load_weights_from_onnx(path: str | os.PathLike, unfold_temperature: bool = False) -> Xception:
     """Build an :class:`Xception` whose eval-mode outputs equal the ONNX file's ``logits``.
 
     Args:
         path: an ONNX file written by ``training.export`` (BatchNorm folded or not).
+        unfold_temperature: multiply ``fc`` by the temperature ``T`` that export folded into it (metadata
+            ``training.temperature``), giving back the trained logits (Guo et al. 2017: ``logits / T``).
+            Use it to continue training; leave it off to reproduce the file's logits.
 
     Returns:
         An eval-mode model (``num_classes`` from the ``labels`` metadata). Temperature scaling folded into
-        ``fc`` at export stays in ``fc``.
+        ``fc`` at export stays in ``fc`` unless ``unfold_temperature``.
 
     Raises:
         ValueError: the file lacks a parameter the network needs (not written by ``training.export``).
@@ -84,5 +92,70 @@ def load_weights_from_onnx(path: str | os.PathLike) -> Xception:
     missing = [k for k in state if k not in loaded and not k.endswith("num_batches_tracked")]
     if missing:
         raise ValueError(f"{str(path)!r} lacks {len(missing)} parameters, e.g. {missing[:3]}")
+    temperature = float(json.loads(meta.get("training", "{}")).get("temperature") or 1.0)
+    if unfold_temperature and temperature != 1.0:
+        loaded["fc.weight"] = loaded["fc.weight"] * temperature
+        loaded["fc.bias"] = loaded["fc.bias"] * temperature
     model.load_state_dict(loaded, strict=False)
     return model.eval()
+
+
+@torch.no_grad()
+def restore_batchnorm_statistics(model: nn.Module, batches, device: torch.device | str = "cpu") -> int:
+    """Give every BatchNorm of ``model`` the statistics of its input, keeping the eval-mode function.
+
+    For each ``nn.BatchNorm2d`` with running mean ``m``, variance ``v``, weight ``g``, bias ``b`` the
+    eval-mode map is ``y = a * x + c`` with ``a = g / sqrt(v + eps)``, ``c = b - m * a``. Measured over
+    ``batches`` (inputs of the model in eval mode), the layer's input has per-channel mean ``mu`` and
+    variance ``var``; the layer is rewritten as ``mean = mu``, ``var = var``, ``weight = a * sqrt(var + eps)``,
+    ``bias = c + a * mu``, the same map, whose training-mode output (batch statistics close to ``mu``,
+    ``var``) now also matches it.
+
+    Args:
+        model: a network with ``nn.BatchNorm2d`` layers (e.g. from :func:`load_weights_from_onnx`).
+        batches: an iterable of ``[N, 3, H, W] float32`` preprocessed images (or ``(images, targets)``).
+        device: where to run the forward passes.
+
+    Returns:
+        The number of images measured.
+
+    Raises:
+        ValueError: ``batches`` is empty.
+    """
+    bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm2d)]
+    sums = {id(m): None for m in bns}
+    count = 0
+
+    def hook(module, inputs, _output):
+        x = inputs[0].float()
+        s1 = x.sum(dim=(0, 2, 3)).double()
+        s2 = (x * x).sum(dim=(0, 2, 3)).double()
+        n = x.numel() // x.shape[1]
+        prev = sums[id(module)]
+        sums[id(module)] = (s1, s2, n) if prev is None else (prev[0] + s1, prev[1] + s2, prev[2] + n)
+
+    was_training = model.training
+    model.eval()
+    handles = [m.register_forward_hook(hook) for m in bns]
+    try:
+        for batch in batches:
+            images = batch[0] if isinstance(batch, (tuple, list)) else batch
+            model(images.to(device))
+            count += images.shape[0]
+    finally:
+        for h in handles:
+            h.remove()
+    if count == 0:
+        raise ValueError("no images to measure BatchNorm statistics on")
+    for m in bns:
+        s1, s2, n = sums[id(m)]
+        mu = s1 / n
+        var = (s2 / n - mu * mu).clamp_min(0.0)
+        a = m.weight.double() / torch.sqrt(m.running_var.double() + m.eps)
+        c = m.bias.double() - m.running_mean.double() * a
+        m.running_mean.copy_(mu.to(m.running_mean.dtype))
+        m.running_var.copy_(var.to(m.running_var.dtype))
+        m.weight.copy_((a * torch.sqrt(var + m.eps)).to(m.weight.dtype))
+        m.bias.copy_((c + a * mu).to(m.bias.dtype))
+    model.train(was_training)
+    return count

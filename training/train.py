@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import math
 import os
@@ -253,7 +254,13 @@ def main(args: argparse.Namespace) -> dict:
         if args.init_from.endswith(".onnx"):
             from training.recover import load_weights_from_onnx
 
-            model.load_state_dict(load_weights_from_onnx(args.init_from).state_dict())
+            from training.recover import restore_batchnorm_statistics
+
+            model.load_state_dict(load_weights_from_onnx(args.init_from, unfold_temperature=True).state_dict())
+            # Folded BatchNorm has no statistics: measure them on ~512 training batches' worth of photos so
+            # that training mode starts from the exported network, not from a re-normalised one.
+            n_batches = max(1, 512 // args.batch_size)
+            restore_batchnorm_statistics(model, itertools.islice(iter(train_loader), n_batches))
         else:
             model.load_state_dict(torch.load(args.init_from, map_location="cpu", weights_only=False)["model"])
     model = model.to(device)

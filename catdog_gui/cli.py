@@ -6,13 +6,15 @@ files skipped as not images, images/s, and the execution provider in use.
 
 Exit codes: 0 when the run happened (even if some files could not be read); 2 on bad arguments, a
 missing or invalid model, no path that exists, or a CSV that cannot be written; 130 when interrupted
-(the rows finished so far are still written).
+with Ctrl-C, 128 + the signal number when ended by SIGTERM or SIGHUP (a closed terminal, ``kill``, a
+session logging out): in every case the rows finished so far are still written.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import threading
 import time
@@ -99,6 +101,32 @@ def _print_summary(summary, engine, csv_path: str, rows: int, results, missing: 
         print(f"  warning: could not read folder: {folder!r}", file=sys.stderr)
 
 
+class _Terminated(Exception):
+    """Raised in the main thread by SIGTERM / SIGHUP, so that they end the run like Ctrl-C does."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum, _frame):
+    raise _Terminated(signum)
+
+
+def _catch_termination() -> dict:
+    """Route SIGTERM and SIGHUP (where the OS has them) to :class:`_Terminated`; returns the old handlers."""
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
+        try:
+            previous[signum] = signal.signal(signum, _raise_terminated)
+        except (ValueError, OSError):  # not the main thread, or not allowed here
+            pass
+    return previous
+
+
 def _csv_unwritable(csv_path: str) -> str | None:
     """None when a file can be created in the CSV's folder (write_csv's temporary file), else why not."""
     import tempfile
@@ -174,7 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     cancel = threading.Event()
     show_progress = not args.quiet and sys.stderr.isatty()
     start = time.perf_counter()
-    interrupted = False
+    interrupted, exit_interrupted = False, EXIT_INTERRUPTED
+    previous_handlers = _catch_termination()
     try:
         for result in classify(engine, paths, batch_size=args.batch_size, decode_workers=args.workers,
                                cancel=cancel):
@@ -184,6 +213,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         cancel.set()
         interrupted = True
+    except _Terminated as exc:
+        cancel.set()
+        interrupted, exit_interrupted = True, 128 + exc.signum
+    finally:
+        for signum, handler in previous_handlers.items():
+            signal.signal(signum, handler)
     elapsed = time.perf_counter() - start
     if show_progress and results:
         _progress(len(results), len(paths), start, final=True)
@@ -195,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     summary = summarize(results, labels, elapsed, skipped_non_images=report.skipped_non_images,
                         cancelled=interrupted)
     _print_summary(summary, engine, csv_path, rows, results, [], report.unreadable_dirs)
-    return EXIT_INTERRUPTED if interrupted else EXIT_OK
+    return exit_interrupted if interrupted else EXIT_OK
 
 
 if __name__ == "__main__":

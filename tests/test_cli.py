@@ -7,6 +7,7 @@ import io
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -339,3 +340,24 @@ def test_interrupt_keeps_finished_rows(tiny_model_path, photo_folder, tmp_path, 
     assert main([str(photo_folder), "--csv", str(out), "--model", str(tiny_model_path)]) == 130
     assert len(read_csv(out)) == 3
     assert "(interrupted)" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or os.name != "posix", reason="POSIX signals")
+def test_sigterm_keeps_finished_rows(tiny_model_path, photo_folder, tmp_path, monkeypatch, capsys):
+    """A real SIGTERM (``kill``, a logout) mid-run still writes the rows finished so far, like Ctrl-C."""
+    from catdog_gui.core import pipeline
+
+    real_classify = pipeline.classify
+
+    def terminated(*args, **kwargs):
+        for i, result in enumerate(real_classify(*args, **kwargs)):
+            if i == 3:
+                os.kill(os.getpid(), signal.SIGTERM)
+            yield result
+
+    monkeypatch.setattr(pipeline, "classify", terminated)
+    out = tmp_path / "o.csv"
+    assert main([str(photo_folder), "--csv", str(out), "--model", str(tiny_model_path)]) == 128 + signal.SIGTERM
+    assert 3 <= len(read_csv(out)) <= 4
+    assert "(interrupted)" in capsys.readouterr().out
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # the handler is given back

@@ -153,3 +153,13 @@ def test_awkward_names_found(tmp_path, cat_photos):
     paths, _ = scan_paths([tmp_path])
     assert sorted(names(paths)) == sorted(weird)
     assert all(Path(p).is_file() for p in paths)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks need privileges on Windows")
+def test_broken_symlinks_get_a_row_or_are_counted_never_silently_dropped(tree):
+    os.symlink(tree / "gone.jpg", tree / "broken.jpg")
+    os.symlink(tree / "gone.txt", tree / "broken_link_note")
+    paths, report = scan_paths([tree])
+    assert "broken.jpg" in names(paths)
+    assert "broken_link_note" not in names(paths)
+    assert report.skipped_non_images == 5  # the four of the tree plus the broken non-image link

@@ -88,7 +88,9 @@ def iter_image_paths(paths: Iterable[str | os.PathLike], report: ScanReport | No
     Files named explicitly are yielded even when they do not look like images (the user asked for them,
     so they get a row, possibly an error row). Files found inside folders are yielded only when
     :func:`is_image_candidate` (and not a macOS ``._name`` AppleDouble companion); the others are counted
-    in ``report.skipped_non_images``. Special files (pipes, sockets, devices) in folders are ignored.
+    in ``report.skipped_non_images``. Special files (pipes, sockets, devices) in folders are ignored. A broken
+    symlink is treated like a file: named like an image it is yielded (the user then sees an error row for
+    it, not a silent gap), otherwise it is counted as skipped.
     A file reached twice (named twice, through a symlink, or in two overlapping folders) is yielded once.
 
     Args:
@@ -129,8 +131,8 @@ def iter_image_paths(paths: Iterable[str | os.PathLike], report: ScanReport | No
                 if entry.is_dir():
                     yield from walk(p)
                     continue
-                if not entry.is_file():
-                    continue
+                if not entry.is_file() and not (entry.is_symlink() and not p.exists()):
+                    continue  # pipes, sockets, devices; a broken symlink goes on to get a row or be skipped
             except OSError:
                 continue
             if not is_image_candidate(p) or _is_appledouble(p):

@@ -32,6 +32,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "catdog-gui"])
     app.setApplicationName("catdog")
     app.setOrganizationName("catdog")
+    from catdog_gui.app.garbage import MainThreadGarbageCollector
+
+    MainThreadGarbageCollector(app)  # reference cycles holding Qt objects are freed on this thread only
     window = MainWindow(args.model, args.paths, batch_size=args.batch_size)
     window.show()
     return app.exec()

@@ -18,6 +18,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from catdog_gui.app.detail_view import MEAN_ITEM, NORMALISATION_TEXT
+from catdog_gui.app.garbage import MainThreadGarbageCollector
 from catdog_gui.app.images import to_array
 from catdog_gui.app.main_window import MainWindow
 from catdog_gui.app.results_model import CONFIDENCE, NAME, PREDICTION, RESULT_ROLE, THUMB, natural_key
@@ -29,6 +30,16 @@ RUN_TIMEOUT = 60_000  # ms; the tiny model classifies a few photos in well under
 
 
 # -- fixtures ------------------------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def gc_on_gui_thread(qapp):
+    """As ``catdog-gui`` does: cycles holding Qt objects are collected on the GUI thread, never on a
+    decode thread (which crashed the process in ``Garbage-collecting``)."""
+    collector = MainThreadGarbageCollector(qapp)
+    yield
+    collector.stop()
+    collector.deleteLater()
+
+
 @pytest.fixture(autouse=True)
 def no_threads_left(monkeypatch):
     """Fail the test if any QThread it started, or any QThreadPool it used, is still busy at the end.

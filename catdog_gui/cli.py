@@ -20,7 +20,7 @@ import threading
 import time
 from typing import Sequence
 
-__all__ = ["main", "get_args_parser"]
+__all__ = ["main", "get_args_parser", "positive_int"]
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 _MAX_ERRORS_SHOWN = 10
@@ -29,7 +29,12 @@ _MAX_ERRORS_SHOWN = 10
 MAX_BATCH_SIZE = 1024
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
+    """argparse ``type`` for a count >= 1 (also used by ``training.evaluate``).
+
+    Raises:
+        argparse.ArgumentTypeError: not an integer, or below 1.
+    """
     try:
         value = int(text)
     except ValueError:
@@ -40,7 +45,7 @@ def _positive_int(text: str) -> int:
 
 
 def _batch_size(text: str) -> int:
-    value = _positive_int(text)
+    value = positive_int(text)
     if value > MAX_BATCH_SIZE:
         raise argparse.ArgumentTypeError(f"must be at most {MAX_BATCH_SIZE}, got {text!r}")
     return value
@@ -60,7 +65,7 @@ def get_args_parser() -> argparse.ArgumentParser:
                    help="ONNX model following the catdog contract (default: the bundled model, or $CATDOG_MODEL)")
     p.add_argument("--batch-size", type=_batch_size, default=16, metavar="N",
                    help=f"photos per inference batch, 1..{MAX_BATCH_SIZE} (16)")
-    p.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+    p.add_argument("--workers", type=positive_int, default=None, metavar="N",
                    help="decoding threads (default: min(8, CPU cores))")
     p.add_argument("--cpu", action="store_true", help="use the CPU even when CUDA is available")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress line")

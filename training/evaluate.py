@@ -20,6 +20,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from catdog_gui.cli import positive_int
 from catdog_gui.core.imaging import ImageDecodeError, Preprocessing, preprocess
 from training.data import LABELS, Sample, find_samples, stratified_split
 
@@ -178,16 +179,6 @@ def format_report(metrics: dict, labels: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return value
-
-
 def _image_size(text: str) -> int:
     try:
         value = int(text)
@@ -211,8 +202,8 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--image-size", type=_image_size, default=0, help="override the model's input size (square)")
     p.add_argument("--resize", choices=["squash", "center_crop"], default=None, help="override the resize rule")
     p.add_argument("--tta-flip", action="store_true", help="average with the horizontally flipped photo")
-    p.add_argument("--batch-size", type=_positive_int, default=32)
-    p.add_argument("--workers", type=_positive_int, default=4)
+    p.add_argument("--batch-size", type=positive_int, default=32)
+    p.add_argument("--workers", type=positive_int, default=4)
     p.add_argument("--json", default=None, help="also write the metrics to this JSON file")
     return p
 

@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from catdog_gui.core.imaging import Preprocessing, load_rgb, preprocess
-from training.data import LABELS, eval_transform, find_samples, stratified_split, train_transform
+from training.data import (LABELS, eval_transform, find_samples, source_sample_weights, split_sources,
+                           stratified_split, train_transform)
 
 
 def test_petimages_class_folders(data_dir):
@@ -88,3 +89,62 @@ def test_train_transform_shape_range_and_randomness(cat_photos):
     assert a.shape == (3, 96, 96) and a.dtype == torch.float32
     assert a.min() >= -1.0 - 1e-6 and a.max() <= 1.0 + 1e-6  # mean 0.5, std 0.5 -> [-1, 1]
     assert not torch.equal(a, b)
+
+
+def _two_sources(tmp_path: Path, data_dir: Path) -> tuple[Path, Path]:
+    """Two small class-folder roots of real photos: 10 + 10 petimages and 4 + 4 Oxford-IIIT Pet photos."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    for cls, sub in (("cat", "Cat"), ("dog", "Dog")):
+        for p in sorted((data_dir / "petimages" / sub).glob("*.jpg"))[:10]:
+            _link(p, a / cls / p.name)
+    for cls in ("cat", "dog"):
+        for p in sorted((data_dir / "oxford-pets-sample" / cls).glob("*.jpg"))[:4]:
+            _link(p, b / cls / p.name)
+    return a, b
+
+
+def test_split_sources_splits_each_root_on_its_own(tmp_path, data_dir):
+    a, b = _two_sources(tmp_path, data_dir)
+    train_a, val_a = stratified_split(find_samples(a)[0], 0.25, 0)
+    train, val, layouts = split_sources([a, b], 0.25, 0)
+    assert layouts == ["class_folders", "class_folders"]
+    # Adding a second root never moves a photo of the first between train and validation.
+    assert [s.path for s in train if s.source == 0] == [s.path for s in train_a]
+    assert [s.path for s in val if s.source == 0] == [s.path for s in val_a]
+    # The small root keeps a stratified validation part of its own: 1 cat + 1 dog of 4 + 4.
+    val_b = [s for s in val if s.source == 1]
+    assert sorted(s.target for s in val_b) == [0, 1]
+    assert all(str(b) in s.path for s in val_b) and len([s for s in train if s.source == 1]) == 6
+    with pytest.raises(ValueError, match="twice"):
+        split_sources([a, a])
+
+
+def test_source_weights_set_how_often_each_source_is_drawn(tmp_path, data_dir):
+    a, b = _two_sources(tmp_path, data_dir)
+    train, _, _ = split_sources([a, b], 0.25, 0)
+    n_a, n_b = sum(s.source == 0 for s in train), sum(s.source == 1 for s in train)
+    assert (n_a, n_b) == (16, 6)  # round(10 * 0.25) = 2 of 10 per class held out, 1 of 4
+    weights = source_sample_weights(train, [1, 3])
+    sampler = torch.utils.data.WeightedRandomSampler(weights, 20_000, generator=torch.Generator().manual_seed(0))
+    share_b = np.mean([train[i].source == 1 for i in sampler])
+    assert share_b == pytest.approx(3 * n_b / (n_a + 3 * n_b), abs=0.015)  # w_b n_b / sum_s w_s n_s = 0.529
+    with pytest.raises(ValueError, match="source weights"):
+        source_sample_weights(train, [1, -1])
+    with pytest.raises(ValueError):
+        source_sample_weights(train, [1])  # source 1 has no weight
+
+
+def test_auto_augment_policies_change_the_photo_and_keep_the_shape(cat_photos):
+    spec = Preprocessing(image_size=(64, 64))
+    image = load_rgb(cat_photos[0])
+    torch.manual_seed(0)
+    plain = [train_transform(spec, (1.0, 1.0), color_jitter=0)(image) for _ in range(4)]
+    torch.manual_seed(0)
+    trivial = [train_transform(spec, (1.0, 1.0), color_jitter=0, auto_augment="trivialaugment")(image)
+               for _ in range(4)]
+    assert all(t.shape == (3, 64, 64) and t.dtype == torch.float32 for t in trivial)
+    assert any(not torch.allclose(p, t) for p, t in zip(plain, trivial))
+    erased = train_transform(spec, (1.0, 1.0), color_jitter=0, random_erasing=1.0)(image)
+    assert (erased == 0).sum() > 0.02 * erased.numel()  # a rectangle set to 0 (the normalised mean)
+    with pytest.raises(ValueError, match="auto_augment"):
+        train_transform(spec, auto_augment="autoaugment-v9")

@@ -121,3 +121,31 @@ def test_recompute_bn_statistics_replaces_stale_buffers(sixteen_photos):
         batch_out = model(x)  # normalised with this very batch's statistics
     torch.testing.assert_close(eval_out, batch_out, atol=1e-2, rtol=1e-2)
     assert all(m.momentum == 0.1 for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d))
+
+
+@pytest.mark.slow
+def test_two_sources_weighted_report_top1_per_source(sixteen_photos, tmp_path, data_dir, capsys):
+    oxford = tmp_path / "oxford"
+    for cls in ("cat", "dog"):
+        (oxford / cls).mkdir(parents=True)
+        for p in sorted((data_dir / "oxford-pets-sample" / cls).glob("*.jpg"))[:4]:
+            os.symlink(p, oxford / cls / p.name)
+    out = tmp_path / "run"
+    args = train_mod.get_args_parser().parse_args([
+        "--data", str(sixteen_photos), str(oxford), "--source-weights", "1", "3", "--out", str(out),
+        "--image-size", "64", "--epochs", "1", "--batch-size", "6", "--workers", "0", "--val-fraction", "0.25",
+        "--device", "cpu", "--max-steps", "1", "--auto-augment", "trivialaugment"])
+    metrics = train_mod.main(args)
+    log = capsys.readouterr().out
+    assert "CPU flags:" in log and "sampling weight 3" in log
+    per_source = metrics["val_top1_per_source"]
+    assert len(per_source) == 2 and all(0.0 <= t <= 1.0 for t in per_source)
+    ckpt = torch.load(out / "last.pt", map_location="cpu", weights_only=False)
+    # 16 + 8 photos, a quarter of each source held out: 12 + 6 train, 4 + 2 validation.
+    assert ckpt["data"]["train"] == 18 and ckpt["data"]["val"] == 6
+    assert ckpt["data"]["paths"] == [str(sixteen_photos), str(oxford)]
+    confusion = np.array(metrics["val_confusion"])
+    assert confusion.sum() == 6
+    with pytest.raises(ValueError, match="one weight per"):
+        train_mod.main(train_mod.get_args_parser().parse_args([
+            "--data", str(sixteen_photos), str(oxford), "--source-weights", "1", "--out", str(out)]))

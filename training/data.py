@@ -27,8 +27,8 @@ from torchvision.transforms import v2
 from catdog_gui.core.imaging import ImageDecodeError, Preprocessing, load_rgb, preprocess
 from catdog_gui.core.scan import is_image_candidate
 
-__all__ = ["LABELS", "Sample", "find_samples", "stratified_split", "load_images", "ImageDataset",
-           "train_transform", "eval_transform"]
+__all__ = ["LABELS", "Sample", "find_samples", "stratified_split", "split_sources", "source_sample_weights",
+           "load_images", "ImageDataset", "train_transform", "eval_transform"]
 
 LABELS = ("cat", "dog")
 _CLASS_DIRS = {"cat": 0, "cats": 0, "dog": 1, "dogs": 1}
@@ -37,10 +37,12 @@ _KAGGLE_RE = re.compile(r"^(cat|dog)[._]", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Sample:
-    """One labelled photo: ``path`` and ``target`` (index into :data:`LABELS`)."""
+    """One labelled photo: ``path``, ``target`` (index into :data:`LABELS`) and ``source`` (index of the data
+    root it came from, when several are trained on at once; 0 otherwise)."""
 
     path: str
     target: int
+    source: int = 0
 
 
 def _files(folder: Path) -> list[Path]:
@@ -112,6 +114,67 @@ def stratified_split(samples: Sequence[Sample], val_fraction: float = 0.1, seed:
     return train, val
 
 
+def split_sources(roots: Sequence[str | os.PathLike], val_fraction: float = 0.1, seed: int = 0
+                  ) -> tuple[list[Sample], list[Sample], list[str]]:
+    """Find the photos of several data roots and split each one on its own (stratified, deterministic).
+
+    Splitting per source keeps a validation part of every source, however small, and makes each source's
+    split independent of the others: ``split_sources([A])`` equals ``stratified_split(find_samples(A))``,
+    and adding a root B never moves a photo of A between train and validation.
+
+    Args:
+        roots: data folders, any mix of the layouts :func:`find_samples` reads.
+        val_fraction, seed: as :func:`stratified_split`, applied to each root.
+
+    Returns:
+        (train, val, layouts): samples tagged with ``source`` = index into ``roots``; one layout per root.
+
+    Raises:
+        FileNotFoundError, ValueError: as :func:`find_samples` (for the first root that fails); ValueError for
+        an empty ``roots`` or the same folder given twice.
+    """
+    if not roots:
+        raise ValueError("no data folder given")
+    resolved = [os.path.realpath(r) for r in roots]
+    if len(set(resolved)) != len(resolved):
+        raise ValueError(f"the same data folder is given twice: {[str(r) for r in roots]!r}")
+    train: list[Sample] = []
+    val: list[Sample] = []
+    layouts: list[str] = []
+    for index, root in enumerate(roots):
+        samples, layout = find_samples(root)
+        tr, va = stratified_split(samples, val_fraction, seed)
+        train += [Sample(s.path, s.target, index) for s in tr]
+        val += [Sample(s.path, s.target, index) for s in va]
+        layouts.append(layout)
+    return train, val, layouts
+
+
+def source_sample_weights(samples: Sequence[Sample], source_weights: Sequence[float]) -> list[float]:
+    """Per-photo sampling weights so that source ``s`` is drawn in proportion to ``w_s * n_s``.
+
+    A weight of 3 makes each photo of that source three times as likely to be drawn as a photo of a source
+    with weight 1 (``torch.utils.data.WeightedRandomSampler``), so a small source is not drowned out.
+
+    Args:
+        samples: photos tagged with ``source``.
+        source_weights: one non-negative weight per source, at least one positive.
+
+    Returns:
+        ``len(samples)`` floats.
+
+    Raises:
+        ValueError: a weight is negative or not finite, all are zero, or a sample's source has no weight.
+    """
+    weights = [float(w) for w in source_weights]
+    if any(not np.isfinite(w) or w < 0 for w in weights) or not any(w > 0 for w in weights):
+        raise ValueError(f"source weights must be finite, >= 0 and not all zero, got {list(source_weights)!r}")
+    missing = {s.source for s in samples} - set(range(len(weights)))
+    if missing:
+        raise ValueError(f"{len(weights)} source weights for sources {sorted({s.source for s in samples})}")
+    return [weights[s.source] for s in samples]
+
+
 def load_images(samples: Sequence[Sample], max_side: int | None = None, workers: int = 4,
                 progress: Callable[[int], None] | None = None) -> tuple[list[Image.Image | None], list[str]]:
     """Decode every photo once into memory (upright 8-bit RGB) with a pool of threads.
@@ -167,22 +230,42 @@ class ImageDataset(Dataset):
         return self.transform(self.images[index]), self.targets[index]
 
 
+AUTO_AUGMENT = ("none", "trivialaugment", "randaugment")
+
+
 def train_transform(spec: Preprocessing, scale: tuple[float, float] = (0.25, 1.0),
-                    color_jitter: float = 0.2) -> v2.Compose:
+                    color_jitter: float = 0.2, auto_augment: str = "none",
+                    random_erasing: float = 0.0) -> v2.Compose:
     """Augmentation (torchvision.transforms.v2) on an upright RGB image -> ``[3, H, W] float32``.
 
     Random-resized crop (Szegedy et al. 2015, "Going deeper with convolutions", area ``scale``, aspect
-    3/4..4/3) to ``spec.image_size``, horizontal flip, colour jitter, then the same 0..1 scaling and
-    mean/std normalisation as :func:`catdog_gui.core.imaging.normalize`.
+    3/4..4/3) to ``spec.image_size``, horizontal flip, then either colour jitter or an automatic policy
+    (``"trivialaugment"``: Mueller & Hutter 2021, TrivialAugmentWide; ``"randaugment"``: Cubuk et al. 2020,
+    2 operations at magnitude 9), then the same 0..1 scaling and mean/std normalisation as
+    :func:`catdog_gui.core.imaging.normalize`, then random erasing with probability ``random_erasing``
+    (Zhong et al. 2020, on the normalised tensor, as in torchvision's classification reference).
+
+    Raises:
+        ValueError: unknown ``auto_augment`` or ``random_erasing`` outside [0, 1].
     """
+    if auto_augment not in AUTO_AUGMENT:
+        raise ValueError(f"unknown auto_augment {auto_augment!r}; expected one of {AUTO_AUGMENT}")
+    if not 0.0 <= random_erasing <= 1.0:
+        raise ValueError(f"random_erasing must be a probability in [0, 1], got {random_erasing!r}")
     steps: list = [
         v2.ToImage(),
         v2.RandomResizedCrop(spec.image_size, scale=scale, antialias=True),
         v2.RandomHorizontalFlip(),
     ]
-    if color_jitter > 0:
+    if auto_augment == "trivialaugment":
+        steps.append(v2.TrivialAugmentWide())
+    elif auto_augment == "randaugment":
+        steps.append(v2.RandAugment(num_ops=2, magnitude=9))
+    elif color_jitter > 0:
         steps.append(v2.ColorJitter(color_jitter, color_jitter, color_jitter))
     steps += [v2.ToDtype(torch.float32, scale=True), v2.Normalize(spec.mean, spec.std)]
+    if random_erasing > 0:
+        steps.append(v2.RandomErasing(p=random_erasing, value=0))
     return v2.Compose(steps)
 
 

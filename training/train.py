@@ -27,12 +27,12 @@ import torch
 import torch.distributed as dist
 from torch import nn
 from torch.optim.swa_utils import AveragedModel
-from torch.utils.data import DataLoader, DistributedSampler
+from torch.utils.data import DataLoader, DistributedSampler, WeightedRandomSampler
 from tqdm import tqdm
 
 from catdog_gui.core.imaging import Preprocessing
-from training.data import (LABELS, ImageDataset, eval_transform, find_samples, load_images,
-                           stratified_split, train_transform)
+from training.data import (AUTO_AUGMENT, LABELS, ImageDataset, eval_transform, load_images,
+                           source_sample_weights, split_sources, train_transform)
 from training.xception import Xception
 
 __all__ = ["get_args_parser", "train_one_epoch", "evaluate", "main", "build_model", "autocast_dtype", "ema_avg_fn"]
@@ -41,7 +41,12 @@ __all__ = ["get_args_parser", "train_one_epoch", "evaluate", "main", "build_mode
 def get_args_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m training.train", description=__doc__.split("\n")[0],
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--data", required=True, help="folder of photos (class folders, Kaggle flat, Oxford pets)")
+    p.add_argument("--data", required=True, nargs="+", metavar="DIR",
+                   help="one or more folders of photos (class folders, Kaggle flat, Oxford pets); each is split "
+                        "into train and validation on its own")
+    p.add_argument("--source-weights", type=float, nargs="+", default=None, metavar="W",
+                   help="one sampling weight per --data folder: each photo of a folder with weight 3 is drawn 3x "
+                        "as often as one with weight 1 (default: every photo equally, no re-weighting)")
     p.add_argument("--out", default="runs/xception", help="run directory (checkpoints, history)")
     p.add_argument("--image-size", type=int, default=160, help="training resolution (pixels, square)")
     p.add_argument("--resize", default="squash", choices=["squash", "center_crop"],
@@ -54,7 +59,10 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--label-smoothing", type=float, default=0.1)
     p.add_argument("--drop-rate", type=float, default=0.2, help="dropout before the classifier")
     p.add_argument("--crop-scale", type=float, default=0.25, help="smallest area of the random-resized crop")
-    p.add_argument("--color-jitter", type=float, default=0.2)
+    p.add_argument("--color-jitter", type=float, default=0.2, help="used when --auto-augment is none")
+    p.add_argument("--auto-augment", default="none", choices=list(AUTO_AUGMENT),
+                   help="automatic augmentation policy (torchvision.transforms.v2) instead of colour jitter")
+    p.add_argument("--random-erasing", type=float, default=0.0, metavar="P", help="random erasing probability")
     p.add_argument("--ema-decay", type=float, default=0.998, help="per-step EMA of the weights; 0 disables")
     p.add_argument("--val-fraction", type=float, default=0.1)
     p.add_argument("--seed", type=int, default=0, help="split seed (the split never depends on anything else)")
@@ -170,12 +178,20 @@ def train_one_epoch(model: nn.Module, criterion: nn.Module, optimizer: torch.opt
 
 @torch.no_grad()
 def evaluate(model: nn.Module, loader: DataLoader, device: torch.device, amp_dtype: torch.dtype | None,
-             channels_last: bool, num_classes: int = len(LABELS), show_progress: bool = False) -> dict:
-    """Top-1 accuracy, mean cross-entropy and the confusion matrix (rows: true, columns: predicted)."""
+             channels_last: bool, num_classes: int = len(LABELS), show_progress: bool = False,
+             num_sources: int = 1) -> dict:
+    """Top-1 accuracy, mean cross-entropy and the confusion matrix (rows: true, columns: predicted).
+
+    ``loader`` yields ``(images, targets)`` or ``(images, targets, sources)``; with sources, the result also
+    holds ``top1_per_source`` and ``confusion_per_source`` (index = ``--data`` folder; ``None`` for a source
+    without validation photos). ``top1`` is over all photos pooled.
+    """
     model.eval()
-    confusion = torch.zeros(num_classes, num_classes, dtype=torch.long)
+    confusion = torch.zeros(num_sources, num_classes, num_classes, dtype=torch.long)
     total_loss, seen = 0.0, 0
-    for images, targets in tqdm(loader, desc="eval", disable=not show_progress, leave=False):
+    for batch in tqdm(loader, desc="eval", disable=not show_progress, leave=False):
+        images, targets = batch[0], batch[1]
+        sources = batch[2] if len(batch) > 2 else torch.zeros_like(targets)
         images = images.to(device, non_blocking=True)
         if channels_last:
             images = images.contiguous(memory_format=torch.channels_last)
@@ -184,14 +200,62 @@ def evaluate(model: nn.Module, loader: DataLoader, device: torch.device, amp_dty
         logits = logits.float().cpu()
         total_loss += nn.functional.cross_entropy(logits, targets, reduction="sum").item()
         seen += targets.numel()
-        confusion += torch.bincount(targets * num_classes + logits.argmax(1),
-                                    minlength=num_classes ** 2).reshape(num_classes, num_classes)
+        index = (sources * num_classes + targets) * num_classes + logits.argmax(1)
+        confusion += torch.bincount(index, minlength=num_sources * num_classes ** 2).reshape(
+            num_sources, num_classes, num_classes)
     if dist.is_available() and dist.is_initialized():
         confusion = confusion.to(device)
         dist.all_reduce(confusion)
         confusion = confusion.cpu()
-    top1 = confusion.diag().sum().item() / max(confusion.sum().item(), 1)
-    return {"top1": top1, "loss": total_loss / max(seen, 1), "confusion": confusion.tolist()}
+    pooled = confusion.sum(0)
+    top1 = pooled.diag().sum().item() / max(pooled.sum().item(), 1)
+    per_source = [c.diag().sum().item() / c.sum().item() if c.sum() > 0 else None for c in confusion]
+    return {"top1": top1, "loss": total_loss / max(seen, 1), "confusion": pooled.tolist(),
+            "top1_per_source": per_source, "confusion_per_source": confusion.tolist()}
+
+
+class _WithSource(torch.utils.data.Dataset):
+    """``dataset[i] + (sources[i],)``: validation photos tagged with their ``--data`` folder."""
+
+    def __init__(self, dataset: torch.utils.data.Dataset, sources: list[int]) -> None:
+        self.dataset, self.sources = dataset, sources
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    def __getitem__(self, index: int):
+        return (*self.dataset[index], self.sources[index])
+
+
+def cpu_flags() -> str:
+    """The SIMD features of this CPU that decide training speed (``/proc/cpuinfo``), e.g.
+    ``"avx2 avx512_bf16 avx512_vnni avx512f"``; ``"unknown"`` where the file does not exist (not Linux)."""
+    wanted = ("avx2", "avx512f", "avx512_bf16", "avx512_vnni", "amx_bf16", "amx_tile", "amx_int8")
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    have = set(line.split(":", 1)[1].split())
+                    return " ".join(w for w in wanted if w in have) or "none of " + " ".join(wanted)
+    except OSError:
+        pass
+    return "unknown"
+
+
+class _EpochWeightedSampler(WeightedRandomSampler):
+    """``WeightedRandomSampler`` that draws a different, reproducible sequence each epoch (``set_epoch``), and
+    under DistributedDataParallel a disjoint stream per rank of ``num_samples`` photos each."""
+
+    def __init__(self, weights, num_samples: int, seed: int, rank: int = 0) -> None:
+        super().__init__(weights, num_samples, replacement=True)
+        self.seed, self.rank, self.epoch = seed, rank, 0
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    def __iter__(self):
+        self.generator = torch.Generator().manual_seed(self.seed * 1_000_003 + self.epoch * 1009 + self.rank)
+        return super().__iter__()
 
 
 def _setup_distributed(args) -> tuple[torch.device, int, int]:
@@ -225,12 +289,22 @@ def main(args: argparse.Namespace) -> dict:
     amp_dtype = autocast_dtype(device, args.amp)
     spec = Preprocessing(image_size=(args.image_size, args.image_size), resize=args.resize)
 
-    samples, layout = find_samples(args.data)
-    train_s, val_s = stratified_split(samples, args.val_fraction, args.seed)
+    roots = [args.data] if isinstance(args.data, str) else list(args.data)
+    if args.source_weights is not None and len(args.source_weights) != len(roots):
+        raise ValueError(f"--source-weights needs one weight per --data folder: {len(roots)} folders, "
+                         f"{len(args.source_weights)} weights")
+    train_s, val_s, layouts = split_sources(roots, args.val_fraction, args.seed)
+    layout = layouts[0] if len(layouts) == 1 else layouts
     if is_main:
-        print(f"data: {args.data} ({layout}), {len(train_s)} train / {len(val_s)} val photos; device {device}, "
-              f"autocast {amp_dtype}, channels_last {args.channels_last}, world size {world}", flush=True)
-    decode_bar = tqdm(total=len(samples), desc="decoding", disable=not is_main, leave=False)
+        print(f"CPU flags: {cpu_flags()}; {os.cpu_count()} logical CPUs; torch {torch.__version__}", flush=True)
+        for i, root in enumerate(roots):
+            n_tr = sum(s.source == i for s in train_s)
+            n_va = sum(s.source == i for s in val_s)
+            w = f", sampling weight {args.source_weights[i]:g}" if args.source_weights else ""
+            print(f"data [{i}]: {root} ({layouts[i]}), {n_tr} train / {n_va} val photos{w}", flush=True)
+        print(f"{len(train_s)} train / {len(val_s)} val photos; device {device}, autocast {amp_dtype}, "
+              f"channels_last {args.channels_last}, world size {world}", flush=True)
+    decode_bar = tqdm(total=len(train_s) + len(val_s), desc="decoding", disable=not is_main, leave=False)
     max_side = 2 * args.image_size
     train_imgs, err1 = load_images(train_s, max_side, args.workers or 1, decode_bar.update)
     val_imgs, err2 = load_images(val_s, max_side, args.workers or 1, decode_bar.update)
@@ -238,9 +312,17 @@ def main(args: argparse.Namespace) -> dict:
     if is_main and (err1 or err2):
         print(f"skipped {len(err1) + len(err2)} unreadable photos, e.g. {(err1 + err2)[0]}", flush=True)
     train_ds = ImageDataset(train_imgs, [s.target for s in train_s],
-                            train_transform(spec, (args.crop_scale, 1.0), args.color_jitter))
+                            train_transform(spec, (args.crop_scale, 1.0), args.color_jitter, args.auto_augment,
+                                            args.random_erasing))
     val_ds = ImageDataset(val_imgs, [s.target for s in val_s], eval_transform(spec))
-    train_sampler = DistributedSampler(train_ds, shuffle=True, seed=args.seed) if world > 1 else None
+    val_sources = [s.source for s, im in zip(val_s, val_imgs) if im is not None]  # aligned with val_ds
+    val_ds = _WithSource(val_ds, val_sources)
+    if args.source_weights is not None:
+        kept = [s for s, im in zip(train_s, train_imgs) if im is not None]  # aligned with train_ds
+        train_sampler = _EpochWeightedSampler(source_sample_weights(kept, args.source_weights),
+                                              max(1, len(train_ds) // world), args.seed, rank)
+    else:
+        train_sampler = DistributedSampler(train_ds, shuffle=True, seed=args.seed) if world > 1 else None
     val_sampler = DistributedSampler(val_ds, shuffle=False) if world > 1 else None
     pin = device.type == "cuda"
     train_loader = DataLoader(train_ds, args.batch_size, shuffle=train_sampler is None, sampler=train_sampler,
@@ -306,9 +388,11 @@ def main(args: argparse.Namespace) -> dict:
             print(f"resumed from {resume} at epoch {start_epoch}", flush=True)
 
     if args.eval_only:
-        metrics = {"val": evaluate(model, val_loader, device, amp_dtype, args.channels_last)}
+        metrics = {"val": evaluate(model, val_loader, device, amp_dtype, args.channels_last,
+                         num_sources=len(roots))}
         if model_ema is not None:
-            metrics["val_ema"] = evaluate(model_ema.module, val_loader, device, amp_dtype, args.channels_last)
+            metrics["val_ema"] = evaluate(model_ema.module, val_loader, device, amp_dtype, args.channels_last,
+                         num_sources=len(roots))
         if is_main:
             print(json.dumps(metrics), flush=True)
         return metrics
@@ -330,15 +414,19 @@ def main(args: argparse.Namespace) -> dict:
                                   amp_dtype, scaler, model_ema, args.channels_last, args.max_steps, steps_done,
                                   show_progress=is_main)
         steps_done += train_m.pop("steps")
-        val_m = evaluate(model, val_loader, device, amp_dtype, args.channels_last)
-        val_ema = evaluate(model_ema.module, val_loader, device, amp_dtype, args.channels_last) if model_ema else None
+        val_m = evaluate(model, val_loader, device, amp_dtype, args.channels_last,
+                         num_sources=len(roots))
+        val_ema = evaluate(model_ema.module, val_loader, device, amp_dtype, args.channels_last,
+                         num_sources=len(roots)) if model_ema else None
         top1 = max(val_m["top1"], val_ema["top1"] if val_ema else -1.0)
         metrics = {"epoch": epoch, **train_m, "val_top1": val_m["top1"], "val_loss": val_m["loss"],
-                   "val_confusion": val_m["confusion"], "lr": optimizer.param_groups[0]["lr"],
+                   "val_confusion": val_m["confusion"], "val_top1_per_source": val_m["top1_per_source"],
+                   "lr": optimizer.param_groups[0]["lr"],
                    "epoch_s": time.perf_counter() - t0, "steps_done": steps_done}
         if val_ema:
             metrics.update(val_top1_ema=val_ema["top1"], val_loss_ema=val_ema["loss"],
-                           val_confusion_ema=val_ema["confusion"])
+                           val_confusion_ema=val_ema["confusion"],
+                           val_top1_per_source_ema=val_ema["top1_per_source"])
         is_best = top1 > best_top1
         best_top1 = max(best_top1, top1)
         if is_main:
@@ -349,7 +437,8 @@ def main(args: argparse.Namespace) -> dict:
                 "scaler": scaler.state_dict() if scaler else None,
                 "epoch": epoch, "steps_done": steps_done, "args": vars(args), "metrics": metrics,
                 "best_top1": best_top1, "labels": list(LABELS), "preprocessing": asdict(spec),
-                "data": {"path": os.path.abspath(args.data), "layout": layout, "train": len(train_ds),
+                "data": {"path": os.path.abspath(roots[0]), "paths": [os.path.abspath(r) for r in roots],
+                         "source_weights": args.source_weights, "layout": layout, "train": len(train_ds),
                          "val": len(val_ds), "val_fraction": args.val_fraction, "seed": args.seed},
             }
             tmp = out / "last.pt.tmp"
@@ -360,6 +449,9 @@ def main(args: argparse.Namespace) -> dict:
             with open(out / "history.jsonl", "a", encoding="utf-8") as f:
                 f.write(json.dumps(metrics) + "\n")
             ema_txt = f", EMA {val_ema['top1']:.4f}" if val_ema else ""
+            if len(roots) > 1:
+                per = ", ".join(f"[{i}] {t:.4f}" for i, t in enumerate(val_m["top1_per_source"]) if t is not None)
+                ema_txt += f" (per source: {per})"
             print(f"epoch {epoch}: train loss {train_m['train_loss']:.4f} top-1 {train_m['train_top1']:.4f}, "
                   f"val top-1 {val_m['top1']:.4f}{ema_txt}, {train_m['images_per_s']:.1f} images/s, "
                   f"{metrics['epoch_s']:.0f} s{' (best)' if is_best else ''}", flush=True)

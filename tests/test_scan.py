@@ -163,3 +163,26 @@ def test_broken_symlinks_get_a_row_or_are_counted_never_silently_dropped(tree):
     assert "broken.jpg" in names(paths)
     assert "broken_link_note" not in names(paths)
     assert report.skipped_non_images == 5  # the four of the tree plus the broken non-image link
+
+
+def test_network_drive_reporting_inode_0_keeps_every_folder(tmp_path, cat_photos, dog_photos, monkeypatch):
+    """Issue 15 point 6: sshfs-win, Google Drive File Stream and some SMB/FAT mounts report inode 0 for every
+    file and folder; (device, inode) is then no identity, and folders must not be taken for each other."""
+    share = tmp_path / "share"
+    for i, photo in enumerate([cat_photos[0], dog_photos[0], cat_photos[1]]):
+        (share / f"album{i}").mkdir(parents=True)
+        shutil.copy(photo, share / f"album{i}" / f"p{i}.jpg")
+    shutil.copy(dog_photos[1], share / "top.jpg")
+    os.symlink(share, share / "album0" / "loop")  # a loop must still end on such a mount
+    real_stat = os.stat
+
+    def stat_inode_0(path, *args, **kwargs):
+        st = real_stat(path, *args, **kwargs)
+        return os.stat_result((st.st_mode, 0, st.st_dev, st.st_nlink, st.st_uid, st.st_gid, st.st_size,
+                               st.st_atime, st.st_mtime, st.st_ctime))
+
+    monkeypatch.setattr(os, "stat", stat_inode_0)
+    assert (share / "album1").stat().st_ino == 0
+    paths, report = scan_paths([share])
+    assert sorted(names(paths)) == ["p0.jpg", "p1.jpg", "p2.jpg", "top.jpg"]
+    assert report.unreadable_dirs == []

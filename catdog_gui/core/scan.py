@@ -102,7 +102,7 @@ def iter_image_paths(paths: Iterable[str | os.PathLike], report: ScanReport | No
     """
     report = report if report is not None else ScanReport()
     seen_files: set[str] = set()
-    seen_dirs: set[tuple[int, int]] = set()
+    seen_dirs: set[tuple[int, int] | str] = set()
 
     def key(p: Path) -> str:
         try:
@@ -116,7 +116,9 @@ def iter_image_paths(paths: Iterable[str | os.PathLike], report: ScanReport | No
         except OSError:
             report.unreadable_dirs.append(str(folder))
             return
-        ident = (st.st_dev, st.st_ino)
+        # (device, inode) identifies a folder, except on mounts that report inode 0 for everything (sshfs-win,
+        # Google Drive File Stream, some SMB/FAT mounts): there the resolved path is the identity.
+        ident = (st.st_dev, st.st_ino) if st.st_ino else key(folder)
         if ident in seen_dirs:  # symlink loop or a folder reached twice
             return
         seen_dirs.add(ident)

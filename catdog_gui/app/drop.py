@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+import os
+from urllib.parse import unquote_to_bytes
+
+from PySide6.QtCore import QMimeData, Qt, QUrl, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+
+def local_path(url: QUrl) -> str:
+    """The path of a local ``file:`` URL, byte for byte.
+
+    A file manager percent-encodes a file name's raw bytes (RFC 8089, RFC 3986 section 2.1). Qt decodes
+    them as UTF-8 and turns a name that is not valid UTF-8 (``chat%E9.jpg``, Latin-1) into one with U+FFFD,
+    a file that does not exist; on POSIX the escapes are decoded to the raw bytes instead and those become
+    the name as Python spells it (``os.fsdecode``, PEP 383), the name the CLI gets for the same file. URLs
+    with a host (``file://server/share``) and Windows, whose names are always Unicode, keep Qt's path.
+    """
+    if os.name == "posix" and not url.host():
+        return os.fsdecode(unquote_to_bytes(url.path(QUrl.ComponentFormattingOption.FullyEncoded)))
+    return url.toLocalFile()
 
 
 def split_urls(mime: QMimeData) -> tuple[list[str], list[str]]:
@@ -11,7 +28,7 @@ def split_urls(mime: QMimeData) -> tuple[list[str], list[str]]:
     local, remote = [], []
     for url in mime.urls():
         if url.isLocalFile():
-            local.append(url.toLocalFile())
+            local.append(local_path(url))
         elif not url.isEmpty():
             remote.append(url.toString())
     return local, remote

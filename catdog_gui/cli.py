@@ -18,6 +18,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from typing import Sequence
 
 __all__ = ["main", "get_args_parser", "positive_int"]
@@ -133,12 +134,19 @@ def _catch_termination() -> dict:
 
 
 def _csv_unwritable(csv_path: str) -> str | None:
-    """None when a file can be created in the CSV's folder (write_csv's temporary file), else why not."""
+    """None when write_csv can write the CSV (a temporary file in its folder, or else an existing writable
+    file rewritten in place), else why not."""
     import tempfile
 
     try:
         fd, tmp = tempfile.mkstemp(prefix=".catdog-", suffix=".csv.tmp", dir=os.path.dirname(csv_path))
     except OSError as exc:
+        if os.path.isfile(csv_path):
+            try:
+                with open(csv_path, "ab"):  # writable? ("ab" changes nothing)
+                    return None
+            except OSError:
+                pass
         return exc.strerror or str(exc)
     os.close(fd)
     try:
@@ -176,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from catdog_gui.core.model import DEFAULT_PROVIDERS, Engine, ModelError, default_model_path
     from catdog_gui.core.pipeline import classify, summarize
-    from catdog_gui.core.results import Result, write_csv
+    from catdog_gui.core.results import InPlaceWriteWarning, Result, write_csv
     from catdog_gui.core.scan import scan_paths
 
     if not args.verbose:
@@ -229,9 +237,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         _progress(len(results), len(paths), start, final=True)
     results += missing_rows
     try:
-        rows = write_csv(results, csv_path, labels)
+        with warnings.catch_warnings(record=True) as in_place:  # main thread; no decoding runs any more
+            warnings.simplefilter("always", InPlaceWriteWarning)
+            rows = write_csv(results, csv_path, labels)
     except OSError as exc:
         return _fail(f"cannot write {args.csv!r}: {exc.strerror or exc}")
+    for w in in_place:
+        print(f"catdog-classify: warning: {w.message}", file=sys.stderr)
     summary = summarize(results, labels, elapsed, skipped_non_images=report.skipped_non_images,
                         cancelled=interrupted)
     _print_summary(summary, engine, csv_path, rows, results, [], report.unreadable_dirs)

@@ -156,3 +156,62 @@ def test_file_names_that_are_not_utf8_do_not_break_the_csv(tmp_path):
     assert got[1][0] == "/photos/\\xff\\xfe caf\\xe9.jpg"  # the raw bytes, visible
     assert got[2][0] == "/photos/\\xff\\xfe caf\\xe9.jpg" and "\\xff" in got[2][-1]
     assert got[3][0] == "/photos/plain.jpg"
+
+
+@pytest.fixture()
+def read_only_folder(tmp_path):
+    """A folder in which no file can be created, holding a writable ``results.csv`` from an earlier run.
+
+    Made read-only for real: ``chmod 555`` for a normal user; as root (who ignores permission bits), the
+    folder is made immutable with ``chattr +i`` (files inside stay writable), and the test is skipped where
+    that is not allowed."""
+    import shutil
+    import subprocess
+
+    folder = tmp_path / "shared-by-admin"
+    folder.mkdir()
+    existing = folder / "results.csv"
+    existing.write_text("an older run\r\n")
+    if os.geteuid() != 0:
+        os.chmod(folder, 0o555)
+        undo = ["chmod", "755", str(folder)]
+    elif shutil.which("chattr") and subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0:
+        undo = ["chattr", "-i", str(folder)]
+    else:
+        pytest.skip("cannot make a folder read-only here (root without chattr +i)")
+    try:
+        with pytest.raises(OSError):
+            (folder / "probe").write_text("x")
+        yield existing
+    finally:
+        subprocess.run(undo, check=True)
+
+
+def test_writable_csv_in_a_read_only_folder_is_written_in_place(read_only_folder):
+    """Issue 15 point 11: the atomic write needs a temporary file beside the CSV; when the folder refuses it
+    but the file itself is writable, the file is rewritten in place, with a warning saying it was not atomic."""
+    rows = [Result("/a.jpg", "ok", "cat", 0.9, (0.9, 0.1)), Result("/b.jpg", "error", error="truncated")]
+    with pytest.warns(results_mod.InPlaceWriteWarning, match="in place"):
+        assert write_csv(rows, read_only_folder, LABELS) == 2
+    got = read_rows(read_only_folder)
+    assert got[0] == csv_columns(LABELS) and [r[0] for r in got[1:]] == ["/a.jpg", "/b.jpg"]
+    assert sorted(p.name for p in read_only_folder.parent.iterdir()) == ["results.csv"]
+    # a shorter second run leaves nothing of the longer first one
+    with pytest.warns(results_mod.InPlaceWriteWarning):
+        assert write_csv(rows[:1], read_only_folder, LABELS) == 1
+    assert len(read_rows(read_only_folder)) == 2
+
+
+def test_new_csv_in_a_read_only_folder_is_still_refused(read_only_folder):
+    with pytest.raises(OSError):
+        write_csv([], read_only_folder.parent / "new.csv", LABELS)
+
+
+def test_cli_updates_a_csv_in_a_read_only_folder(read_only_folder, tiny_model_path, cat_photos, capsys):
+    from catdog_gui.cli import main
+
+    assert main([str(cat_photos[0]), "--csv", str(read_only_folder), "--model", str(tiny_model_path), "-q"]) == 0
+    err = capsys.readouterr().err
+    assert "warning:" in err and "in place" in err and "Permission denied" not in err
+    rows = read_rows(read_only_folder)
+    assert len(rows) == 2 and rows[1][0] == str(cat_photos[0]) and rows[1][rows[0].index("status")] == "ok"

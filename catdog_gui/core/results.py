@@ -4,23 +4,32 @@ The CSV opens correctly in Excel and is safe to open there: UTF-8 with a byte-or
 quoting (CRLF line ends; fields with commas, quotes or line breaks quoted, quotes doubled), numbers with
 a dot decimal, and text cells that start with ``=``, ``+``, ``-``, ``@``, tab or carriage return prefixed
 with ``'`` so that a spreadsheet does not run them as formulas (OWASP "CSV injection"). Numeric columns
-are left untouched. The file is written atomically: a temporary file in the same folder, then a rename.
+are left untouched. The file is written atomically: a temporary file in the same folder, then a rename;
+where the folder refuses new files but the CSV already exists and is writable (a shared folder the user
+may only update files in), it is rewritten in place instead, with an :class:`InPlaceWriteWarning`.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 import tempfile
+import warnings
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-__all__ = ["Result", "csv_columns", "write_csv", "neutralize_cell", "STATUS_OK", "STATUS_ERROR"]
+__all__ = ["Result", "csv_columns", "write_csv", "neutralize_cell", "InPlaceWriteWarning", "STATUS_OK",
+           "STATUS_ERROR"]
 
 STATUS_OK = "ok"
 STATUS_ERROR = "error"
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class InPlaceWriteWarning(UserWarning):
+    """:func:`write_csv` rewrote an existing file in place (not atomically): its folder is read-only."""
 
 
 @dataclass(frozen=True)
@@ -123,20 +132,27 @@ def write_csv(results: Iterable[Result], path: str | os.PathLike, labels: Sequen
     Returns:
         The number of data rows written (the header not counted).
 
+    Warns:
+        InPlaceWriteWarning: the folder refuses new files (read-only share, no write permission) but
+            ``path`` exists and is writable: the file was rewritten in place, so a failure midway could
+            leave it half-written.
+
     Raises:
-        OSError: the folder does not exist or is not writable (nothing is left behind).
+        OSError: the folder does not exist, or is not writable and ``path`` is not an existing writable
+            file (nothing is left behind).
     """
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".catdog-", suffix=".csv.tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".catdog-", suffix=".csv.tmp", dir=folder)
+    except OSError as exc:
+        if not os.path.isfile(path):
+            raise
+        return _write_in_place(results, path, labels, exc)
     rows = 0
     try:
         with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
-            writer = csv.writer(f, dialect="excel", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-            writer.writerow(csv_columns(labels))
-            for result in results:
-                writer.writerow(_row(result, labels))
-                rows += 1
+            rows = _write_rows(f, results, labels)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, _file_mode(path))  # mkstemp makes 0600; give the file the usual permissions
@@ -147,4 +163,34 @@ def write_csv(results: Iterable[Result], path: str | os.PathLike, labels: Sequen
         except OSError:
             pass
         raise
+    return rows
+
+
+def _write_rows(f, results: Iterable[Result], labels: Sequence[str]) -> int:
+    writer = csv.writer(f, dialect="excel", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(csv_columns(labels))
+    rows = 0
+    for result in results:
+        writer.writerow(_row(result, labels))
+        rows += 1
+    return rows
+
+
+def _write_in_place(results: Iterable[Result], path: str, labels: Sequence[str], refused: OSError) -> int:
+    """Rewrite the existing ``path`` in place: the whole CSV is built in memory first, so the file is open
+    for writing only for one write; re-raises ``refused`` when the file itself cannot be written."""
+    buffer = io.StringIO(newline="")
+    rows = _write_rows(buffer, results, labels)
+    data = buffer.getvalue().encode("utf-8-sig")
+    try:
+        f = open(path, "r+b")  # not "wb": open the file before truncating it, so a refusal changes nothing
+    except OSError:
+        raise refused from None
+    with f:
+        f.write(data)
+        f.truncate()
+        f.flush()
+        os.fsync(f.fileno())
+    warnings.warn(f"{path}: its folder does not allow new files ({refused.strerror or refused}), so the CSV "
+                  "was rewritten in place instead of replaced atomically", InPlaceWriteWarning, stacklevel=3)
     return rows

@@ -32,15 +32,18 @@ from torch import nn
 
 from catdog_gui.core.imaging import Preprocessing, preprocess
 from training.data import LABELS, find_samples, stratified_split
+from training.quantize import calibration_samples, int8_path, quantize_int8
 from training.xception import Xception
 
 __all__ = ["CONTRACT_VERSION", "OUTPUT_NAMES", "ContractModule", "ExportVerificationError", "load_checkpoint",
-           "apply_temperature", "recompute_bn_statistics", "fit_validation_temperature", "export_onnx", "verify_onnx", "main"]
+           "apply_temperature", "recompute_bn_statistics", "fit_validation_temperature", "export_onnx", "verify_onnx",
+           "store_weights_float16", "compare_onnx", "main"]
 
 CONTRACT_VERSION = 1
 OUTPUT_NAMES = ("logits", "probabilities", "entry_flow", "middle_flow", "exit_flow", "cam")
 PROB_ATOL = 1e-4  # |p_onnx - p_torch| (issue 2)
 CAM_ATOL = 1e-3   # |cam.mean() + b - logits| (issue 2)
+FLOAT16_PROB_ATOL = 1e-3  # |p_float16_weights - p_float32| (issue 17)
 
 
 class ExportVerificationError(RuntimeError):
@@ -277,8 +280,76 @@ def _verification_photos(data_dir: str | None, info: dict, spec: Preprocessing, 
     return np.stack([preprocess(s.path, spec) for s in chosen])
 
 
+def store_weights_float16(proto: onnx.ModelProto, min_rank: int = 2) -> int:
+    """Store the big float32 initializers of ``proto`` as float16, each behind a ``Cast`` back to float32.
+
+    The graph's inputs, outputs and arithmetic stay float32: ONNX Runtime's constant folding turns each
+    ``Cast(float16 initializer)`` into a float32 tensor when the session loads, so only the file shrinks
+    (by half) and the weights are rounded to float16 once (relative error <= 2**-11, IEEE 754 binary16).
+    Tensors of rank < ``min_rank`` (BatchNorm statistics, biases) stay float32: they are small, and a
+    BatchNorm variance near ``eps`` would lose too much in float16. The Cast output keeps the original
+    name, so every consumer is unchanged (``training.recover`` reads such files too).
+
+    Args:
+        proto: a model with its initializers inside the file (modified in place).
+        min_rank: convert float32 initializers of at least this many dimensions (2: conv and fc weights).
+
+    Returns:
+        The number of initializers converted.
+
+    Raises:
+        ValueError: an initializer's values do not fit float16 (|w| > 65504).
+    """
+    from onnx import helper, numpy_helper
+
+    kept, casts, converted = [], [], 0
+    for init in proto.graph.initializer:
+        if init.data_type != onnx.TensorProto.FLOAT or len(init.dims) < min_rank:
+            kept.append(init)
+            continue
+        values = numpy_helper.to_array(init)
+        if np.abs(values).max(initial=0.0) > np.finfo(np.float16).max:
+            raise ValueError(f"initializer {init.name!r} does not fit float16 (max |w| {np.abs(values).max():.3g})")
+        half = numpy_helper.from_array(values.astype(np.float16), name=f"{init.name}.float16")
+        kept.append(half)
+        casts.append(helper.make_node("Cast", [half.name], [init.name], to=onnx.TensorProto.FLOAT,
+                                      name=f"{init.name}.to_float32"))
+        converted += 1
+    del proto.graph.initializer[:]
+    proto.graph.initializer.extend(kept)
+    nodes = casts + list(proto.graph.node)
+    del proto.graph.node[:]
+    proto.graph.node.extend(nodes)
+    return converted
+
+
+def compare_onnx(reference: str | os.PathLike, candidate: str | os.PathLike, images: np.ndarray,
+                 batch_size: int = 8) -> dict:
+    """Run two contract files on the same ``images`` and measure how far ``candidate`` is from ``reference``.
+
+    Args:
+        reference, candidate: ONNX files with the contract's outputs.
+        images: ``[N, 3, H, W] float32`` preprocessed photos.
+
+    Returns:
+        ``{"n", "max_prob_diff", "agreement"}``: the largest |p_candidate - p_reference| and the fraction of
+        photos whose arg-max class is the same.
+    """
+    import onnxruntime as ort
+
+    sessions = [ort.InferenceSession(str(p), providers=["CPUExecutionProvider"]) for p in (reference, candidate)]
+    probs = [[], []]
+    for i in range(0, len(images), batch_size):
+        for k, sess in enumerate(sessions):
+            probs[k].append(sess.run(["probabilities"], {"image": images[i:i + batch_size]})[0])
+    ref, cand = np.concatenate(probs[0]), np.concatenate(probs[1])
+    return {"n": len(images), "max_prob_diff": float(np.abs(ref - cand).max()),
+            "agreement": float((ref.argmax(1) == cand.argmax(1)).mean())}
+
+
 def export_onnx(model: Xception, out: str | os.PathLike, labels: Sequence[str], spec: Preprocessing,
-                verify_images: np.ndarray, extra_metadata: dict | None = None, tta_flip: bool = False) -> dict:
+                verify_images: np.ndarray, extra_metadata: dict | None = None, tta_flip: bool = False,
+                float16_weights: bool = False, int8_calibration: Sequence[str | os.PathLike] | None = None) -> dict:
     """Export ``model`` to ``out`` with the contract's outputs and metadata, verified first.
 
     Args:
@@ -288,13 +359,23 @@ def export_onnx(model: Xception, out: str | os.PathLike, labels: Sequence[str], 
         spec: preprocessing recorded in the metadata (``image_size`` is the app's input size).
         verify_images: ``[N, 3, H, W] float32`` real photos preprocessed with ``spec``.
         extra_metadata: ``architecture``, ``trained_on``, ``val_top1``... (JSON-encoded unless str).
-        tta_flip: put horizontal-flip test-time augmentation into the graph (see :class:`ContractModule`).
+        tta_flip: put horizontal-flip test-time augmentation into the graph (see :class:`ContractModule`);
+            new exports leave it off: the engine mirrors itself when the user asks for it.
+        float16_weights: store the weights as float16 (half the file; inference stays float32, see
+            :func:`store_weights_float16`); refused unless its probabilities are within
+            :data:`FLOAT16_PROB_ATOL` of the float32 graph's on ``verify_images``.
+        int8_calibration: training photos; when given, also write the static int8 model beside ``out``
+            (``<name>-int8.onnx``, :func:`training.quantize.quantize_int8`, metadata ``precision: int8``),
+            quantised from the float32 graph.
 
     Returns:
-        The verification numbers (see :func:`verify_onnx`) plus ``"bytes"``, the file size.
+        The verification numbers (see :func:`verify_onnx`) plus ``"bytes"``, the file size, and with
+        ``float16_weights`` ``"float16_max_prob_diff"``, with ``int8_calibration`` ``"int8"`` (its path,
+        ``bytes``, ``calibration_photos``, and ``max_prob_diff`` / ``agreement`` against float32 on
+        ``verify_images``).
 
     Raises:
-        ExportVerificationError: see :func:`verify_onnx`.
+        ExportVerificationError: see :func:`verify_onnx`; a float16 or int8 file that breaks the contract.
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -314,23 +395,107 @@ def export_onnx(model: Xception, out: str | os.PathLike, labels: Sequence[str], 
             "architecture": "Xception (Chollet 2017), training/xception.py"
                             + (", horizontal-flip test-time augmentation in the graph" if tta_flip else ""),
             "tta": "flip" if tta_flip else "none",
+            "precision": "fp32",
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         }
         for key, value in (extra_metadata or {}).items():
             meta[key] = value if isinstance(value, str) else json.dumps(value)
-        del proto.metadata_props[:]
-        for key, value in meta.items():
-            proto.metadata_props.add(key=key, value=value)
+        _set_metadata(proto, meta)
         onnx.save(proto, str(tmp_path))
-        result = verify_onnx(tmp_path, model, verify_images.astype(np.float32), labels, tta_flip)
+        images = verify_images.astype(np.float32)
+        result = verify_onnx(tmp_path, model, images, labels, tta_flip)
+        if int8_calibration is not None:
+            result["int8"] = _write_int8(tmp_path, Path(tmp) / "int8.onnx", meta, int8_calibration, spec, images,
+                                         model.fc.bias.detach().numpy())
+        if float16_weights:
+            half_path = Path(tmp) / "float16.onnx"
+            store_weights_float16(proto)
+            _set_metadata(proto, {**meta, "weights_storage": "float16"})
+            onnx.save(proto, str(half_path))
+            diff = compare_onnx(tmp_path, half_path, images)["max_prob_diff"]
+            if not diff <= FLOAT16_PROB_ATOL:
+                raise ExportVerificationError(f"float16 weights change the probabilities by {diff:.2e} "
+                                              f"(tolerance {FLOAT16_PROB_ATOL:g})")
+            result["float16_max_prob_diff"] = diff
+            tmp_path = half_path
         os.replace(tmp_path, out)
+        if int8_calibration is not None:
+            int8_out = int8_path(out)
+            os.replace(result["int8"]["path"], int8_out)
+            result["int8"]["path"] = int8_out
     result["bytes"] = out.stat().st_size
     return result
 
 
+def _set_metadata(proto: onnx.ModelProto, meta: dict[str, str]) -> None:
+    del proto.metadata_props[:]
+    for key, value in meta.items():
+        proto.metadata_props.add(key=key, value=value)
+
+
+def _write_int8(fp32_path: Path, out: Path, meta: dict[str, str], calibration: Sequence[str | os.PathLike],
+                spec: Preprocessing, images: np.ndarray, fc_bias: np.ndarray) -> dict:
+    """Quantise ``fp32_path`` into ``out`` and check the contract (outputs, CAM identity) on ``images``."""
+    import onnxruntime as ort
+
+    info = quantize_int8(fp32_path, out, calibration, spec)
+    proto = onnx.load(str(out))
+    _set_metadata(proto, {**meta, "precision": "int8",
+                          "quantization": json.dumps({"tool": "onnxruntime.quantization.quantize_static",
+                                                      "format": "QDQ", "weights": "int8 per-channel symmetric",
+                                                      "activations": "uint8 MinMax",
+                                                      "calibration_photos": info["calibration_photos"],
+                                                      "calibration_split": "train"})})
+    onnx.save(proto, str(out))
+    sess = ort.InferenceSession(str(out), providers=["CPUExecutionProvider"])
+    names = [o.name for o in sess.get_outputs()]
+    if names != list(OUTPUT_NAMES):
+        raise ExportVerificationError(f"int8 outputs are {names}, the contract needs {list(OUTPUT_NAMES)}")
+    logits, cam = sess.run(["logits", "cam"], {"image": images})
+    cam_diff = float(np.abs(cam.mean(axis=(2, 3)) + fc_bias - logits).max())
+    if not cam_diff <= CAM_ATOL:
+        raise ExportVerificationError(f"int8: cam.mean() + b differs from logits by {cam_diff:.2e}")
+    agreement = compare_onnx(fp32_path, out, images)
+    return {"path": out, "bytes": out.stat().st_size, "calibration_photos": info["calibration_photos"],
+            "max_prob_diff": agreement["max_prob_diff"], "agreement": agreement["agreement"],
+            "max_cam_diff": cam_diff}
+
+
+def _load_exported(path: str | os.PathLike) -> tuple[Xception, dict]:
+    """The weights and metadata of an exported file, in :func:`load_checkpoint`'s ``(model, info)`` form.
+
+    The temperature folded into ``fc`` stays folded (``--temperature 1`` keeps the file's calibration).
+    ``info["metadata_kept"]`` holds the metadata to carry over (``trained_on``, ``val_top1``, ``training``...).
+
+    Raises:
+        FileNotFoundError: no such file; ValueError: not a ``training.export`` file.
+    """
+    from training.recover import load_weights_from_onnx
+
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"model not found: {str(path)!r}")
+    meta = {p.key: p.value for p in onnx.load(str(path), load_external_data=False).metadata_props}
+    if meta.get("tta", "none") != "none" or meta.get("precision", "fp32") != "fp32":
+        print(f"note: {Path(path).name} has tta={meta.get('tta')!r}, precision={meta.get('precision', 'fp32')!r}; "
+              "re-exported as set by this command's options", file=sys.stderr)
+    model = load_weights_from_onnx(path)
+    pre = {key: tuple(json.loads(meta[key])) for key in ("image_size", "mean", "std", "background")}
+    pre.update(resize=meta["resize"], crop_fraction=float(json.loads(meta.get("crop_fraction", "0.875"))))
+    training = json.loads(meta.get("training", "{}"))
+    kept = {k: meta[k] for k in ("trained_on", "val_top1", "training", "uncertain_threshold") if k in meta}
+    info = {"labels": json.loads(meta["labels"]), "preprocessing": pre, "metrics": {}, "data": {},
+            "weights": training.get("weights", "model"), "epoch": training.get("epoch"), "args": {},
+            "metadata_kept": kept}
+    return model, info
+
+
 def get_args_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m training.export", description=__doc__.split("\n")[0])
-    p.add_argument("--checkpoint", required=True, help="training checkpoint (last.pt / best.pt)")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--checkpoint", help="training checkpoint (last.pt / best.pt)")
+    source.add_argument("--from-onnx", metavar="MODEL.onnx",
+                        help="re-export the weights of an exported file (training.recover; its metadata, "
+                             "temperature and preprocessing are kept), e.g. to drop in-graph TTA or add --int8")
     p.add_argument("--out", required=True, help="ONNX file to write")
     p.add_argument("--weights", default="auto", choices=["auto", "model", "ema"])
     p.add_argument("--image-size", type=int, default=0,
@@ -343,6 +508,17 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--trained-on", default=None, help="text for the 'trained_on' metadata")
     p.add_argument("--tta-flip", action="store_true",
                    help="average each photo with its horizontal mirror inside the graph (2x inference time)")
+    p.add_argument("--float16-weights", action=argparse.BooleanOptionalAction, default=True,
+                   help="store the weights as float16 in the file (half the size; inference stays float32)")
+    p.add_argument("--int8", action="store_true",
+                   help="also write <name>-int8.onnx: static int8 (QDQ, per-channel) for the CPU, calibrated on "
+                        "training photos")
+    p.add_argument("--calibration-data", nargs="+", default=None, metavar="DIR",
+                   help="data folder(s) whose *training* split calibrates --int8 (default: the checkpoint's)")
+    p.add_argument("--calibration-count", type=int, default=256, metavar="N",
+                   help="training photos to calibrate --int8 on (256)")
+    p.add_argument("--split-seed", type=int, default=None,
+                   help="seed of the train/val split of --calibration-data (default: the checkpoint's, else 0)")
     p.add_argument("--recompute-bn", type=int, default=0, metavar="N",
                    help="re-estimate BN statistics on N training photos (for EMA weights); 0 = keep")
     p.add_argument("--temperature", default="1",
@@ -354,7 +530,10 @@ def get_args_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = get_args_parser().parse_args(argv)
     try:
-        model, info = load_checkpoint(args.checkpoint, args.weights)
+        if args.from_onnx:
+            model, info = _load_exported(args.from_onnx)
+        else:
+            model, info = load_checkpoint(args.checkpoint, args.weights)
         spec = Preprocessing(**info["preprocessing"])
         if args.image_size:
             spec = replace(spec, image_size=(args.image_size, args.image_size))
@@ -379,7 +558,20 @@ def main(argv: list[str] | None = None) -> int:
                  "training": {"epoch": info["epoch"], "weights": info["weights"], "temperature": temperature,
                               "recomputed_bn_on": args.recompute_bn,
                               "train_image_size": info["preprocessing"].get("image_size")}}
-        result = export_onnx(model, args.out, info["labels"], spec, images, extra, tta_flip=args.tta_flip)
+        if args.from_onnx:
+            extra = {**info["metadata_kept"], **({"trained_on": args.trained_on} if args.trained_on else {})}
+            if val_top1_here is not None:
+                extra["val_top1"] = val_top1_here
+        calibration = None
+        if args.int8:
+            roots = args.calibration_data or data.get("paths") or ([data["path"]] if data.get("path") else None)
+            if not roots:
+                raise FileNotFoundError("--int8 needs training photos to calibrate on: pass --calibration-data DIR")
+            seed = args.split_seed if args.split_seed is not None else data.get("seed", 0)
+            calibration = [s.path for s in calibration_samples(roots, args.calibration_count,
+                                                               data.get("val_fraction", 0.1), seed)]
+        result = export_onnx(model, args.out, info["labels"], spec, images, extra, tta_flip=args.tta_flip,
+                             float16_weights=args.float16_weights, int8_calibration=calibration)
     except ExportVerificationError as exc:
         print(f"export refused: {exc}", file=sys.stderr)
         return 1
@@ -389,6 +581,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {args.out} ({result['bytes'] / 1e6:.1f} MB, {info['weights']} weights, input "
           f"{spec.image_size[0]}x{spec.image_size[1]} {spec.resize}); verified on {result['n']} photos: "
           f"max |dp| {result['max_prob_diff']:.2e}, max |cam.mean()+b-logits| {result['max_cam_diff']:.2e}")
+    if "float16_max_prob_diff" in result:
+        print(f"  weights stored as float16: max |dp| against float32 {result['float16_max_prob_diff']:.2e}")
+    if "int8" in result:
+        q = result["int8"]
+        print(f"wrote {q['path']} ({q['bytes'] / 1e6:.1f} MB, int8 QDQ, calibrated on {q['calibration_photos']} "
+              f"training photos); on the {result['n']} verification photos: agreement with float32 "
+              f"{q['agreement']:.1%}, max |dp| {q['max_prob_diff']:.2e}")
     return 0
 
 

@@ -63,6 +63,12 @@ def load_weights_from_onnx(path: str | os.PathLike, unfold_temperature: bool = F
     meta = {p.key: p.value for p in proto.metadata_props}
     labels = json.loads(meta.get("labels", '["cat", "dog"]'))
     inits = {i.name.removeprefix("model."): numpy_helper.to_array(i) for i in proto.graph.initializer}
+    # Weights stored as float16 (training.export --float16-weights) reach the graph through a Cast to float32
+    # that keeps the original name.
+    for node in proto.graph.node:
+        source = node.input[0].removeprefix("model.") if node.input else ""
+        if node.op_type == "Cast" and source in inits:
+            inits[node.output[0].removeprefix("model.")] = inits[source].astype(np.float32)
     # The folded bias of each convolution is its Conv node's third input (the exporter may share one
     # initializer between equal biases, so go by the graph, not by name).
     for node in proto.graph.node:

@@ -28,8 +28,9 @@ import numpy as np
 
 from catdog_gui.core.imaging import RESIZE_MODES, Preprocessing
 
-__all__ = ["DEFAULT_PROVIDERS", "SUPPORTED_CONTRACTS", "REQUIRED_OUTPUTS", "OPTIONAL_OUTPUTS", "ModelError",
-           "ModelInfo", "Engine", "default_model_path", "read_model_info"]
+__all__ = ["DEFAULT_PROVIDERS", "SUPPORTED_CONTRACTS", "REQUIRED_OUTPUTS", "OPTIONAL_OUTPUTS", "PRECISIONS",
+           "ModelError", "ModelInfo", "Engine", "default_model_path", "read_model_info", "int8_sibling",
+           "physical_cores"]
 
 DEFAULT_PROVIDERS = ("CUDAExecutionProvider", "CPUExecutionProvider")
 SUPPORTED_CONTRACTS = frozenset({1})
@@ -37,6 +38,9 @@ INPUT_NAME = "image"
 REQUIRED_OUTPUTS = ("logits", "probabilities")
 OPTIONAL_OUTPUTS = ("entry_flow", "middle_flow", "exit_flow", "cam")
 MODEL_FILE_NAME = "catdog-xception.onnx"
+PRECISIONS = ("auto", "fp32", "int8")
+INT8_SUFFIX = "-int8"  # <name>-int8.onnx sits beside <name>.onnx (training.export --int8)
+SPATIAL_OUTPUTS = ("entry_flow", "middle_flow", "exit_flow", "cam")  # [N, K, h, w]: mirrored back under TTA
 _CUDA = "CUDAExecutionProvider"
 
 
@@ -226,6 +230,38 @@ def read_model_info(path: Path, metadata: Mapping[str, str], input_names: Sequen
                      val_top1=_parse_top1(metadata.get("val_top1")), created=metadata.get("created", ""))
 
 
+def int8_sibling(path: str | os.PathLike) -> Path:
+    """``<folder>/<name>.onnx`` -> ``<folder>/<name>-int8.onnx``, where ``training.export --int8`` writes the
+    static int8 version of a model (whether or not it exists)."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}{INT8_SUFFIX}{path.suffix or '.onnx'}")
+
+
+def physical_cores() -> int:
+    """Physical CPU cores this process may run on (SMT siblings counted once), at least 1.
+
+    Linux: distinct ``(physical id, core id)`` pairs in ``/proc/cpuinfo`` among the CPUs of
+    ``os.sched_getaffinity``; elsewhere (or when that cannot be read) ``os.cpu_count()``. ONNX Runtime's
+    intra-op threads are best set to this: a second hyper-thread on a core shares its vector units.
+    """
+    logical = os.cpu_count() or 1
+    try:
+        allowed = os.sched_getaffinity(0)
+        cores, cpu, physical = set(), None, "0"
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            key, value = key.strip(), value.strip()
+            if key == "processor":
+                cpu = int(value)
+            elif key == "physical id":
+                physical = value
+            elif key == "core id" and cpu in allowed:
+                cores.add((physical, value))
+        return max(1, len(cores) or len(allowed))
+    except (AttributeError, OSError, ValueError):
+        return max(1, logical)
+
+
 # -------------------------------------------------------------------------------------------- providers
 
 _preload_lock = threading.Lock()
@@ -310,37 +346,64 @@ def _cuda_unavailable_reason(requested: Sequence[str], available: Sequence[str],
 
 # ----------------------------------------------------------------------------------------------- engine
 
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise ModelError(f"model file not found: {str(path)!r}")
+    if not path.is_file():
+        raise ModelError(f"model path is not a file: {str(path)!r}")
+    if path.stat().st_size == 0:
+        raise ModelError(f"model file {path.name!r} is empty (0 bytes)")
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+
+
 class Engine:
-    """An ONNX Runtime session over a catdog model.
+    """An ONNX Runtime session over a catdog model, with the precision and test-time augmentation asked for.
 
     Args:
-        path: the ONNX file.
+        path: the ONNX file (for ``precision`` "auto" / "int8": the float32 one; its int8 sibling
+            ``<name>-int8.onnx``, written by ``training.export --int8``, is found beside it).
         providers: execution providers in order of preference; those this ONNX Runtime build lacks are
             left out (ONNX Runtime falls back to the CPU).
+        precision: ``None`` opens ``path`` as it is. ``"auto"``: the int8 sibling when the model runs on
+            the CPU and the sibling exists, else ``path`` (CUDA runs float32). ``"fp32"``: ``path``, which
+            must not be an int8 file. ``"int8"``: ``path`` when it is int8, else its int8 sibling, which
+            must exist; runs on the CPU (ONNX Runtime's int8 kernels).
+        tta: average each photo with its horizontal mirror (Krizhevsky et al. 2012; 2x the inference time):
+            every output is the mean of the two passes, the mirrored maps flipped back first, and
+            ``probabilities = softmax(mean logits)``, so ``cam = W . exit_flow`` and
+            ``cam.mean() + b == logits`` still hold. A graph that already holds the mirror (metadata
+            ``tta: flip``) is never mirrored again.
+        threads: ONNX Runtime intra-op threads (default: :func:`physical_cores`).
 
     Attributes:
-        info: the validated :class:`ModelInfo`.
+        info: the validated :class:`ModelInfo` of the file actually opened.
+        precision: ``"fp32"`` or ``"int8"`` (the opened file's ``precision`` metadata).
+        tta: whether predictions are mirror-averaged (by the engine or inside the graph).
         providers: providers actually in use (``session.get_providers()``).
         using_cuda: whether the CUDA provider is in use.
         cuda_unavailable_reason: why CUDA is not in use (None when it is).
 
     Raises:
-        ModelError: missing file, not an ONNX model, or not fulfilling the contract.
+        ModelError: missing file, not an ONNX model, not fulfilling the contract, unknown ``precision``,
+            or no int8 file for ``precision="int8"``.
 
     ``predict`` and ``run`` may be called from several threads at once (ONNX Runtime sessions are
     thread-safe).
     """
 
-    def __init__(self, path: str | os.PathLike, providers: Sequence[str] = DEFAULT_PROVIDERS) -> None:
+    def __init__(self, path: str | os.PathLike, providers: Sequence[str] = DEFAULT_PROVIDERS,
+                 precision: str | None = None, tta: bool = False, threads: int | None = None) -> None:
         import onnxruntime as ort
 
+        if precision is not None and precision not in PRECISIONS:
+            raise ModelError(f"unknown precision {precision!r}; expected one of {PRECISIONS}")
         path = Path(path)
-        if not path.exists():
-            raise ModelError(f"model file not found: {str(path)!r}")
-        if not path.is_file():
-            raise ModelError(f"model path is not a file: {str(path)!r}")
-        if path.stat().st_size == 0:
-            raise ModelError(f"model file {path.name!r} is empty (0 bytes)")
+        _check_file(path)
         requested = list(providers)
         available = ort.get_available_providers()
         driver_error = None
@@ -349,26 +412,75 @@ class Engine:
             if driver_error is None:
                 _preload_cuda_libraries()
         chosen = [p for p in requested if p in available] or ["CPUExecutionProvider"]
+        cpu_only = [p for p in chosen if p != _CUDA] or ["CPUExecutionProvider"]
+        self._options = ort.SessionOptions()
+        self._options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self._options.intra_op_num_threads = threads if threads is not None else physical_cores()
+        self._options.inter_op_num_threads = 1
+        self._options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        self._options.enable_cpu_mem_arena = True
+        sibling = int8_sibling(path)
+        cuda_possible = _CUDA in chosen and driver_error is None
+        if precision == "int8" or (precision == "auto" and not cuda_possible and sibling.is_file()):
+            self._session = self._open_int8(path, sibling, cpu_only)
+        else:
+            self._session = self._open(path, chosen)
+            opened_int8 = self._metadata().get("precision") == "int8"
+            if precision == "fp32" and opened_int8:
+                raise ModelError(f"model {path.name!r} is an int8 file; open its float32 version for fp32 "
+                                 "(or choose precision int8 / auto)")
+            if (precision == "auto" and not opened_int8 and _CUDA not in self._session.get_providers()
+                    and sibling.is_file()):  # CUDA was asked for but did not start: the CPU runs int8 faster
+                self._session = self._open_int8(path, sibling, cpu_only)
+        inputs = self._session.get_inputs()
+        outputs = self._session.get_outputs()
+        metadata = self._metadata()
+        opened = Path(self._session_path)
+        self.info = read_model_info(opened, metadata, [i.name for i in inputs], [i.shape for i in inputs],
+                                    [o.name for o in outputs], [o.shape for o in outputs])
+        image_type = next(i.type for i in inputs if i.name == INPUT_NAME)
+        if image_type != "tensor(float)":
+            raise ModelError(f"model {opened.name!r}: input {INPUT_NAME!r} is {image_type}; the catdog contract "
+                             "needs float32")
+        self.precision: str = "int8" if metadata.get("precision") == "int8" else "fp32"
+        self._graph_tta = metadata.get("tta", "none") == "flip"
+        self._mirror = bool(tta) and not self._graph_tta
+        self.tta: bool = bool(tta) or self._graph_tta
+        self.providers: list[str] = list(self._session.get_providers())
+        self.using_cuda: bool = _CUDA in self.providers
+        self.cuda_unavailable_reason: str | None = _cuda_unavailable_reason(requested, available,
+                                                                             self.providers, driver_error)
+
+    def _open(self, path: Path, providers: Sequence[str]):
+        import onnxruntime as ort
+
         try:
-            self._session = ort.InferenceSession(str(path), providers=chosen)
+            session = ort.InferenceSession(str(path), self._options, providers=list(providers))
         except Exception as exc:  # noqa: BLE001 - ORT raises its own types (Fail, InvalidProtobuf, ...)
             detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             if len(detail) > 300:
                 detail = detail[:300] + "..."
             raise ModelError(f"cannot open {path.name!r} as an ONNX model: {detail}") from None
-        inputs = self._session.get_inputs()
-        outputs = self._session.get_outputs()
-        metadata = dict(self._session.get_modelmeta().custom_metadata_map)
-        self.info = read_model_info(path, metadata, [i.name for i in inputs], [i.shape for i in inputs],
-                                    [o.name for o in outputs], [o.shape for o in outputs])
-        image_type = next(i.type for i in inputs if i.name == INPUT_NAME)
-        if image_type != "tensor(float)":
-            raise ModelError(f"model {path.name!r}: input {INPUT_NAME!r} is {image_type}; the catdog contract "
-                             "needs float32")
-        self.providers: list[str] = list(self._session.get_providers())
-        self.using_cuda: bool = _CUDA in self.providers
-        self.cuda_unavailable_reason: str | None = _cuda_unavailable_reason(requested, available,
-                                                                             self.providers, driver_error)
+        self._session_path = path
+        return session
+
+    def _open_int8(self, path: Path, sibling: Path, providers: Sequence[str]):
+        session = self._open(path, providers)
+        if session.get_modelmeta().custom_metadata_map.get("precision") == "int8":
+            return session
+        if not sibling.is_file():
+            raise ModelError(f"no int8 version of {path.name!r}: {sibling.name!r} is not beside it (write it with "
+                             "python -m training.export ... --int8, or choose precision fp32 / auto)")
+        _check_file(sibling)
+        del session
+        return self._open(sibling, providers)
+
+    def _metadata(self) -> dict[str, str]:
+        return dict(self._session.get_modelmeta().custom_metadata_map)
+
+    def describe_settings(self) -> str:
+        """Precision and test-time augmentation in words, e.g. ``"int8, flip TTA"`` or ``"fp32, no TTA"``."""
+        return f"{self.precision}, {'flip TTA' if self.tta else 'no TTA'}"
 
     def describe_provider(self) -> str:
         """The provider in use in words: ``"CUDA"``, or ``"CPU — CUDA unavailable: <reason>"``."""
@@ -410,8 +522,23 @@ class Engine:
             raise ModelError(f"model {self.info.name!r} has no output(s) {unknown} "
                              f"(it has {list(self.info.outputs)})")
         images = self._check_images(images)
-        values = self._session.run(names, {INPUT_NAME: images})
-        return {n: np.asarray(v, dtype=np.float32) for n, v in zip(names, values)}
+        if not self._mirror or images.shape[0] == 0:
+            values = self._session.run(names, {INPUT_NAME: images})
+            return {n: np.asarray(v, dtype=np.float32) for n, v in zip(names, values)}
+        # Flip TTA: the photos and their mirrors in one batch; probabilities = softmax of the mean logits.
+        fetch = [n for n in names if n != "probabilities"]
+        if "probabilities" in names and "logits" not in fetch:
+            fetch.append("logits")
+        n = images.shape[0]
+        both = np.concatenate([images, images[..., ::-1]])
+        out = {}
+        for name, value in zip(fetch, self._session.run(fetch, {INPUT_NAME: both})):
+            value = np.asarray(value, dtype=np.float32)
+            mirrored = value[n:, ..., ::-1] if name in SPATIAL_OUTPUTS else value[n:]
+            out[name] = (value[:n] + mirrored) / 2
+        if "probabilities" in names:
+            out["probabilities"] = _softmax(out["logits"])
+        return {name: np.ascontiguousarray(out[name]) for name in names}
 
     def predict(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Classify a batch.

@@ -91,8 +91,9 @@ def evaluate_samples(samples: Sequence[Sample], predict: Callable[[np.ndarray], 
         tta_flip: average the probabilities of each photo and its horizontal mirror.
 
     Returns:
-        ``{"n", "top1", "ece", "confusion", "errors", "images_per_s", "probabilities", "targets"}``;
-        photos that fail to decode are listed in ``errors`` and left out of the metrics.
+        ``{"n", "top1", "ece", "confusion", "errors", "images_per_s", "probabilities", "targets", "paths"}``;
+        photos that fail to decode are listed in ``errors`` and left out of the metrics (and of ``paths``,
+        which names the photo behind each row of ``probabilities``).
     """
     def load(s: Sample):
         try:
@@ -100,7 +101,7 @@ def evaluate_samples(samples: Sequence[Sample], predict: Callable[[np.ndarray], 
         except ImageDecodeError as exc:
             return None, f"{s.path}: {exc}"
 
-    probs, targets, errors = [], [], []
+    probs, targets, errors, paths = [], [], [], []
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for i in range(0, len(samples), batch_size):
@@ -112,6 +113,7 @@ def evaluate_samples(samples: Sequence[Sample], predict: Callable[[np.ndarray], 
                 else:
                     batch.append(x)
                     tgt.append(s.target)
+                    paths.append(s.path)
             if not batch:
                 continue
             x = np.stack(batch)
@@ -134,6 +136,7 @@ def evaluate_samples(samples: Sequence[Sample], predict: Callable[[np.ndarray], 
         "images_per_s": n / elapsed if elapsed > 0 else float("nan"),
         "probabilities": probabilities,
         "targets": targets_arr,
+        "paths": paths,
     }
 
 
@@ -205,6 +208,9 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=positive_int, default=32)
     p.add_argument("--workers", type=positive_int, default=4)
     p.add_argument("--json", default=None, help="also write the metrics to this JSON file")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="write metrics.json (precision/recall/F1, ROC AUC, ECE, confusion, worst mistakes) and "
+                        "confusion_matrix.png, roc_curve.png, reliability_diagram.png, mistakes.png into DIR")
     return p
 
 
@@ -243,8 +249,24 @@ def main(argv: list[str] | None = None) -> int:
         why = "every photo failed to decode" if metrics["errors"] else f"split {args.split!r} selects no photos"
         print(f"error: no photo was evaluated ({why}); no accuracy to report", file=sys.stderr)
         return 1
+    if args.out:
+        from training.report import write_report
+
+        details = dict(model=args.model or args.checkpoint, data=args.data, split=args.split,
+                       image_size=list(spec.image_size), resize=spec.resize, tta_flip=args.tta_flip,
+                       engine=engine_desc)
+        try:
+            record = write_report(args.out, {k: v for k, v in metrics.items() if k != "paths"}, metrics["paths"],
+                                  labels, details)
+        except OSError as exc:
+            print(f"error: cannot write the report into {args.out!r}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        auc = f"{record['roc_auc']:.4f}" if record["roc_auc"] is not None else "n/a"
+        print(f"ROC AUC: {auc}; report written to {args.out} (metrics.json and 4 PNGs)")
+        for m in record["most_confident_mistakes"][:10]:
+            print(f"  {m['true']} called {m['predicted']} ({m['p_predicted'] * 100:.1f}%): {m['path']}")
     if args.json:
-        record = {k: v for k, v in metrics.items() if k not in ("probabilities", "targets")}
+        record = {k: v for k, v in metrics.items() if k not in ("probabilities", "targets", "paths")}
         record.update(model=args.model or args.checkpoint, data=args.data, split=args.split, labels=labels,
                       image_size=list(spec.image_size), resize=spec.resize, tta_flip=args.tta_flip)
         try:

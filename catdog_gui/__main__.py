@@ -13,6 +13,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", metavar="MODEL.onnx", default=None,
                         help="ONNX model (default: the bundled model, or $CATDOG_MODEL)")
     parser.add_argument("--batch-size", type=int, default=16, help="images per inference batch (default 16)")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check the installation headless (model, sample photos, providers, image formats); "
+                             "exit 0 when all is right, 1 with the reason otherwise")
+    parser.add_argument("--startup-report", action="store_true",
+                        help="print the time from process start to window shown and model loaded, then quit")
     return parser
 
 
@@ -21,6 +26,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else list(argv))
     if args.batch_size < 1:
         build_parser().error(f"--batch-size must be >= 1, got {args.batch_size}")
+    if args.self_test:  # headless: no QApplication, no window
+        from catdog_gui.selftest import main as self_test
+
+        return self_test(sys.argv[1:] if argv is None else list(argv), prog="catdog-gui", qt_required=True)
 
     import onnxruntime as ort
     from PySide6.QtWidgets import QApplication
@@ -32,11 +41,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "catdog-gui"])
     app.setApplicationName("catdog")
     app.setOrganizationName("catdog")
+    app.setDesktopFileName("catdog")  # resources/catdog.desktop: Wayland's app id, the task bar's icon
+    from catdog_gui.app.icon import app_icon
+
+    app.setWindowIcon(app_icon())  # every window's title bar icon (_NET_WM_ICON on X11)
     from catdog_gui.app.garbage import MainThreadGarbageCollector
 
     MainThreadGarbageCollector(app)  # reference cycles holding Qt objects are freed on this thread only
     window = MainWindow(args.model, args.paths, batch_size=args.batch_size)
     window.show()
+    if args.startup_report:
+        from catdog_gui.app.startup import StartupReporter
+
+        StartupReporter(window, app)  # prints when the window is exposed with a model, then quits
     return app.exec()
 
 

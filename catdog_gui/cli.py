@@ -71,6 +71,9 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--cpu", action="store_true", help="use the CPU even when CUDA is available")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
     p.add_argument("-v", "--verbose", action="store_true", help="show ONNX Runtime's own log messages")
+    p.add_argument("--self-test", action="store_true",
+                   help="check the installation instead (model, sample photos, providers, image formats; no PATH "
+                        "or --csv needed): exit 0 when all is right, 1 with the reason otherwise")
     return p
 
 
@@ -164,6 +167,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (AttributeError, ValueError, OSError):
             pass
     parser = get_args_parser()
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if "--self-test" in arguments:  # before parsing: PATH and --csv are not needed for it
+        from catdog_gui.selftest import main as self_test
+
+        return self_test(arguments, prog="catdog-classify", qt_required=False)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2, message already printed)

@@ -276,8 +276,15 @@ def _nvidia_driver_error() -> str | None:
     try:
         ctypes.CDLL(name)
     except OSError as exc:
-        return str(exc) or f"{name} not found"
+        return _loader_error(exc) or f"{name} not found"
     return None
+
+
+def _loader_error(exc: OSError) -> str:
+    """The dynamic loader's own message; in a PyInstaller bundle, ctypes raises "Failed to load dynlib/dll
+    ... not found when the application was frozen" with the loader's error as its ``__cause__``."""
+    cause = exc.__cause__
+    return str(cause if isinstance(cause, OSError) and str(cause) else exc)
 
 
 def _preload_cuda_libraries() -> None:
@@ -314,7 +321,7 @@ def _cuda_library_error() -> str | None:
             ctypes.CDLL(str(shared), mode=getattr(ctypes, "RTLD_GLOBAL", 0))
         ctypes.CDLL(str(cuda))
     except OSError as exc:
-        return str(exc) or f"{cuda.name} does not load"
+        return _loader_error(exc) or f"{cuda.name} does not load"
     return None
 
 

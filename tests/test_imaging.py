@@ -13,6 +13,7 @@ import struct
 import subprocess
 import sys
 import textwrap
+import warnings
 import zlib
 from pathlib import Path
 
@@ -266,7 +267,8 @@ def png_header_only(width: int, height: int) -> bytes:
             + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
 
 
-@pytest.mark.parametrize("side", [30000, 10000])  # over 2x Pillow's limit (its error), and between 1x and 2x
+# over twice the limit (Pillow's own error), and between 1x and 2x (our check; Pillow only warns there)
+@pytest.mark.parametrize("side", [40000, 20000])
 def test_decompression_bomb_is_an_error(side, tmp_path):
     path = tmp_path / "bomb.png"
     path.write_bytes(png_header_only(side, side))
@@ -424,3 +426,204 @@ def test_pipe_and_device_are_not_called_empty_files(tmp_path):
     if os.path.exists("/dev/zero"):
         with pytest.raises(ImageDecodeError, match="not a regular file"):
             load_rgb("/dev/zero")
+
+
+# ------------------------------------------------------ issue 15: every photo, round 2 (points 1-5)
+
+def _s15(v: float) -> bytes:
+    return struct.pack(">i", round(v * 65536))
+
+
+def _icc_profile(colour_space: bytes, device_class: bytes, description: str, tags: dict[bytes, bytes]) -> bytes:
+    """An ICC v2 profile (ICC.1:2001-04): 128-byte header, tag table, tags (4-byte aligned)."""
+    desc = description.encode("ascii") + b"\x00"
+    tags = {b"desc": b"desc" + b"\x00" * 4 + struct.pack(">I", len(desc)) + desc + b"\x00" * 12 + b"\x00" * 67,
+            b"wtpt": b"XYZ " + b"\x00" * 4 + _s15(0.9642) + _s15(1.0) + _s15(0.8249), **tags}
+    table, body = b"", b""
+    offset = 128 + 4 + 12 * len(tags)
+    for sig, data in tags.items():
+        data += b"\x00" * (-len(data) % 4)
+        table += sig + struct.pack(">II", offset + len(body), len(data))
+        body += data
+    size = offset + len(body)
+    header = (struct.pack(">I", size) + b"lcms" + struct.pack(">I", 0x02100000) + device_class + colour_space
+              + b"XYZ " + b"\x00" * 12 + b"acsp" + b"\x00" * 24 + struct.pack(">I", 0)
+              + _s15(0.9642) + _s15(1.0) + _s15(0.8249) + b"\x00" * 48)
+    assert len(header) == 128
+    return header + struct.pack(">I", len(tags)) + table + body
+
+
+# sRGB primaries adapted to the D50 PCS white (the colorants of the sRGB ICC profile, IEC 61966-2-1)
+SRGB_D50 = np.array([[0.4361, 0.3851, 0.1431], [0.2225, 0.7169, 0.0606], [0.0139, 0.0971, 0.7141]])
+
+
+def prophoto_profile() -> bytes:
+    """ROMM RGB / ProPhoto (ISO 22028-2): primaries (0.7347, 0.2653), (0.1596, 0.8404), (0.0366, 0.0001),
+    D50 white, gamma 1.8: what raw converters embed. Colorants from the primaries and the white point."""
+    xy = np.array([[0.7347, 0.2653], [0.1596, 0.8404], [0.0366, 0.0001]])
+    xyz = np.stack([xy[:, 0] / xy[:, 1], np.ones(3), (1 - xy.sum(1)) / xy[:, 1]])  # columns: primaries, Y=1
+    scale = np.linalg.solve(xyz, [0.9642, 1.0, 0.8249])
+    m = xyz * scale
+    curve = b"curv" + b"\x00" * 4 + struct.pack(">IH", 1, round(1.8 * 256)) + b"\x00\x00"
+    tags = {sig: b"XYZ " + b"\x00" * 4 + b"".join(_s15(v) for v in m[:, i])
+            for i, sig in enumerate((b"rXYZ", b"gXYZ", b"bXYZ"))}
+    tags.update({b"rTRC": curve, b"gTRC": curve, b"bTRC": curve})
+    return _icc_profile(b"RGB ", b"mntr", "ProPhoto RGB (catdog test)", tags)
+
+
+def srgb_to_linear(rgb8: np.ndarray) -> np.ndarray:
+    c = rgb8.astype(np.float64) / 255
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)  # IEC 61966-2-1
+
+
+def cmyk_profile(points: int = 9) -> bytes:
+    """A CMYK printer profile whose A2B0 (lut16, ``points`` per ink, like real press profiles) says: inks
+    c, m, y, k leave the linear-light red, green, blue (1-c)(1-k), (1-m)(1-k), (1-y)(1-k), in sRGB's
+    primaries; far from Pillow's profile-less CMYK conversion (255 - c - k). The grid's first ink varies
+    slowest (ICC.1 lut16Type); XYZ in the PCS as u1.15 (0x8000 = 1.0)."""
+    v = np.linspace(0, 1, points)
+    c, m, y, k = np.meshgrid(v, v, v, v, indexing="ij")
+    lin = np.stack([(1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)], axis=-1)
+    grid = np.clip(np.rint((lin @ SRGB_D50.T) * 32768), 0, 65535).astype(">u2").ravel().tolist()
+    identity = [0, 65535]
+    lut = (b"mft2" + b"\x00" * 4 + bytes([4, 3, points, 0]) + b"".join(_s15(v) for v in np.eye(3).ravel())
+           + struct.pack(">HH", 2, 2) + struct.pack(">8H", *identity * 4) + struct.pack(f">{len(grid)}H", *grid)
+           + struct.pack(">6H", *identity * 3))
+    return _icc_profile(b"CMYK", b"prtr", "Linear CMYK (catdog test)", {b"A2B0": lut})
+
+
+def cmyk_for(upright: Image.Image) -> Image.Image:
+    """The ink amounts that :func:`cmyk_profile` maps back to ``upright`` (grey component replaced by k)."""
+    lin = srgb_to_linear(np.asarray(upright))
+    k = 1 - lin.max(axis=2)
+    cmy = 1 - lin / np.maximum(1 - k, 1e-6)[..., None]
+    cmyk = np.concatenate([cmy, k[..., None]], axis=2)
+    return Image.fromarray(np.rint(np.clip(cmyk, 0, 1) * 255).astype(np.uint8), mode="CMYK")
+
+
+@pytest.mark.parametrize("kind", ["cmyk-jpeg", "prophoto-jpeg", "prophoto-png"])
+def test_embedded_colour_profile_converted_to_srgb(kind, upright, tmp_path):
+    """Issue 15 point 1: a photo with an embedded ICC profile is converted to sRGB (Pillow's ImageCms)
+    before the model sees it; without the conversion its colours are far off."""
+    from PIL import ImageCms
+
+    if kind.startswith("cmyk"):
+        stored, profile = cmyk_for(upright), cmyk_profile()
+    else:
+        profile = prophoto_profile()
+        stored = ImageCms.profileToProfile(upright, ImageCms.createProfile("sRGB"),
+                                           ImageCms.ImageCmsProfile(io.BytesIO(profile)), outputMode="RGB")
+    path = tmp_path / f"{kind}.{kind.rsplit('-', 1)[1].replace('jpeg', 'jpg')}"
+    stored.save(path, icc_profile=profile, **({"quality": 95} if path.suffix == ".jpg" else {}))
+    with Image.open(path) as raw:
+        assert raw.info["icc_profile"] == profile
+        ignored = as_array(raw.convert("RGB"))
+    colour_error = np.abs(ignored.mean((0, 1)) - as_array(upright).mean((0, 1))).max()
+    assert colour_error > 8, f"the test photo must look wrong without its profile ({colour_error:.1f})"
+    loaded = as_array(load_rgb(path))
+    assert np.abs(loaded.mean((0, 1)) - as_array(upright).mean((0, 1))).max() < 3
+    assert np.abs(loaded - as_array(upright)).mean() < 4
+    x = preprocess(path, SPEC)
+    assert np.abs(x - preprocess(upright, SPEC)).mean() < 0.04
+
+
+def test_srgb_profile_changes_nothing_and_broken_profile_is_a_note(upright, tmp_path):
+    from PIL import ImageCms
+
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    upright.save(tmp_path / "srgb.png", icc_profile=srgb)
+    notes: list[str] = []
+    np.testing.assert_array_equal(np.asarray(load_rgb(tmp_path / "srgb.png", notes=notes)), np.asarray(upright))
+    assert notes == []
+    broken = prophoto_profile()[:200]  # cut short, as a careless editor or a truncated upload leaves it
+    upright.save(tmp_path / "broken.png", icc_profile=broken)
+    loaded = load_rgb(tmp_path / "broken.png", notes=notes)
+    np.testing.assert_array_equal(np.asarray(loaded), np.asarray(upright))  # used as stored
+    assert len(notes) == 1 and "colour profile" in notes[0]
+
+
+def bmp_v5_argb(pixels: np.ndarray, alpha: int) -> bytes:
+    """A 32-bit BMP with a BITMAPV5HEADER, BI_BITFIELDS and an alpha mask (0xFF000000), as Windows tools
+    write screenshots; every alpha byte is ``alpha``. Rows bottom-up, BGRA."""
+    h, w = pixels.shape[:2]
+    bgra = np.dstack([pixels[..., ::-1], np.full((h, w), alpha, np.uint8)])[::-1]
+    data = np.ascontiguousarray(bgra).tobytes()
+    v5 = struct.pack("<IiiHHII", 124, w, h, 1, 32, 3, len(data)) + struct.pack("<iiII", 2835, 2835, 0, 0)
+    v5 += struct.pack("<IIII", 0x00FF0000, 0x0000FF00, 0x000000FF, 0xFF000000) + b"sRGB" + b"\x00" * 36
+    v5 += struct.pack("<IIII", 0, 0, 0, 4) + struct.pack("<III", 0, 0, 0)  # gamma, intent, profile, reserved
+    assert len(v5) == 124
+    return b"BM" + struct.pack("<IHHI", 14 + 124 + len(data), 0, 0, 14 + 124) + v5 + data
+
+
+def test_32bit_bmp_with_all_zero_alpha_is_opaque(upright, tmp_path):
+    """Issue 15 point 2: alpha zero everywhere means "no alpha" (not a blank, fully transparent picture)."""
+    up = np.asarray(upright)
+    (tmp_path / "screenshot.bmp").write_bytes(bmp_v5_argb(up, 0))
+    with Image.open(tmp_path / "screenshot.bmp") as raw:
+        assert raw.mode == "RGBA" and raw.getextrema()[3] == (0, 0)
+    notes: list[str] = []
+    np.testing.assert_array_equal(np.asarray(load_rgb(tmp_path / "screenshot.bmp", notes=notes)), up)
+    assert any("alpha" in n for n in notes)
+    up_rgba = np.dstack([up, np.zeros(up.shape[:2], np.uint8)])
+    Image.fromarray(up_rgba).save(tmp_path / "zero-alpha.png")  # the same family in another format
+    np.testing.assert_array_equal(np.asarray(load_rgb(tmp_path / "zero-alpha.png")), up)
+    (tmp_path / "opaque.bmp").write_bytes(bmp_v5_argb(up, 255))  # a real alpha channel still counts
+    np.testing.assert_array_equal(np.asarray(load_rgb(tmp_path / "opaque.bmp")), up)
+
+
+def exif_with_bad_gps(orientation: int) -> bytes:
+    """An EXIF block with Orientation and a GPS IFD whose GPSLatitude (tag 2) is BYTE instead of 3 RATIONALs
+    (seen from some phone apps): Pillow reads the orientation, then fails to write the EXIF back."""
+    ifd0 = (struct.pack(">H", 2) + struct.pack(">HHIHH", ORIENTATION, 3, 1, orientation, 0)
+            + struct.pack(">HHII", 0x8825, 4, 1, 38) + struct.pack(">I", 0))
+    gps = struct.pack(">H", 1) + struct.pack(">HHI", 2, 1, 3) + b"\x01\x02\x03\x00" + struct.pack(">I", 0)
+    return b"Exif\x00\x00" + b"MM\x00\x2a" + struct.pack(">I", 8) + ifd0 + gps
+
+
+@pytest.mark.parametrize("orientation", [3, 6, 8])
+def test_orientation_applied_when_another_exif_tag_is_malformed(orientation, upright, tmp_path):
+    """Issue 15 point 3: rotate from the orientation tag alone whenever it is readable."""
+    from PIL import ImageOps
+
+    up = np.asarray(upright)
+    path = tmp_path / "phone.jpg"
+    Image.fromarray(np.ascontiguousarray(stored_for(up, orientation))).save(
+        path, quality=95, exif=exif_with_bad_gps(orientation))
+    with Image.open(path) as raw:
+        assert raw.getexif()[ORIENTATION] == orientation
+        with pytest.raises(Exception):  # what Pillow's own helper does with this file
+            ImageOps.exif_transpose(raw)
+    notes: list[str] = []
+    loaded = load_rgb(path, notes=notes)
+    assert loaded.size == upright.size
+    assert np.abs(as_array(loaded) - as_array(upright)).mean() < 3
+    x = preprocess(path, SPEC)
+    assert np.abs(x - preprocess(upright, SPEC)).mean() < 0.02
+
+
+def exif_count_past_end() -> bytes:
+    """An EXIF block whose ImageDescription claims 4000 bytes at an offset inside a 40-byte block (a count
+    running past the end): Pillow warns "Tag data larger than file" / "Corrupt EXIF data"."""
+    ifd0 = struct.pack(">H", 1) + struct.pack(">HHII", 0x010E, 2, 4000, 26) + struct.pack(">I", 0)
+    return b"Exif\x00\x00" + b"MM\x00\x2a" + struct.pack(">I", 8) + ifd0 + b"A cat" + b"\x00" * 9
+
+
+def test_library_warnings_become_a_note_not_stderr(cat_photos, tmp_path):
+    """Issue 15 point 4: a damaged EXIF makes Pillow warn; the warning is caught for that file and becomes
+    its note; nothing reaches stderr, whatever the warning filters (here: turned into errors)."""
+    path = tmp_path / "count-past-end.jpg"
+    load_rgb(cat_photos[0]).save(path, quality=95, exif=exif_count_past_end())
+    with warnings.catch_warnings(record=True) as raw_warnings:
+        warnings.simplefilter("always")
+        with Image.open(path) as raw:
+            raw.getexif()
+    assert raw_warnings, "the test file must make Pillow warn"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning escaping load_rgb fails the test
+        for _ in range(2):  # the second time too ("default" filters show a warning once per place)
+            notes: list[str] = []
+            load_rgb(path, notes=notes)
+            assert len(notes) == 1 and "EXIF" in notes[0], notes
+            notes.clear()
+            load_rgb(cat_photos[0], notes=notes)
+            assert notes == []

@@ -111,7 +111,7 @@ def test_cancel_stops_early_and_keeps_yielded_results(engine, cat_photos, dog_ph
 def test_cancel_while_decoding(monkeypatch):
     release = threading.Event()
 
-    def slow_decode(path, spec):
+    def slow_decode(path, spec, notes=None):
         release.wait(5)
         return np.zeros((3, 32, 32), np.float32)
 
@@ -131,7 +131,7 @@ def test_decoding_is_bounded_ahead_of_inference(monkeypatch):
     started = []
     lock = threading.Lock()
 
-    def counting_decode(path, spec):
+    def counting_decode(path, spec, notes=None):
         with lock:
             started.append(path)
         return np.full((3, 32, 32), float(path.split("/")[-1].split(".")[0]), np.float32)
@@ -150,7 +150,7 @@ def test_decoding_is_bounded_ahead_of_inference(monkeypatch):
 
 
 def test_batches_reach_the_engine_in_batch_size(monkeypatch):
-    monkeypatch.setattr(pipeline, "decode_one", lambda p, s: np.zeros((3, 32, 32), np.float32))
+    monkeypatch.setattr(pipeline, "decode_one", lambda p, s, n=None: np.zeros((3, 32, 32), np.float32))
     engine = FakeEngine()
     assert len(list(classify(engine, [f"/x/{i}" for i in range(10)], batch_size=4))) == 10
     assert engine.batches == [4, 4, 2]
@@ -159,10 +159,10 @@ def test_batches_reach_the_engine_in_batch_size(monkeypatch):
 def test_unexpected_decoder_exception_is_an_error_row(monkeypatch, cat_photos):
     real = pipeline.preprocess
 
-    def flaky(path, spec):
+    def flaky(path, spec, notes=None):
         if path.endswith("boom.jpg"):
             raise RuntimeError("plugin crashed")
-        return real(path, spec)
+        return real(path, spec, notes)
 
     monkeypatch.setattr(pipeline, "preprocess", flaky)
     results = list(classify(FakeEngine(), [str(cat_photos[0]), "/x/boom.jpg"]))
@@ -187,3 +187,44 @@ def test_summarize(engine, mixed_paths):
     assert s.images_per_s == pytest.approx(3.5)
     empty = summarize([], ("cat", "dog"), 0.0)
     assert empty.total == 0 and empty.images_per_s == 0.0 and empty.per_class == {"cat": 0, "dog": 0}
+
+
+def test_notes_reach_each_photos_row_from_the_threaded_decode_pool(cat_photos, dog_photos, tmp_path, capfd):
+    """Issue 15 point 4: warnings are caught per file in the decode threads (not by the process-wide
+    ``warnings.catch_warnings``): each row gets its own file's note, nothing reaches stderr, and the note is
+    in the CSV."""
+    import struct
+
+    from catdog_gui.core.imaging import load_rgb
+    from catdog_gui.core.results import write_csv
+
+    ifd0 = struct.pack(">H", 1) + struct.pack(">HHII", 0x010E, 2, 4000, 26) + struct.pack(">I", 0)
+    bad_exif = b"Exif\x00\x00" + b"MM\x00\x2a" + struct.pack(">I", 8) + ifd0 + b"A cat" + b"\x00" * 9
+    paths, kinds = [], []
+    for i, photo in enumerate((cat_photos + dog_photos) * 2):
+        path = tmp_path / f"{i:02d}.jpg"
+        if i % 3 == 0:
+            load_rgb(photo).save(path, quality=90, exif=bad_exif)
+            kinds.append("EXIF")
+        elif i % 3 == 1:
+            rgba = load_rgb(photo).convert("RGBA")
+            rgba.putalpha(0)
+            path = path.with_suffix(".png")
+            rgba.save(path)
+            kinds.append("alpha")
+        else:
+            load_rgb(photo).save(path, quality=90)
+            kinds.append("")
+        paths.append(str(path))
+    capfd.readouterr()
+    results = list(classify(FakeEngine(), paths, batch_size=3, decode_workers=4))
+    assert [r.status for r in results] == ["ok"] * len(paths)
+    for r, kind in zip(results, kinds):
+        assert (kind in r.note) if kind else r.note == "", (r.name, r.note)
+    assert capfd.readouterr().err == ""
+    write_csv(results, tmp_path / "out.csv", ("r", "g", "b"))
+    import csv
+
+    with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [bool(row["note"]) for row in rows] == [bool(k) for k in kinds]

@@ -34,7 +34,7 @@ def test_result_defaults_and_name():
 
 
 def test_columns():
-    assert csv_columns(LABELS) == ["path", "label", "confidence", "p_cat", "p_dog", "status", "error"]
+    assert csv_columns(LABELS) == ["path", "label", "confidence", "p_cat", "p_dog", "status", "error", "note"]
     assert csv_columns(("a", "b", "c"))[3:6] == ["p_a", "p_b", "p_c"]
 
 
@@ -48,10 +48,10 @@ def test_write_csv_rows_bom_crlf_and_numbers(tmp_path):
     assert raw.count(b"\r\n") == 4  # header + 3 rows, RFC 4180 line ends
     table = read_rows(out)
     assert table[0] == csv_columns(LABELS)
-    assert table[1] == ["/p/cat1.jpg", "cat", "0.875000", "0.875000", "0.125000", "ok", ""]
+    assert table[1] == ["/p/cat1.jpg", "cat", "0.875000", "0.875000", "0.125000", "ok", "", ""]
     assert table[2][0] == "/p/dog, with comma.jpg" and table[2][2] == "0.600000"
     assert b'"/p/dog, with comma.jpg"' in raw
-    assert table[3] == ["/p/broken.jpg", "", "", "", "", "error", 'not an image (says "hello")']
+    assert table[3] == ["/p/broken.jpg", "", "", "", "", "error", 'not an image (says "hello")', ""]
     assert b'"not an image (says ""hello"")"' in raw  # quotes doubled inside a quoted field
 
 
@@ -154,7 +154,7 @@ def test_file_names_that_are_not_utf8_do_not_break_the_csv(tmp_path):
     assert write_csv(rows, out, LABELS) == 3
     got = read_rows(out)
     assert got[1][0] == "/photos/\\xff\\xfe caf\\xe9.jpg"  # the raw bytes, visible
-    assert got[2][0] == "/photos/\\xff\\xfe caf\\xe9.jpg" and "\\xff" in got[2][-1]
+    assert got[2][0] == "/photos/\\xff\\xfe caf\\xe9.jpg" and "\\xff" in got[2][got[0].index("error")]
     assert got[3][0] == "/photos/plain.jpg"
 
 
@@ -215,3 +215,13 @@ def test_cli_updates_a_csv_in_a_read_only_folder(read_only_folder, tiny_model_pa
     assert "warning:" in err and "in place" in err and "Permission denied" not in err
     rows = read_rows(read_only_folder)
     assert len(rows) == 2 and rows[1][0] == str(cat_photos[0]) and rows[1][rows[0].index("status")] == "ok"
+
+
+def test_note_column_holds_what_was_repaired(tmp_path):
+    """Issue 15 point 4: notes about a file (damaged EXIF, colour profile) are in its row, not on stderr."""
+    rows = [Result("/p/a.jpg", "ok", "cat", 0.9, (0.9, 0.1), note="damaged EXIF metadata ignored (Tag data)"),
+            Result("/p/b.jpg", "ok", "dog", 0.8, (0.2, 0.8))]
+    write_csv(rows, tmp_path / "n.csv", LABELS)
+    table = read_rows(tmp_path / "n.csv")
+    col = table[0].index("note")
+    assert [r[col] for r in table[1:]] == ["damaged EXIF metadata ignored (Tag data)", ""]

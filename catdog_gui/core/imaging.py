@@ -5,9 +5,16 @@ evaluation transform calls the very same function (``training/data.py``), so the
 exactly what the app feeds it. Training augmentation works on the output of :func:`load_rgb`.
 
 Pipeline (DESIGN.md, "Preprocessing"): decode with Pillow (draft mode for big JPEGs, first frame of
-animations and multi-page files), apply the EXIF orientation, flatten transparency onto the background
-colour, convert any mode (1, L, LA, P, RGBA, CMYK, I;16, I, F, ...) to 8-bit RGB, resize per the model's
+animations and multi-page files; other big images shrunk by an integer factor in strips right after
+decoding), apply the EXIF orientation, convert an embedded colour profile to sRGB (ImageCms), flatten
+transparency onto the background colour (an alpha channel that is zero everywhere counts as none),
+convert any mode (1, L, LA, P, RGBA, CMYK, I;16, I, F, ...) to 8-bit RGB, resize per the model's
 ``resize`` rule, scale to 0..1, normalise with the model's mean and std.
+
+Images up to :data:`MAX_PIXELS` are decoded; peak memory is the decoded image itself (at most 1 GiB, RGBA
+at the limit) plus a few strips. What goes wrong on the way without failing (a damaged EXIF block, a broken
+colour profile, an empty alpha channel, a library warning) becomes a human-readable note (``notes=``)
+instead of a line on stderr.
 """
 
 from __future__ import annotations
@@ -15,12 +22,15 @@ from __future__ import annotations
 import io
 import os
 import stat
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import BinaryIO, Sequence, Union
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, UnidentifiedImageError
+
+from catdog_gui.core import warncapture
 
 try:  # HEIC/HEIF and AVIF from iPhones and recent Android phones, through a maintained plugin.
     import pillow_heif
@@ -40,10 +50,17 @@ __all__ = [
     "preprocess",
     "RESIZE_MODES",
     "HEIF_SUPPORTED",
+    "MAX_PIXELS",
 ]
 
-# load_rgb refuses images over Image.MAX_IMAGE_PIXELS itself (an error, not just Pillow's warning).
+# Phones take 200-megapixel photos and panoramas are bigger: decode up to 2**28 pixels (16384 x 16384, also
+# the largest WebP). Pillow's own guard (89.5 Mpx warning, error at twice its limit, judged before JPEG
+# draft mode) is raised to this; load_rgb refuses what decodes to more than Image.MAX_IMAGE_PIXELS itself.
+MAX_PIXELS = 2 ** 28
+if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < MAX_PIXELS:
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+_STRIP_BYTES = 32 * 2 ** 20  # pixels of one strip when shrinking a big decoded image
 
 PathOrFile = Union[str, os.PathLike, BinaryIO]
 RESIZE_MODES = ("squash", "center_crop")
@@ -106,8 +123,16 @@ def _high_bit_depth_to_l(image: Image.Image) -> Image.Image:
     return Image.fromarray(np.rint(arr8).astype(np.uint8), mode="L")
 
 
+def _alpha_is_empty(image: Image.Image) -> bool:
+    """True for an RGBA or LA image whose alpha is 0 everywhere: what many Windows tools write in 32-bit
+    BMPs and screenshots (the alpha bytes unused), which means "no alpha", not "invisible"."""
+    return image.mode in ("RGBA", "LA") and image.getextrema()[-1][1] == 0
+
+
 def to_rgb(image: Image.Image, background: Sequence[int] = (255, 255, 255)) -> Image.Image:
     """Convert any Pillow mode to 8-bit RGB, flattening transparency onto ``background``.
+
+    An alpha channel that is zero everywhere is ignored (the image is taken as opaque).
 
     Args:
         image: a decoded Pillow image of any mode (already upright).
@@ -119,6 +144,8 @@ def to_rgb(image: Image.Image, background: Sequence[int] = (255, 255, 255)) -> I
     mode = image.mode
     if mode == "RGB" and "transparency" not in image.info:
         return image
+    if _alpha_is_empty(image):
+        return image.convert(mode[:-1]).convert("RGB")
     if mode in ("I", "F") or mode.startswith("I;16"):
         image = _high_bit_depth_to_l(image)
         mode = "L"
@@ -133,49 +160,36 @@ def to_rgb(image: Image.Image, background: Sequence[int] = (255, 255, 255)) -> I
 
 
 def load_rgb(source: PathOrFile, *, min_size: tuple[int, int] | None = None,
-             background: Sequence[int] = (255, 255, 255)) -> Image.Image:
-    """Decode a photo into an upright 8-bit RGB Pillow image.
+             background: Sequence[int] = (255, 255, 255), notes: list[str] | None = None) -> Image.Image:
+    """Decode a photo into an upright 8-bit sRGB Pillow image.
 
     Args:
         source: path or binary file object; the format is found from the content, not the extension.
-        min_size: (height, width); when given, big JPEGs decode through draft mode (DCT scaling by 1/2,
-            1/4 or 1/8) to no less than this size, which is fast and never holds the full-size image.
+        min_size: (height, width); when given, big images are reduced while or right after decoding to no
+            less than twice this size on both sides: JPEGs through draft mode (DCT scaling by 1/2, 1/4 or
+            1/8, never holding the full-size image), other formats by an integer box filter applied strip
+            by strip. Without it the full size is returned.
         background: RGB colour that transparency is flattened onto.
+        notes: when given, human-readable notes on what was repaired or ignored are appended (a damaged
+            EXIF block, a colour profile that cannot be used, an empty alpha channel, library warnings).
 
     Returns:
-        ``"RGB"`` image, EXIF orientation applied; first frame of animations and multi-page files.
+        ``"RGB"`` image in sRGB, EXIF orientation applied; first frame of animations and multi-page files.
 
     Raises:
-        ImageDecodeError: empty, truncated, unreadable, not an image, or over Pillow's
-            decompression-bomb limit; the message says which.
+        ImageDecodeError: empty, truncated, unreadable, not an image, or bigger than ``MAX_PIXELS`` (as
+            decoded: a JPEG that draft mode shrinks may be bigger on disk); the message says which.
     """
     name = os.fspath(source) if isinstance(source, (str, os.PathLike)) else "<stream>"
+    found: list[str] = []
     try:
-        if isinstance(source, (str, os.PathLike)):
-            st = os.stat(source)
-            if not stat.S_ISREG(st.st_mode):  # a pipe would block the decoder; devices report 0 bytes
-                raise ImageDecodeError("cannot read file: not a regular file (a folder, pipe or device)")
-            if st.st_size == 0:
-                raise ImageDecodeError("empty file (0 bytes)")
-        with Image.open(source) as im:
-            fmt = im.format or "unknown"
-            if getattr(im, "n_frames", 1) > 1:
-                im.seek(0)
-            if min_size is not None and fmt in ("JPEG", "MPO"):
-                # Ask for at least twice the target so that the final resize still antialiases well;
-                # square, so that a 90-degree EXIF rotation afterwards cannot leave a side too short.
-                side = 2 * max(min_size)
-                im.draft("RGB", (side, side))
-            _check_pixel_limit(im)
-            im.load()
-            upright = _exif_upright(im)
-            rgb = to_rgb(upright, background)
-            if rgb is im:
-                rgb = im.copy()
+        with warncapture.capture() as caught:
+            rgb = _decode(source, min_size, background, found)
     except ImageDecodeError:
         raise
     except Image.DecompressionBombError as exc:
-        raise ImageDecodeError(f"image too large (decompression-bomb limit): {exc}") from None
+        raise ImageDecodeError(f"image too large (over {_megapixels(Image.MAX_IMAGE_PIXELS)} megapixels, "
+                               f"the most this app decodes): {exc}") from None
     except UnidentifiedImageError:
         raise ImageDecodeError(_unidentified_reason(source)) from None
     except FileNotFoundError:
@@ -191,27 +205,220 @@ def load_rgb(source: PathOrFile, *, min_size: tuple[int, int] | None = None,
         raise ImageDecodeError(f"cannot decode {os.path.basename(name)}: {msg}") from None
     except Exception as exc:  # noqa: BLE001 - odd files trip decoders in odd ways (struct.error, IndexError...)
         raise ImageDecodeError(f"damaged or unsupported image: {type(exc).__name__}: {exc}") from None
+    if notes is not None:
+        notes.extend(_unique(found + _warning_notes(caught)))
     return rgb
 
 
+def _decode(source: PathOrFile, min_size: tuple[int, int] | None, background: Sequence[int],
+            notes: list[str]) -> Image.Image:
+    if isinstance(source, (str, os.PathLike)):
+        st = os.stat(source)
+        if not stat.S_ISREG(st.st_mode):  # a pipe would block the decoder; devices report 0 bytes
+            raise ImageDecodeError("cannot read file: not a regular file (a folder, pipe or device)")
+        if st.st_size == 0:
+            raise ImageDecodeError("empty file (0 bytes)")
+    with Image.open(source) as im:
+        fmt = im.format or "unknown"
+        if getattr(im, "n_frames", 1) > 1:
+            im.seek(0)
+        side = 2 * max(min_size) if min_size is not None else None
+        if side is not None and fmt in ("JPEG", "MPO"):
+            # Ask for at least twice the target so that the final resize still antialiases well;
+            # square, so that a 90-degree EXIF rotation afterwards cannot leave a side too short.
+            im.draft("RGB", (side, side))
+        _check_pixel_limit(im)
+        icc = im.info.get("icc_profile")
+        im.load()
+        orientation = _orientation(im, notes)
+        opaque = _alpha_is_empty(im)
+        if opaque:
+            notes.append("alpha channel is 0 everywhere; taken as an opaque image")
+        image = _shrink(im, side, opaque) if side is not None else im
+        if opaque and image.mode in ("RGBA", "LA"):
+            image = image.convert(image.mode[:-1])
+        image = _transpose(image, orientation)
+        if icc and image.mode in ("CMYK", "L"):  # ink or grey values: through the profile, to RGB
+            image = _to_srgb(image, icc, notes)
+            icc = None
+        rgb = to_rgb(image, background)
+        if icc:
+            rgb = _to_srgb(rgb, icc, notes)
+        if rgb is im:
+            rgb = im.copy()
+    return rgb
+
+
+def _megapixels(pixels: int | None) -> str:
+    return "unlimited" if not pixels else f"{pixels / 1e6:.0f}"
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
 def _check_pixel_limit(im: Image.Image) -> None:
-    """Refuse images over Pillow's decompression-bomb limit (Pillow only warns between 1x and 2x it).
+    """Refuse images over ``Image.MAX_IMAGE_PIXELS`` (``MAX_PIXELS`` unless the host app lowered it).
 
     Runs after ``draft``, so a big JPEG that decodes at a reduced scale is judged by what is decoded.
     """
     limit = Image.MAX_IMAGE_PIXELS
     w, h = im.size
     if limit and w * h > limit:
-        raise ImageDecodeError(f"image too large: {w}x{h} pixels is over the decompression-bomb limit "
-                               f"of {limit} pixels")
+        raise ImageDecodeError(f"image too large: {w}x{h} pixels ({w * h / 1e6:.0f} megapixels) is over the "
+                               f"{_megapixels(limit)} megapixels this app decodes in bounded memory")
 
 
-def _exif_upright(im: Image.Image) -> Image.Image:
-    """Apply the EXIF orientation; a damaged EXIF block leaves the image as stored instead of failing."""
-    try:
-        return ImageOps.exif_transpose(im)
-    except Exception:  # noqa: BLE001 - malformed EXIF (SyntaxError, struct.error, KeyError...) in real files
+def _strip_mode(im: Image.Image, opaque: bool) -> str:
+    """The mode a strip is converted to before ``Image.reduce`` (which takes neither 1, P, PA nor I;16)."""
+    mode = im.mode
+    if mode == "1":
+        return "L"
+    if mode in ("P", "PA"):
+        return "RGBA" if mode == "PA" or "transparency" in im.info else "RGB"
+    if mode.startswith("I;16"):
+        return "I"
+    if opaque and mode in ("RGBA", "LA"):
+        return mode[:-1]
+    return mode
+
+
+def _shrink(im: Image.Image, side: int, opaque: bool) -> Image.Image:
+    """Reduce a decoded image by the largest integer factor that keeps both sides >= ``side`` (a box
+    filter, ``Image.reduce``; premultiplied for alpha), one strip of rows at a time, so that no second
+    full-size copy is made. Returns ``im`` itself when it is already small."""
+    factor = min(im.width, im.height) // side
+    if factor < 2:
         return im
+    mode = _strip_mode(im, opaque)
+    out = Image.new(mode, (-(-im.width // factor), -(-im.height // factor)))
+    bytes_per_row = im.width * max(4, len(im.getbands()))
+    rows = max(1, _STRIP_BYTES // bytes_per_row // factor) * factor
+    for top in range(0, im.height, rows):
+        strip = im.crop((0, top, im.width, min(im.height, top + rows)))
+        if strip.mode != mode:
+            strip = strip.convert(mode)
+        out.paste(strip.reduce(factor), (0, top // factor))
+    if "transparency" in im.info and mode not in ("RGBA", "LA"):
+        out.info["transparency"] = im.info["transparency"]
+    return out
+
+
+_TRANSPOSE = {  # EXIF 2.3 tag 0x0112 -> the transposition that makes the stored image upright
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _orientation(im: Image.Image, notes: list[str]) -> int:
+    """The EXIF (or XMP) orientation, 1..8; 1 when absent or unreadable.
+
+    Only this one tag is read: another damaged tag (a GPS entry of the wrong type, a count past the end of
+    the block) does not stop the rotation, unlike ``ImageOps.exif_transpose``, which also rewrites the
+    whole EXIF block and fails on such tags.
+    """
+    try:
+        value = im.getexif().get(0x0112, 1)
+    except Exception as exc:  # noqa: BLE001 - malformed EXIF (SyntaxError, struct.error, KeyError...) in real files
+        notes.append(f"damaged EXIF metadata ignored, orientation unknown ({type(exc).__name__}: {exc})")
+        return 1
+    try:
+        value = int(value[0] if isinstance(value, tuple) else value)
+    except (TypeError, ValueError, IndexError):
+        return 1
+    return value if value in _TRANSPOSE else 1
+
+
+def _transpose(image: Image.Image, orientation: int) -> Image.Image:
+    method = _TRANSPOSE.get(orientation)
+    return image.transpose(method) if method is not None else image
+
+
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+_profile_lock = threading.Lock()
+_profile_cache: dict[bytes, object] = {}  # profile bytes -> (colour space, transform per mode) or error text
+_PROFILE_CACHE_SIZE = 32
+
+
+def _profile_info(icc: bytes):
+    """``(colour space, sRGB-or-not, {mode: transform})`` for a profile, or its error text; cached."""
+    with _profile_lock:
+        hit = _profile_cache.get(icc)
+    if hit is not None:
+        return hit
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        space = profile.profile.xcolor_space.strip()
+        description = (profile.profile.profile_description or "").strip()
+        is_srgb = space == "RGB" and description.lower().startswith("srgb") and "linear" not in description.lower()
+        info = (space, is_srgb, {}, profile, description)
+    except Exception as exc:  # noqa: BLE001 - ImageCms.PyCMSError, OSError, ValueError on broken profiles
+        info = f"{type(exc).__name__}: {exc}".strip()
+    with _profile_lock:
+        if len(_profile_cache) >= _PROFILE_CACHE_SIZE:
+            _profile_cache.pop(next(iter(_profile_cache)))
+        _profile_cache[icc] = info
+    return info
+
+
+def _to_srgb(image: Image.Image, icc: bytes, notes: list[str]) -> Image.Image:
+    """Convert ``image`` (RGB, CMYK or L) from its embedded ICC profile to sRGB (relative colorimetric).
+
+    sRGB profiles (what most cameras and phones embed) are recognised by their description and cost
+    nothing; other profiles (Adobe RGB, Display P3, ProPhoto, CMYK press profiles) go through littleCMS,
+    one cached transform per profile. A broken or mismatched profile is ignored with a note.
+    """
+    info = _profile_info(icc)
+    if isinstance(info, str):
+        notes.append(f"colour profile unreadable, colours used as stored ({info[:120]})")
+        return image
+    space, is_srgb, transforms, profile, description = info
+    expected = {"RGB": "RGB", "CMYK": "CMYK", "L": "GRAY"}[image.mode]
+    if space != expected:
+        notes.append(f"colour profile {description!r} is for {space}, the image is {image.mode}; ignored")
+        return image
+    if is_srgb:
+        return image
+    out_mode = "RGB"
+    try:
+        with _profile_lock:
+            transform = transforms.get(image.mode)
+            if transform is None:
+                # NOCACHE: the transform is shared by the decode threads (littleCMS's one-pixel cache is not)
+                transform = ImageCms.buildTransform(profile, _SRGB, image.mode, out_mode,
+                                                    renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+                                                    flags=ImageCms.Flags.NOCACHE | ImageCms.Flags.BLACKPOINTCOMPENSATION)
+                transforms[image.mode] = transform
+        return ImageCms.applyTransform(image, transform)
+    except Exception as exc:  # noqa: BLE001 - ImageCms.PyCMSError on profiles littleCMS cannot use
+        notes.append(f"colour profile {description!r} cannot be applied, colours used as stored ({exc})")
+        return image
+
+
+# Warnings that need no note: handled by this module, or cosmetic.
+_QUIET_WARNINGS = ("Palette images with Transparency", "Couldn't allocate palette entry", "decompression bomb")
+
+
+def _warning_notes(caught: list) -> list[str]:
+    """Turn the warnings caught while decoding one file into notes (metadata damage named as such)."""
+    notes = []
+    metadata = False
+    for w in caught:
+        text = " ".join(w.message.split())
+        if issubclass(w.category, Image.DecompressionBombWarning) or any(q in text for q in _QUIET_WARNINGS):
+            continue
+        if any(k in text for k in ("EXIF", "Tag data", "Tag offset", "Metadata", "MakerNote")):
+            if not metadata:  # one note per file: the first complaint names the damage
+                notes.append(f"damaged EXIF metadata ignored ({text[:150]})")
+            metadata = True
+        else:
+            notes.append(f"decoder warning: {text[:150]}")
+    return notes
 
 
 def _unidentified_reason(source: PathOrFile) -> str:
@@ -260,12 +467,13 @@ def normalize(rgb: np.ndarray, spec: Preprocessing) -> np.ndarray:
     return np.ascontiguousarray(x.transpose(2, 0, 1))
 
 
-def preprocess(source: PathOrFile | Image.Image, spec: Preprocessing) -> np.ndarray:
+def preprocess(source: PathOrFile | Image.Image, spec: Preprocessing, notes: list[str] | None = None) -> np.ndarray:
     """Turn a photo (file, path or already decoded image) into the model input for one image.
 
     Args:
-        source: path, binary file, or a Pillow image (any mode; assumed upright).
+        source: path, binary file, or a Pillow image (any mode; assumed upright, in sRGB).
         spec: the model's :class:`Preprocessing`.
+        notes: when given, :func:`load_rgb`'s notes on the file are appended.
 
     Returns:
         ``[3, H, W] float32`` normalised RGB, H x W = ``spec.image_size``.
@@ -276,5 +484,5 @@ def preprocess(source: PathOrFile | Image.Image, spec: Preprocessing) -> np.ndar
     if isinstance(source, Image.Image):
         image = to_rgb(source, spec.background)
     else:
-        image = load_rgb(source, min_size=spec.image_size, background=spec.background)
+        image = load_rgb(source, min_size=spec.image_size, background=spec.background, notes=notes)
     return normalize(np.asarray(resize_for_model(image, spec)), spec)

@@ -52,14 +52,20 @@ class RunSummary:
     cancelled: bool = False
 
 
-def decode_one(path: str, spec: Preprocessing) -> np.ndarray | str:
+def decode_one(path: str, spec: Preprocessing, notes: list[str] | None = None) -> np.ndarray | str:
     """Preprocess one file for the model; never raises for a bad file.
+
+    Args:
+        path: the image file.
+        spec: the model's preprocessing.
+        notes: when given, notes on what was repaired or ignored in the file are appended (see
+            :func:`~catdog_gui.core.imaging.load_rgb`).
 
     Returns:
         ``[3, H, W] float32`` on success, else the human-readable reason (str).
     """
     try:
-        return preprocess(path, spec)
+        return preprocess(path, spec, notes) if notes is not None else preprocess(path, spec)
     except ImageDecodeError as exc:
         return str(exc)
     except MemoryError:
@@ -68,21 +74,21 @@ def decode_one(path: str, spec: Preprocessing) -> np.ndarray | str:
         return f"cannot decode: {type(exc).__name__}: {exc}"
 
 
-def _error(path: str, reason: str) -> Result:
-    return Result(path=path, status=STATUS_ERROR, error=reason)
+def _error(path: str, reason: str, note: str = "") -> Result:
+    return Result(path=path, status=STATUS_ERROR, error=reason, note=note)
 
 
-def _classified(engine, paths: Sequence[str], arrays: Sequence[np.ndarray]) -> list[Result]:
+def _classified(engine, paths: Sequence[str], arrays: Sequence[np.ndarray], notes: Sequence[str]) -> list[Result]:
     labels = engine.info.labels
     try:
         _, probabilities = engine.predict(np.stack(arrays))
     except Exception as exc:  # noqa: BLE001 - report the batch as errors rather than losing the run
-        return [_error(p, f"inference failed: {exc}") for p in paths]
+        return [_error(p, f"inference failed: {exc}", n) for p, n in zip(paths, notes)]
     results = []
-    for path, probs in zip(paths, probabilities):
+    for path, probs, note in zip(paths, probabilities, notes):
         best = int(np.argmax(probs))
         results.append(Result(path=path, status=STATUS_OK, label=labels[best], confidence=float(probs[best]),
-                              probabilities=tuple(float(v) for v in probs)))
+                              probabilities=tuple(float(v) for v in probs), note=note))
     return results
 
 
@@ -117,20 +123,21 @@ def classify(engine, paths: Sequence[str], batch_size: int = 16, decode_workers:
     cancel = cancel if cancel is not None else threading.Event()
     chunks = (paths[i:i + batch_size] for i in range(0, len(paths), batch_size))
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="catdog-decode")
-    pending: deque[tuple[list[str], list[Future]]] = deque()
+    pending: deque[tuple[list[str], list[Future], list[list[str]]]] = deque()
 
     def submit_next() -> bool:
         chunk = next(chunks, None)
         if chunk is None:
             return False
-        pending.append((chunk, [pool.submit(decode_one, p, spec) for p in chunk]))
+        notes: list[list[str]] = [[] for _ in chunk]  # one list per file, filled by its decode thread
+        pending.append((chunk, [pool.submit(decode_one, p, spec, n) for p, n in zip(chunk, notes)], notes))
         return True
 
     try:
         while len(pending) < PREFETCH_BATCHES and submit_next():
             pass
         while pending and not cancel.is_set():
-            chunk, futures = pending.popleft()
+            chunk, futures, notes = pending.popleft()
             not_done = set(futures)
             while not_done and not cancel.is_set():
                 _, not_done = wait(not_done, timeout=_POLL_S, return_when=FIRST_COMPLETED)
@@ -138,15 +145,17 @@ def classify(engine, paths: Sequence[str], batch_size: int = 16, decode_workers:
                 break
             submit_next()  # keep the decoders busy while this batch is inferred
             decoded = [f.result() for f in futures]
-            good = [(p, a) for p, a in zip(chunk, decoded) if not isinstance(a, str)]
-            classified = iter(_classified(engine, [p for p, _ in good], [a for _, a in good]) if good else ())
+            notes_text = ["; ".join(n) for n in notes]
+            good = [(p, a, n) for p, a, n in zip(chunk, decoded, notes_text) if not isinstance(a, str)]
+            classified = iter(_classified(engine, [p for p, _, _ in good], [a for _, a, _ in good],
+                                          [n for _, _, n in good]) if good else ())
             del good
-            for path, value in zip(chunk, decoded):
+            for path, value, note in zip(chunk, decoded, notes_text):
                 if cancel.is_set():
                     return
-                yield _error(path, value) if isinstance(value, str) else next(classified)
+                yield _error(path, value, note) if isinstance(value, str) else next(classified)
     finally:
-        for _, futures in pending:
+        for _, futures, _ in pending:
             for f in futures:
                 f.cancel()
         # On cancel, return at once: a decode already running (one per worker) finishes on its own.

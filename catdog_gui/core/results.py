@@ -43,6 +43,8 @@ class Result:
         confidence: probability of ``label`` in [0, 1] (NaN on error).
         probabilities: one probability per model label, in the model's label order (empty on error).
         error: human-readable reason when ``status == "error"`` (``""`` otherwise).
+        note: what was repaired or ignored while decoding the file, human-readable, ``"; "``-separated
+            (a damaged EXIF block, an unusable colour profile, an empty alpha channel); ``""`` when nothing.
     """
 
     path: str
@@ -51,6 +53,7 @@ class Result:
     confidence: float = float("nan")
     probabilities: tuple[float, ...] = ()
     error: str = ""
+    note: str = ""
 
     @property
     def name(self) -> str:
@@ -64,8 +67,8 @@ class Result:
 
 
 def csv_columns(labels: Sequence[str]) -> list[str]:
-    """CSV header: ``path, label, confidence, p_<label> for each label, status, error``."""
-    return ["path", "label", "confidence", *[f"p_{label}" for label in labels], "status", "error"]
+    """CSV header: ``path, label, confidence, p_<label> for each label, status, error, note``."""
+    return ["path", "label", "confidence", *[f"p_{label}" for label in labels], "status", "error", "note"]
 
 
 def neutralize_cell(text: str) -> str:
@@ -99,7 +102,7 @@ def _number(value: float) -> str:
 def _row(result: Result, labels: Sequence[str]) -> list[str]:
     probs = list(result.probabilities) if len(result.probabilities) == len(labels) else [math.nan] * len(labels)
     return [_text(result.path), _text(result.label), _number(result.confidence),
-            *[_number(p) for p in probs], _text(result.status), _text(result.error)]
+            *[_number(p) for p in probs], _text(result.status), _text(result.error), _text(result.note)]
 
 
 def _file_mode(path: str) -> int:

@@ -1,0 +1,188 @@
+"""The packaged app: icons, desktop entry, install-desktop-entry, and (slow) a real ``pyinstaller build.spec``.
+
+The slow tests build the one-folder bundle into a temporary folder once (about a minute on two cores), then
+run it as a user would, from other current directories: the frozen ``--self-test`` from ``/``, the frozen
+``catdog-classify`` on 20 pets-ood-val photos against the source CLI, and a look inside for torch.
+"""
+
+from __future__ import annotations
+
+import configparser
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from catdog_gui.resources import ICON_SIZES
+
+REPO = Path(__file__).resolve().parents[1]
+ICONS = REPO / "resources" / "icons"
+EXE = ".exe" if os.name == "nt" else ""
+# Modules and files that must never be in the bundle (training stack, CUDA wheels pip pulled for torch).
+FORBIDDEN_MODULES = ("torch", "torchvision", "torchaudio", "triton", "training", "timm", "onnx", "onnxscript",
+                     "tkinter", "nvidia", "pytest")
+FORBIDDEN_PATH = re.compile(r"(^|[/_.-])(torch|torchvision|triton|training|nvidia|libcublas\w*|libcudnn\w*)"
+                            r"([/_.-]|$)", re.IGNORECASE)
+
+
+# ----------------------------------------------------------------------------------- icons, desktop entry
+
+def test_icons_are_drawn_at_every_size():
+    for size in ICON_SIZES:
+        with Image.open(ICONS / f"catdog-{size}.png") as im:
+            assert im.size == (size, size) and im.mode == "RGBA"
+            assert im.getpixel((0, 0))[3] == 0 and im.getpixel((size // 2, size // 2))[3] == 255  # rounded corner
+    with Image.open(ICONS / "catdog.ico") as ico:
+        assert {(16, 16), (32, 32), (48, 48), (256, 256)} <= set(ico.info["sizes"])
+    with Image.open(ICONS / "catdog.icns") as icns:
+        assert icns.format == "ICNS" and (512, 512, 1) in icns.info["sizes"]
+    assert (ICONS / "catdog.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def _desktop_entry(path: Path) -> dict[str, str]:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # keys are case-sensitive
+    parser.read(path, encoding="utf-8")
+    return dict(parser["Desktop Entry"])
+
+
+def test_desktop_entry_opens_photos_and_folders():
+    entry = _desktop_entry(REPO / "resources" / "catdog.desktop")
+    assert entry["Type"] == "Application" and entry["Icon"] == "catdog" and entry["Terminal"] == "false"
+    assert entry["Exec"] == "catdog-gui %F"  # %F: several files and folders, as local paths
+    mime = entry["MimeType"].rstrip(";").split(";")
+    assert {"image/jpeg", "image/png", "image/webp", "image/heic", "image/tiff", "inode/directory"} <= set(mime)
+
+
+def _install(args, data_home: Path):
+    env = dict(os.environ, XDG_DATA_HOME=str(data_home))
+    return subprocess.run([sys.executable, str(REPO / "scripts" / "install-desktop-entry"), *args],
+                          capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_install_desktop_entry_installs_and_uninstalls(tmp_path):
+    data_home = tmp_path / "share"
+    executable = tmp_path / "my apps" / "catdog" / "catdog-gui"
+    proc = _install(["--exec", str(executable)], data_home)
+    assert proc.returncode == 0, proc.stderr
+    entry = _desktop_entry(data_home / "applications" / "catdog.desktop")
+    assert entry["Exec"] == f'"{executable}" %F'  # quoted: the path has a space
+    assert entry["TryExec"] == str(executable)
+    assert entry["MimeType"] == _desktop_entry(REPO / "resources" / "catdog.desktop")["MimeType"]
+    hicolor = data_home / "icons" / "hicolor"
+    for size in ICON_SIZES:
+        assert (hicolor / f"{size}x{size}" / "apps" / "catdog.png").read_bytes() == \
+            (ICONS / f"catdog-{size}.png").read_bytes()
+    assert (hicolor / "scalable" / "apps" / "catdog.svg").is_file()
+
+    proc = _install(["--uninstall"], data_home)
+    assert proc.returncode == 0, proc.stderr
+    assert f"removed {len(ICON_SIZES) + 2} file(s)" in proc.stdout
+    assert not [p for p in data_home.rglob("*") if p.is_file()]
+
+
+# ------------------------------------------------------------------------------------------ the bundle
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> Path:
+    """``pyinstaller build.spec`` into a temporary folder; the bundle folder ``.../dist/catdog``."""
+    work = tmp_path_factory.mktemp("pyinstaller")
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "PyInstaller", str(REPO / "build.spec"), "--noconfirm",
+                           "--distpath", str(work / "dist"), "--workpath", str(work / "build")],
+                          capture_output=True, text=True, cwd=work, timeout=1800)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    print(f"pyinstaller build.spec: {time.perf_counter() - start:.0f} s")
+    return work / "dist" / "catdog"
+
+
+def _headless_env() -> dict[str, str]:
+    """No display: --self-test must not need one; catdog-classify never does."""
+    return {k: v for k, v in os.environ.items()
+            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "CATDOG_MODEL", "PYTHONPATH")}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("program", ["catdog-gui", "catdog-classify"])
+def test_frozen_self_test_passes_from_root(bundle, program):
+    proc = subprocess.run([str(bundle / f"{program}{EXE}"), "--self-test"], capture_output=True, text=True,
+                          cwd="/", env=_headless_env(), timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.startswith(f"{program} self-test (frozen bundle")
+    assert f"resources {bundle / '_internal' / 'resources'}" in proc.stdout.splitlines()[0]
+    assert "ok    samples: cat.jpg -> cat" in proc.stdout and "dog.jpg -> dog" in proc.stdout
+    assert "ok    Qt image formats" in proc.stdout  # the bundle carries Qt even for the CLI
+    assert "frozen" not in proc.stdout.split("providers:")[1].splitlines()[0]  # the loader's own reason
+    assert proc.stdout.rstrip().endswith("self-test passed")
+
+
+def _read(path: Path) -> dict[str, dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return {Path(row["path"]).name: row for row in csv.DictReader(f)}
+
+
+@pytest.mark.slow
+def test_frozen_cli_writes_the_same_csv_as_the_source_cli(bundle, data_dir, tmp_path):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for label in ("cat", "dog"):
+        for p in sorted((data_dir / "pets-ood-val" / label).glob("*.jpg"))[:10]:
+            shutil.copyfile(p, photos / f"{label}-{p.name}")
+    # relative PATH and --csv: they resolve against the user's current folder, not the bundle's
+    frozen = subprocess.run([str(bundle / f"catdog-classify{EXE}"), "photos", "--csv", "frozen.csv", "-q"],
+                            capture_output=True, text=True, cwd=tmp_path, env=_headless_env(), timeout=600)
+    assert frozen.returncode == 0, frozen.stderr
+    source = subprocess.run([sys.executable, "-m", "catdog_gui.cli", str(photos), "--csv",
+                             str(tmp_path / "source.csv"), "-q"],
+                            capture_output=True, text=True, cwd=REPO, env=_headless_env(), timeout=600)
+    assert source.returncode == 0, source.stderr
+
+    frozen_rows, source_rows = _read(tmp_path / "frozen.csv"), _read(tmp_path / "source.csv")
+    assert len(frozen_rows) == 20 and set(frozen_rows) == set(source_rows)
+    probability_columns = [c for c in next(iter(source_rows.values())) if c.startswith("p_")]
+    assert probability_columns == ["p_cat", "p_dog"]
+    for name, row in source_rows.items():
+        mine = frozen_rows[name]
+        assert mine["status"] == row["status"] == "ok", (name, mine, row)
+        assert mine["label"] == row["label"], name
+        for column in probability_columns:
+            assert abs(float(mine[column]) - float(row[column])) <= 1e-5, (name, column, mine[column], row[column])
+    right = sum(row["label"] == name.split("-")[0] for name, row in frozen_rows.items())
+    assert right >= 16, f"only {right}/20 right"  # the model card says 94% on pets-ood-val
+
+
+@pytest.mark.slow
+def test_bundle_holds_no_torch_and_what_the_app_needs(bundle):
+    from PyInstaller.archive.readers import CArchiveReader
+
+    files = [p.relative_to(bundle).as_posix() for p in bundle.rglob("*")]
+    assert not [f for f in files if FORBIDDEN_PATH.search(f)]
+    for program in ("catdog-gui", "catdog-classify"):
+        modules = CArchiveReader(str(bundle / f"{program}{EXE}")).open_embedded_archive("PYZ.pyz").toc
+        tops = {name.split(".")[0] for name in modules}
+        assert not tops & set(FORBIDDEN_MODULES), tops & set(FORBIDDEN_MODULES)
+        assert {"catdog_gui.selftest", "catdog_gui.core.model", "catdog_gui.app.main_window"} <= set(modules)
+
+    internal = bundle / "_internal"
+    plugins = internal / "PySide6" / "Qt" / "plugins"
+    if sys.platform.startswith("linux"):
+        for plugin in ("platforms/libqxcb.so", "platforms/libqwayland.so", "platforms/libqoffscreen.so",
+                       "imageformats/libqjpeg.so", "imageformats/libqwebp.so", "imageformats/libqgif.so",
+                       "imageformats/libqtiff.so"):
+            assert (plugins / plugin).is_file(), plugin
+    import onnxruntime
+
+    installed = Path(onnxruntime.__file__).parent / "capi"
+    for provider in installed.glob("*onnxruntime_providers_cuda*"):  # onnxruntime-gpu: loaded at run time
+        assert (internal / "onnxruntime" / "capi" / provider.name).is_file()
+    models = internal / "resources" / "models"
+    assert {p.name for p in models.glob("*.onnx")} == {p.name for p in (REPO / "resources" / "models").glob("*.onnx")}
+    assert (models / "MODEL_CARD.md").is_file()
+    assert (internal / "resources" / "icons" / "catdog-256.png").is_file()

@@ -11,7 +11,7 @@ import threading
 from collections import OrderedDict
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 
 from catdog_gui.app.images import to_qimage
 from catdog_gui.core.thumbnails import LRUCache, make_thumbnail
@@ -29,7 +29,7 @@ class _ThumbTask(QRunnable):
         if path is None:
             return
         try:
-            image: QImage | object = to_qimage(make_thumbnail(path, self.provider.size))
+            image: QImage | object = to_qimage(make_thumbnail(path, self.provider.pixel_size))
         except Exception:  # noqa: BLE001 - an undecodable file just has no thumbnail
             image = _BROKEN
         self.provider._finished(path, image)
@@ -39,9 +39,12 @@ class ThumbnailProvider(QObject):
     """Makes and caches thumbnails.
 
     Args:
-        size: thumbnail box side in pixels.
+        size: thumbnail box side in device-independent pixels (what the table lays out).
         max_items: cache bound (most recently used kept).
         max_pending: at most this many queued requests; older ones are dropped (re-requested if shown).
+        device_pixel_ratio: device pixels per device-independent pixel; default: the highest of the
+            application's screens (``QGuiApplication.devicePixelRatio()``, 2 on most HiDPI screens), so that
+            a thumbnail is made at ``size * ratio`` device pixels and drawn sharp, not stretched.
 
     Signals:
         ready(str path): a thumbnail for ``path`` is now available from :meth:`get`.
@@ -50,9 +53,14 @@ class ThumbnailProvider(QObject):
     ready = Signal(str)
 
     def __init__(self, size: int = 48, max_items: int = 2000, max_pending: int = 256,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, device_pixel_ratio: float | None = None) -> None:
         super().__init__(parent)
         self.size = size
+        if device_pixel_ratio is None:
+            app = QGuiApplication.instance()
+            device_pixel_ratio = app.devicePixelRatio() if app is not None else 1.0
+        self.device_pixel_ratio = max(1.0, float(device_pixel_ratio))
+        self.pixel_size = max(1, round(size * self.device_pixel_ratio))  # box side in device pixels
         self.max_pending = max_pending
         self._cache: LRUCache[str, object] = LRUCache(max_items)
         self._pixmaps: LRUCache[str, QPixmap] = LRUCache(max_items)
@@ -73,6 +81,7 @@ class ThumbnailProvider(QObject):
             return None
         if isinstance(image, QImage):
             pix = QPixmap.fromImage(image)
+            pix.setDevicePixelRatio(self.device_pixel_ratio)  # size * ratio device pixels, drawn at size
             self._pixmaps.put(path, pix)
             return pix
         self._request(path)

@@ -508,12 +508,14 @@ class Engine:
             raise ValueError(f"images must be [N, 3, H, W], got shape {images.shape}")
         return np.ascontiguousarray(images, dtype=np.float32)
 
-    def run(self, images: np.ndarray, outputs: Sequence[str]) -> dict[str, np.ndarray]:
+    def run(self, images: np.ndarray, outputs: Sequence[str], run_options=None) -> dict[str, np.ndarray]:
         """Run the model and fetch only the named outputs (ONNX Runtime computes only what they need).
 
         Args:
             images: ``[N, 3, H, W] float32``, preprocessed per ``info.preprocessing``.
             outputs: output names, e.g. ``["cam"]`` or ``["entry_flow", "middle_flow", "exit_flow"]``.
+            run_options: optional ``onnxruntime.RunOptions``; setting its ``terminate`` from another thread
+                stops the call within one operator (it then raises ONNX Runtime's error).
 
         Returns:
             ``{name: array}`` for exactly those names (``cam``: ``[N, C, h32, w32]``, flows
@@ -530,7 +532,7 @@ class Engine:
                              f"(it has {list(self.info.outputs)})")
         images = self._check_images(images)
         if not self._mirror or images.shape[0] == 0:
-            values = self._session.run(names, {INPUT_NAME: images})
+            values = self._session.run(names, {INPUT_NAME: images}, run_options)
             return {n: np.asarray(v, dtype=np.float32) for n, v in zip(names, values)}
         # Flip TTA: the photos and their mirrors in one batch; probabilities = softmax of the mean logits.
         fetch = [n for n in names if n != "probabilities"]
@@ -539,7 +541,7 @@ class Engine:
         n = images.shape[0]
         both = np.concatenate([images, images[..., ::-1]])
         out = {}
-        for name, value in zip(fetch, self._session.run(fetch, {INPUT_NAME: both})):
+        for name, value in zip(fetch, self._session.run(fetch, {INPUT_NAME: both}, run_options)):
             value = np.asarray(value, dtype=np.float32)
             mirrored = value[n:, ..., ::-1] if name in SPATIAL_OUTPUTS else value[n:]
             out[name] = (value[:n] + mirrored) / 2
@@ -547,11 +549,12 @@ class Engine:
             out["probabilities"] = _softmax(out["logits"])
         return {name: np.ascontiguousarray(out[name]) for name in names}
 
-    def predict(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def predict(self, images: np.ndarray, run_options=None) -> tuple[np.ndarray, np.ndarray]:
         """Classify a batch.
 
         Args:
             images: ``[N, 3, H, W] float32`` preprocessed photos (N may be 0).
+            run_options: optional ``onnxruntime.RunOptions`` (see :meth:`run`: ``terminate`` cancels).
 
         Returns:
             ``(logits [N, C] float32, probabilities [N, C] float32)``, C = ``len(info.labels)``.
@@ -563,7 +566,7 @@ class Engine:
         if images.shape[0] == 0:
             empty = np.zeros((0, len(self.info.labels)), np.float32)
             return empty, empty.copy()
-        out = self.run(images, REQUIRED_OUTPUTS)
+        out = self.run(images, REQUIRED_OUTPUTS, run_options)
         return out["logits"], out["probabilities"]
 
     def __repr__(self) -> str:

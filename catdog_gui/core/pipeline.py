@@ -4,11 +4,16 @@ Photos are decoded and preprocessed in a pool of threads (Pillow releases the GI
 ahead of inference, a bounded number of batches at a time, so memory stays flat however many files
 there are. Every path gets exactly one :class:`~catdog_gui.core.results.Result`, in input order: ``ok``
 with its prediction, or ``error`` with a human-readable reason; a bad file never stops the run. The same
-generator drives the CLI and the app's worker thread; setting ``cancel`` stops it between batches.
+generator drives the CLI and the app's worker thread.
+
+Stopping is immediate at any batch size: inference runs in its own thread while the generator polls, so
+setting ``cancel`` (or Ctrl-C in the consuming thread, or closing the generator) ends the ONNX Runtime
+call within one operator (``RunOptions.terminate``) and drops the decodes not yet started.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import threading
 import time
@@ -78,10 +83,24 @@ def _error(path: str, reason: str, note: str = "") -> Result:
     return Result(path=path, status=STATUS_ERROR, error=reason, note=note)
 
 
-def _classified(engine, paths: Sequence[str], arrays: Sequence[np.ndarray], notes: Sequence[str]) -> list[Result]:
+def _run_options(engine):
+    """An ``onnxruntime.RunOptions`` when ``engine.predict`` takes one (the real Engine), else None."""
+    try:
+        if "run_options" not in inspect.signature(engine.predict).parameters:
+            return None
+        import onnxruntime
+
+        return onnxruntime.RunOptions()
+    except (TypeError, ValueError, ImportError):
+        return None
+
+
+def _classified(engine, paths: Sequence[str], arrays: Sequence[np.ndarray], notes: Sequence[str],
+                run_options=None) -> list[Result]:
     labels = engine.info.labels
     try:
-        _, probabilities = engine.predict(np.stack(arrays))
+        x = np.stack(arrays)
+        _, probabilities = engine.predict(x) if run_options is None else engine.predict(x, run_options=run_options)
     except Exception as exc:  # noqa: BLE001 - report the batch as errors rather than losing the run
         return [_error(p, f"inference failed: {exc}", n) for p, n in zip(paths, notes)]
     results = []
@@ -101,8 +120,10 @@ def classify(engine, paths: Sequence[str], batch_size: int = 16, decode_workers:
         paths: image files (e.g. from :func:`catdog_gui.core.scan.scan_paths`).
         batch_size: photos per inference call (>= 1).
         decode_workers: decoding threads (default: ``min(8, os.cpu_count())``).
-        cancel: when set, the generator stops before its next result (also while waiting for
-            decoding); results already yielded stay valid. Pending decodes are dropped.
+        cancel: when set (from any thread), the generator stops before its next result, within about
+            0.1 s whether it is waiting for decoding or for inference (the ONNX Runtime call in flight is
+            terminated); results already yielded stay valid. Pending decodes are dropped. An exception in
+            the consuming thread (Ctrl-C's KeyboardInterrupt) or closing the generator stops it the same way.
 
     Yields:
         ``Result`` objects: ``ok`` with label, confidence and probabilities, or ``error`` with a reason.
@@ -123,6 +144,9 @@ def classify(engine, paths: Sequence[str], batch_size: int = 16, decode_workers:
     cancel = cancel if cancel is not None else threading.Event()
     chunks = (paths[i:i + batch_size] for i in range(0, len(paths), batch_size))
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="catdog-decode")
+    infer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="catdog-infer")
+    run_options = _run_options(engine)
+    finished = False
     pending: deque[tuple[list[str], list[Future], list[list[str]]]] = deque()
 
     def submit_next() -> bool:
@@ -147,14 +171,27 @@ def classify(engine, paths: Sequence[str], batch_size: int = 16, decode_workers:
             decoded = [f.result() for f in futures]
             notes_text = ["; ".join(n) for n in notes]
             good = [(p, a, n) for p, a, n in zip(chunk, decoded, notes_text) if not isinstance(a, str)]
-            classified = iter(_classified(engine, [p for p, _, _ in good], [a for _, a, _ in good],
-                                          [n for _, _, n in good]) if good else ())
-            del good
+            batch: list[Result] = []
+            if good:
+                # In its own thread, so that this thread keeps polling ``cancel`` (and takes Ctrl-C at once).
+                running = infer.submit(_classified, engine, [p for p, _, _ in good], [a for _, a, _ in good],
+                                       [n for _, _, n in good], run_options)
+                del good
+                while not cancel.is_set() and not running.done():
+                    wait([running], timeout=_POLL_S)
+                if cancel.is_set():
+                    break
+                batch = running.result()
+            classified = iter(batch)
             for path, value, note in zip(chunk, decoded, notes_text):
                 if cancel.is_set():
                     return
                 yield _error(path, value, note) if isinstance(value, str) else next(classified)
+        finished = not cancel.is_set()
     finally:
+        if not finished and run_options is not None:
+            run_options.terminate = True  # stop the ONNX Runtime call in flight, within one operator
+        infer.shutdown(wait=False, cancel_futures=True)
         for _, futures, _ in pending:
             for f in futures:
                 f.cancel()

@@ -31,6 +31,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return self_test(sys.argv[1:] if argv is None else list(argv), prog="catdog-gui", qt_required=True)
 
+    from PySide6.QtCore import QCoreApplication
+
+    if QCoreApplication.instance() is None:  # before Qt aborts the process on a platform plugin it cannot load
+        from catdog_gui.app.qt_platform import check_platform_plugin
+
+        problem = check_platform_plugin()
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return 1
+
     import onnxruntime as ort
     from PySide6.QtWidgets import QApplication
 
@@ -49,6 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     MainThreadGarbageCollector(app)  # reference cycles holding Qt objects are freed on this thread only
     window = MainWindow(args.model, args.paths, batch_size=args.batch_size)
+    from catdog_gui.app.scripted_quit import install_from_environment
+
+    install_from_environment(window)  # CATDOG_GUI_QUIT_AFTER_RUN: tests quit the real process as a user does
     window.show()
     if args.startup_report:
         from catdog_gui.app.startup import StartupReporter

@@ -6,7 +6,7 @@ import html
 import os
 from typing import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QSize, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,7 +45,12 @@ class MainWindow(QMainWindow):
         model_path: ONNX model to open; ``None`` opens :func:`core.model.default_model_path`.
         paths: files and folders to classify once the window is up (as from the command line).
         batch_size: images per inference batch.
+
+    Signals:
+        run_finished(): a run (and every run queued behind it) has ended: finished, cancelled or failed.
     """
+
+    run_finished = Signal()
 
     def __init__(self, model_path: str | os.PathLike | None = None, paths: Sequence[str] = (),
                  batch_size: int = 16, parent: QWidget | None = None) -> None:
@@ -159,6 +164,8 @@ class MainWindow(QMainWindow):
         self.clear_action = action("C&lear Results", self.clear_results, None, "Remove every row")
         file_menu.addSeparator()
         self.quit_action = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        if not self.quit_action.shortcuts():  # Windows' and Qt's fallback theme bind nothing to Quit
+            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About catdog", self)
         about.triggered.connect(lambda _checked=False: self.show_about())
@@ -308,6 +315,8 @@ class MainWindow(QMainWindow):
         if self._queued and not self._closing:
             queued, self._queued = self._queued, []
             self.classify(queued)
+        if self.worker is None and not self._closing:
+            self.run_finished.emit()
 
     # -- files ---------------------------------------------------------------------------------------
     def open_files(self) -> None:

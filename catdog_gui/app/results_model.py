@@ -103,7 +103,8 @@ class ResultsModel(QAbstractTableModel):
             if col == CONFIDENCE:
                 return f"{r.confidence:.1%}" if r.status == "ok" and not math.isnan(r.confidence) else ""
             if col == STATUS:
-                return "ok" if r.status == "ok" else f"error: {r.error}"
+                status = "ok" if r.status == "ok" else f"error: {r.error}"
+                return f"{status} · {r.note}" if r.note else status  # repaired or ignored while decoding
             return None
         if role == Qt.ItemDataRole.DecorationRole and col == THUMB:
             if r.status != "ok":
@@ -112,7 +113,8 @@ class ResultsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and col == STATUS and r.status != "ok":
             return QBrush(QColor(180, 30, 30))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return r.path if r.status == "ok" else f"{r.path}\n{r.error}"
+            tip = r.path if r.status == "ok" else f"{r.path}\n{r.error}"
+            return f"{tip}\n{r.note}" if r.note else tip
         if role == Qt.ItemDataRole.TextAlignmentRole and col == CONFIDENCE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == SORT_ROLE:

@@ -22,7 +22,6 @@ import warnings
 from typing import Sequence
 
 __all__ = ["main", "get_args_parser", "positive_int"]
-
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 _MAX_ERRORS_SHOWN = 10
 # Xception holds ~20 MB of activations per photo at 224x224 on the CPU: 1024 photos is already ~20 GB, and
@@ -69,6 +68,14 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=positive_int, default=None, metavar="N",
                    help="decoding threads (default: min(8, CPU cores))")
     p.add_argument("--cpu", action="store_true", help="use the CPU even when CUDA is available")
+    p.add_argument("--tta", action=argparse.BooleanOptionalAction, default=True,
+                   help="average each photo with its mirror image: more accurate, 2x slower (default: on; "
+                        "--no-tta for speed)")
+    from catdog_gui.core.model import PRECISIONS
+
+    p.add_argument("--precision", choices=PRECISIONS, default="auto",
+                   help="auto: the int8 model (<name>-int8.onnx beside the model) on the CPU, float32 on CUDA; "
+                        "fp32 or int8 to choose (default: auto)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
     p.add_argument("-v", "--verbose", action="store_true", help="show ONNX Runtime's own log messages")
     p.add_argument("--self-test", action="store_true",
@@ -92,7 +99,8 @@ def _print_summary(summary, engine, csv_path: str, rows: int, results, missing: 
                    unreadable_dirs: Sequence[str]) -> None:
     state = " (interrupted)" if summary.cancelled else ""
     print(f"Classified {summary.total} image(s){state} in {summary.elapsed_s:.1f} s "
-          f"({summary.images_per_s:.1f} images/s) with {engine.info.name} on {engine.describe_provider()}")
+          f"({summary.images_per_s:.1f} images/s) with {engine.info.name} ({engine.describe_settings()}) on "
+          f"{engine.describe_provider()}")
     width = max([len(label) for label in summary.per_class] + [len("skipped non-images")])
     for label, count in summary.per_class.items():
         print(f"  {label:<{width}}  {count}")
@@ -200,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     model_path = args.model or default_model_path()
     providers = ("CPUExecutionProvider",) if args.cpu else DEFAULT_PROVIDERS
     try:
-        engine = Engine(model_path, providers=providers)
+        engine = Engine(model_path, providers=providers, precision=args.precision, tta=args.tta)
     except ModelError as exc:
         return _fail(str(exc))
 
@@ -247,7 +255,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with warnings.catch_warnings(record=True) as in_place:  # main thread; no decoding runs any more
             warnings.simplefilter("always", InPlaceWriteWarning)
-            rows = write_csv(results, csv_path, labels)
+            rows = write_csv(results, csv_path, labels, run_info={"model": engine.info.name,
+                                                                  "precision": engine.precision,
+                                                                  "tta": "flip" if engine.tta else "none"})
     except OSError as exc:
         return _fail(f"cannot write {args.csv!r}: {exc.strerror or exc}")
     for w in in_place:

@@ -68,3 +68,31 @@ def default_model_path() -> Path:
     if not DEFAULT_MODEL.is_file():
         pytest.fail(f"default model missing: {DEFAULT_MODEL}")
     return DEFAULT_MODEL
+
+
+@pytest.fixture(scope="session")
+def tiny_light_exports(tmp_path_factory, tiny_model_path) -> dict:
+    """The weights of ``tiny_model_path`` exported again with float16-stored weights and an int8 sibling.
+
+    Returns ``{"fp16": <dir>/tiny.onnx, "int8": <dir>/tiny-int8.onnx, "result": export_onnx's numbers,
+    "calibration": the training photos used}``; the float32 reference is ``tiny_model_path``.
+    """
+    import numpy as np
+    import torch
+
+    from catdog_gui.core.imaging import Preprocessing, preprocess
+    from training.export import export_onnx
+    from training.quantize import calibration_samples
+    from training.xception import Xception
+
+    torch.manual_seed(0)
+    model = Xception(num_classes=2).eval()  # the same weights as tiny_model_path
+    spec = Preprocessing(image_size=(96, 96))
+    photos = sorted((DATA / "petimages" / "Cat").glob("*.jpg"))[:4] + sorted((DATA / "petimages" / "Dog").glob("*.jpg"))[:4]
+    images = np.stack([preprocess(p, spec) for p in photos])
+    calibration = [s.path for s in calibration_samples([DATA / "petimages"], 16)]
+    out = tmp_path_factory.mktemp("light") / "tiny.onnx"
+    result = export_onnx(model, out, ["cat", "dog"], spec, images,
+                         {"trained_on": "nothing (random weights, tests only)", "val_top1": "unknown"},
+                         float16_weights=True, int8_calibration=calibration)
+    return {"fp16": out, "int8": result["int8"]["path"], "result": result, "calibration": calibration}

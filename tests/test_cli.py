@@ -17,7 +17,7 @@ import pytest
 from catdog_gui.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
-COLUMNS = ["path", "label", "confidence", "p_cat", "p_dog", "status", "error", "note"]
+COLUMNS = ["path", "label", "confidence", "p_cat", "p_dog", "status", "error", "note", "model", "precision", "tta"]
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

@@ -310,3 +310,83 @@ def test_default_model_predicts_real_photos(default_model_path, cat_photos, dog_
     assert cats >= 6 and dogs >= 6, f"cats right {cats}/8, dogs right {dogs}/8: {predicted}"
     out = engine.run(x[:2], ["cam", "logits"])
     assert out["cam"].shape[:2] == (2, len(info.labels))
+
+
+# ------------------------------------------------------------------------- TTA, precision, session
+
+ALL_OUTPUTS = ("logits", "probabilities", "entry_flow", "middle_flow", "exit_flow", "cam")
+
+
+def test_engine_flip_tta_matches_the_in_graph_mirror_on_real_photos(tiny_model_path, photo_batch):
+    """The engine's own mirror pass gives what training.export's flip-TTA graph computes (PyTorch reference)."""
+    import torch
+
+    from training.export import ContractModule
+    from training.recover import load_weights_from_onnx
+
+    engine = Engine(tiny_model_path, providers=("CPUExecutionProvider",), tta=True)
+    assert engine.tta and engine.describe_settings() == "fp32, flip TTA"
+    got = engine.run(photo_batch, ALL_OUTPUTS)
+    with torch.no_grad():
+        want = ContractModule(load_weights_from_onnx(tiny_model_path), tta_flip=True)(torch.from_numpy(photo_batch))
+    for name, ref in zip(ALL_OUTPUTS, want):
+        np.testing.assert_allclose(got[name], ref.numpy(), atol=2e-4, rtol=1e-3, err_msg=name)
+    plain = Engine(tiny_model_path, providers=("CPUExecutionProvider",)).run(photo_batch, ["entry_flow"])
+    change = np.abs(plain["entry_flow"] - got["entry_flow"]).max()
+    assert change > 0.05 * np.abs(plain["entry_flow"]).max()  # the option has an effect
+    # a photo and its mirror image get the same prediction, and mirrored maps
+    mirrored = engine.run(photo_batch[..., ::-1], ["probabilities", "cam"])
+    np.testing.assert_allclose(mirrored["probabilities"], got["probabilities"], atol=1e-5)
+    np.testing.assert_allclose(mirrored["cam"], got["cam"][..., ::-1], atol=1e-4)
+    logits, probabilities = engine.predict(photo_batch)
+    np.testing.assert_allclose(probabilities, got["probabilities"], atol=1e-6)
+    assert engine.predict(photo_batch[:0])[0].shape == (0, 2)
+
+
+class _CountingSession:
+    """Wraps an ONNX Runtime session and records the batch size of every run."""
+
+    def __init__(self, session) -> None:
+        self.session, self.batches = session, []
+
+    def run(self, names, feeds, *args):
+        self.batches.append(feeds["image"].shape[0])
+        return self.session.run(names, feeds, *args)
+
+
+def test_engine_does_not_mirror_a_graph_that_already_does(default_model_path, cat_photos, dog_photos):
+    engine = Engine(default_model_path, providers=("CPUExecutionProvider",), tta=True)
+    assert engine.info.metadata["tta"] == "flip" and engine.tta
+    spec = engine.info.preprocessing
+    x = np.stack([preprocess(p, spec) for p in cat_photos[:2] + dog_photos[:2]])
+    engine._session = _CountingSession(engine._session)
+    _, probabilities = engine.predict(x)
+    assert engine._session.batches == [4]  # one pass of 4 photos, not 8
+    assert [engine.info.labels[i] for i in probabilities.argmax(1)] == ["cat", "cat", "dog", "dog"]
+
+
+def test_precision_auto_picks_the_int8_sibling_on_the_cpu(tiny_light_exports):
+    fp16, int8 = tiny_light_exports["fp16"], tiny_light_exports["int8"]
+    assert int8 == model_mod.int8_sibling(fp16)
+    cpu = ("CPUExecutionProvider",)
+    auto = Engine(fp16, providers=cpu, precision="auto")
+    assert auto.precision == "int8" and auto.info.path == int8 and auto.info.metadata["precision"] == "int8"
+    fp32 = Engine(fp16, providers=cpu, precision="fp32")
+    assert fp32.precision == "fp32" and fp32.info.path == fp16
+    assert Engine(int8, providers=cpu, precision="int8").info.path == int8
+    assert Engine(fp16, providers=cpu, precision="int8").info.path == int8
+    assert Engine(fp16, providers=cpu).precision == "fp32"  # None: the file as it is
+    with pytest.raises(ModelError, match="int8 file"):
+        Engine(int8, providers=cpu, precision="fp32")
+    with pytest.raises(ModelError, match="unknown precision"):
+        Engine(fp16, providers=cpu, precision="fp16")
+
+
+def test_precision_int8_without_an_int8_file_is_a_model_error(tiny_model_path, tmp_path):
+    assert Engine(tiny_model_path, providers=("CPUExecutionProvider",), precision="auto").precision == "fp32"
+    with pytest.raises(ModelError, match="no int8 version"):
+        Engine(tiny_model_path, providers=("CPUExecutionProvider",), precision="int8")
+
+
+def test_physical_cores_is_at_most_the_logical_count():
+    assert 1 <= model_mod.physical_cores() <= (os.cpu_count() or 1)

@@ -155,3 +155,115 @@ def quantize_int8(fp32_path: str | os.PathLike, out: str | os.PathLike, calibrat
         proto.metadata_props.add(key=key, value=value)
     onnx.save(proto, str(out))
     return {"calibration_photos": len(paths), "bytes": out.stat().st_size}
+
+
+# ------------------------------------------------------------------------------------------ comparison
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per-photo cosine similarity of two ``[N, ...]`` arrays."""
+    a, b = a.reshape(len(a), -1).astype(np.float64), b.reshape(len(b), -1).astype(np.float64)
+    return (a * b).sum(1) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-12)
+
+
+def compare_models(reference: str | os.PathLike, candidate: str | os.PathLike, samples: Sequence[Sample],
+                   batch_size: int = 8, map_photos: int = 64, workers: int = 2) -> dict:
+    """Measure how a candidate file (int8, float16 weights) differs from its float32 reference on labelled photos.
+
+    Both files run through :class:`catdog_gui.core.model.Engine` as the app runs them, without and with flip
+    TTA (the mirrored pass computed once and averaged, as the engine does).
+
+    Args:
+        reference, candidate: contract ONNX files (opened as they are: ``precision=None``).
+        samples: labelled photos (e.g. pets-ood-val, or the validation split).
+        map_photos: how many of the first photos also compare ``entry_flow``, ``middle_flow``,
+            ``exit_flow`` and ``cam``.
+
+    Returns:
+        ``{"n", "tta": {...}, "no_tta": {...}, "maps": {...}}``: per TTA setting ``top1_reference``,
+        ``top1_candidate``, ``agreement`` (same arg-max), ``max_prob_diff``; for the maps, per output the
+        mean and minimum per-photo cosine similarity, and for ``cam`` how often the peak of the predicted
+        class's map is at the same cell.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from catdog_gui.core.model import Engine
+
+    engines = [Engine(reference, providers=("CPUExecutionProvider",)),
+               Engine(candidate, providers=("CPUExecutionProvider",))]
+    spec = engines[0].info.preprocessing
+    logits: list[list[np.ndarray]] = [[], [], [], []]  # ref, ref mirrored, cand, cand mirrored
+    maps: dict[str, list[np.ndarray]] = {}
+    with ThreadPoolExecutor(workers) as pool:
+        for start in range(0, len(samples), batch_size):
+            batch = samples[start:start + batch_size]
+            x = np.stack(list(pool.map(lambda s: preprocess(s.path, spec), batch)))
+            for k, engine in enumerate(engines):
+                want = ["logits"] + (list(SPATIAL) if start < map_photos else [])
+                out = engine.run(x, want)
+                logits[2 * k].append(out["logits"])
+                logits[2 * k + 1].append(engine.run(x[..., ::-1], ["logits"])["logits"])
+                for name in want[1:]:
+                    maps.setdefault(name, [[], []])[k].append(out[name])
+    arrays = [np.concatenate(v) for v in logits]
+    targets = np.array([s.target for s in samples])
+    result: dict = {"n": len(samples)}
+    for key, (ref, cand) in {"no_tta": (arrays[0], arrays[2]),
+                             "tta": ((arrays[0] + arrays[1]) / 2, (arrays[2] + arrays[3]) / 2)}.items():
+        p_ref, p_cand = _softmax(ref), _softmax(cand)
+        result[key] = {"top1_reference": float((ref.argmax(1) == targets).mean()),
+                       "top1_candidate": float((cand.argmax(1) == targets).mean()),
+                       "agreement": float((ref.argmax(1) == cand.argmax(1)).mean()),
+                       "max_prob_diff": float(np.abs(p_ref - p_cand).max())}
+    result["maps"] = {}
+    predicted = arrays[0][:map_photos].argmax(1)
+    for name, (ref_list, cand_list) in maps.items():
+        ref, cand = np.concatenate(ref_list), np.concatenate(cand_list)
+        cos = _cosine(ref, cand)
+        entry = {"photos": len(ref), "cosine_mean": float(cos.mean()), "cosine_min": float(cos.min())}
+        if name == "cam":
+            rows = np.arange(len(ref))
+            r, c = ref[rows, predicted[:len(ref)]], cand[rows, predicted[:len(ref)]]
+            entry["peak_same_cell"] = float((r.reshape(len(r), -1).argmax(1) == c.reshape(len(c), -1).argmax(1)).mean())
+        result["maps"][name] = entry
+    return result
+
+
+SPATIAL = ("entry_flow", "middle_flow", "exit_flow", "cam")
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    e = np.exp(logits - logits.max(1, keepdims=True))
+    return e / e.sum(1, keepdims=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m training.quantize --reference M.onnx --candidate M-int8.onnx --data DIR [--split val]``."""
+    import argparse
+    import json
+
+    p = argparse.ArgumentParser(prog="python -m training.quantize",
+                                description="Compare an int8 (or float16-weight) file with its float32 reference "
+                                            "on labelled photos: top-1, agreement, flow maps and CAM.")
+    p.add_argument("--reference", required=True, help="the float32 ONNX file")
+    p.add_argument("--candidate", required=True, help="the int8 / float16-weight ONNX file")
+    p.add_argument("--data", required=True, help="labelled photos (any layout training.data reads)")
+    p.add_argument("--split", choices=["all", "val"], default="all",
+                   help="all photos (a test set such as pets-ood-val) or the validation split of a training set")
+    p.add_argument("--val-fraction", type=float, default=0.1)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--map-photos", type=int, default=64)
+    p.add_argument("--json", default=None, help="also write the numbers to this file")
+    args = p.parse_args(argv)
+    samples, _ = find_samples(args.data)
+    if args.split == "val":
+        samples = stratified_split(samples, args.val_fraction, args.seed)[1]
+    result = compare_models(args.reference, args.candidate, samples, map_photos=args.map_photos)
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.json:
+        Path(args.json).write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

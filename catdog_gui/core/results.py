@@ -18,7 +18,7 @@ import os
 import tempfile
 import warnings
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 __all__ = ["Result", "csv_columns", "write_csv", "neutralize_cell", "InPlaceWriteWarning", "STATUS_OK",
            "STATUS_ERROR"]
@@ -66,9 +66,11 @@ class Result:
         return self.status == STATUS_OK
 
 
-def csv_columns(labels: Sequence[str]) -> list[str]:
-    """CSV header: ``path, label, confidence, p_<label> for each label, status, error, note``."""
-    return ["path", "label", "confidence", *[f"p_{label}" for label in labels], "status", "error", "note"]
+def csv_columns(labels: Sequence[str], run_columns: Sequence[str] = ()) -> list[str]:
+    """CSV header: ``path, label, confidence, p_<label> for each label, status, error, note``, then ``run_columns``
+    (settings of the run repeated on every row, e.g. ``precision, tta``)."""
+    return ["path", "label", "confidence", *[f"p_{label}" for label in labels], "status", "error", "note",
+            *run_columns]
 
 
 def neutralize_cell(text: str) -> str:
@@ -123,7 +125,8 @@ def _file_mode(path: str) -> int:
     return 0o666 & ~umask
 
 
-def write_csv(results: Iterable[Result], path: str | os.PathLike, labels: Sequence[str]) -> int:
+def write_csv(results: Iterable[Result], path: str | os.PathLike, labels: Sequence[str],
+              run_info: Mapping[str, str] | None = None) -> int:
     """Write one row per result to ``path`` atomically (see the module docstring for the format).
 
     Args:
@@ -131,6 +134,8 @@ def write_csv(results: Iterable[Result], path: str | os.PathLike, labels: Sequen
         path: destination; replaced in one step (``os.replace``) only once fully written, so a reader
             never sees a half-written file and a failure leaves any previous file intact.
         labels: the model's class names (columns ``p_<label>``).
+        run_info: settings of the run (column -> value, e.g. ``{"precision": "int8", "tta": "flip"}``),
+            appended as columns with the same value on every row.
 
     Returns:
         The number of data rows written (the header not counted).
@@ -151,11 +156,11 @@ def write_csv(results: Iterable[Result], path: str | os.PathLike, labels: Sequen
     except OSError as exc:
         if not os.path.isfile(path):
             raise
-        return _write_in_place(results, path, labels, exc)
+        return _write_in_place(results, path, labels, exc, run_info)
     rows = 0
     try:
         with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
-            rows = _write_rows(f, results, labels)
+            rows = _write_rows(f, results, labels, run_info)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, _file_mode(path))  # mkstemp makes 0600; give the file the usual permissions
@@ -169,21 +174,24 @@ def write_csv(results: Iterable[Result], path: str | os.PathLike, labels: Sequen
     return rows
 
 
-def _write_rows(f, results: Iterable[Result], labels: Sequence[str]) -> int:
+def _write_rows(f, results: Iterable[Result], labels: Sequence[str], run_info: Mapping[str, str] | None = None) -> int:
     writer = csv.writer(f, dialect="excel", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(csv_columns(labels))
+    extra = dict(run_info or {})
+    writer.writerow(csv_columns(labels, list(extra)))
+    cells = [_text(str(value)) for value in extra.values()]
     rows = 0
     for result in results:
-        writer.writerow(_row(result, labels))
+        writer.writerow(_row(result, labels) + cells)
         rows += 1
     return rows
 
 
-def _write_in_place(results: Iterable[Result], path: str, labels: Sequence[str], refused: OSError) -> int:
+def _write_in_place(results: Iterable[Result], path: str, labels: Sequence[str], refused: OSError,
+                    run_info: Mapping[str, str] | None = None) -> int:
     """Rewrite the existing ``path`` in place: the whole CSV is built in memory first, so the file is open
     for writing only for one write; re-raises ``refused`` when the file itself cannot be written."""
     buffer = io.StringIO(newline="")
-    rows = _write_rows(buffer, results, labels)
+    rows = _write_rows(buffer, results, labels, run_info)
     data = buffer.getvalue().encode("utf-8-sig")
     try:
         f = open(path, "r+b")  # not "wb": open the file before truncating it, so a refusal changes nothing

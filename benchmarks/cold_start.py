@@ -103,13 +103,17 @@ def main() -> int:
             shown, ready, wall, loaded = run_once(command, env)
             times[name].append((shown, ready, wall))
             print(f"run {i + 1} {name}: window shown {shown:.2f} s, model loaded {ready:.2f} s, command {wall:.2f} s")
+    import onnxruntime as ort
+
+    wheel = ("onnxruntime-gpu" if "CUDAExecutionProvider" in ort.get_available_providers() else "onnxruntime (CPU)")
     facts = bundle_facts(args.bundle)
     median = {name: statistics.median(t[1] for t in rows) for name, rows in times.items()}
     ratio = median["frozen"] / median["source"]
 
     lines = [f"\n## {dt.datetime.now().isoformat(timespec='minutes')}: cold start and bundle size "
              f"(`python benchmarks/cold_start.py{' --build' if args.build else ''}`)\n",
-             f"Machine: {machine()}; CPU flags: {flags}; load average before: {load:.2f} (other jobs running); "
+             f"Machine: {machine()} ({wheel} wheel, built into the bundle too); CPU flags: {flags}; load average "
+             f"before: {load:.2f} (other jobs running); "
              f"Qt platform {platform_name}; model: {loaded}\n",
              "| variant | window shown + model loaded, median of "
              f"{args.runs} (s) | min (s) | first run (s) | whole command, median (s) |",

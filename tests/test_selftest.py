@@ -100,3 +100,20 @@ def test_cli_self_test_needs_no_path_or_csv(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.startswith("catdog-classify self-test")
     assert "ok    samples: cat.jpg -> cat" in proc.stdout
+
+
+def test_cuda_reason_is_the_loaders_own_message_in_a_bundle():
+    """PyInstaller's ctypes raises "Failed to load dynlib/dll ... not found when the application was frozen"
+    from the loader's OSError; the providers line must give the loader's message (the missing library)."""
+    from catdog_gui.core.model import _loader_error, _short_loader_message
+
+    loader = OSError("libcublasLt.so.13: cannot open shared object file: No such file or directory")
+    try:
+        try:
+            raise loader
+        except OSError as exc:
+            raise OSError("Failed to load dynlib/dll 'libonnxruntime_providers_cuda.so'. Most likely this "
+                          "dynlib/dll was not found when the application was frozen.") from exc
+    except OSError as frozen:
+        assert _short_loader_message(_loader_error(frozen)) == "libcublasLt.so.13 not found"
+    assert _loader_error(loader) == str(loader)  # from source: unchanged

@@ -67,7 +67,7 @@ def test_cancel_during_inference_of_a_batch_of_64_stops_within_a_second(engine, 
     stopped = time.perf_counter() - t0
     print(f"cancel during inference of a batch of {BATCH}: stopped in {stopped:.2f} s")
     assert not consumer.is_alive() and stopped < 1.0, f"cancel took {stopped:.1f} s"
-    assert got == []
+    assert [r.path for r in got] == photos[:len(got)] and all(r.ok for r in got)  # (nothing on a CPU)
     deadline = time.perf_counter() + 2
     while infer_threads() and time.perf_counter() < deadline:
         time.sleep(0.05)
@@ -80,19 +80,21 @@ def test_cancel_during_inference_of_a_batch_of_64_stops_within_a_second(engine, 
 @pytest.mark.slow
 def test_ctrl_c_in_catdog_classify_writes_the_rows_so_far_within_2_s(default_model_path, photos, tmp_path,
                                                                     monkeypatch, capsys):
-    """Ctrl-C (SIGINT, delivered as KeyboardInterrupt in the main thread) during the second batch's
-    inference: the first 64 rows are written and the command returns 130 within 2 s."""
+    """Ctrl-C (SIGINT, delivered as KeyboardInterrupt in the main thread) during the second batch: the first
+    64 rows are written and the command returns 130 within 2 s (before, the main thread sat in the ONNX
+    Runtime call, which Python's signal handler cannot interrupt, until the batch was done)."""
     import csv
 
     from catdog_gui.cli import main
 
-    second_batch = threading.Event()
+    second_batch, pressed = threading.Event(), threading.Event()
     real_predict = Engine.predict
 
     def predict(self, images, run_options=None):
         self._calls = getattr(self, "_calls", 0) + 1
-        if self._calls == 2:
+        if self._calls == 2:  # the run cannot end before Ctrl-C is pressed, however fast the device
             second_batch.set()
+            pressed.wait(30)
         if run_options is None:
             return real_predict(self, images)
         return real_predict(self, images, run_options=run_options)
@@ -105,6 +107,7 @@ def test_ctrl_c_in_catdog_classify_writes_the_rows_so_far_within_2_s(default_mod
             time.sleep(0.5)
             interrupted_at.append(time.perf_counter())
             _thread.interrupt_main()  # as the terminal's Ctrl-C: SIGINT handled in the main thread
+            pressed.set()
 
     threading.Thread(target=press_ctrl_c, daemon=True).start()
     out = tmp_path / "out.csv"

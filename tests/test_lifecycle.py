@@ -12,10 +12,12 @@ a later release brings it back (on Python 3.12+ True and False are immortal and 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
@@ -99,3 +101,57 @@ def test_real_process_quits_cleanly_after_a_large_run(tiny_model_path, data_dir)
         assert proc.returncode == 0 and not stderr_lines(proc), \
             f"quit by {how}: exit code {proc.returncode}\n{proc.stderr[-2000:]}"
         assert f"{photos} rows, quitting by {how}" in proc.stdout
+
+
+def rows_at_exit(proc: subprocess.CompletedProcess) -> int:
+    match = re.search(r"CATDOG_GUI_QUIT_AFTER_RUN: (\d+) rows at exit", proc.stdout)
+    assert match, proc.stdout
+    return int(match.group(1))
+
+
+def test_window_destroyed_without_close_event_stops_the_run_and_exits(tiny_model_path, data_dir):
+    """``QWidget.destroy()`` mid-run (the native window goes, no close event): the run stops, exit code 0."""
+    folder = data_dir / "pets-ood-val"
+    proc = run_gui(["--model", str(tiny_model_path), str(folder)], "destroy@20", timeout=300)
+    assert proc.returncode == 0 and not stderr_lines(proc), proc.stderr[-2000:]
+    assert 20 <= rows_at_exit(proc) < 1000
+
+
+@pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("xdotool")), reason="needs Xvfb and xdotool")
+def test_xdotool_windowclose_stops_the_run_and_exits(tiny_model_path, data_dir, tmp_path):
+    """Under X11, another client destroys the window (``xdotool windowclose``): the process ends."""
+    from catdog_gui.app.qt_platform import check_platform_plugin
+
+    problem = check_platform_plugin(environ={"QT_QPA_PLATFORM": "xcb"})
+    if problem is not None:
+        pytest.skip(problem)
+    read_fd, write_fd = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    try:
+        with os.fdopen(read_fd) as f:
+            display = ":" + f.readline().strip()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "WAYLAND"))}
+        env.update(DISPLAY=display, XDG_SESSION_TYPE="x11", CATDOG_GUI_QUIT_AFTER_RUN="ctrl+q")
+        folder = data_dir / "pets-ood-val"
+        gui = subprocess.Popen(gui_command() + ["--model", str(tiny_model_path), str(folder)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            found = subprocess.run(["xdotool", "search", "--sync", "--name", "^catdog$"], env=env,
+                                   capture_output=True, text=True, timeout=120)
+            window = found.stdout.split()[0]
+            time.sleep(2)  # mid-run
+            subprocess.run(["xdotool", "windowclose", window], env=env, check=True, timeout=30)
+            out, err = gui.communicate(timeout=120)
+        finally:
+            if gui.poll() is None:
+                gui.kill()
+                gui.wait()
+        proc = subprocess.CompletedProcess(gui.args, gui.returncode, out, err)
+        assert proc.returncode == 0 and not stderr_lines(proc), proc.stderr[-2000:]
+        assert rows_at_exit(proc) < 1000
+        assert "quitting by" not in proc.stdout  # it ended because the window went, not by Ctrl+Q
+    finally:
+        xvfb.terminate()
+        xvfb.wait()

@@ -6,7 +6,7 @@ import html
 import os
 from typing import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from catdog_gui.app.detail_view import DetailView
 from catdog_gui.app.drop import DropZone, non_local_message, split_urls
+from catdog_gui.app.native_window import NativeWindowWatcher
 from catdog_gui.app.results_model import CONFIDENCE, NAME, PREDICTION, RESULT_ROLE, THUMB, ResultsModel, ResultsProxy
 from catdog_gui.app.thumbnails import ThumbnailProvider
 from catdog_gui.app.workers import ClassifyWorker
@@ -77,6 +78,8 @@ class MainWindow(QMainWindow):
         self._select_timer.setSingleShot(True)
         self._select_timer.setInterval(60)  # holding an arrow key explains only where it stops
         self._select_timer.timeout.connect(self._show_current)
+        self._native = NativeWindowWatcher(self)  # destroyed from outside (xdotool windowclose): stop, quit
+        self._native.lost.connect(self._on_native_window_lost)
 
         self._update_status()
         path = model_path if model_path is not None else default_model_path()
@@ -419,6 +422,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop every worker and wait for it; safe to call twice."""
         self._closing = True
+        self._native.stop()
         self._queued.clear()
         self._select_timer.stop()
         worker = self.worker
@@ -436,3 +440,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802
         self.shutdown()
         super().closeEvent(event)
+
+    def _on_native_window_lost(self) -> None:
+        """The window was destroyed without a close event: nobody can see or close it, so stop and quit."""
+        self.shutdown()
+        QCoreApplication.exit(0)

@@ -59,6 +59,10 @@ def test_desktop_entry_opens_photos_and_folders():
     assert entry["Exec"] == "catdog-gui %F"  # %F: several files and folders, as local paths
     mime = entry["MimeType"].rstrip(";").split(";")
     assert {"image/jpeg", "image/png", "image/webp", "image/heic", "image/tiff", "inode/directory"} <= set(mime)
+    if shutil.which("desktop-file-validate"):  # freedesktop.org's own checker, where installed
+        proc = subprocess.run(["desktop-file-validate", str(REPO / "resources" / "catdog.desktop")],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0 and not proc.stdout.strip(), proc.stdout + proc.stderr
 
 
 def _install(args, data_home: Path):
@@ -75,6 +79,10 @@ def test_install_desktop_entry_installs_and_uninstalls(tmp_path):
     entry = _desktop_entry(data_home / "applications" / "catdog.desktop")
     assert entry["Exec"] == f'"{executable}" %F'  # quoted: the path has a space
     assert entry["TryExec"] == str(executable)
+    if shutil.which("desktop-file-validate"):
+        check = subprocess.run(["desktop-file-validate", str(data_home / "applications" / "catdog.desktop")],
+                               capture_output=True, text=True, timeout=60)
+        assert check.returncode == 0 and not check.stdout.strip(), check.stdout
     assert entry["MimeType"] == _desktop_entry(REPO / "resources" / "catdog.desktop")["MimeType"]
     hicolor = data_home / "icons" / "hicolor"
     for size in ICON_SIZES:
@@ -85,7 +93,8 @@ def test_install_desktop_entry_installs_and_uninstalls(tmp_path):
     proc = _install(["--uninstall"], data_home)
     assert proc.returncode == 0, proc.stderr
     assert f"removed {len(ICON_SIZES) + 2} file(s)" in proc.stdout
-    assert not [p for p in data_home.rglob("*") if p.is_file()]
+    left = [p for p in data_home.rglob("*") if p.is_file() and p.name not in ("mimeinfo.cache", "icon-theme.cache")]
+    assert not left  # only the caches that update-desktop-database / gtk-update-icon-cache keep for everyone
 
 
 # ------------------------------------------------------------------------------------------ the bundle

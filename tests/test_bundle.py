@@ -195,3 +195,18 @@ def test_bundle_holds_no_torch_and_what_the_app_needs(bundle):
     assert {p.name for p in models.glob("*.onnx")} == {p.name for p in (REPO / "resources" / "models").glob("*.onnx")}
     assert (models / "MODEL_CARD.md").is_file()
     assert (internal / "resources" / "icons" / "catdog-256.png").is_file()
+
+
+@pytest.mark.slow
+def test_frozen_gui_classifies_the_files_and_folders_it_is_opened_with(bundle, data_dir, tmp_path):
+    """What a file manager's "Open with catdog" (Exec=catdog-gui %F) or a drop on the app icon does:
+    relative paths, from the user's folder; the window classifies them at start (then quits by Ctrl+Q)."""
+    (tmp_path / "album").mkdir()
+    for p in sorted((data_dir / "pets-ood-val" / "dog").glob("*.jpg"))[:3]:
+        shutil.copyfile(p, tmp_path / "album" / p.name)
+    shutil.copyfile(sorted((data_dir / "pets-ood-val" / "cat").glob("*.jpg"))[0], tmp_path / "one cat.jpg")
+    env = dict(_headless_env(), QT_QPA_PLATFORM="offscreen", CATDOG_GUI_QUIT_AFTER_RUN="ctrl+q")
+    proc = subprocess.run([str(bundle / f"catdog-gui{EXE}"), "one cat.jpg", "album"], capture_output=True,
+                          text=True, cwd=tmp_path, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "CATDOG_GUI_QUIT_AFTER_RUN: 4 rows, quitting by ctrl+q" in proc.stdout, proc.stdout + proc.stderr

@@ -75,3 +75,60 @@ def test_flip_tta_graph_is_mirror_invariant_and_keeps_the_cam_identity():
     torch.testing.assert_close(mirrored[5], torch.flip(cam, dims=[3]), atol=1e-5, rtol=1e-5)
     torch.testing.assert_close(cam.mean((2, 3)) + model.fc.bias, logits, atol=1e-4, rtol=1e-4)
     assert entry.shape == (2, 728, 6, 5) and exit_.shape == (2, 2048, 3, 3)
+
+
+def test_float16_weights_halve_the_file_and_keep_fp32_inference(tiny_light_exports, tiny_model_path, cat_photos,
+                                                                  dog_photos):
+    import onnxruntime as ort
+
+    from training.recover import load_weights_from_onnx
+
+    path = tiny_light_exports["fp16"]
+    assert path.stat().st_size < 0.55 * tiny_model_path.stat().st_size
+    proto = onnx.load(str(path))
+    assert [i.type.tensor_type.elem_type for i in proto.graph.input] == [onnx.TensorProto.FLOAT]
+    assert all(o.type.tensor_type.elem_type == onnx.TensorProto.FLOAT for o in proto.graph.output)
+    halves = [t for t in proto.graph.initializer if t.data_type == onnx.TensorProto.FLOAT16]
+    assert len(halves) >= 70 and all(len(t.dims) >= 2 for t in halves)
+    meta = {p.key: p.value for p in proto.metadata_props}
+    assert meta["tta"] == "none" and meta["precision"] == "fp32" and meta["weights_storage"] == "float16"
+    assert tiny_light_exports["result"]["float16_max_prob_diff"] <= 1e-3
+
+    spec = Preprocessing(image_size=(96, 96))
+    x = np.stack([preprocess(p, spec) for p in cat_photos[:3] + dog_photos[:3]])
+    half = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"image": x})
+    full = ort.InferenceSession(str(tiny_model_path), providers=["CPUExecutionProvider"]).run(None, {"image": x})
+    np.testing.assert_allclose(half[1], full[1], atol=1e-3)  # probabilities
+    for a, b in zip(half[2:], full[2:]):  # flow maps and CAM: weights rounded once, arithmetic float32
+        assert np.abs(a - b).max() <= 0.01 * np.abs(b).max()
+    # training.recover reads the float16 weights back (through their Cast nodes)
+    with torch.no_grad():
+        logits = load_weights_from_onnx(path)(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(logits, half[0], atol=1e-4)
+
+
+def test_store_weights_float16_refuses_values_out_of_range():
+    from onnx import helper, numpy_helper
+
+    from training.export import store_weights_float16
+
+    weight = numpy_helper.from_array(np.full((2, 2), 1e6, np.float32), name="w")
+    graph = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "g",
+                              [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, 2])],
+                              [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1, 2])], [weight])
+    with pytest.raises(ValueError, match="float16"):
+        store_weights_float16(helper.make_model(graph))
+
+
+def test_export_cli_from_onnx_writes_the_light_file_and_int8(tiny_model_path, tmp_path, data_dir):
+    from training.export import main
+
+    out = tmp_path / "again.onnx"
+    code = main(["--from-onnx", str(tiny_model_path), "--out", str(out), "--verify-data", str(data_dir / "petimages"),
+                 "--int8", "--calibration-data", str(data_dir / "petimages"), "--calibration-count", "8"])
+    assert code == 0 and out.is_file() and (tmp_path / "again-int8.onnx").is_file()
+    before = {p.key: p.value for p in onnx.load(str(tiny_model_path), load_external_data=False).metadata_props}
+    after = {p.key: p.value for p in onnx.load(str(out), load_external_data=False).metadata_props}
+    assert after["trained_on"] == before["trained_on"] and after["image_size"] == before["image_size"]
+    assert after["weights_storage"] == "float16" and after["tta"] == "none"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["again-int8.onnx", "again.onnx"]  # no leftovers

@@ -149,3 +149,58 @@ def test_two_sources_weighted_report_top1_per_source(sixteen_photos, tmp_path, d
     with pytest.raises(ValueError, match="one weight per"):
         train_mod.main(train_mod.get_args_parser().parse_args([
             "--data", str(sixteen_photos), str(oxford), "--source-weights", "1", "--out", str(out)]))
+
+
+def _torchrun(*args: str, cwd) -> "subprocess.CompletedProcess[str]":
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
+           "-m", "training.train", *args]
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+def test_torchrun_two_processes_take_the_steps_of_one(sixteen_photos, tmp_path):
+    """2 processes x batch 3 (gloo) == 1 process x batch 6 in 2 interleaved micro-batches, step for step."""
+    common = ["--data", str(sixteen_photos), "--image-size", "64", "--epochs", "2", "--workers", "0",
+              "--val-fraction", "0.25", "--device", "cpu", "--amp", "off", "--augment", "none",
+              "--drop-rate", "0", "--ema-decay", "0", "--lr", "1e-3", "--warmup-epochs", "0.5"]
+    ddp_out = tmp_path / "ddp"
+    # First torchrun stops after one epoch (2 steps); the second resumes it under torchrun.
+    first = _torchrun(*common, "--out", str(ddp_out), "--batch-size", "3", "--max-steps", "2", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert first.stdout.count("epoch 0:") == 1  # rank 0 alone reports and writes
+    assert "world size 2" in first.stdout
+    history = [json.loads(x) for x in (ddp_out / "history.jsonl").read_text().splitlines()]
+    # 12 training photos / (2 processes x 3 photos) = 2 optimiser steps per epoch.
+    assert [h["steps_done"] for h in history] == [2]
+    second = _torchrun(*common, "--out", str(ddp_out), "--batch-size", "3", "--resume", "auto", cwd=tmp_path)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "resumed from" in second.stdout and second.stdout.count("epoch 1:") == 1
+    history = [json.loads(x) for x in (ddp_out / "history.jsonl").read_text().splitlines()]
+    assert [h["epoch"] for h in history] == [0, 1] and history[-1]["steps_done"] == 4
+    assert sorted(p.name for p in ddp_out.iterdir()) == ["best.pt", "history.jsonl", "last.pt"]
+
+    single_out = tmp_path / "single"
+    args = train_mod.get_args_parser().parse_args([*common, "--out", str(single_out), "--batch-size", "6",
+                                                   "--micro-batches", "2"])
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as each torchrun process (OMP_NUM_THREADS=1): the same float reduction order
+    try:
+        single = train_mod.main(args)
+    finally:
+        torch.set_num_threads(threads)
+    assert single["steps_done"] == 4
+    # Same photos per step, same BatchNorm groups, gradients averaged the same way: float32 rounding only
+    # (measured here: bit-identical; Adam's first steps amplify rounding noise in near-zero gradients, so allow it).
+    assert history[-1]["train_loss"] == pytest.approx(single["train_loss"], rel=1e-5)
+    ddp_w = torch.load(ddp_out / "last.pt", map_location="cpu", weights_only=False)["model"]
+    one_w = torch.load(single_out / "last.pt", map_location="cpu", weights_only=False)["model"]
+    torch.manual_seed(1234)  # the initialisation both runs start from (rank 0's, broadcast by DDP)
+    start = train_mod.build_model().state_dict()
+    moved = max((one_w[k] - start[k]).abs().max().item() for k in one_w if one_w[k].is_floating_point())
+    worst = max((ddp_w[k] - one_w[k]).abs().max().item() for k in one_w if one_w[k].is_floating_point()
+                and "running" not in k)
+    assert worst <= 1e-3 * moved  # the two runs' weights agree to 0.1% of how far training moved them

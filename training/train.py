@@ -78,6 +78,11 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--init-from", default="", metavar="CKPT|MODEL.onnx",
                    help="start from a checkpoint's raw weights, or an exported model's (training.recover), "
                         "instead of random ones (fine-tuning; optimiser and schedule start afresh)")
+    p.add_argument("--micro-batches", type=int, default=1, metavar="K",
+                   help="split each batch into K interleaved parts for forward/backward (1/K of the memory, "
+                        "same optimiser step)")
+    p.add_argument("--augment", default="standard", choices=["standard", "none"],
+                   help="none: training photos get the evaluation preprocessing (tests, debugging)")
     p.add_argument("--max-steps", type=int, default=0, help="stop after this many optimiser steps (smoke runs)")
     p.add_argument("--eval-only", action="store_true", help="evaluate --resume's checkpoint and exit")
     return p
@@ -132,11 +137,17 @@ def train_one_epoch(model: nn.Module, criterion: nn.Module, optimizer: torch.opt
                     lr_scheduler, loader: DataLoader, device: torch.device, epoch: int,
                     amp_dtype: torch.dtype | None, scaler: torch.amp.GradScaler | None,
                     model_ema: AveragedModel | None, channels_last: bool, max_steps: int = 0,
-                    steps_done: int = 0, show_progress: bool = True) -> dict:
+                    steps_done: int = 0, show_progress: bool = True, micro_batches: int = 1) -> dict:
     """One pass over ``loader`` with one optimiser step per batch.
 
+    With ``micro_batches = K > 1`` each batch goes through forward and backward in K interleaved parts
+    (``batch[k::K]``, gradients averaged: the same step with 1/K of the activation memory, except that
+    BatchNorm sees each part's statistics). Under DistributedDataParallel with W processes of batch B this
+    makes one process of batch W*B with K = W take exactly the steps the W processes take together.
+
     Returns:
-        ``{"train_loss", "train_top1", "images_per_s", "steps"}`` (top-1 in 0..1, throughput in images/s).
+        ``{"train_loss", "train_top1", "images_per_s", "steps"}`` (top-1 in 0..1, throughput in images/s);
+        under DistributedDataParallel, loss and top-1 are over the photos of every process.
     """
     model.train()
     total_loss, correct, seen, steps = 0.0, 0, 0, 0
@@ -149,31 +160,44 @@ def train_one_epoch(model: nn.Module, criterion: nn.Module, optimizer: torch.opt
         if channels_last:
             images = images.contiguous(memory_format=torch.channels_last)
         targets = targets.to(device, non_blocking=True)
-        with _autocast(device, amp_dtype):
-            logits = model(images)
-            loss = criterion(logits, targets)
         optimizer.zero_grad(set_to_none=True)
+        parts = min(micro_batches, targets.numel())
+        for k in range(parts):
+            last = k == parts - 1
+            sync = contextlib.nullcontext() if last or not hasattr(model, "no_sync") else model.no_sync()
+            with sync:
+                with _autocast(device, amp_dtype):
+                    logits = model(images[k::parts])
+                    loss = criterion(logits, targets[k::parts])
+                if scaler is not None:
+                    scaler.scale(loss / parts).backward()
+                else:
+                    (loss / parts).backward()
+            n = targets[k::parts].numel()
+            total_loss += loss.item() * n
+            correct += (logits.argmax(1) == targets[k::parts]).sum().item()
+            seen += n
         if scaler is not None:
-            scaler.scale(loss).backward()
             scaler.step(optimizer)
             scaler.update()
         else:
-            loss.backward()
             optimizer.step()
         lr_scheduler.step()
         if model_ema is not None:
             model_ema.update_parameters(model)
         steps += 1
-        n = targets.numel()
-        total_loss += loss.item() * n
-        correct += (logits.argmax(1) == targets).sum().item()
-        seen += n
         bar.set_postfix(loss=f"{total_loss / seen:.4f}", top1=f"{correct / seen:.3f}",
                         img_s=f"{seen / (time.perf_counter() - start):.1f}",
                         lr=f"{optimizer.param_groups[0]['lr']:.2e}")
     elapsed = time.perf_counter() - start
+    local_seen = seen
+    if dist.is_available() and dist.is_initialized():
+        totals = torch.tensor([total_loss, float(correct), float(seen)], dtype=torch.float64)
+        dist.all_reduce(totals)  # gloo and NCCL both reduce float64 on the CPU / GPU
+        total_loss, correct, seen = totals[0].item(), totals[1].item(), totals[2].item()
     return {"train_loss": total_loss / max(seen, 1), "train_top1": correct / max(seen, 1),
-            "images_per_s": seen / max(elapsed, 1e-9), "steps": steps}
+            "images_per_s": seen / max(elapsed, 1e-9), "images_per_s_this_process": local_seen / max(elapsed, 1e-9),
+            "steps": steps}
 
 
 @torch.no_grad()
@@ -311,9 +335,9 @@ def main(args: argparse.Namespace) -> dict:
     decode_bar.close()
     if is_main and (err1 or err2):
         print(f"skipped {len(err1) + len(err2)} unreadable photos, e.g. {(err1 + err2)[0]}", flush=True)
-    train_ds = ImageDataset(train_imgs, [s.target for s in train_s],
-                            train_transform(spec, (args.crop_scale, 1.0), args.color_jitter, args.auto_augment,
-                                            args.random_erasing))
+    augment = (train_transform(spec, (args.crop_scale, 1.0), args.color_jitter, args.auto_augment,
+                               args.random_erasing) if args.augment == "standard" else eval_transform(spec))
+    train_ds = ImageDataset(train_imgs, [s.target for s in train_s], augment)
     val_ds = ImageDataset(val_imgs, [s.target for s in val_s], eval_transform(spec))
     val_sources = [s.source for s, im in zip(val_s, val_imgs) if im is not None]  # aligned with val_ds
     val_ds = _WithSource(val_ds, val_sources)
@@ -322,7 +346,9 @@ def main(args: argparse.Namespace) -> dict:
         train_sampler = _EpochWeightedSampler(source_sample_weights(kept, args.source_weights),
                                               max(1, len(train_ds) // world), args.seed, rank)
     else:
-        train_sampler = DistributedSampler(train_ds, shuffle=True, seed=args.seed) if world > 1 else None
+        # Also with one process: the same shuffled order as the W processes of a torchrun together.
+        train_sampler = DistributedSampler(train_ds, num_replicas=world, rank=rank, shuffle=True, seed=args.seed,
+                                           drop_last=world > 1 and len(train_ds) >= world)
     val_sampler = DistributedSampler(val_ds, shuffle=False) if world > 1 else None
     pin = device.type == "cuda"
     train_loader = DataLoader(train_ds, args.batch_size, shuffle=train_sampler is None, sampler=train_sampler,
@@ -412,7 +438,7 @@ def main(args: argparse.Namespace) -> dict:
         t0 = time.perf_counter()
         train_m = train_one_epoch(train_model, criterion, optimizer, lr_scheduler, train_loader, device, epoch,
                                   amp_dtype, scaler, model_ema, args.channels_last, args.max_steps, steps_done,
-                                  show_progress=is_main)
+                                  show_progress=is_main, micro_batches=args.micro_batches)
         steps_done += train_m.pop("steps")
         val_m = evaluate(model, val_loader, device, amp_dtype, args.channels_last,
                          num_sources=len(roots))
@@ -464,6 +490,10 @@ def cli(argv: list[str] | None = None) -> int:
     args = get_args_parser().parse_args(argv)
     if not math.isfinite(args.lr) or args.lr <= 0:
         print(f"error: --lr must be > 0, got {args.lr!r}", file=sys.stderr)
+        return 2
+    if args.micro_batches < 1 or args.micro_batches > args.batch_size:
+        print(f"error: --micro-batches must be between 1 and --batch-size ({args.batch_size}), "
+              f"got {args.micro_batches}", file=sys.stderr)
         return 2
     try:
         main(args)

@@ -26,9 +26,9 @@ def engine(default_model_path) -> Engine:
 
 @pytest.fixture(scope="module")
 def photos(data_dir) -> list[str]:
-    """128 real photos (two batches of 64)."""
-    cats = sorted((data_dir / "petimages" / "Cat").glob("*.jpg"))[:64]
-    dogs = sorted((data_dir / "petimages" / "Dog").glob("*.jpg"))[:64]
+    """192 real photos (three batches of 64)."""
+    cats = sorted((data_dir / "petimages" / "Cat").glob("*.jpg"))[:96]
+    dogs = sorted((data_dir / "petimages" / "Dog").glob("*.jpg"))[:96]
     return [str(p) for pair in zip(cats, dogs) for p in pair]
 
 
@@ -80,8 +80,8 @@ def test_cancel_during_inference_of_a_batch_of_64_stops_within_a_second(engine, 
 @pytest.mark.slow
 def test_ctrl_c_in_catdog_classify_writes_the_rows_so_far_within_2_s(default_model_path, photos, tmp_path,
                                                                     monkeypatch, capsys):
-    """Ctrl-C (SIGINT, delivered as KeyboardInterrupt in the main thread) during the second batch: the first
-    64 rows are written and the command returns 130 within 2 s (before, the main thread sat in the ONNX
+    """Ctrl-C (SIGINT, delivered as KeyboardInterrupt in the main thread) during the second batch's inference:
+    the first 64 rows are written and the command returns 130 within 2 s (before, the main thread sat in the ONNX
     Runtime call, which Python's signal handler cannot interrupt, until the batch was done)."""
     import csv
 
@@ -92,9 +92,10 @@ def test_ctrl_c_in_catdog_classify_writes_the_rows_so_far_within_2_s(default_mod
 
     def predict(self, images, run_options=None):
         self._calls = getattr(self, "_calls", 0) + 1
-        if self._calls == 2:  # the run cannot end before Ctrl-C is pressed, however fast the device
+        if self._calls == 2:  # Ctrl-C comes 0.5 s into this batch's inference
             second_batch.set()
-            pressed.wait(30)
+        if self._calls == 3:  # the run cannot end before Ctrl-C is pressed, however fast the device
+            pressed.wait(60)
         if run_options is None:
             return real_predict(self, images)
         return real_predict(self, images, run_options=run_options)
@@ -119,5 +120,6 @@ def test_ctrl_c_in_catdog_classify_writes_the_rows_so_far_within_2_s(default_mod
     assert returned - interrupted_at[0] < 2.0, f"Ctrl-C took {returned - interrupted_at[0]:.1f} s"
     with open(out, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert [r["path"] for r in rows] == photos[:BATCH] and all(r["status"] == "ok" for r in rows)
+    assert len(rows) in (BATCH, 2 * BATCH)  # the first batch (on a CPU), or two on a fast device
+    assert [r["path"] for r in rows] == photos[:len(rows)] and all(r["status"] == "ok" for r in rows)
     assert "interrupted" in capsys.readouterr().out

@@ -229,7 +229,6 @@ def _decode(source: PathOrFile, min_size: tuple[int, int] | None, background: Se
             im.draft("RGB", (side, side))
         _check_pixel_limit(im)
         icc = im.info.get("icc_profile")
-        orientation = _orientation(im, notes)
         reduced = _webp_reduced(source, im, side, notes) if side is not None and fmt == "WEBP" else None
         if reduced is not None:
             image, opaque = reduced
@@ -238,6 +237,8 @@ def _decode(source: PathOrFile, min_size: tuple[int, int] | None, background: Se
             opaque = _alpha_is_empty(im)
             if opaque:
                 notes.append("alpha channel is 0 everywhere; taken as an opaque image")
+        orientation = _orientation(im, notes)  # after loading: a PNG's eXIf chunk may follow the pixels
+        if reduced is None:
             image = _shrink(im, side, opaque) if side is not None else im
         if opaque and image.mode in ("RGBA", "LA"):
             image = image.convert(image.mode[:-1])
@@ -439,6 +440,8 @@ def _to_srgb(image: Image.Image, icc: bytes, notes: list[str]) -> Image.Image:
         return image
     space, is_srgb, transforms, profile, description = info
     expected = {"RGB": "RGB", "CMYK": "CMYK", "L": "GRAY"}[image.mode]
+    if space == "GRAY" and expected != "GRAY":
+        return image  # grey with alpha, 16-bit or float grey: tone curve only, left as stored
     if space != expected:
         notes.append(f"colour profile {description!r} is for {space}, the image is {image.mode}; ignored")
         return image

@@ -406,6 +406,22 @@ def test_big_images_classified_in_bounded_memory(fmt, width, height, dog_photos,
     assert np.abs(x - preprocess(dog_photos[0], Preprocessing(image_size=(299, 299)))).mean() < 0.05
 
 
+@pytest.mark.parametrize("fmt", ["WEBP", "HEIF"])
+def test_webp_and_heic_shrunk_from_the_decoder_buffer_match_pillow(fmt, upright, tmp_path):
+    """Big WebP and HEIC photos skip Pillow's full-size copies (libwebp / pillow-heif buffers, shrunk in
+    strips); the model sees the same picture as through Pillow's own decoder."""
+    if fmt == "HEIF" and not imaging.HEIF_SUPPORTED:
+        pytest.skip("pillow-heif not installed")
+    big = upright.resize((upright.width * 4, upright.height * 4), Image.Resampling.BICUBIC)
+    path = tmp_path / f"big.{fmt.lower()}"
+    big.save(path, format=fmt, quality=90)
+    with Image.open(path) as raw:
+        reference = preprocess(raw.convert("RGB"), SPEC)
+    x = preprocess(path, SPEC)
+    assert np.abs(x - reference).mean() < 0.01
+    assert np.abs(x - preprocess(upright, SPEC)).mean() < 0.05
+
+
 def test_refusal_beyond_the_limit_says_why(tmp_path):
     side = 17000  # 289 Mpx: over MAX_PIXELS (2**28, 16384 x 16384), under twice it (Pillow only warns)
     (tmp_path / "huge.png").write_bytes(png_header_only(side, side))

@@ -229,7 +229,11 @@ def _decode(source: PathOrFile, min_size: tuple[int, int] | None, background: Se
             im.draft("RGB", (side, side))
         _check_pixel_limit(im)
         icc = im.info.get("icc_profile")
-        reduced = _webp_reduced(source, im, side, notes) if side is not None and fmt == "WEBP" else None
+        reduced = None
+        if side is not None and fmt == "WEBP":
+            reduced = _webp_reduced(source, im, side, notes)
+        elif side is not None and fmt in ("HEIF", "AVIF"):
+            reduced = _heif_reduced(source, im, side, notes)
         if reduced is not None:
             image, opaque = reduced
         else:
@@ -348,13 +352,35 @@ def _webp_reduced(source: PathOrFile, im: Image.Image, side: int,
     del data, webp_data
     if status != webp.lib.VP8_STATUS_OK:
         raise OSError(f"WebP decoder error {status} (damaged or truncated file)")
+    return _reduce_array(pixels, factor, im, notes)
+
+
+def _heif_reduced(source: PathOrFile, im: Image.Image, side: int,
+                  notes: list[str]) -> tuple[Image.Image, bool] | None:
+    """A big HEIC/AVIF decoded by pillow-heif into its own buffer and shrunk in strips from there, without
+    Pillow's full-size copy: about 4.8 bytes per pixel at the peak instead of 7.2 (a 200-megapixel phone
+    photo: 0.9 GB instead of 1.4 GB). Returns None to let Pillow decode (small images, plugin missing)."""
+    factor = min(im.size) // side
+    if factor < 2 or not HEIF_SUPPORTED:
+        return None
+    if not isinstance(source, (str, os.PathLike)):
+        source.seek(0)
+    heif = pillow_heif.open_heif(source, convert_hdr_to_8bit=True)
+    if heif.mode not in ("RGB", "RGBA") or heif.size != im.size:
+        return None
+    return _reduce_array(np.asarray(heif), factor, im, notes)
+
+
+def _reduce_array(pixels: np.ndarray, factor: int, im: Image.Image,
+                  notes: list[str]) -> tuple[Image.Image, bool]:
+    """``[H, W, 3|4] uint8`` -> an RGB(A) image ``factor`` times smaller (box filter, premultiplied alpha),
+    one strip at a time; ``im.info``'s colour profile and EXIF carried over. Returns ``(image, alpha was
+    all zero)``; an all-zero alpha is dropped (with a note)."""
+    has_alpha = pixels.shape[2] == 4
     opaque = has_alpha and not pixels[..., 3].any()
     if opaque:
         notes.append("alpha channel is 0 everywhere; taken as an opaque image")
-    if has_alpha and not opaque:
-        mode_name = "RGBA"
-    else:
-        mode_name = "RGB"
+    mode_name = "RGBA" if has_alpha and not opaque else "RGB"
     h, w = pixels.shape[:2]
     out = Image.new(mode_name, (-(-w // factor), -(-h // factor)))
     rows = max(1, _STRIP_BYTES // (w * 4) // factor) * factor

@@ -427,6 +427,8 @@ def _transpose(image: Image.Image, orientation: int) -> Image.Image:
 
 
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+_RELATIVE_COLORIMETRIC = 1  # ICC.1 rendering intent: in-gamut colours kept, white mapped to white
+_CMS_FLAGS = 0x0040 | 0x2000  # littleCMS cmsFLAGS_NOCACHE | cmsFLAGS_BLACKPOINTCOMPENSATION (ImageCms.Flags)
 _profile_lock = threading.Lock()
 _profile_cache: dict[bytes, object] = {}  # profile bytes -> (colour space, transform per mode) or error text
 _PROFILE_CACHE_SIZE = 32
@@ -480,8 +482,7 @@ def _to_srgb(image: Image.Image, icc: bytes, notes: list[str]) -> Image.Image:
             if transform is None:
                 # NOCACHE: the transform is shared by the decode threads (littleCMS's one-pixel cache is not)
                 transform = ImageCms.buildTransform(profile, _SRGB, image.mode, out_mode,
-                                                    renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-                                                    flags=ImageCms.Flags.NOCACHE | ImageCms.Flags.BLACKPOINTCOMPENSATION)
+                                                    renderingIntent=_RELATIVE_COLORIMETRIC, flags=_CMS_FLAGS)
                 transforms[image.mode] = transform
         return ImageCms.applyTransform(image, transform)
     except Exception as exc:  # noqa: BLE001 - ImageCms.PyCMSError on profiles littleCMS cannot use

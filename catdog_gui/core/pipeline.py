@@ -30,7 +30,7 @@ from catdog_gui.core.results import STATUS_ERROR, STATUS_OK, Result
 __all__ = ["RunSummary", "classify", "summarize", "decode_one", "PREFETCH_BATCHES"]
 
 PREFETCH_BATCHES = 4  # batches decoded or decoding ahead of inference, at most
-_POLL_S = 0.1  # how often a wait for decoding checks ``cancel``
+_POLL_S = 0.1  # how often a wait for decoding or inference checks ``cancel``
 
 
 @dataclass

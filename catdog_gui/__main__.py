@@ -58,7 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from catdog_gui.app.garbage import MainThreadGarbageCollector
 
     MainThreadGarbageCollector(app)  # reference cycles holding Qt objects are freed on this thread only
-    window = MainWindow(args.model, args.paths, batch_size=args.batch_size)
+    from PySide6.QtCore import QSettings
+
+    window = MainWindow(args.model, args.paths, batch_size=args.batch_size, settings=QSettings())
     from catdog_gui.app.scripted_quit import install_from_environment
 
     install_from_environment(window)  # CATDOG_GUI_QUIT_AFTER_RUN: tests quit the real process as a user does

@@ -79,8 +79,10 @@ def gui_command() -> list[str]:
     return [script] if script else [sys.executable, "-m", "catdog_gui"]
 
 
-def run_gui(args: list[str], quit_how: str, timeout: float = 600, **env) -> subprocess.CompletedProcess:
-    environ = dict(os.environ, QT_QPA_PLATFORM="offscreen", CATDOG_GUI_QUIT_AFTER_RUN=quit_how, **env)
+def run_gui(args: list[str], quit_how: str, config_home, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run ``catdog-gui ARGS`` offscreen, quitting by ``quit_how``; its settings go to ``config_home``."""
+    environ = dict(os.environ, QT_QPA_PLATFORM="offscreen", CATDOG_GUI_QUIT_AFTER_RUN=quit_how,
+                   XDG_CONFIG_HOME=str(config_home))
     return subprocess.run(gui_command() + args, env=environ, capture_output=True, text=True, timeout=timeout)
 
 
@@ -89,7 +91,7 @@ def stderr_lines(proc: subprocess.CompletedProcess) -> list[str]:
 
 
 @pytest.mark.slow
-def test_real_process_quits_cleanly_after_a_large_run(tiny_model_path, data_dir):
+def test_real_process_quits_cleanly_after_a_large_run(tiny_model_path, data_dir, tmp_path):
     """``catdog-gui`` on pets-ood-val (1,200 photos), a row selected, then Ctrl+Q or a window close: three
     times exit code 0 and nothing on stderr. On PySide6 6.12.0 every try died with exit code 134
     (``Fatal Python error: bool_dealloc`` while finalising)."""
@@ -97,7 +99,7 @@ def test_real_process_quits_cleanly_after_a_large_run(tiny_model_path, data_dir)
     photos = sum(1 for p in folder.rglob("*") if p.is_file())
     assert photos >= 1000
     for how in ("ctrl+q", "close", "ctrl+q"):
-        proc = run_gui(["--model", str(tiny_model_path), str(folder)], how)
+        proc = run_gui(["--model", str(tiny_model_path), str(folder)], how, tmp_path)
         assert proc.returncode == 0 and not stderr_lines(proc), \
             f"quit by {how}: exit code {proc.returncode}\n{proc.stderr[-2000:]}"
         assert f"{photos} rows, quitting by {how}" in proc.stdout
@@ -109,10 +111,10 @@ def rows_at_exit(proc: subprocess.CompletedProcess) -> int:
     return int(match.group(1))
 
 
-def test_window_destroyed_without_close_event_stops_the_run_and_exits(tiny_model_path, data_dir):
+def test_window_destroyed_without_close_event_stops_the_run_and_exits(tiny_model_path, data_dir, tmp_path):
     """``QWidget.destroy()`` mid-run (the native window goes, no close event): the run stops, exit code 0."""
     folder = data_dir / "pets-ood-val"
-    proc = run_gui(["--model", str(tiny_model_path), str(folder)], "destroy@20", timeout=300)
+    proc = run_gui(["--model", str(tiny_model_path), str(folder)], "destroy@20", tmp_path, timeout=300)
     assert proc.returncode == 0 and not stderr_lines(proc), proc.stderr[-2000:]
     assert 20 <= rows_at_exit(proc) < 1000
 
@@ -133,7 +135,8 @@ def test_xdotool_windowclose_stops_the_run_and_exits(tiny_model_path, data_dir, 
         with os.fdopen(read_fd) as f:
             display = ":" + f.readline().strip()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "WAYLAND"))}
-        env.update(DISPLAY=display, XDG_SESSION_TYPE="x11", CATDOG_GUI_QUIT_AFTER_RUN="ctrl+q")
+        env.update(DISPLAY=display, XDG_SESSION_TYPE="x11", CATDOG_GUI_QUIT_AFTER_RUN="ctrl+q",
+                   XDG_CONFIG_HOME=str(tmp_path))
         folder = data_dir / "pets-ood-val"
         gui = subprocess.Popen(gui_command() + ["--model", str(tiny_model_path), str(folder)], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

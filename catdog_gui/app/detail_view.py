@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QSpinBox,
     QSplitter,
@@ -344,9 +345,10 @@ class DetailView(QWidget):
         self.opacity.setRange(0, 100)
         self.opacity.setValue(50)
         self.opacity.setToolTip("Opacity of the map drawn over the photo")
-        self.opacity.setMinimumWidth(100)
+        self.opacity.setMinimumWidth(60)
         self.opacity_label = QLabel("50%")
         self.norm_label = QLabel(NORMALISATION_TEXT)
+        self.norm_label.setWordWrap(True)  # wraps in a narrow window instead of widening it
         self.norm_label.setToolTip("Each map is scaled so that its own minimum is dark and its maximum bright")
         self.legend = QLabel()
         self.legend.setToolTip("Colour scale: each map's minimum (left) to its maximum (right)")
@@ -367,7 +369,8 @@ class DetailView(QWidget):
         cl.addLayout(legend_row)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(cam_tab, "Class activation map")
+        self.tabs.addTab(cam_tab, "CAM")  # short: the tab bar, Save and Copy share a narrow window's width
+        self.tabs.setTabToolTip(0, "Class activation map: where the photo pushed the model towards a class")
         self.flow_tabs: dict[str, FlowTab] = {}
         for name in FLOW_OUTPUTS:
             tab = FlowTab(name)
@@ -384,12 +387,18 @@ class DetailView(QWidget):
         tools = QHBoxLayout()
         tools.addWidget(QLabel("Colour map:"))
         tools.addWidget(self.cmap_combo)
-        tools.addWidget(QLabel("Overlay opacity:"))
+        tools.addWidget(QLabel("Opacity:"))
         tools.addWidget(self.opacity, 1)
         tools.addWidget(self.opacity_label)
-        tools.addSpacing(12)
-        tools.addWidget(self.save_button)
-        tools.addWidget(self.copy_button)
+        buttons = QWidget()  # beside the tabs, whose content they save: the row above stays narrow
+        bl = QHBoxLayout(buttons)
+        bl.setContentsMargins(0, 0, 0, 2)
+        bl.addWidget(self.save_button)
+        bl.addWidget(self.copy_button)
+        self.tabs.setCornerWidget(buttons, Qt.Corner.TopRightCorner)
+        self.tabs.setUsesScrollButtons(True)
+        # a long file name is clipped, not allowed to widen the window (the table shows it in full)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addLayout(tools)

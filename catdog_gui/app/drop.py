@@ -43,6 +43,9 @@ def non_local_message(urls: list[str]) -> str:
             "then drop the saved file or folder here.")
 
 
+COMPACT_TEXT = "Drop more photos or folders here · Ctrl+O files · Ctrl+Shift+O folder"
+
+
 class DropZone(QFrame):
     """A dashed area that says where to drop photos; the main window handles the drop itself."""
 
@@ -52,16 +55,32 @@ class DropZone(QFrame):
         super().__init__(parent)
         self.setObjectName("DropZone")
         self.setAcceptDrops(False)  # the drop is handled by the window, which accepts drops anywhere
+        self._compact = False
+        self._text = ""
         self.label = QLabel()
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.label)
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(self.label)
         self.set_hover(False)
         self.set_text("Drop photos or folders here\nor use File ▸ Open Files (Ctrl+O) / Open Folder (Ctrl+Shift+O)")
 
     def set_text(self, text: str) -> None:
-        self.label.setText(text)
+        """The text shown while the zone is full size (a slim bar shows one short line instead)."""
+        self._text = text
+        if not self._compact:
+            self.label.setText(text)
+
+    def set_compact(self, on: bool) -> None:
+        """A slim one-line bar (once there are results, the table gets the room) or the full-size zone."""
+        if on == self._compact:
+            return
+        self._compact = on
+        margin = 3 if on else 9
+        self._layout.setContentsMargins(9, margin, 9, margin)
+        self.setMinimumHeight(0 if on else 64)
+        self.setMaximumHeight(self.fontMetrics().height() + 2 * margin + 6 if on else 90)
+        self.label.setText(COMPACT_TEXT if on else self._text)
 
     def set_hover(self, on: bool) -> None:
         colour = "palette(highlight)" if on else "palette(mid)"

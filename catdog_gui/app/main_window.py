@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 import os
+import time
 from typing import Sequence
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -27,15 +28,39 @@ from PySide6.QtWidgets import (
 from catdog_gui.app.detail_view import DetailView
 from catdog_gui.app.drop import DropZone, non_local_message, split_urls
 from catdog_gui.app.native_window import NativeWindowWatcher
-from catdog_gui.app.results_model import CONFIDENCE, NAME, PREDICTION, RESULT_ROLE, THUMB, ResultsModel, ResultsProxy
+from catdog_gui.app.results_model import (
+    CONFIDENCE,
+    NAME,
+    PREDICTION,
+    RESULT_ROLE,
+    STATUS,
+    THUMB,
+    ResultsModel,
+    ResultsProxy,
+)
 from catdog_gui.app.thumbnails import ThumbnailProvider
+from catdog_gui.app.window_state import PREFERRED_SIZE, WindowState, initial_geometry
 from catdog_gui.app.workers import ClassifyWorker
 from catdog_gui.core.explain import Explainer
-from catdog_gui.core.model import Engine, ModelError, default_model_path
+from catdog_gui.core.model import PRECISIONS, Engine, ModelError, default_model_path
 from catdog_gui.core.results import write_csv
 from catdog_gui.core.scan import IMAGE_EXTENSIONS
+from catdog_gui.core.tally import RemainingTime, Tally, format_duration, uncertain_threshold
 
 APP_NAME = "catdog"
+
+
+def _setting(settings: QSettings | None, key: str, default, kind: type):
+    """``settings.value(key)`` as ``kind`` (QSettings returns "true"/"false" strings on some platforms)."""
+    if settings is None:
+        return default
+    value = settings.value(key, default)
+    if kind is bool and isinstance(value, str):
+        return value.lower() in ("true", "1")
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        return default
 THUMB_SIZE = 48
 
 
@@ -46,6 +71,8 @@ class MainWindow(QMainWindow):
         model_path: ONNX model to open; ``None`` opens :func:`core.model.default_model_path`.
         paths: files and folders to classify once the window is up (as from the command line).
         batch_size: images per inference batch.
+        settings: where the window keeps its size, layout and choices between launches (``catdog-gui``
+            passes the application's ``QSettings()``); ``None`` keeps nothing.
 
     Signals:
         run_finished(): a run (and every run queued behind it) has ended: finished, cancelled or failed.
@@ -54,14 +81,23 @@ class MainWindow(QMainWindow):
     run_finished = Signal()
 
     def __init__(self, model_path: str | os.PathLike | None = None, paths: Sequence[str] = (),
-                 batch_size: int = 16, parent: QWidget | None = None) -> None:
+                 batch_size: int = 16, parent: QWidget | None = None, settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
-        self.resize(1280, 800)
+        self.resize(PREFERRED_SIZE)
+        self.state = WindowState(settings) if settings is not None else None
+        self.tally = Tally(())
+        self.remaining = RemainingTime()
         self.engine: Engine | None = None
         self.explainer: Explainer | None = None
         self.batch_size = batch_size
+        self._settings = settings
+        self._model_path: str | os.PathLike | None = None
+        self.tta = _setting(settings, "engine/tta", True, bool)  # Accurate (flip, 2x slower) or Fast
+        self.precision = _setting(settings, "engine/precision", "auto", str)
+        if self.precision not in PRECISIONS:
+            self.precision = "auto"
         self.worker: ClassifyWorker | None = None
         self._queued: list[str] = []
         self._closing = False
@@ -73,6 +109,9 @@ class MainWindow(QMainWindow):
         self.proxy.setSourceModel(self.results)
         self._build_ui()
         self._build_menus()
+        self.results.rowsInserted.connect(self._on_rows_inserted)
+        self.results.modelReset.connect(self._recount)
+        self._fit_to_screen()
 
         self._select_timer = QTimer(self)
         self._select_timer.setSingleShot(True)
@@ -82,6 +121,7 @@ class MainWindow(QMainWindow):
         self._native.lost.connect(self._on_native_window_lost)
 
         self._update_status()
+        self._update_summary()
         path = model_path if model_path is not None else default_model_path()
         if not self.load_model(path, startup=True):
             self.drop_zone.set_text("No model loaded — use File ▸ Open Model… to choose an ONNX model file")
@@ -109,29 +149,47 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(THUMB, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(THUMB, THUMB_SIZE + 12)
-        for col, width in ((NAME, 150), (PREDICTION, 80), (CONFIDENCE, 85)):
+        for col, width in ((PREDICTION, 75), (CONFIDENCE, 85), (STATUS, 60)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
-        header.setStretchLastSection(True)  # the status column: error messages get the room left
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)  # every column fits: no side scroll
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(40)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        # every column in view, the name at least 100 px wide, beside a vertical scroll bar and the frame
+        self.table.setMinimumWidth(THUMB_SIZE + 12 + 100 + 75 + 85 + 60 + 22)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._select_timer.start())
 
         self.detail = DetailView()
 
+        self.summary = QLabel()
+        self.summary.setObjectName("Summary")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        table_box = QWidget()
+        tb = QVBoxLayout(table_box)
+        tb.setContentsMargins(0, 0, 0, 0)
+        tb.addWidget(self.table, 1)
+        tb.addWidget(self.summary)
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.table)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(table_box)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([560, 720])
+        self.splitter.setSizes([520, 760])
 
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
+        self.eta_label = QLabel()
+        self.eta_label.setObjectName("TimeRemaining")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel)
         self.progress_row = QWidget()
         pr = QHBoxLayout(self.progress_row)
         pr.setContentsMargins(0, 0, 0, 0)
         pr.addWidget(self.progress, 1)
+        pr.addWidget(self.eta_label)
         pr.addWidget(self.cancel_button)
         self.progress_row.hide()
 
@@ -143,6 +201,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.model_label = QLabel()
+        self.model_label.setMinimumWidth(1)  # a long provider note is clipped, never widens the window
         self.statusBar().addPermanentWidget(self.model_label)
 
     def _build_menus(self) -> None:
@@ -169,11 +228,47 @@ class MainWindow(QMainWindow):
         self.quit_action = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         if not self.quit_action.shortcuts():  # Windows' and Qt's fallback theme bind nothing to Quit
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self._build_speed_menu()
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About catdog", self)
         about.triggered.connect(lambda _checked=False: self.show_about())
         help_menu.addAction(about)
         self.about_action = about
+
+    def _build_speed_menu(self) -> None:
+        """Model ▸ Accurate (flip, 2x slower) / Fast, and Precision ▸ Auto / fp32 / int8 (reopen the model)."""
+        menu = self.menuBar().addMenu("&Model")
+        self.tta_actions: dict[bool, QAction] = {}
+        self.precision_actions: dict[str, QAction] = {}
+        for group, items, chosen, store in (
+                (QActionGroup(self), [(True, "&Accurate (flip, 2x slower)"), (False, "&Fast")], self.tta,
+                 self.tta_actions),
+                (QActionGroup(self), [("auto", "Precision: a&uto (int8 on the CPU)"), ("fp32", "Precision: &fp32"),
+                                      ("int8", "Precision: &int8")], self.precision, self.precision_actions)):
+            for value, text in items:
+                a = QAction(text, self, checkable=True, checked=value == chosen)
+                a.triggered.connect(lambda _checked=False, v=value, s=store: self.set_speed(
+                    **({"tta": v} if s is self.tta_actions else {"precision": v})))
+                group.addAction(a)
+                menu.addAction(a)
+                store[value] = a
+            menu.addSeparator()
+
+    def set_speed(self, tta: bool | None = None, precision: str | None = None) -> bool:
+        """Change flip TTA and/or precision and reopen the current model with them (kept in the settings).
+        Returns False (and keeps the previous choice) when a run is going on or the model refuses."""
+        old = (self.tta, self.precision)
+        self.tta = self.tta if tta is None else bool(tta)
+        self.precision = self.precision if precision is None else precision
+        ok = self._model_path is None or self.load_model(self._model_path)
+        if not ok:
+            self.tta, self.precision = old
+        self.tta_actions[self.tta].setChecked(True)
+        self.precision_actions[self.precision].setChecked(True)
+        if ok and self._settings is not None:
+            self._settings.setValue("engine/tta", self.tta)
+            self._settings.setValue("engine/precision", self.precision)
+        return ok
 
     # -- model ---------------------------------------------------------------------------------------
     def load_model(self, path: str | os.PathLike, startup: bool = False) -> bool:
@@ -182,7 +277,7 @@ class MainWindow(QMainWindow):
             self._error("Model", "Cancel or finish the current run before opening another model.")
             return False
         try:
-            engine = Engine(path)
+            engine = Engine(path, precision=self.precision, tta=self.tta)
         except ModelError as exc:
             self._model_error(path, str(exc), startup)
             return False
@@ -191,6 +286,7 @@ class MainWindow(QMainWindow):
             return False
         changed = self.engine is not None
         self.engine = engine
+        self._model_path = path
         self.explainer = Explainer(engine)
         self.detail.set_explainer(self.explainer)
         if changed and self.results.rowCount():
@@ -199,6 +295,7 @@ class MainWindow(QMainWindow):
                                          8000)
         self.drop_zone.set_text("Drop photos or folders here\n"
                                 "or use File ▸ Open Files (Ctrl+O) / Open Folder (Ctrl+Shift+O)")
+        self._recount()
         self._update_status()
         return True
 
@@ -277,6 +374,8 @@ class MainWindow(QMainWindow):
             self.cancel_button.setText("Cancelling…")
 
     def _on_scanned(self, total: int, skipped: int, missing: list) -> None:
+        self.remaining.reset()
+        self.eta_label.setText("estimating time left…" if total else "")
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(0)
         self.progress.setFormat(f"0 / {total}")
@@ -289,7 +388,41 @@ class MainWindow(QMainWindow):
 
     def _on_progress(self, done: int, total: int, rate: float) -> None:
         self.progress.setValue(done)
-        self.progress.setFormat(f"{done} / {total} · {rate:.1f} images/s")
+        left = self.remaining.update(done, total, time.monotonic())
+        recent = self.remaining.rate()
+        if left is None:
+            self.progress.setFormat(f"{done} / {total}")
+            self.eta_label.setText("estimating time left…" if done < total else "")
+        else:
+            self.progress.setFormat(f"{done} / {total} · {recent:.1f} photos/s" if recent else f"{done} / {total}")
+            self.eta_label.setText(f"about {format_duration(left)} left" if done < total else "")
+
+    # -- summary -------------------------------------------------------------------------------------
+    def _recount(self) -> None:
+        labels = self.engine.info.labels if self.engine is not None else ()
+        threshold = uncertain_threshold(self.engine.info.metadata) if self.engine is not None else 0.8
+        self.tally = Tally(labels, threshold)
+        self.tally.add(self.results.results)
+        self._update_summary()
+
+    def _on_rows_inserted(self, _parent, first: int, last: int) -> None:
+        self.tally.add(self.results.result(i) for i in range(first, last + 1))
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        """The permanent line under the table: counts over every row in it."""
+        t = self.tally
+        self.drop_zone.set_compact(t.total > 0)
+        if not t.total:
+            self.summary.setText("No photos yet")
+            return
+        parts = [f"<b>{t.total}</b> photo{'s' if t.total != 1 else ''}"]
+        parts += [f"{html.escape(label)} <b>{n}</b>" for label, n in t.per_class.items()]
+        parts.append(f"uncertain <b>{t.uncertain}</b>")
+        parts.append(f"errors <b>{t.errors}</b>")
+        self.summary.setText(" · ".join(parts))
+        self.summary.setToolTip(f"Uncertain: the top probability is below {t.threshold:.0%}. "
+                                "Counts cover every row in the table.")
 
     def _on_done(self, summary) -> None:
         self.last_summary = summary
@@ -324,14 +457,22 @@ class MainWindow(QMainWindow):
     # -- files ---------------------------------------------------------------------------------------
     def open_files(self) -> None:
         patterns = " ".join(f"*{ext}" for ext in sorted(IMAGE_EXTENSIONS))
-        paths, _ = QFileDialog.getOpenFileNames(self, "Open photos", "", f"Images ({patterns});;All files (*)")
+        start = self.state.last_folder if self.state is not None else ""
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open photos", start, f"Images ({patterns});;All files (*)")
         if paths:
+            self._remember_folder(os.path.dirname(paths[0]))
             self.classify(paths)
 
     def open_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open folder")
+        start = self.state.last_folder if self.state is not None else ""
+        folder = QFileDialog.getExistingDirectory(self, "Open folder", start)
         if folder:
+            self._remember_folder(folder)
             self.classify([folder])
+
+    def _remember_folder(self, folder: str) -> None:
+        if self.state is not None and folder:
+            self.state.last_folder = folder
 
     def export_csv(self, path: str | None = None) -> int | None:
         """Write the results as CSV (same columns as the CLI); asks before overwriting. Returns rows written."""
@@ -412,7 +553,8 @@ class MainWindow(QMainWindow):
         if self.engine is None:
             self.model_label.setText("No model loaded — File ▸ Open Model…")
         else:
-            self.model_label.setText(f"Model: {self.engine.info.name} · {self.engine.describe_provider()}")
+            self.model_label.setText(f"Model: {self.engine.info.name} ({self.engine.describe_settings()}) · "
+                                     f"{self.engine.describe_provider()}")
             self.model_label.setToolTip(str(self.engine.info.path))
 
     def _error(self, title: str, text: str) -> None:
@@ -438,8 +580,22 @@ class MainWindow(QMainWindow):
         self.detail.shutdown()
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if self.state is not None and not self._closing:
+            self.state.save(self)
         self.shutdown()
         super().closeEvent(event)
+
+    # -- size and place ------------------------------------------------------------------------------
+    def _fit_to_screen(self) -> None:
+        """Restore the saved size and layout, or size the first window to fit the screen's available area."""
+        if self.state is not None and self.state.restore(self):
+            return
+        screen = self.screen()
+        if screen is not None:
+            self.setGeometry(initial_geometry(screen.availableGeometry(), PREFERRED_SIZE, self.minimumSizeHint()))
+        width = self.width()
+        table = max(self.table.minimumWidth(), int(width * 0.4))
+        self.splitter.setSizes([table, max(width - table, 1)])
 
     def _on_native_window_lost(self) -> None:
         """The window was destroyed without a close event: nobody can see or close it, so stop and quit."""

@@ -1,0 +1,392 @@
+"""Verdicts as XMP keywords that photo managers read (digiKam, darktable, Lightroom, Immich, PhotoPrism).
+
+What is written, for a photo classified as ``cat``:
+
+- ``dc:subject`` (flat keywords, a bag): ``Cat``;
+- ``lr:hierarchicalSubject`` (Adobe's hierarchical keywords, ``|``-separated; digiKam and darktable read
+  them as tag trees): ``Animals|Cat``;
+- catdog's own namespace (:data:`NAMESPACE`, prefix ``catdog``): ``Verdict`` (the label, or ``uncertain``),
+  ``Label`` (the top label), ``Confidence`` (its probability), ``ModelFile`` and ``ModelSHA256`` (the model
+  file and its SHA-256, so that a later run knows whether the verdict came from the model it uses), ``Source``
+  (``model`` or ``hand``), ``File`` (the photo's name: a ``photo.xmp`` sidecar can be shared by ``photo.jpg``
+  and ``photo.png``) and ``Keywords`` (the keywords catdog added, so that a new verdict replaces only those,
+  never the user's own).
+
+Where: a **sidecar** beside the photo (the default; the photo is never touched), named ``photo.jpg.xmp``
+(:data:`NAMING_APPEND`: digiKam, darktable) or ``photo.xmp`` (:data:`NAMING_REPLACE`: Lightroom), merged into
+an existing one; or **embedded** in the photo's own XMP (JPEG, PNG, WebP, TIFF; libexiv2 reads but cannot
+write HEIC/AVIF), only on request. Embedding copies the image data and the ICC profile byte for byte; JPEG
+and TIFF keep the EXIF bytes too, while for PNG and WebP libexiv2 re-serialises the EXIF block (little-endian)
+with the same tags and values; every write is checked for that before it lands.
+
+Safety: every file is written to a temporary file in its folder and renamed over the old one
+(``os.replace``), so an interrupted run leaves no half-written file; a file modified while it was being
+rewritten (size, mtime or inode changed between reading and renaming) is left untouched; read-only files
+and folders, unsupported formats and unreadable files are reported in the :class:`TagOutcome`, never raised.
+
+The metadata library is python-exiv2 (the ``exiv2`` wheel, which carries libexiv2); no XML is written by hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import stat
+import tempfile
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import exiv2
+
+from catdog_gui.core.results import _file_mode
+
+__all__ = ["NAMESPACE", "PREFIX", "NAMING_APPEND", "NAMING_REPLACE", "NAMINGS", "MODES", "UNCERTAIN",
+           "DEFAULT_ROOT", "Verdict", "TagOutcome", "sidecar_path", "keywords_for", "model_digest",
+           "read_verdict", "write_verdict"]
+
+NAMESPACE = "urn:catdog:xmp:1.0/"  # catdog's XMP namespace URI (any URI; this one is ours and stable)
+PREFIX = "catdog"
+NAMING_APPEND = "append"    # photo.jpg -> photo.jpg.xmp (digiKam, darktable)
+NAMING_REPLACE = "replace"  # photo.jpg -> photo.xmp (Lightroom, Capture One)
+NAMINGS = (NAMING_APPEND, NAMING_REPLACE)
+MODES = ("sidecar", "embed")
+UNCERTAIN = "uncertain"
+DEFAULT_ROOT = "Animals"  # root of the hierarchical keyword: "Animals|Cat"
+SOURCE_MODEL, SOURCE_HAND = "model", "hand"
+
+_SUBJECT = "Xmp.dc.subject"
+_HIERARCHICAL = "Xmp.lr.hierarchicalSubject"
+_OWN = ("Verdict", "Label", "Confidence", "ModelFile", "ModelSHA256", "Source", "File")
+_KEYWORDS = f"Xmp.{PREFIX}.Keywords"
+_MOVABLE = ("XMLPacket", "StripOffsets", "TileOffsets", "JPEGInterchangeFormat")
+
+exiv2.XmpParser.initialize()  # libexiv2 asks for this once, before any use from several threads
+exiv2.XmpProperties.registerNs(NAMESPACE, PREFIX)
+exiv2.LogMsg.setLevel(exiv2.LogMsg.Level.mute)  # problems come back as exceptions, reported per file
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One photo's verdict as stored in XMP.
+
+    Attributes:
+        label: the model's top label (e.g. ``"cat"``), or the label set by hand.
+        confidence: probability of ``label`` in [0, 1] (NaN for a verdict set by hand without one).
+        uncertain: the top probability was below the model's ``uncertain_threshold``.
+        model: the model's file name (``""`` when unknown).
+        model_digest: SHA-256 (hex) of the model file (:func:`model_digest`), ``""`` when unknown.
+        source: ``"model"``, or ``"hand"`` for a correction made by a person (kept by later model runs).
+    """
+
+    label: str
+    confidence: float = float("nan")
+    uncertain: bool = False
+    model: str = ""
+    model_digest: str = ""
+    source: str = SOURCE_MODEL
+
+    @property
+    def verdict(self) -> str:
+        """What the photo is tagged as: the label, or ``"uncertain"``."""
+        return UNCERTAIN if self.uncertain else self.label
+
+
+@dataclass(frozen=True)
+class TagOutcome:
+    """What :func:`write_verdict` did (or, in a dry run, would do) for one photo.
+
+    Attributes:
+        path: the photo.
+        target: the file written or to be written (the sidecar, or the photo itself when embedding).
+        action: ``"written"``, ``"would write"`` (dry run), ``"unchanged"`` (already tagged so),
+            ``"kept"`` (a verdict set by hand was not replaced) or ``"error"``.
+        added, removed: keywords added to / removed from ``dc:subject`` and ``lr:hierarchicalSubject``.
+        reason: why, for ``"error"`` and ``"kept"`` (human-readable); ``""`` otherwise.
+    """
+
+    path: str
+    target: str
+    action: str
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """False only for ``"error"``."""
+        return self.action != "error"
+
+
+class _Refused(Exception):
+    """A per-file problem, reported in a :class:`TagOutcome` (never leaves this module)."""
+
+
+def sidecar_path(photo: str | os.PathLike, naming: str = NAMING_APPEND) -> str:
+    """The sidecar of ``photo``: ``photo.jpg.xmp`` (``naming="append"``) or ``photo.xmp`` (``"replace"``).
+
+    Raises:
+        ValueError: unknown ``naming``.
+    """
+    photo = os.fspath(photo)
+    if naming == NAMING_APPEND:
+        return photo + ".xmp"
+    if naming == NAMING_REPLACE:
+        return os.path.splitext(photo)[0] + ".xmp"
+    raise ValueError(f"unknown sidecar naming {naming!r}; expected one of {NAMINGS}")
+
+
+def keywords_for(verdict: Verdict, root: str = DEFAULT_ROOT) -> tuple[str, str]:
+    """The flat (``dc:subject``) and hierarchical (``lr:hierarchicalSubject``) keyword of a verdict:
+    ``("Cat", "Animals|Cat")``; ``("Uncertain", "Animals|Uncertain")`` for an uncertain one. The label's
+    first letter is capitalised, as keywords are in photo managers; ``root=""`` gives a flat hierarchy."""
+    text = verdict.verdict
+    word = text[:1].upper() + text[1:]
+    return word, f"{root}|{word}" if root else word
+
+
+def model_digest(path: str | os.PathLike) -> str:
+    """SHA-256 of a model file, hex (64 characters); identifies the model a verdict came from.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+def _values(xmp: exiv2.XmpData, key: str) -> list[str]:
+    for datum in xmp:
+        if datum.key() == key:
+            return [datum.toString(i) for i in range(datum.count())]
+    return []
+
+
+def _text(xmp: exiv2.XmpData, key: str) -> str:
+    values = _values(xmp, key)
+    return values[0] if values else ""
+
+
+def _open(data: bytes) -> exiv2.Image:
+    image = exiv2.ImageFactory.open(data)
+    image.readMetadata()
+    return image
+
+
+def _stored(xmp: exiv2.XmpData, photo: str) -> Verdict | None:
+    """The catdog verdict in ``xmp``, when there is one about ``photo``."""
+    label = _text(xmp, f"Xmp.{PREFIX}.Label")
+    if not label:
+        return None
+    name = _text(xmp, f"Xmp.{PREFIX}.File")
+    if name and name != os.path.basename(photo):  # a photo.xmp written for photo.png, not photo.jpg
+        return None
+    try:
+        confidence = float(_text(xmp, f"Xmp.{PREFIX}.Confidence"))
+    except ValueError:
+        confidence = math.nan
+    return Verdict(label=label, confidence=confidence,
+                   uncertain=_text(xmp, f"Xmp.{PREFIX}.Verdict") == UNCERTAIN,
+                   model=_text(xmp, f"Xmp.{PREFIX}.ModelFile"), model_digest=_text(xmp, f"Xmp.{PREFIX}.ModelSHA256"),
+                   source=_text(xmp, f"Xmp.{PREFIX}.Source") or SOURCE_MODEL)
+
+
+def read_verdict(photo: str | os.PathLike, naming: str = NAMING_APPEND) -> Verdict | None:
+    """The verdict catdog stored for ``photo``: its sidecar first (``naming``'s, then the other naming's),
+    then the photo's own XMP; None when there is none or nothing can be read (a missing, unreadable or
+    damaged file is no verdict).
+
+    Raises:
+        ValueError: unknown ``naming``.
+    """
+    photo = os.fspath(photo)
+    names = [sidecar_path(photo, naming)] + [sidecar_path(photo, n) for n in NAMINGS if n != naming]
+    for path in [*dict.fromkeys(names), photo]:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+            verdict = _stored(_open(data).xmpData(), photo)
+        except (OSError, exiv2.Exiv2Error):
+            continue
+        if verdict is not None:
+            return verdict
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+def _read_only(path: str) -> bool:
+    """True when ``path`` may not be written: no permission, or no write bit at all (a file or folder the
+    user made read-only; root would be allowed to write it, but the user's intent counts)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _identity(path: str) -> tuple[int, int, int] | None:
+    """What tells that a file changed: (inode, size, mtime in ns); None when it does not exist."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _set_bag(xmp: exiv2.XmpData, key: str, values: Sequence[str]) -> None:
+    if key in xmp:
+        del xmp[key]
+    if values:
+        bag = exiv2.XmpArrayValue(exiv2.TypeId.xmpBag)
+        for value in values:
+            bag.read(value)
+        xmp[key] = bag
+
+
+def _apply(xmp: exiv2.XmpData, photo: str, verdict: Verdict, root: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Put ``verdict`` into ``xmp``, keeping every keyword catdog did not add; returns (added, removed)."""
+    previous = set(_values(xmp, _KEYWORDS))  # what an earlier catdog run added
+    wanted = keywords_for(verdict, root)
+    added, removed, ours = [], [], []
+    for key, keyword in zip((_SUBJECT, _HIERARCHICAL), wanted):
+        old = _values(xmp, key)
+        kept = [k for k in old if k not in previous or k == keyword]
+        removed += [k for k in old if k not in kept]
+        if keyword in kept:
+            if keyword in previous:
+                ours.append(keyword)  # the user's own identical keyword stays the user's
+        else:
+            kept.append(keyword)
+            added.append(keyword)
+            ours.append(keyword)
+        _set_bag(xmp, key, kept)
+    own = {"Verdict": verdict.verdict, "Label": verdict.label,
+           "Confidence": "" if math.isnan(verdict.confidence) else f"{verdict.confidence:.4f}",
+           "ModelFile": verdict.model, "ModelSHA256": verdict.model_digest, "Source": verdict.source,
+           "File": os.path.basename(photo)}
+    for name in _OWN:
+        key = f"Xmp.{PREFIX}.{name}"
+        if key in xmp:
+            del xmp[key]
+        if own[name]:
+            xmp[key] = own[name]
+    _set_bag(xmp, _KEYWORDS, ours)
+    return tuple(added), tuple(removed)
+
+
+def _snapshot(image: exiv2.Image) -> tuple:
+    """The metadata an embed must not change: EXIF and IPTC (key, type, value) and the ICC profile bytes.
+    Left out: a TIFF's XMP tag (700, what is being written) and the positions of its pixel strips or tiles
+    and thumbnail (they move when the XMP grows; the pixels are copied)."""
+    exif = [(d.key(), d.typeId(), d.toString()) for d in image.exifData()
+            if not d.key().endswith(_MOVABLE)]
+    iptc = [(d.key(), d.typeId(), d.toString()) for d in image.iptcData()]
+    icc = bytes(image.iccProfile().data()) if image.iccProfileDefined() else b""
+    return exif, iptc, icc
+
+
+def _replace_atomically(target: str, data: bytes, before: tuple[int, int, int] | None) -> None:
+    """Write ``data`` to a temporary file beside ``target`` and rename it over ``target``, unless
+    ``target`` changed since ``before`` was taken (then nothing is changed)."""
+    folder = os.path.dirname(os.path.abspath(target))
+    if _read_only(folder):
+        raise _Refused(f"folder {folder!r} is read-only")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".catdog-", suffix=".xmp.tmp", dir=folder)
+    except OSError as exc:
+        raise _Refused(f"cannot write in folder {folder!r}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, _file_mode(target))  # mkstemp makes 0600: the old file's mode, or the usual one
+        if _identity(target) != before:
+            raise _Refused("modified while writing; left untouched")
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_verdict(photo: str | os.PathLike, verdict: Verdict, mode: str = "sidecar",
+                  naming: str = NAMING_APPEND, root: str = DEFAULT_ROOT, dry_run: bool = False,
+                  replace_hand: bool = False) -> TagOutcome:
+    """Store ``verdict`` for ``photo`` as XMP keywords (see the module docstring for what and where).
+
+    Args:
+        photo: the photo file.
+        verdict: what to store; an uncertain verdict is stored as such (callers decide whether to write one).
+        mode: ``"sidecar"`` (the photo is not touched) or ``"embed"`` (into the photo's own XMP).
+        naming: sidecar name, :data:`NAMING_APPEND` (``photo.jpg.xmp``) or :data:`NAMING_REPLACE` (``photo.xmp``).
+        root: root of the hierarchical keyword (``"Animals"`` -> ``Animals|Cat``).
+        dry_run: work out the change, write nothing (action ``"would write"``).
+        replace_hand: replace a verdict set by hand with a model's (default: keep it, action ``"kept"``).
+
+    Returns:
+        A :class:`TagOutcome`; per-file problems (read-only file or folder, unsupported format, damaged
+        metadata, file changed meanwhile) are reported in it with action ``"error"``, not raised.
+
+    Raises:
+        ValueError: unknown ``mode`` or ``naming``.
+    """
+    photo = os.fspath(photo)
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; expected one of {MODES}")
+    target = sidecar_path(photo, naming) if mode == "sidecar" else photo
+    try:
+        before = _identity(target)
+        if mode == "embed" and before is None:
+            raise _Refused("no such file")
+        if before is not None:
+            with open(target, "rb") as f:
+                data = f.read()
+            if mode == "sidecar" and not data.strip():
+                before_image = None  # an empty sidecar: start afresh
+            else:
+                try:
+                    before_image = _open(data)
+                except exiv2.Exiv2Error as exc:
+                    raise _Refused(f"cannot read its metadata: {exc.args[-1] if exc.args else exc}") from None
+        else:
+            before_image = None
+        if mode == "embed" and before_image.checkMode(exiv2.MetadataId.mdXmp) != exiv2.AccessMode.amReadWrite:
+            raise _Refused(f"libexiv2 cannot write XMP into {before_image.mimeType()} files; use a sidecar")
+        image = before_image if before_image is not None else exiv2.ImageFactory.create(exiv2.ImageType.xmp)
+        xmp = image.xmpData()
+        stored = _stored(xmp, photo)
+        if stored is not None and stored.source == SOURCE_HAND and verdict.source != SOURCE_HAND \
+                and not replace_hand:
+            return TagOutcome(photo, target, "kept", reason=f"set by hand to {stored.verdict!r}")
+        snapshot = _snapshot(image) if mode == "embed" else None
+        old = sorted((d.key(), d.toString()) for d in xmp)
+        added, removed = _apply(xmp, photo, verdict, root)
+        if sorted((d.key(), d.toString()) for d in xmp) == old:
+            return TagOutcome(photo, target, "unchanged")
+        if dry_run:
+            return TagOutcome(photo, target, "would write", added, removed)
+        if before is not None and _read_only(target):
+            raise _Refused(f"{os.path.basename(target)!r} is read-only")
+        image.setXmpData(xmp)
+        try:
+            image.writeMetadata()
+        except exiv2.Exiv2Error as exc:
+            raise _Refused(f"cannot write its metadata: {exc.args[-1] if exc.args else exc}") from None
+        out = bytes(image.io().mmap())
+        if mode == "embed" and _snapshot(_open(out)) != snapshot:
+            raise _Refused("libexiv2 would change its EXIF, IPTC or ICC profile; left untouched (use a sidecar)")
+        _replace_atomically(target, out, before)
+    except _Refused as exc:
+        return TagOutcome(photo, target, "error", reason=str(exc))
+    except OSError as exc:
+        return TagOutcome(photo, target, "error", reason=exc.strerror or str(exc))
+    return TagOutcome(photo, target, "written", added, removed)

@@ -81,6 +81,9 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--self-test", action="store_true",
                    help="check the installation instead (model, sample photos, providers, image formats; no PATH "
                         "or --csv needed): exit 0 when all is right, 1 with the reason otherwise")
+    from catdog_gui import cli_tags
+
+    cli_tags.add_arguments(p)  # --write-tags, --sidecar-naming, --tag-uncertain, --dry-run, --skip-tagged
     return p
 
 
@@ -184,6 +187,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2, message already printed)
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    from catdog_gui import cli_tags
+
+    if cli_tags.check_arguments(args):
+        return _fail(cli_tags.check_arguments(args))
 
     if not args.csv.strip():
         return _fail("--csv is empty; give a file name")
@@ -213,6 +220,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
 
     paths, report = scan_paths(args.paths)
+    try:
+        tags = cli_tags.TagRun(args, engine)
+    except OSError as exc:
+        return _fail(f"cannot read the model file for its SHA-256: {exc.strerror or exc}")
+    paths, tagged_rows = tags.split(paths)  # --skip-tagged: rows from the photos' XMP, not classified again
     if not paths and report.missing and len(report.missing) == len(args.paths):
         return _fail("no such file or folder: " + ", ".join(repr(p) for p in report.missing))
     if os.path.exists(csv_path):
@@ -221,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _fail(f"--csv {args.csv!r} is one of the photos to classify; writing the CSV would replace it")
     # A path the user named that does not exist gets an error row too, so that nothing is silently lost.
     missing_rows = [Result(path=p, status="error", error="no such file or folder") for p in report.missing]
-    if not paths and not report.missing:
+    if not paths and not report.missing and not tagged_rows:
         skipped = f" ({report.skipped_non_images} non-image file(s) skipped)" if report.skipped_non_images else ""
         print(f"catdog-classify: warning: no images found in {', '.join(repr(p) for p in args.paths)}{skipped}",
               file=sys.stderr)
@@ -251,7 +263,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     elapsed = time.perf_counter() - start
     if show_progress and results:
         _progress(len(results), len(paths), start, final=True)
-    results += missing_rows
+    tags.write(results)  # --write-tags: after the run (each file written whole or not at all)
+    classified, results = results, results + tagged_rows + missing_rows
     try:
         with warnings.catch_warnings(record=True) as in_place:  # main thread; no decoding runs any more
             warnings.simplefilter("always", InPlaceWriteWarning)
@@ -262,9 +275,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"cannot write {args.csv!r}: {exc.strerror or exc}")
     for w in in_place:
         print(f"catdog-classify: warning: {w.message}", file=sys.stderr)
-    summary = summarize(results, labels, elapsed, skipped_non_images=report.skipped_non_images,
+    summary = summarize(classified + missing_rows, labels, elapsed, skipped_non_images=report.skipped_non_images,
                         cancelled=interrupted)
     _print_summary(summary, engine, csv_path, rows, results, [], report.unreadable_dirs)
+    tags.print_summary()
     return exit_interrupted if interrupted else EXIT_OK
 
 

@@ -1,0 +1,151 @@
+"""The XMP-tag options of ``catdog-classify``: ``--write-tags``, ``--sidecar-naming``, ``--tag-uncertain``,
+``--dry-run`` and ``--skip-tagged`` (the work itself is :mod:`catdog_gui.core.xmp`).
+
+- ``--write-tags [sidecar|embed]`` stores each verdict as XMP keywords: in a sidecar beside the photo
+  (default) or, only when asked, in the photo's own XMP. Photos whose top probability is below the model's
+  ``uncertain_threshold`` get no tag unless ``--tag-uncertain``.
+- ``--dry-run`` lists what ``--write-tags`` would change and writes no tag.
+- ``--skip-tagged`` does not classify photos that already carry a verdict from the same model (same SHA-256)
+  or one set by hand; their CSV rows come from the tags.
+
+Per-file problems (read-only file or folder, a format libexiv2 cannot write, a file changed meanwhile) are
+reported on stderr and do not change the exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from typing import Iterable, Sequence
+
+__all__ = ["add_arguments", "check_arguments", "TagRun"]
+
+_MAX_SHOWN = 10
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the tag options to ``catdog-classify``'s parser."""
+    from catdog_gui.core.xmp import DEFAULT_ROOT, MODES, NAMING_APPEND, NAMINGS
+
+    g = parser.add_argument_group("XMP tags (read by digiKam, darktable, Lightroom and other photo managers)")
+    g.add_argument("--write-tags", nargs="?", const="sidecar", choices=MODES, default=None,
+                   help="store each verdict as XMP keywords (dc:subject 'Cat', lr:hierarchicalSubject "
+                        "'Animals|Cat'): 'sidecar' (default; the photo is not touched) or 'embed' (into the "
+                        "photo's own XMP: JPEG, PNG, WebP, TIFF; pixels and other metadata kept)")
+    g.add_argument("--sidecar-naming", choices=NAMINGS, default=NAMING_APPEND,
+                   help="sidecar file name: 'append' = photo.jpg.xmp (digiKam, darktable; default), "
+                        "'replace' = photo.xmp (Lightroom)")
+    g.add_argument("--tag-root", default=DEFAULT_ROOT, metavar="NAME",
+                   help=f"root of the hierarchical keyword (default {DEFAULT_ROOT!r}: '{DEFAULT_ROOT}|Cat')")
+    g.add_argument("--tag-uncertain", action="store_true",
+                   help="also tag photos below the model's uncertain_threshold, as 'Uncertain' (default: "
+                        "they get no tag)")
+    g.add_argument("--dry-run", action="store_true",
+                   help="list what --write-tags would change; write no tag (the CSV is still written)")
+    g.add_argument("--skip-tagged", action="store_true",
+                   help="do not classify photos already tagged by this model (or by hand); their CSV rows "
+                        "come from the tags")
+
+
+def check_arguments(args: argparse.Namespace) -> str | None:
+    """Why the tag options do not fit together, or None."""
+    if args.dry_run and not args.write_tags:
+        return "--dry-run lists what --write-tags would change: give --write-tags too"
+    return None
+
+
+class TagRun:
+    """The tag side of one ``catdog-classify`` run: which photos to skip, then the tags to write.
+
+    Args:
+        args: the parsed arguments (see :func:`add_arguments`).
+        engine: the :class:`~catdog_gui.core.model.Engine` in use (its file names the model).
+
+    Raises:
+        OSError: the model file cannot be read (for its SHA-256).
+    """
+
+    def __init__(self, args: argparse.Namespace, engine) -> None:
+        from catdog_gui.core.tally import uncertain_threshold
+        from catdog_gui.core.xmp import model_digest
+
+        self.args = args
+        self.engine = engine
+        self.active = bool(args.write_tags or args.skip_tagged)
+        self.digest = model_digest(engine.info.path) if self.active else ""
+        self.threshold = uncertain_threshold(engine.info.metadata)
+        self.already_tagged = 0
+        self._lines: list[tuple[str, bool]] = []  # (line, to stderr), printed by print_summary()
+
+    def split(self, paths: Sequence[str]) -> tuple[list[str], list]:
+        """With ``--skip-tagged``: (photos to classify, result rows read from the tags of the others);
+        else ``(paths, [])``."""
+        from catdog_gui.core.results import Result
+        from catdog_gui.core.xmp import SOURCE_HAND, read_verdict
+
+        if not self.args.skip_tagged:
+            return list(paths), []
+        todo, rows = [], []
+        for path in paths:
+            v = read_verdict(path, self.args.sidecar_naming)
+            if v is None or (v.source != SOURCE_HAND and v.model_digest != self.digest):
+                todo.append(path)
+                continue
+            how = "set by hand" if v.source == SOURCE_HAND else f"by {v.model or 'this model'}"
+            rows.append(Result(path=path, status="ok", label=v.label, confidence=v.confidence,
+                               note=f"verdict read from XMP tags ({how}), not classified again"))
+        self.already_tagged = len(rows)
+        return todo, rows
+
+    def write(self, results: Iterable) -> None:
+        """With ``--write-tags``: tag every ``ok`` result (see the module docstring); a dry run prints each
+        change now, the summary waits for :meth:`print_summary`. Ctrl-C stops between two files (each file is
+        written whole or not at all)."""
+        from catdog_gui.core.xmp import Verdict, sidecar_path, write_verdict
+
+        a = self.args
+        if not a.write_tags:
+            return
+        counts = {"written": 0, "would write": 0, "unchanged": 0, "kept": 0, "error": 0}
+        uncertain_skipped = 0
+        problems, interrupted = [], False
+        try:
+            for r in results:
+                if not r.ok:
+                    continue
+                uncertain = math.isnan(r.confidence) or r.confidence < self.threshold
+                if uncertain and not a.tag_uncertain:
+                    uncertain_skipped += 1
+                    continue
+                verdict = Verdict(label=r.label, confidence=r.confidence, uncertain=uncertain,
+                                  model=self.engine.info.name, model_digest=self.digest)
+                out = write_verdict(r.path, verdict, mode=a.write_tags, naming=a.sidecar_naming, root=a.tag_root,
+                                    dry_run=a.dry_run)
+                counts[out.action] += 1
+                if out.action == "would write":
+                    change = " ".join([f"+{k}" for k in out.added] + [f"-{k}" for k in out.removed])
+                    print(f"  would write {out.target!r}: {change}")
+                elif out.action in ("error", "kept"):
+                    problems.append(out)
+        except KeyboardInterrupt:
+            interrupted = True
+        where = f"sidecar {sidecar_path('photo.jpg', a.sidecar_naming)}" if a.write_tags == "sidecar" else "embedded"
+        state = " (dry run: nothing written)" if a.dry_run else ""
+        state += " (interrupted)" if interrupted else ""
+        done = counts["would write"] if a.dry_run else counts["written"]
+        self._lines.append((f"Tags ({where}){state}: {done} {'to write' if a.dry_run else 'written'}, "
+                            f"{counts['unchanged']} already so, {counts['kept']} set by hand kept, "
+                            f"{uncertain_skipped} uncertain not tagged, {counts['error']} not writable", False))
+        for out in problems[:_MAX_SHOWN]:
+            word = "kept" if out.action == "kept" else "not tagged"
+            self._lines.append((f"  {word}: {out.path!r}: {out.reason}", True))
+        if len(problems) > _MAX_SHOWN:
+            self._lines.append((f"  ... and {len(problems) - _MAX_SHOWN} more", True))
+
+    def print_summary(self) -> None:
+        """Print what :meth:`write` did and, with ``--skip-tagged``, how many photos were not classified again."""
+        if self.args.skip_tagged:
+            print(f"Already tagged: {self.already_tagged} (not classified again; --skip-tagged)")
+        for line, to_stderr in self._lines:
+            print(line, file=sys.stderr if to_stderr else sys.stdout)

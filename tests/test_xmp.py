@@ -1,0 +1,255 @@
+"""catdog_gui.core.xmp: verdicts as XMP keywords, read back by an independent reader (exiftool).
+
+exiftool is Debian's ``libimage-exiftool-perl``; ``.ci/run`` installs it when it is missing, so these tests
+skip only on a developer machine without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageCms
+
+from catdog_gui.core import xmp
+from catdog_gui.core.xmp import (NAMING_APPEND, NAMING_REPLACE, Verdict, read_verdict, sidecar_path,
+                                 write_verdict)
+
+EXIFTOOL = shutil.which("exiftool")
+needs_exiftool = pytest.mark.skipif(EXIFTOOL is None, reason="exiftool not installed (apt-get install "
+                                                              "libimage-exiftool-perl; .ci/run does it)")
+CAT = Verdict(label="cat", confidence=0.9731, model="catdog-xception.onnx", model_digest="ab" * 32)
+DOG = Verdict(label="dog", confidence=0.88, model="catdog-xception.onnx", model_digest="ab" * 32)
+
+
+def exiftool(*args: str | os.PathLike) -> list[dict]:
+    """exiftool's JSON for the files in ``args`` (one dict per file)."""
+    out = subprocess.run([EXIFTOOL, "-j", "-G1", *map(str, args)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def as_list(value) -> list:
+    return [] if value is None else value if isinstance(value, list) else [value]
+
+
+def pixels(path: Path) -> bytes:
+    with Image.open(path) as im:
+        im.load()
+        return im.mode.encode() + repr(im.size).encode() + im.tobytes()
+
+
+def no_temporary_files(folder: Path) -> bool:
+    return not [p for p in folder.iterdir() if p.name.startswith(".catdog-")]
+
+
+@pytest.fixture
+def photo(tmp_path, cat_photos) -> Path:
+    """A real cat photo copied into a writable temporary folder."""
+    dst = tmp_path / "cat.jpg"
+    shutil.copyfile(cat_photos[0], dst)
+    return dst
+
+
+def with_metadata(src: Path, dst: Path, fmt: str) -> Path:
+    """``src`` re-saved as ``fmt`` with EXIF (camera, date, orientation) and an sRGB ICC profile."""
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110], exif[0x0112], exif[0x0132] = "Canon", "EOS 5D", 6, "2024:05:06 07:08:09"
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    with Image.open(src) as im:
+        im.convert("RGB").save(dst, fmt, exif=exif.tobytes(), icc_profile=icc)
+    return dst
+
+
+# ------------------------------------------------------------------------------------------------ sidecars
+
+def test_sidecar_names():
+    assert sidecar_path("/a/photo.jpg") == "/a/photo.jpg.xmp"
+    assert sidecar_path("/a/photo.jpg", NAMING_REPLACE) == "/a/photo.xmp"
+    with pytest.raises(ValueError, match="naming"):
+        sidecar_path("/a/photo.jpg", "darktable")
+
+
+@needs_exiftool
+def test_sidecar_read_back_by_exiftool(photo):
+    before = photo.read_bytes()
+    out = write_verdict(photo, CAT)
+    assert out.action == "written" and out.target == str(photo) + ".xmp"
+    assert out.added == ("Cat", "Animals|Cat")
+    assert photo.read_bytes() == before  # the photo is not touched
+    (tags,) = exiftool(out.target)
+    assert as_list(tags["XMP-dc:Subject"]) == ["Cat"]
+    assert as_list(tags["XMP-lr:HierarchicalSubject"]) == ["Animals|Cat"]
+    assert tags["XMP-catdog:Verdict"] == "cat" and float(tags["XMP-catdog:Confidence"]) == pytest.approx(0.9731)
+    assert tags["XMP-catdog:ModelFile"] == "catdog-xception.onnx" and tags["XMP-catdog:ModelSHA256"] == "ab" * 32
+    assert read_verdict(photo) == CAT
+    assert write_verdict(photo, CAT).action == "unchanged"  # a second run rewrites nothing
+    assert no_temporary_files(photo.parent)
+
+
+@needs_exiftool
+def test_sidecar_merge_keeps_what_is_there(photo):
+    """An existing sidecar (another program's keywords, rating, title) keeps all of it; a new verdict replaces
+    only the keywords catdog added, and a keyword the user had already is never taken away."""
+    sidecar = Path(str(photo) + ".xmp")
+    subprocess.run([EXIFTOOL, "-q", "-o", str(sidecar), "-XMP-dc:Subject=Garden", "-XMP-dc:Subject=Cat",
+                    "-XMP-lr:HierarchicalSubject=Places|Garden", "-XMP-xmp:Rating=4", "-XMP-dc:Title=Tom"],
+                   check=True)
+    assert write_verdict(photo, CAT).added == ("Animals|Cat",)  # "Cat" was the user's already
+    out = write_verdict(photo, DOG)
+    assert out.added == ("Dog", "Animals|Dog") and out.removed == ("Animals|Cat",)
+    (tags,) = exiftool(sidecar)
+    assert sorted(as_list(tags["XMP-dc:Subject"])) == ["Cat", "Dog", "Garden"]
+    assert sorted(as_list(tags["XMP-lr:HierarchicalSubject"])) == ["Animals|Dog", "Places|Garden"]
+    assert tags["XMP-xmp:Rating"] == 4 and tags["XMP-dc:Title"] == "Tom"
+    assert read_verdict(photo).label == "dog"
+
+
+@needs_exiftool
+def test_uncertain_and_hand_verdicts(photo):
+    out = write_verdict(photo, Verdict("dog", 0.55, uncertain=True))
+    assert out.added == ("Uncertain", "Animals|Uncertain")
+    assert exiftool(out.target)[0]["XMP-catdog:Verdict"] == "uncertain"
+    hand = Verdict("cat", source="hand")
+    assert write_verdict(photo, hand).removed == ("Uncertain", "Animals|Uncertain")
+    kept = write_verdict(photo, DOG)  # a model run does not overrule a person
+    assert kept.action == "kept" and "hand" in kept.reason
+    assert read_verdict(photo).source == "hand" and read_verdict(photo).label == "cat"
+    assert write_verdict(photo, DOG, replace_hand=True).action == "written"
+
+
+def test_lightroom_naming_and_shared_stem(tmp_path, cat_photos):
+    """photo.xmp names the photo it describes: photo.png does not take photo.jpg's verdict."""
+    jpg = tmp_path / "photo.jpg"
+    shutil.copyfile(cat_photos[1], jpg)
+    png = tmp_path / "photo.png"
+    with Image.open(cat_photos[1]) as im:
+        im.save(png)
+    out = write_verdict(jpg, CAT, naming=NAMING_REPLACE)
+    assert out.target == str(tmp_path / "photo.xmp") and out.action == "written"
+    assert read_verdict(jpg, NAMING_REPLACE) == CAT
+    assert read_verdict(jpg) == CAT  # found under either naming
+    assert read_verdict(png, NAMING_REPLACE) is None
+
+
+def test_dry_run_writes_nothing(photo):
+    out = write_verdict(photo, CAT, dry_run=True)
+    assert out.action == "would write" and out.added == ("Cat", "Animals|Cat")
+    assert sorted(p.name for p in photo.parent.iterdir()) == ["cat.jpg"]
+    before = photo.read_bytes()
+    assert write_verdict(photo, CAT, mode="embed", dry_run=True).action == "would write"
+    assert photo.read_bytes() == before
+
+
+# ------------------------------------------------------------------------------------------------ embedding
+
+@needs_exiftool
+@pytest.mark.parametrize("fmt,ext", [("JPEG", "jpg"), ("PNG", "png"), ("WEBP", "webp"), ("TIFF", "tif")])
+def test_embed_keeps_pixels_and_other_metadata(tmp_path, cat_photos, fmt, ext):
+    path = with_metadata(cat_photos[2], tmp_path / f"photo.{ext}", fmt)
+    px, size = pixels(path), path.stat().st_size
+    with Image.open(path) as im:
+        icc, exif_bytes = im.info.get("icc_profile"), im.info.get("exif")
+    (meta,) = exiftool("-EXIF:all", "-ICC_Profile:all", path)
+    out = write_verdict(path, CAT, mode="embed")
+    assert out.action == "written" and out.target == str(path), out.reason
+    assert pixels(path) == px
+    with Image.open(path) as im:
+        assert im.info.get("icc_profile") == icc
+        if fmt == "JPEG":  # libexiv2 keeps a JPEG's EXIF block byte for byte
+            assert im.info.get("exif") == exif_bytes
+    (after,) = exiftool("-EXIF:all", "-ICC_Profile:all", path)
+    moved = ("SourceFile", "IFD0:StripOffsets")  # a TIFF's pixel strips move when its XMP grows (pixels checked)
+    assert {k: v for k, v in after.items() if k not in moved} == {k: v for k, v in meta.items() if k not in moved}
+    assert after["IFD0:Make"] == "Canon" and after["IFD0:Orientation"] == "Rotate 90 CW"
+    (tags,) = exiftool(path)
+    assert as_list(tags["XMP-dc:Subject"]) == ["Cat"] and as_list(tags["XMP-lr:HierarchicalSubject"]) == ["Animals|Cat"]
+    assert path.stat().st_size > size and not os.path.exists(sidecar_path(path))
+    assert read_verdict(path) == CAT
+    assert no_temporary_files(tmp_path)
+
+
+def test_embed_heic_reported_not_written(tmp_path, cat_photos):
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    path = tmp_path / "photo.heic"
+    with Image.open(cat_photos[3]) as im:
+        im.save(path)
+    before = path.read_bytes()
+    out = write_verdict(path, CAT, mode="embed")
+    assert out.action == "error" and "heic" in out.reason and "sidecar" in out.reason
+    assert path.read_bytes() == before
+    assert write_verdict(path, CAT).action == "written"  # the sidecar works for any format
+    assert read_verdict(path) == CAT
+
+
+# ------------------------------------------------------------------------------------------------ safety
+
+def test_read_only_file_and_folder_reported(photo):
+    before = photo.read_bytes()
+    photo.chmod(0o444)
+    out = write_verdict(photo, CAT, mode="embed")
+    assert out.action == "error" and "read-only" in out.reason
+    assert photo.read_bytes() == before
+    folder = photo.parent
+    folder.chmod(0o555)
+    try:
+        out = write_verdict(photo, CAT)
+        assert out.action == "error" and "read-only" in out.reason
+        assert not os.path.exists(out.target)
+    finally:
+        folder.chmod(0o755)
+        photo.chmod(0o644)
+
+
+def test_file_modified_while_writing_is_left_untouched(photo, monkeypatch):
+    """Another program changes the photo between our read and our rename: its change wins, ours is dropped."""
+    real_fsync = os.fsync
+
+    def fsync_then_someone_edits(fd):
+        real_fsync(fd)
+        with open(photo, "ab") as f:
+            f.write(b"edited elsewhere")
+
+    monkeypatch.setattr(os, "fsync", fsync_then_someone_edits)
+    out = write_verdict(photo, CAT, mode="embed")
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert out.action == "error" and "modified while writing" in out.reason
+    assert photo.read_bytes().endswith(b"edited elsewhere")
+    assert read_verdict(photo) is None and no_temporary_files(photo.parent)
+
+
+def test_interrupted_write_leaves_no_half_written_file(photo, monkeypatch):
+    digest = hashlib.sha256(photo.read_bytes()).hexdigest()
+
+    def interrupted(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    for mode in ("embed", "sidecar"):
+        with pytest.raises(KeyboardInterrupt):
+            write_verdict(photo, CAT, mode=mode)
+    assert hashlib.sha256(photo.read_bytes()).hexdigest() == digest
+    assert sorted(p.name for p in photo.parent.iterdir()) == ["cat.jpg"]
+
+
+def test_damaged_sidecar_reported(photo):
+    sidecar = Path(sidecar_path(photo))
+    sidecar.write_text("<x:xmpmeta> not XML at all")
+    out = write_verdict(photo, CAT)
+    assert out.action == "error" and "metadata" in out.reason
+    assert sidecar.read_text() == "<x:xmpmeta> not XML at all"
+    assert read_verdict(photo) is None
+
+
+def test_arguments_checked(photo):
+    with pytest.raises(ValueError, match="mode"):
+        write_verdict(photo, CAT, mode="inline")
+    assert stat.S_IMODE(photo.stat().st_mode) & 0o200
+    assert xmp.keywords_for(CAT, root="") == ("Cat", "Cat")

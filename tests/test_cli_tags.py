@@ -1,0 +1,163 @@
+"""catdog-classify --write-tags / --dry-run / --skip-tagged on real photos, read back with exiftool.
+
+The issue's proof: 50 photos of ../shared/data/photos-fullsize (copied first: shared data is read-only) get
+sidecars that exiftool reads with the keywords of the CSV's verdicts; embedding leaves their pixels and
+other metadata identical; a second run with --skip-tagged classifies nothing and reports 50 already tagged.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from catdog_gui.cli import main
+
+EXIFTOOL = shutil.which("exiftool")
+needs_exiftool = pytest.mark.skipif(EXIFTOOL is None, reason="exiftool not installed (apt-get install "
+                                                              "libimage-exiftool-perl; .ci/run does it)")
+
+
+def exiftool(*args) -> list[dict]:
+    out = subprocess.run([EXIFTOOL, "-j", "-G1", *map(str, args)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def as_list(value) -> list:
+    return [] if value is None else value if isinstance(value, list) else [value]
+
+
+def read_csv(path: Path) -> dict[str, dict]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return {row["path"]: row for row in csv.DictReader(f)}
+
+
+def pixel_digest(path) -> str:
+    with Image.open(path) as im:
+        return hashlib.sha256(im.tobytes()).hexdigest()
+
+
+def uncertain_threshold(model: Path) -> float:
+    import onnxruntime as ort
+
+    from catdog_gui.core.tally import uncertain_threshold as from_metadata
+
+    meta = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"]).get_modelmeta()
+    return from_metadata(meta.custom_metadata_map)
+
+
+@pytest.fixture
+def fifty(data_dir, tmp_path) -> Path:
+    """25 cat and 25 dog photos of photos-fullsize, copied into a writable folder."""
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for kind in ("cat", "dog"):
+        for src in sorted((data_dir / "photos-fullsize" / kind).glob("*.jpg"))[:25]:
+            shutil.copyfile(src, folder / src.name)
+    return folder
+
+
+@pytest.mark.slow
+@needs_exiftool
+def test_fifty_photos_sidecars_then_skip_tagged(fifty, default_model_path, tmp_path, capsys):
+    before = {p.name: p.read_bytes() for p in fifty.iterdir()}
+    out1 = tmp_path / "first.csv"
+    assert main([str(fifty), "--csv", str(out1), "--model", str(default_model_path), "--cpu", "-q",
+                 "--write-tags", "sidecar", "--tag-uncertain"]) == 0
+    printed = capsys.readouterr().out
+    assert "Tags (sidecar photo.jpg.xmp): 50 written" in printed
+    rows = read_csv(out1)
+    assert len(rows) == 50 and all(r["status"] == "ok" for r in rows.values())
+    assert {p.name: p.read_bytes() for p in fifty.glob("*.jpg")} == before  # photos untouched
+
+    threshold = uncertain_threshold(default_model_path)
+    tags = {Path(t["SourceFile"]).name: t for t in exiftool(*sorted(fifty.glob("*.xmp")))}
+    assert sorted(tags) == sorted(name + ".xmp" for name in before)
+    uncertain = agree = 0
+    for path, row in rows.items():
+        t = tags[Path(path).name + ".xmp"]
+        sure = float(row["confidence"]) >= threshold
+        word = row["label"].capitalize() if sure else "Uncertain"
+        assert as_list(t["XMP-dc:Subject"]) == [word], path
+        assert as_list(t["XMP-lr:HierarchicalSubject"]) == [f"Animals|{word}"], path
+        assert t["XMP-catdog:Label"] == row["label"]
+        assert float(t["XMP-catdog:Confidence"]) == pytest.approx(float(row["confidence"]), abs=5e-5)
+        assert t["XMP-catdog:ModelFile"] == default_model_path.name
+        uncertain += not sure
+        agree += row["label"] == Path(path).name.split(".")[0]  # cat.104.jpg was photographed as a cat
+    assert agree >= 45 and uncertain <= 5, (agree, uncertain)
+
+    out2 = tmp_path / "second.csv"
+    assert main([str(fifty), "--csv", str(out2), "--model", str(default_model_path), "--cpu", "-q",
+                 "--write-tags", "--skip-tagged"]) == 0
+    printed = capsys.readouterr().out
+    assert "Classified 0 image(s)" in printed and "Already tagged: 50 (not classified again" in printed
+    again = read_csv(out2)
+    assert {p: r["label"] for p, r in again.items()} == {p: r["label"] for p, r in rows.items()}
+    assert all("read from XMP" in r["note"] for r in again.values())
+
+
+@pytest.mark.slow
+@needs_exiftool
+def test_fifty_photos_embedded_keep_pixels_and_metadata(fifty, default_model_path, tmp_path, capsys):
+    photos = sorted(fifty.glob("*.jpg"))
+    pixels = {p.name: pixel_digest(p) for p in photos}
+    keep = ["-a", "-all", "--XMP:all", "--System:all", "--File:FileSize"]  # what embedding must not change
+    meta = {Path(m["SourceFile"]).name: m for m in exiftool(*keep, *photos)}
+    out = tmp_path / "embed.csv"
+    assert main([str(fifty), "--csv", str(out), "--model", str(default_model_path), "--cpu", "-q", "--no-tta",
+                 "--write-tags", "embed", "--tag-uncertain"]) == 0
+    assert "Tags (embedded): 50 written" in capsys.readouterr().out
+    assert not list(fifty.glob("*.xmp")) and not list(fifty.glob(".catdog-*"))
+    assert {p.name: pixel_digest(p) for p in photos} == pixels
+    assert {Path(m["SourceFile"]).name: m for m in exiftool(*keep, *photos)} == meta
+    rows = {Path(p).name: r for p, r in read_csv(out).items()}
+    for t in exiftool(*photos):
+        row = rows[Path(t["SourceFile"]).name]
+        assert t["XMP-catdog:Label"] == row["label"]
+        assert f"Animals|{row['label'].capitalize()}" in as_list(t["XMP-lr:HierarchicalSubject"]) or \
+            t["XMP-catdog:Verdict"] == "uncertain"
+
+
+def test_dry_run_lists_and_writes_nothing(tiny_model_path, cat_photos, tmp_path, capsys):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    for src in cat_photos[:3]:
+        shutil.copyfile(src, folder / src.name)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert main([str(folder), "--csv", str(tmp_path / "o.csv"), "--model", str(tiny_model_path), "-q",
+                 "--write-tags", "--tag-uncertain", "--dry-run", "--sidecar-naming", "replace"]) == 0
+    printed = capsys.readouterr().out
+    for name in before:
+        assert f"would write {str(folder / Path(name).stem) + '.xmp'!r}" in printed
+    assert "(dry run: nothing written): 3 to write" in printed
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_read_only_photo_reported_not_fatal(tiny_model_path, cat_photos, tmp_path, capsys):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    for src in cat_photos[:2]:
+        shutil.copyfile(src, folder / src.name)
+    locked = folder / cat_photos[0].name
+    locked.chmod(0o444)
+    before = locked.read_bytes()
+    out = tmp_path / "o.csv"
+    assert main([str(folder), "--csv", str(out), "--model", str(tiny_model_path), "-q", "--write-tags", "embed",
+                 "--tag-uncertain"]) == 0
+    captured = capsys.readouterr()
+    assert "1 written" in captured.out and "1 not writable" in captured.out
+    assert f"not tagged: {str(locked)!r}: {locked.name!r} is read-only" in captured.err
+    assert locked.read_bytes() == before and len(read_csv(out)) == 2
+
+
+def test_dry_run_needs_write_tags(tiny_model_path, cat_photos, tmp_path, capsys):
+    assert main([str(cat_photos[0]), "--csv", str(tmp_path / "o.csv"), "--model", str(tiny_model_path),
+                 "--dry-run"]) == 2
+    assert "--write-tags" in capsys.readouterr().err

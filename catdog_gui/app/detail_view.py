@@ -111,6 +111,7 @@ class FlowTab(QWidget):
         self._selected = MEAN_ITEM
 
         self.shape_label = QLabel()
+        self.shape_label.setWordWrap(True)  # wraps in a narrow window instead of widening it
         self.k_spin = QSpinBox()
         self.k_spin.setRange(1, 256)
         self.k_spin.setValue(16)
@@ -132,6 +133,7 @@ class FlowTab(QWidget):
         self.large = ImageView()
         self.large_caption = QLabel()
         self.large_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.large_caption.setWordWrap(True)
         self.large_caption.setToolTip("Each map covers the part of the photo the model saw (all of it when the model"
                                       " squashes photos to its input size), so it is drawn with that part's shape")
 
@@ -397,6 +399,7 @@ class DetailView(QWidget):
         bl.addWidget(self.copy_button)
         self.tabs.setCornerWidget(buttons, Qt.Corner.TopRightCorner)
         self.tabs.setUsesScrollButtons(True)
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideRight)  # narrow windows: "Middle fl…"
         # a long file name is clipped, not allowed to widen the window (the table shows it in full)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(self)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from catdog_gui.app.detail_view import DetailView
 from catdog_gui.app.drop import DropZone, non_local_message, split_urls
+from catdog_gui.app.elided_label import ElidedLabel
 from catdog_gui.app.native_window import NativeWindowWatcher
 from catdog_gui.app.results_model import (
     CONFIDENCE,
@@ -156,8 +157,8 @@ class MainWindow(QMainWindow):
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(40)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        # every column in view, the name at least 100 px wide, beside a vertical scroll bar and the frame
-        self.table.setMinimumWidth(THUMB_SIZE + 12 + 100 + 75 + 85 + 60 + 22)
+        # every column in view, the name at least 80 px wide, beside a vertical scroll bar and the frame
+        self.table.setMinimumWidth(THUMB_SIZE + 12 + 80 + 75 + 85 + 60 + 22)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._select_timer.start())
 
         self.detail = DetailView()
@@ -200,8 +201,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.progress_row)
         self.setCentralWidget(central)
 
-        self.model_label = QLabel()
-        self.model_label.setMinimumWidth(1)  # a long provider note is clipped, never widens the window
+        self.model_label = ElidedLabel()  # a long provider note is elided, never widens the window
         self.statusBar().addPermanentWidget(self.model_label)
 
     def _build_menus(self) -> None:
@@ -578,6 +578,10 @@ class MainWindow(QMainWindow):
             worker.wait()
         self.thumbnails.shutdown()
         self.detail.shutdown()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.model_label.setMaximumWidth(max(120, self.width() * 3 // 5))  # room for the run's message
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if self.state is not None and not self._closing:

@@ -1,37 +1,67 @@
-"""Throughput of the app's engine and pipeline: ``python benchmarks/throughput.py [--model M.onnx]``.
+"""catdog against PyTorch on this CPU, one run, one table: ``python benchmarks/throughput.py [--model M.onnx]``.
 
-Measures, in one run on this machine (images/s, higher is better):
+Images/s at the model's own input size on real photos (``../shared/data/pets-ood-val``), higher is better,
+all measured in this one run so that ratios hold on a shared, noisy machine:
 
-* ``engine``: ONNX Runtime ``predict`` on already preprocessed batches (batch 1 and 16), input at the
-  model's own size;
-* ``pipeline``: scan + decode (thread pool) + preprocess + inference over real full-size photos
-  (``../shared/data/photos-fullsize``), what ``catdog-classify`` does.
+* catdog's engine (ONNX Runtime, the session as the app opens it), fp32 and int8, flip TTA off and on,
+  batch 1 and the chosen batch (:data:`catdog_gui.core.pipeline.DEFAULT_BATCH_SIZE`), preprocessed input;
+* the same weights in PyTorch (rebuilt with ``training.recover``): eager fp32 channels_last, and bf16
+  autocast channels_last where the CPU has AVX-512 BF16 or AMX; TTA = two passes there too;
+* timm's ``legacy_xception`` (random weights, 2 classes, same size), fp32 channels_last: what a
+  practitioner would run;
+* ``catdog-classify`` end to end (process start + scan + decode + preprocess + inference + CSV) on
+  pets-ood-val, at the app's defaults (int8 on the CPU, flip TTA, the chosen batch);
+* the GUI's rate on the same folder (offscreen window, drop to last row);
+* the CLI's peak RSS (``/usr/bin/time -v``) on ``--rss-photos`` photos of ``../shared/data/petimages``.
 
-Appends a table to ``benchmarks/RESULTS.md`` with the machine's description.
+The model must be a single-pass float32 file with ``<name>-int8.onnx`` beside it; when it is not (the
+default model of contract v1 holds the mirror in its graph), its weights are re-exported once into
+``runs/benchmark-models/`` with ``python -m training.export --from-onnx ... --int8``.
+Appends the table, the machine and its CPU flags to ``benchmarks/RESULTS.md``.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
+import re
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from catdog_gui.core.imaging import preprocess
-from catdog_gui.core.model import Engine, default_model_path
-from catdog_gui.core.pipeline import classify
-from catdog_gui.core.scan import scan_paths
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from catdog_gui.core.imaging import preprocess  # noqa: E402
+from catdog_gui.core.model import Engine, default_model_path, int8_sibling, physical_cores  # noqa: E402
+from catdog_gui.core.pipeline import DEFAULT_BATCH_SIZE  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-DATA = Path(os.environ.get("CATDOG_DATA", HERE.parent.parent / "shared" / "data"))
+DATA = Path(os.environ.get("CATDOG_DATA", REPO.parent / "shared" / "data"))
+CPU = ("CPUExecutionProvider",)
+FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16", "amx_bf16", "amx_int8", "amx_tile")
+
+
+def cpu_flags() -> list[str]:
+    """The CPU features that decide int8 / bf16 speed, as /proc/cpuinfo names them (Linux; else [])."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return []
+    have = set(re.search(r"^flags\s*:(.*)$", text, re.M).group(1).split()) if "flags" in text else set()
+    return [f for f in FLAGS if f in have]
 
 
 def machine() -> str:
     import onnxruntime as ort
+    import torch
 
     cpu = platform.processor() or "?"
     try:
@@ -41,43 +71,190 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} logical CPUs, "
-            f"Python {platform.python_version()}, onnxruntime {ort.__version__}")
+    return (f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} logical CPUs "
+            f"({physical_cores()} physical cores), CPU flags: {' '.join(cpu_flags()) or 'none found'}; Python "
+            f"{platform.python_version()}, onnxruntime {ort.__version__}, torch {torch.__version__}")
 
 
-def bench_engine(engine: Engine, photos: list[Path], batch: int, repeats: int) -> float:
-    spec = engine.info.preprocessing
-    x = np.stack([preprocess(p, spec) for p in (photos * batch)[:batch]])
-    engine.predict(x)  # warm-up
-    start = time.perf_counter()
-    for _ in range(repeats):
-        engine.predict(x)
-    return batch * repeats / (time.perf_counter() - start)
+def timed(step, images_per_call: int, seconds: float, min_calls: int = 2) -> float:
+    """images/s of ``step()`` after one warm-up call, over at least ``seconds`` and ``min_calls`` calls."""
+    step()
+    calls, start = 0, time.perf_counter()
+    while calls < min_calls or time.perf_counter() - start < seconds:
+        step()
+        calls += 1
+    return images_per_call * calls / (time.perf_counter() - start)
 
 
-def bench_pipeline(engine: Engine, folder: Path, batch: int) -> tuple[float, int]:
-    paths, _ = scan_paths([folder])
-    start = time.perf_counter()
-    n = sum(1 for r in classify(engine, paths, batch_size=batch) if r.status == "ok")
-    return n / (time.perf_counter() - start), n
+def prepared_models(model: Path) -> Path:
+    """A single-pass float32 file with its int8 sibling: ``model`` itself, or a re-export of its weights."""
+    meta = Engine(model, providers=CPU).info.metadata
+    if meta.get("tta", "none") == "none" and meta.get("precision", "fp32") == "fp32" and int8_sibling(model).is_file():
+        return model
+    out = REPO / "runs" / "benchmark-models" / model.name
+    if not (out.is_file() and int8_sibling(out).is_file() and out.stat().st_mtime >= model.stat().st_mtime):
+        print(f"re-exporting {model.name} single-pass with an int8 sibling into {out.parent} ...", flush=True)
+        subprocess.run([sys.executable, "-m", "training.export", "--from-onnx", str(model), "--out", str(out),
+                        "--verify-data", str(DATA / "petimages"), "--int8",
+                        "--calibration-data", str(DATA / "petimages")], check=True, cwd=REPO)
+    return out
+
+
+def bench_engines(model: Path, x: np.ndarray, batch: int, seconds: float) -> list[tuple[str, float]]:
+    rows = []
+    for precision in ("fp32", "int8"):
+        for tta in (False, True):
+            engine = Engine(model, providers=CPU, precision=precision, tta=tta)
+            for b in (1, batch):
+                rate = timed(lambda: engine.predict(x[:b]), b, seconds)
+                rows.append((f"catdog engine {precision}, TTA {'on' if tta else 'off'}, batch {b}", rate))
+                print(f"  {rows[-1][0]}: {rate:.1f}", flush=True)
+    return rows
+
+
+def bench_torch(model: Path, x: np.ndarray, batch: int, seconds: float) -> list[tuple[str, float]]:
+    import timm
+    import torch
+
+    from training.recover import load_weights_from_onnx
+
+    torch.set_num_threads(physical_cores())
+    ours = load_weights_from_onnx(model).eval().to(memory_format=torch.channels_last)
+    torch.manual_seed(0)
+    reference = timm.create_model("legacy_xception", pretrained=False, num_classes=2).eval()
+    reference = reference.to(memory_format=torch.channels_last)
+    t = torch.from_numpy(x[:batch]).contiguous(memory_format=torch.channels_last)
+    t_mirror = torch.flip(t, dims=[3]).contiguous(memory_format=torch.channels_last)
+    settings = [("fp32", False)]
+    if {"avx512_bf16", "amx_bf16"} & set(cpu_flags()):
+        settings.append(("bf16 autocast", True))
+    rows = []
+    with torch.inference_mode():
+        for name, bf16 in settings:
+            for tta in (False, True):
+                def step(net=ours, tta=tta, bf16=bf16):
+                    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                        logits = net(t)
+                        if tta:
+                            logits = (logits + net(t_mirror)) / 2
+                    return torch.softmax(logits.float(), 1)
+                rate = timed(step, batch, seconds)
+                rows.append((f"same weights, PyTorch eager {name} channels_last, TTA {'on' if tta else 'off'}, "
+                             f"batch {batch}", rate))
+                print(f"  {rows[-1][0]}: {rate:.1f}", flush=True)
+        rate = timed(lambda: reference(t), batch, seconds)
+        rows.append((f"timm legacy_xception (random weights), PyTorch fp32 channels_last, batch {batch}", rate))
+        print(f"  {rows[-1][0]}: {rate:.1f}", flush=True)
+    return rows
+
+
+def bench_cli(model: Path, folder: Path, extra: list[str]) -> tuple[float, int, float]:
+    """(images/s of the whole process, photos, peak RSS in MB) of ``catdog-classify`` on ``folder``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "catdog_gui.cli", str(folder), "--csv",
+               str(Path(tmp) / "out.csv"), "--model", str(model), "-q", *extra]
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise RuntimeError(f"catdog-classify failed: {proc.stderr[-2000:]}")
+        rows = sum(1 for _ in open(Path(tmp) / "out.csv", encoding="utf-8-sig")) - 1
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    return rows / elapsed, rows, (int(rss.group(1)) / 1024 if rss else float("nan"))
+
+
+_GUI_SCRIPT = """
+import json, sys, time
+from PySide6.QtWidgets import QApplication
+from catdog_gui.app.main_window import MainWindow
+app = QApplication([])
+w = MainWindow(sys.argv[1], batch_size=int(sys.argv[3]))
+w.show()
+start = time.perf_counter()
+w.classify([sys.argv[2]])
+while w.running or w.results.rowCount() == 0:
+    app.processEvents()
+    time.sleep(0.005)
+print(json.dumps({"rows": w.results.rowCount(), "seconds": time.perf_counter() - start,
+                  "settings": w.engine.describe_settings()}))
+w.shutdown()
+"""
+
+
+def bench_gui(model: Path, folder: Path, batch: int) -> tuple[float, int, str]:
+    """(images/s, rows, settings) of the GUI classifying ``folder`` (offscreen, from the drop to the last row)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run([sys.executable, "-c", _GUI_SCRIPT, str(model), str(folder), str(batch)], capture_output=True,
+                          text=True, cwd=REPO, env=env)
+    if proc.returncode != 0:
+        raise RuntimeError(f"GUI run failed: {proc.stderr[-2000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result["rows"] / result["seconds"], result["rows"], result["settings"]
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--model", default=str(default_model_path()))
-    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--seconds", type=float, default=8.0, help="time per model-only measurement (8)")
+    p.add_argument("--rss-photos", type=int, default=10000,
+                   help="photos of petimages for the CLI's peak RSS (10000; 0 to skip)")
+    p.add_argument("--no-gui", action="store_true", help="skip the GUI measurement")
+    p.add_argument("--folder-photos", type=int, default=0,
+                   help="end-to-end runs on the first N photos of pets-ood-val only (0: all 1,200)")
     args = p.parse_args()
-    engine = Engine(args.model)
-    photos = sorted((DATA / "photos-fullsize" / "cat").glob("*.jpg"))[:16]
-    h, w = engine.info.preprocessing.image_size
-    rows = [(f"engine, batch 1, {h}x{w}", bench_engine(engine, photos, 1, 8 * args.repeats)),
-            (f"engine, batch 16, {h}x{w}", bench_engine(engine, photos, 16, args.repeats))]
-    rate, n = bench_pipeline(engine, DATA / "photos-fullsize", 16)
-    rows.append((f"pipeline (decode + infer), {n} full-size photos, batch 16", rate))
-    lines = [f"\n## {dt.datetime.now().isoformat(timespec='minutes')}: {Path(args.model).name}\n",
-             f"Machine: {machine()}; provider: {engine.describe_provider()}\n",
+    model = prepared_models(Path(args.model))
+    batch = DEFAULT_BATCH_SIZE
+    folder = DATA / "pets-ood-val"
+    photos = sorted(folder.rglob("*.jpg"))[::37][:max(batch, 16)]
+    subset = tempfile.TemporaryDirectory()
+    if args.folder_photos:
+        for i, src in enumerate(sorted(folder.rglob("*.jpg"))[::max(1, 1200 // args.folder_photos)][:args.folder_photos]):
+            os.symlink(src, Path(subset.name) / f"{i:05d}_{src.name}")
+        folder = Path(subset.name)
+    spec = Engine(model, providers=CPU).info.preprocessing
+    x = np.stack([preprocess(p, spec) for p in photos])
+    h, w = spec.image_size
+    print(machine(), flush=True)
+    rows = bench_engines(model, x, batch, args.seconds)
+    rows += bench_torch(model, x, batch, args.seconds)
+    cli_rate, n, cli_rss = bench_cli(model, folder, [])
+    rows.append((f"catdog-classify end to end, {n} pets-ood-val photos (int8, TTA on, batch {batch}; process start "
+                 f"included; peak RSS {cli_rss:.0f} MB)", cli_rate))
+    print(f"  {rows[-1][0]}: {cli_rate:.1f}", flush=True)
+    if not args.no_gui:
+        gui_rate, gui_n, gui_settings = bench_gui(model, folder, batch)
+        rows.append((f"catdog GUI (offscreen), {gui_n} pets-ood-val photos ({gui_settings}, batch {batch})", gui_rate))
+        print(f"  {rows[-1][0]}: {gui_rate:.1f}", flush=True)
+    rss_note = ""
+    if args.rss_photos:
+        with tempfile.TemporaryDirectory() as tmp:
+            every = sorted((DATA / "petimages").rglob("*.jpg"))[:args.rss_photos]
+            for i, src in enumerate(every):
+                os.symlink(src, Path(tmp) / f"{i:05d}_{src.name}")
+            rss_rate, rss_n, rss = bench_cli(model, Path(tmp), [])
+        rss_note = f"catdog-classify peak RSS on {rss_n} petimages photos: {rss:.0f} MB ({rss_rate:.1f} images/s)"
+        print("  " + rss_note, flush=True)
+    rate = dict(rows)
+
+    def get(prefix: str) -> float:
+        return next(v for k, v in rate.items() if k.startswith(prefix))
+
+    best_torch = max(v for k, v in rate.items() if k.startswith("same weights") and "TTA on" in k)
+    default = get(f"catdog engine int8, TTA on, batch {batch}")
+    ratios = [
+        f"catdog default CPU path (int8, TTA on, batch {batch}) / best PyTorch with TTA: {default / best_torch:.2f}x",
+        f"int8 / fp32 in ONNX Runtime (TTA off, batch {batch}): "
+        f"{get(f'catdog engine int8, TTA off, batch {batch}') / get(f'catdog engine fp32, TTA off, batch {batch}'):.2f}x",
+        f"catdog-classify end to end / engine model-only at the same settings: {cli_rate / default:.0%}",
+    ]
+    if not args.no_gui:
+        ratios.append(f"GUI / catdog-classify: {gui_rate / cli_rate:.0%}")
+    lines = [f"\n## {dt.datetime.now().isoformat(timespec='minutes')}: {Path(args.model).name}, {h}x{w}, one run\n",
+             f"Machine: {machine()}; ONNX Runtime intra-op threads {physical_cores()}; measured on "
+             f"{model.relative_to(REPO) if model.is_relative_to(REPO) else model} and its int8 sibling\n",
              "| measurement | images/s |", "|---|---|"]
     lines += [f"| {name} | {value:.1f} |" for name, value in rows]
+    lines += [""] + [f"- {r}" for r in ratios] + ([f"- {rss_note}"] if rss_note else [])
     text = "\n".join(lines) + "\n"
     print(text)
     results = HERE / "RESULTS.md"

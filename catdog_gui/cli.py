@@ -63,8 +63,9 @@ def get_args_parser() -> argparse.ArgumentParser:
                    help="CSV to write: path,label,confidence,p_<label>...,status,error (replaced atomically)")
     p.add_argument("--model", default=None, metavar="MODEL.onnx",
                    help="ONNX model following the catdog contract (default: the bundled model, or $CATDOG_MODEL)")
-    p.add_argument("--batch-size", type=_batch_size, default=16, metavar="N",
-                   help=f"photos per inference batch, 1..{MAX_BATCH_SIZE} (16)")
+    p.add_argument("--batch-size", type=_batch_size, default=8, metavar="N",
+                   help=f"photos per inference batch, 1..{MAX_BATCH_SIZE} (8: measured as fast as bigger batches, "
+                        "and memory grows with the batch)")
     p.add_argument("--workers", type=positive_int, default=None, metavar="N",
                    help="decoding threads (default: min(8, CPU cores))")
     p.add_argument("--cpu", action="store_true", help="use the CPU even when CUDA is available")

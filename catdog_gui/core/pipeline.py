@@ -27,7 +27,12 @@ import numpy as np
 from catdog_gui.core.imaging import ImageDecodeError, Preprocessing, preprocess
 from catdog_gui.core.results import STATUS_ERROR, STATUS_OK, Result
 
-__all__ = ["RunSummary", "classify", "summarize", "decode_one", "PREFETCH_BATCHES"]
+__all__ = ["DEFAULT_BATCH_SIZE", "RunSummary", "classify", "summarize", "decode_one", "PREFETCH_BATCHES"]
+
+# Photos per inference call. Measured (benchmarks/RESULTS.md, 2 cores, 256x256, int8): throughput barely moves
+# above 8, while ONNX Runtime's peak activation memory grows with the batch; with flip TTA (2x the batch) the
+# CLI peaked at 439 MB RSS at batch 8 and 825 MB at batch 16 (/usr/bin/time -v, 600 photos).
+DEFAULT_BATCH_SIZE = 8
 
 PREFETCH_BATCHES = 4  # batches decoded or decoding ahead of inference, at most
 _POLL_S = 0.1  # how often a wait for decoding or inference checks ``cancel``
@@ -111,7 +116,7 @@ def _classified(engine, paths: Sequence[str], arrays: Sequence[np.ndarray], note
     return results
 
 
-def classify(engine, paths: Sequence[str], batch_size: int = 16, decode_workers: int | None = None,
+def classify(engine, paths: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE, decode_workers: int | None = None,
              cancel: threading.Event | None = None) -> Iterator[Result]:
     """Classify ``paths`` with ``engine``, yielding one :class:`Result` per path, in input order.
 

@@ -361,3 +361,17 @@ def test_sigterm_keeps_finished_rows(tiny_model_path, photo_folder, tmp_path, mo
     assert 3 <= len(read_csv(out)) <= 4
     assert "(interrupted)" in capsys.readouterr().out
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # the handler is given back
+
+
+def test_tta_and_precision_options_are_recorded_in_the_csv(tiny_model_path, cat_photos, tmp_path, capsys):
+    out = tmp_path / "o.csv"
+    photos = [str(p) for p in cat_photos[:2]]
+    assert main([*photos, "--csv", str(out), "--model", str(tiny_model_path), "--no-tta", "--precision", "fp32"]) == 0
+    fast = read_csv(out)
+    assert {(r["model"], r["precision"], r["tta"]) for r in fast} == {(tiny_model_path.name, "fp32", "none")}
+    assert "(fp32, no TTA)" in capsys.readouterr().out
+    assert main([*photos, "--csv", str(out), "--model", str(tiny_model_path)]) == 0  # defaults: auto, TTA on
+    accurate = read_csv(out)
+    assert {(r["precision"], r["tta"]) for r in accurate} == {("fp32", "flip")}  # no int8 file beside it
+    assert main([*photos, "--csv", str(out), "--model", str(tiny_model_path), "--precision", "int8"]) == 2
+    assert "no int8 version" in capsys.readouterr().err

@@ -18,7 +18,7 @@ import pytest
 from PIL import Image, ImageCms
 
 from catdog_gui.core import xmp
-from catdog_gui.core.xmp import (NAMING_APPEND, NAMING_REPLACE, Verdict, read_verdict, sidecar_path,
+from catdog_gui.core.xmp import (NAMING_REPLACE, Verdict, read_verdict, sidecar_path, undo_write,
                                  write_verdict)
 
 EXIFTOOL = shutil.which("exiftool")
@@ -253,3 +253,34 @@ def test_arguments_checked(photo):
         write_verdict(photo, CAT, mode="inline")
     assert stat.S_IMODE(photo.stat().st_mode) & 0o200
     assert xmp.keywords_for(CAT, root="") == ("Cat", "Cat")
+
+
+# ------------------------------------------------------------------------------------------------ undo
+
+def test_undo_puts_back_what_was_there(photo, tmp_path, cat_photos):
+    new = write_verdict(photo, CAT)
+    assert undo_write(new).action == "undone" and not os.path.exists(new.target)  # a sidecar catdog made
+    sidecar = Path(sidecar_path(photo))
+    subprocess.run([shutil.which("exiftool") or "false", "-q", "-o", str(sidecar), "-XMP-dc:Subject=Garden"],
+                   check=False)
+    if not sidecar.exists():  # no exiftool: a sidecar another catdog verdict wrote
+        write_verdict(photo, DOG, root="Pets")
+    before = sidecar.read_bytes()
+    merged = write_verdict(photo, CAT)
+    assert merged.action == "written" and sidecar.read_bytes() != before
+    assert undo_write(merged).action == "undone" and sidecar.read_bytes() == before
+    assert undo_write(merged).action == "error"  # twice: the file is not what catdog wrote any more
+
+    jpeg = with_metadata(cat_photos[4], tmp_path / "embedded.jpg", "JPEG")
+    original = jpeg.read_bytes()
+    embedded = write_verdict(jpeg, CAT, mode="embed")
+    assert embedded.action == "written" and jpeg.read_bytes() != original
+    assert undo_write(embedded).action == "undone"
+    assert jpeg.read_bytes() == original  # no XMP before: removed again, byte for byte
+    again = write_verdict(jpeg, CAT, mode="embed")
+    with open(jpeg, "ab") as f:  # another program changes the photo after catdog's write
+        f.write(b"later edit")
+    refused = undo_write(again)
+    assert refused.action == "error" and "changed since" in refused.reason
+    assert jpeg.read_bytes().endswith(b"later edit")
+    assert no_temporary_files(tmp_path)

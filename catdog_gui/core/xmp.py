@@ -43,7 +43,7 @@ from catdog_gui.core.results import _file_mode
 
 __all__ = ["NAMESPACE", "PREFIX", "NAMING_APPEND", "NAMING_REPLACE", "NAMINGS", "MODES", "UNCERTAIN",
            "DEFAULT_ROOT", "Verdict", "TagOutcome", "sidecar_path", "keywords_for", "model_digest",
-           "read_verdict", "write_verdict"]
+           "read_verdict", "write_verdict", "undo_write"]
 
 NAMESPACE = "urn:catdog:xmp:1.0/"  # catdog's XMP namespace URI (any URI; this one is ours and stable)
 PREFIX = "catdog"
@@ -100,9 +100,11 @@ class TagOutcome:
         path: the photo.
         target: the file written or to be written (the sidecar, or the photo itself when embedding).
         action: ``"written"``, ``"would write"`` (dry run), ``"unchanged"`` (already tagged so),
-            ``"kept"`` (a verdict set by hand was not replaced) or ``"error"``.
+            ``"kept"`` (a verdict set by hand was not replaced), ``"undone"`` (:func:`undo_write`) or ``"error"``.
         added, removed: keywords added to / removed from ``dc:subject`` and ``lr:hierarchicalSubject``.
         reason: why, for ``"error"`` and ``"kept"`` (human-readable); ``""`` otherwise.
+        undo: for ``"written"``, what :func:`undo_write` needs to put the previous state back (a journal
+            entry: the mode, the previous sidecar bytes or XMP packet, and the written file's identity).
     """
 
     path: str
@@ -111,6 +113,7 @@ class TagOutcome:
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     reason: str = ""
+    undo: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -368,6 +371,7 @@ def write_verdict(photo: str | os.PathLike, verdict: Verdict, mode: str = "sidec
                 and not replace_hand:
             return TagOutcome(photo, target, "kept", reason=f"set by hand to {stored.verdict!r}")
         snapshot = _snapshot(image) if mode == "embed" else None
+        previous = image.xmpPacket() if mode == "embed" else (data if before is not None else None)
         old = sorted((d.key(), d.toString()) for d in xmp)
         added, removed = _apply(xmp, photo, verdict, root)
         if sorted((d.key(), d.toString()) for d in xmp) == old:
@@ -389,4 +393,48 @@ def write_verdict(photo: str | os.PathLike, verdict: Verdict, mode: str = "sidec
         return TagOutcome(photo, target, "error", reason=str(exc))
     except OSError as exc:
         return TagOutcome(photo, target, "error", reason=exc.strerror or str(exc))
-    return TagOutcome(photo, target, "written", added, removed)
+    return TagOutcome(photo, target, "written", added, removed, undo=(mode, previous, _identity(target)))
+
+
+def undo_write(outcome: TagOutcome) -> TagOutcome:
+    """Put back what :func:`write_verdict` replaced: the previous sidecar (or none: the new one is deleted),
+    or the photo's previous XMP (a photo that had none gets its XMP removed again; for a JPEG that gives
+    back the very same bytes). Written atomically like :func:`write_verdict`; a file changed since the
+    write (by another program, or a later write) is left as it is.
+
+    Returns:
+        A :class:`TagOutcome` with action ``"undone"``, or ``"error"`` with the reason (nothing to undo,
+        changed since, read-only, ...).
+    """
+    if outcome.action != "written" or outcome.undo is None:
+        return TagOutcome(outcome.path, outcome.target, "error", reason="nothing was written")
+    mode, previous, written = outcome.undo
+    target = outcome.target
+    try:
+        if _identity(target) != written:
+            raise _Refused("changed since catdog wrote it; left as it is")
+        if mode == "sidecar" and previous is None:
+            if _read_only(os.path.dirname(os.path.abspath(target))):
+                raise _Refused("folder is read-only")
+            os.unlink(target)
+        elif mode == "sidecar":
+            _replace_atomically(target, previous, written)
+        else:
+            with open(target, "rb") as f:
+                image = _open(f.read())
+            snapshot = _snapshot(image)
+            image.clearXmpData()
+            image.clearXmpPacket()
+            if previous:
+                image.setXmpPacket(previous)
+                image.writeXmpFromPacket(True)  # the packet as it was, not re-serialised
+            image.writeMetadata()
+            out = bytes(image.io().mmap())
+            if _snapshot(_open(out)) != snapshot:
+                raise _Refused("libexiv2 would change its EXIF, IPTC or ICC profile; left as it is")
+            _replace_atomically(target, out, written)
+    except _Refused as exc:
+        return TagOutcome(outcome.path, target, "error", reason=str(exc))
+    except (OSError, exiv2.Exiv2Error) as exc:
+        return TagOutcome(outcome.path, target, "error", reason=getattr(exc, "strerror", None) or str(exc))
+    return TagOutcome(outcome.path, target, "undone", removed=outcome.added, added=outcome.removed)

@@ -1,0 +1,224 @@
+"""Tags ▸ Write Tags… and Undo Write Tags: the verdicts of the table's rows as XMP keywords
+(:mod:`catdog_gui.core.xmp` does the work; this module is the menu, the dialog and the journal).
+
+The files are written a few at a time from the event loop (a sidecar takes about a millisecond, an
+embedded JPEG a few), so the window never blocks and no thread is left behind when it closes. The last
+write's outcomes are the journal that Undo walks back, newest first.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from catdog_gui.app.results_model import RESULT_ROLE
+from catdog_gui.core.results import Result
+from catdog_gui.core.tally import uncertain_threshold
+from catdog_gui.core.xmp import NAMING_APPEND, NAMING_REPLACE, TagOutcome, Verdict, model_digest, undo_write, \
+    write_verdict
+
+__all__ = ["TagActions", "TagOptions", "install"]
+
+_SLICE = 16  # files per event-loop turn
+_NAMING_TEXT = {NAMING_APPEND: "photo.jpg.xmp (digiKam, darktable)", NAMING_REPLACE: "photo.xmp (Lightroom)"}
+
+
+class TagOptions(QDialog):
+    """The choices of one write: which rows, sidecar or embedded, sidecar name, uncertain rows, dry run."""
+
+    def __init__(self, shown: int, selected: int, settings: QSettings | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Write Tags")
+        self.only_selected = QRadioButton(f"Selected row ({selected})")
+        self.all_shown = QRadioButton(f"All rows shown ({shown})")
+        (self.only_selected if selected and selected < shown else self.all_shown).setChecked(True)
+        self.only_selected.setEnabled(bool(selected))
+        self.mode = QComboBox()
+        self.mode.addItem("Sidecar file beside the photo (the photo is not touched)", "sidecar")
+        self.mode.addItem("Inside the photo (JPEG, PNG, WebP, TIFF)", "embed")
+        self.naming = QComboBox()
+        for key, text in _NAMING_TEXT.items():
+            self.naming.addItem(text, key)
+        self.uncertain = QCheckBox("Also tag uncertain photos (as 'Uncertain')")
+        self.dry_run = QCheckBox("Dry run: only list what would change")
+        if settings is not None:
+            self.mode.setCurrentIndex(max(0, self.mode.findData(settings.value("tags/mode", "sidecar"))))
+            self.naming.setCurrentIndex(max(0, self.naming.findData(settings.value("tags/naming", NAMING_APPEND))))
+        self.mode.currentIndexChanged.connect(lambda _i: self.naming.setEnabled(self.mode.currentData() == "sidecar"))
+        form = QFormLayout()
+        form.addRow("Photos:", self.all_shown)
+        form.addRow("", self.only_selected)
+        form.addRow("Where:", self.mode)
+        form.addRow("Sidecar name:", self.naming)
+        form.addRow("", self.uncertain)
+        form.addRow("", self.dry_run)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+
+class TagActions(QObject):
+    """Tags menu of a :class:`~catdog_gui.app.main_window.MainWindow`: Write Tags… and Undo Write Tags.
+
+    Args:
+        window: the main window (its ``table``, ``proxy``, ``engine`` and ``_settings`` are used).
+
+    Signals:
+        finished(list): a write or an undo ended; the list holds one
+            :class:`~catdog_gui.core.xmp.TagOutcome` per photo.
+    """
+
+    finished = Signal(list)
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.journal: list[TagOutcome] = []  # the last write's files that were written: what Undo puts back
+        self._queue: list = []
+        self._outcomes: list[TagOutcome] = []
+        self._digests: dict[str, str] = {}
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._step)
+        self._undoing = False
+        self.last_message: QMessageBox | None = None
+        menu = QMenu("&Tags", window)
+        help_menu = next((a for a in window.menuBar().actions() if a.text() == "&Help"), None)
+        if help_menu is not None:  # keep Help last
+            window.menuBar().insertMenu(help_menu, menu)
+        else:
+            window.menuBar().addMenu(menu)
+        self.menu = menu
+        self.write_action = QAction("&Write Tags…", window)
+        self.write_action.setStatusTip("Store the verdicts as XMP keywords that photo managers read")
+        self.write_action.triggered.connect(lambda _checked=False: self.ask_and_write())
+        self.undo_action = QAction("&Undo Write Tags", window)
+        self.undo_action.setStatusTip("Put back the sidecars and photos as they were before the last write")
+        self.undo_action.setEnabled(False)
+        self.undo_action.triggered.connect(lambda _checked=False: self.undo())
+        menu.addAction(self.write_action)
+        menu.addAction(self.undo_action)
+
+    @property
+    def busy(self) -> bool:
+        """A write or an undo is in progress."""
+        return self._timer.isActive()
+
+    def _rows(self, only_selected: bool) -> list[Result]:
+        table, proxy = self.window.table, self.window.proxy
+        if only_selected:
+            indexes = table.selectionModel().selectedRows()
+        else:
+            indexes = [proxy.index(row, 0) for row in range(proxy.rowCount())]
+        return [r for r in (i.data(RESULT_ROLE) for i in indexes) if r is not None and r.ok]
+
+    def ask_and_write(self) -> None:
+        """Show the options dialog, then write."""
+        if self.busy or self.window.engine is None:
+            return
+        shown = len(self._rows(False))
+        selected = len(self._rows(True))
+        settings = getattr(self.window, "_settings", None)
+        dialog = TagOptions(shown, selected, settings, self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        mode, naming = dialog.mode.currentData(), dialog.naming.currentData()
+        if settings is not None:
+            settings.setValue("tags/mode", mode)
+            settings.setValue("tags/naming", naming)
+        self.write(self._rows(dialog.only_selected.isChecked()), mode=mode, naming=naming,
+                   tag_uncertain=dialog.uncertain.isChecked(), dry_run=dialog.dry_run.isChecked())
+
+    def write(self, results: Sequence[Result], mode: str = "sidecar", naming: str = NAMING_APPEND,
+              tag_uncertain: bool = False, dry_run: bool = False) -> bool:
+        """Start writing the verdicts of ``results`` (``ok`` rows); ``finished`` is emitted at the end.
+        Returns False (nothing started) while busy or without a model."""
+        engine = self.window.engine
+        if self.busy or engine is None:
+            return False
+        path = str(engine.info.path)
+        if path not in self._digests:
+            self._digests[path] = model_digest(path)
+        threshold = uncertain_threshold(engine.info.metadata)
+        self._queue = []
+        for r in results:
+            uncertain = math.isnan(r.confidence) or r.confidence < threshold
+            if uncertain and not tag_uncertain:
+                continue
+            verdict = Verdict(label=r.label, confidence=r.confidence, uncertain=uncertain,
+                              model=engine.info.name, model_digest=self._digests[path])
+            self._queue.append(lambda p=r.path, v=verdict: write_verdict(p, v, mode=mode, naming=naming,
+                                                                        dry_run=dry_run))
+        self._start(undoing=False)
+        return True
+
+    def undo(self) -> bool:
+        """Start putting back what the last write changed, newest first; False when there is nothing."""
+        if self.busy or not self.journal:
+            return False
+        self._queue = [lambda o=o: undo_write(o) for o in reversed(self.journal)]
+        self.journal = []
+        self._start(undoing=True)
+        return True
+
+    def _start(self, undoing: bool) -> None:
+        self._undoing = undoing
+        self._outcomes = []
+        self.write_action.setEnabled(False)
+        self.undo_action.setEnabled(False)
+        self._timer.start()
+
+    def _step(self) -> None:
+        batch, self._queue = self._queue[:_SLICE], self._queue[_SLICE:]
+        self._outcomes += [job() for job in batch]
+        if self._queue:
+            self.window.statusBar().showMessage(f"Tags: {len(self._outcomes)} done, {len(self._queue)} to go")
+            return
+        self._timer.stop()
+        outcomes = self._outcomes
+        if not self._undoing:
+            self.journal = [o for o in outcomes if o.action == "written"]
+        self.write_action.setEnabled(True)
+        self.undo_action.setEnabled(bool(self.journal))
+        self._report(outcomes)
+        self.finished.emit(outcomes)
+
+    def _report(self, outcomes: list[TagOutcome]) -> None:
+        counts: dict[str, int] = {}
+        for o in outcomes:
+            counts[o.action] = counts.get(o.action, 0) + 1
+        text = "Tags: " + (", ".join(f"{n} {action}" for action, n in counts.items()) or "nothing to write")
+        self.window.statusBar().showMessage(text)
+        details = [f"{o.action}: {o.target} {o.reason or ' '.join(['+' + k for k in o.added] + ['-' + k for k in o.removed])}"
+                   for o in outcomes if o.action in ("would write", "error", "kept")]
+        if details:
+            box = QMessageBox(QMessageBox.Icon.Information, "Write Tags", text, QMessageBox.StandardButton.Ok,
+                              self.window)
+            box.setDetailedText("\n".join(details))
+            box.open()  # window-modal, does not block the event loop
+            self.last_message = box
+
+
+def install(window: QMainWindow) -> TagActions:
+    """Add the Tags menu to ``window``; returns its :class:`TagActions` (also ``window.tag_actions``)."""
+    window.tag_actions = TagActions(window)
+    return window.tag_actions

@@ -1,0 +1,78 @@
+"""catdog_gui.app.tag_actions: Tags ▸ Write Tags… writes the table's verdicts as XMP, Undo puts things back."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtWidgets import QDialog  # noqa: E402
+
+from catdog_gui.app import tag_actions  # noqa: E402
+from catdog_gui.app.main_window import MainWindow  # noqa: E402
+from catdog_gui.core.xmp import read_verdict, sidecar_path  # noqa: E402
+
+RUN_TIMEOUT = 120_000
+
+
+@pytest.fixture
+def tagged_window(qtbot, tiny_model_path, cat_photos, dog_photos, tmp_path):
+    folder = tmp_path / "pets"
+    folder.mkdir()
+    for p in cat_photos[:2] + dog_photos[:2]:
+        shutil.copyfile(p, folder / p.name)
+    w = MainWindow(tiny_model_path)
+    qtbot.addWidget(w)
+    actions = getattr(w, "tag_actions", None) or tag_actions.install(w)
+    w.classify([str(folder)])
+    qtbot.waitUntil(lambda: w.results.rowCount() == 4 and not w.running, timeout=RUN_TIMEOUT)
+    return w, actions, folder
+
+
+def test_write_then_undo(qtbot, tagged_window):
+    w, actions, folder = tagged_window
+    menus = [a.text() for a in w.menuBar().actions()]
+    assert "&Tags" in menus and menus[-1] == "&Help"
+    assert not actions.undo_action.isEnabled()
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    rows = [w.results.result(i) for i in range(w.results.rowCount())]
+    with qtbot.waitSignal(actions.finished, timeout=RUN_TIMEOUT) as done:
+        assert actions.write(rows, tag_uncertain=True)
+    assert [o.action for o in done.args[0]] == ["written"] * 4
+    for r in rows:  # the tiny model's verdicts, read back from the sidecars
+        v = read_verdict(r.path)
+        assert v.label == r.label and v.confidence == pytest.approx(r.confidence, abs=5e-5)
+    assert actions.undo_action.isEnabled() and "4 written" in w.statusBar().currentMessage()
+    with qtbot.waitSignal(actions.finished, timeout=RUN_TIMEOUT) as undone:
+        assert actions.undo()
+    assert [o.action for o in undone.args[0]] == ["undone"] * 4
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # the sidecars are gone again
+    assert not actions.undo_action.isEnabled() and not actions.undo()
+
+
+def test_dialog_choices_and_dry_run(qtbot, tagged_window, monkeypatch):
+    w, actions, folder = tagged_window
+    w.select_row(0)
+
+    def choose(dialog):
+        assert dialog.all_shown.text() == "All rows shown (4)" and dialog.only_selected.isEnabled()
+        dialog.only_selected.setChecked(True)
+        dialog.mode.setCurrentIndex(dialog.mode.findData("embed"))
+        dialog.uncertain.setChecked(True)
+        dialog.dry_run.setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(tag_actions.TagOptions, "exec", choose)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    with qtbot.waitSignal(actions.finished, timeout=RUN_TIMEOUT) as done:
+        actions.ask_and_write()
+    (outcome,) = done.args[0]
+    assert outcome.action == "would write" and outcome.target == w.current_result().path
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert "would write" in actions.last_message.detailedText()
+    actions.last_message.close()
+    assert not actions.undo_action.isEnabled()
+    assert not any((folder / (p + ".xmp")).exists() for p in before)
+    assert sidecar_path(outcome.path) not in [str(p) for p in folder.iterdir()]

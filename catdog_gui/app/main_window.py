@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from catdog_gui.app import tag_actions
 from catdog_gui.app.detail_view import DetailView
 from catdog_gui.app.drop import DropZone, non_local_message, split_urls
 from catdog_gui.app.elided_label import ElidedLabel
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.proxy.setSourceModel(self.results)
         self._build_ui()
         self._build_menus()
+        tag_actions.install(self)  # Tags ▸ Write Tags… / Undo Write Tags (app/tag_actions.py)
         self.results.rowsInserted.connect(self._on_rows_inserted)
         self.results.modelReset.connect(self._recount)
         self._fit_to_screen()

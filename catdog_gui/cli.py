@@ -1,4 +1,5 @@
-"""``catdog-classify PATH... --csv OUT.csv [--model MODEL.onnx] [--batch-size N]``: the engine, headless.
+"""``catdog-classify PATH... --csv OUT.csv [--model MODEL.onnx] [--batch-size N] [--write-tags]``: the engine,
+headless.
 
 Files and folders (recursive) are classified with the model; every image gets one CSV row (``ok`` with
 its prediction, or ``error`` with the reason), and a summary is printed: counts per class, errors,
@@ -59,8 +60,9 @@ def get_args_parser() -> argparse.ArgumentParser:
         epilog="Exit status: 0 when the run happened (unreadable files get error rows), 2 on bad arguments "
                "or a missing/invalid model, 130 when interrupted.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="image files and folders (searched recursively)")
-    p.add_argument("--csv", required=True, metavar="OUT.csv",
-                   help="CSV to write: path,label,confidence,p_<label>...,status,error (replaced atomically)")
+    p.add_argument("--csv", default=None, metavar="OUT.csv",
+                   help="CSV to write: path,label,confidence,p_<label>...,status,error (replaced atomically); "
+                        "required unless --write-tags is given")
     p.add_argument("--model", default=None, metavar="MODEL.onnx",
                    help="ONNX model following the catdog contract (default: the bundled model, or $CATDOG_MODEL)")
     p.add_argument("--batch-size", type=_batch_size, default=8, metavar="N",
@@ -99,7 +101,7 @@ def _progress(done: int, total: int, start: float, final: bool = False) -> None:
     print(f"\r{done}/{total} images ({rate:.1f} images/s)", end=end, file=sys.stderr, flush=True)
 
 
-def _print_summary(summary, engine, csv_path: str, rows: int, results, missing: Sequence[str],
+def _print_summary(summary, engine, csv_path: str | None, rows: int, results, missing: Sequence[str],
                    unreadable_dirs: Sequence[str]) -> None:
     state = " (interrupted)" if summary.cancelled else ""
     print(f"Classified {summary.total} image(s){state} in {summary.elapsed_s:.1f} s "
@@ -110,7 +112,8 @@ def _print_summary(summary, engine, csv_path: str, rows: int, results, missing: 
         print(f"  {label:<{width}}  {count}")
     print(f"  {'errors':<{width}}  {summary.errors}")
     print(f"  {'skipped non-images':<{width}}  {summary.skipped_non_images}")
-    print(f"CSV: {csv_path} ({rows} row(s))")
+    if csv_path is not None:
+        print(f"CSV: {csv_path} ({rows} row(s))")
     errors = [r for r in results if not r.ok]
     for r in errors[:_MAX_ERRORS_SHOWN]:
         print(f"  error: {r.path!r}: {r.error}", file=sys.stderr)
@@ -193,16 +196,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if cli_tags.check_arguments(args):
         return _fail(cli_tags.check_arguments(args))
 
-    if not args.csv.strip():
-        return _fail("--csv is empty; give a file name")
-    csv_path = os.path.abspath(args.csv)
-    if os.path.isdir(csv_path):
-        return _fail(f"--csv {args.csv!r} is a folder; give a file name")
-    if not os.path.isdir(os.path.dirname(csv_path)):
-        return _fail(f"--csv {args.csv!r}: folder {os.path.dirname(csv_path)!r} does not exist")
-    unwritable = _csv_unwritable(csv_path)
-    if unwritable:  # find out now, not after classifying every photo
-        return _fail(f"cannot write {args.csv!r}: {unwritable}")
+    if args.csv is None and not args.write_tags:
+        return _fail("nothing to write: give --csv OUT.csv, --write-tags, or both")
+    csv_path = None if args.csv is None else os.path.abspath(args.csv)
+    if csv_path is not None:
+        if not args.csv.strip():
+            return _fail("--csv is empty; give a file name")
+        if os.path.isdir(csv_path):
+            return _fail(f"--csv {args.csv!r} is a folder; give a file name")
+        if not os.path.isdir(os.path.dirname(csv_path)):
+            return _fail(f"--csv {args.csv!r}: folder {os.path.dirname(csv_path)!r} does not exist")
+        unwritable = _csv_unwritable(csv_path)
+        if unwritable:  # find out now, not after classifying every photo
+            return _fail(f"cannot write {args.csv!r}: {unwritable}")
 
     import onnxruntime as ort
 
@@ -228,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths, tagged_rows = tags.split(paths)  # --skip-tagged: rows from the photos' XMP, not classified again
     if not paths and report.missing and len(report.missing) == len(args.paths):
         return _fail("no such file or folder: " + ", ".join(repr(p) for p in report.missing))
-    if os.path.exists(csv_path):
+    if csv_path is not None and os.path.exists(csv_path):
         csv_real = os.path.normcase(os.path.realpath(csv_path))
         if any(os.path.normcase(os.path.realpath(p)) == csv_real for p in paths):
             return _fail(f"--csv {args.csv!r} is one of the photos to classify; writing the CSV would replace it")
@@ -266,12 +272,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         _progress(len(results), len(paths), start, final=True)
     tags.write(results)  # --write-tags: after the run (each file written whole or not at all)
     classified, results = results, results + tagged_rows + missing_rows
+    rows, in_place = 0, []
     try:
         with warnings.catch_warnings(record=True) as in_place:  # main thread; no decoding runs any more
             warnings.simplefilter("always", InPlaceWriteWarning)
-            rows = write_csv(results, csv_path, labels, run_info={"model": engine.info.name,
-                                                                  "precision": engine.precision,
-                                                                  "tta": "flip" if engine.tta else "none"})
+            if csv_path is not None:  # None: --write-tags alone
+                rows = write_csv(results, csv_path, labels, run_info={"model": engine.info.name,
+                                                                      "precision": engine.precision,
+                                                                      "tta": "flip" if engine.tta else "none"})
     except OSError as exc:
         return _fail(f"cannot write {args.csv!r}: {exc.strerror or exc}")
     for w in in_place:

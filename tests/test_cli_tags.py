@@ -161,3 +161,15 @@ def test_dry_run_needs_write_tags(tiny_model_path, cat_photos, tmp_path, capsys)
     assert main([str(cat_photos[0]), "--csv", str(tmp_path / "o.csv"), "--model", str(tiny_model_path),
                  "--dry-run"]) == 2
     assert "--write-tags" in capsys.readouterr().err
+
+
+def test_tags_without_csv(tiny_model_path, cat_photos, tmp_path, capsys):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    shutil.copyfile(cat_photos[0], folder / cat_photos[0].name)
+    assert main([str(folder), "--model", str(tiny_model_path), "-q"]) == 2
+    assert "--csv" in capsys.readouterr().err
+    assert main([str(folder), "--model", str(tiny_model_path), "-q", "--write-tags", "--tag-uncertain"]) == 0
+    printed = capsys.readouterr().out
+    assert "1 written" in printed and "CSV:" not in printed
+    assert sorted(p.name for p in folder.iterdir()) == [cat_photos[0].name, cat_photos[0].name + ".xmp"]

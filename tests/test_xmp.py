@@ -284,3 +284,14 @@ def test_undo_puts_back_what_was_there(photo, tmp_path, cat_photos):
     assert refused.action == "error" and "changed since" in refused.reason
     assert jpeg.read_bytes().endswith(b"later edit")
     assert no_temporary_files(tmp_path)
+
+
+@pytest.mark.skipif(os.name != "posix" or os.uname().sysname == "Darwin", reason="needs byte file names (Linux)")
+def test_file_name_that_is_not_utf8(tmp_path, cat_photos):
+    """Linux hands Python such a name with lone surrogates (PEP 383); it is stored with \\xNN escapes."""
+    photo = os.path.join(os.fsdecode(tmp_path), os.fsdecode(b"caf\xe9.jpg"))
+    shutil.copyfile(cat_photos[5], photo)
+    for mode in ("embed", "sidecar"):
+        assert write_verdict(photo, CAT, mode=mode).action == "written"
+    assert read_verdict(photo) == CAT
+    assert os.path.exists(os.fsdecode(os.fsencode(photo) + b".xmp"))

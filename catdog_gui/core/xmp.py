@@ -175,6 +175,12 @@ def _text(xmp: exiv2.XmpData, key: str) -> str:
     return values[0] if values else ""
 
 
+def _file_name(photo: str) -> str:
+    """The photo's name as stored in ``catdog:File``: a name that is not valid UTF-8 (Linux hands it to
+    Python with lone surrogates, PEP 383) keeps its raw bytes as ``\\xNN`` escapes."""
+    return os.path.basename(photo).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _open(data: bytes) -> exiv2.Image:
     image = exiv2.ImageFactory.open(data)
     image.readMetadata()
@@ -187,7 +193,7 @@ def _stored(xmp: exiv2.XmpData, photo: str) -> Verdict | None:
     if not label:
         return None
     name = _text(xmp, f"Xmp.{PREFIX}.File")
-    if name and name != os.path.basename(photo):  # a photo.xmp written for photo.png, not photo.jpg
+    if name and name != _file_name(photo):  # a photo.xmp written for photo.png, not photo.jpg
         return None
     try:
         confidence = float(_text(xmp, f"Xmp.{PREFIX}.Confidence"))
@@ -211,9 +217,17 @@ def read_verdict(photo: str | os.PathLike, naming: str = NAMING_APPEND) -> Verdi
     names = [sidecar_path(photo, naming)] + [sidecar_path(photo, n) for n in NAMINGS if n != naming]
     for path in [*dict.fromkeys(names), photo]:
         try:
-            with open(path, "rb") as f:
-                data = f.read()
-            verdict = _stored(_open(data).xmpData(), photo)
+            if path == photo and os.path.isfile(photo):
+                try:  # libexiv2 reads only the metadata of a photo opened by name, not its pixels
+                    image = exiv2.ImageFactory.open(photo)
+                    image.readMetadata()
+                except (exiv2.Exiv2Error, UnicodeError, TypeError):  # a name it cannot take: read the bytes
+                    with open(path, "rb") as f:
+                        image = _open(f.read())
+            else:
+                with open(path, "rb") as f:
+                    image = _open(f.read())
+            verdict = _stored(image.xmpData(), photo)
         except (OSError, exiv2.Exiv2Error):
             continue
         if verdict is not None:
@@ -272,7 +286,7 @@ def _apply(xmp: exiv2.XmpData, photo: str, verdict: Verdict, root: str) -> tuple
     own = {"Verdict": verdict.verdict, "Label": verdict.label,
            "Confidence": "" if math.isnan(verdict.confidence) else f"{verdict.confidence:.4f}",
            "ModelFile": verdict.model, "ModelSHA256": verdict.model_digest, "Source": verdict.source,
-           "File": os.path.basename(photo)}
+           "File": _file_name(photo)}
     for name in _OWN:
         key = f"Xmp.{PREFIX}.{name}"
         if key in xmp:
@@ -393,6 +407,8 @@ def write_verdict(photo: str | os.PathLike, verdict: Verdict, mode: str = "sidec
         return TagOutcome(photo, target, "error", reason=str(exc))
     except OSError as exc:
         return TagOutcome(photo, target, "error", reason=exc.strerror or str(exc))
+    except (exiv2.Exiv2Error, SystemError, UnicodeError) as exc:  # the binding's own, on odd input
+        return TagOutcome(photo, target, "error", reason=f"libexiv2: {exc}")
     return TagOutcome(photo, target, "written", added, removed, undo=(mode, previous, _identity(target)))
 
 

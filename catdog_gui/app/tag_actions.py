@@ -208,7 +208,7 @@ class TagActions(QObject):
             counts[o.action] = counts.get(o.action, 0) + 1
         text = "Tags: " + (", ".join(f"{n} {action}" for action, n in counts.items()) or "nothing to write")
         self.window.statusBar().showMessage(text)
-        details = [f"{o.action}: {o.target} {o.reason or ' '.join(['+' + k for k in o.added] + ['-' + k for k in o.removed])}"
+        details = [f"{o.action}: {o.target} " + (o.reason or _change(o))
                    for o in outcomes if o.action in ("would write", "error", "kept")]
         if details:
             box = QMessageBox(QMessageBox.Icon.Information, "Write Tags", text, QMessageBox.StandardButton.Ok,
@@ -216,6 +216,11 @@ class TagActions(QObject):
             box.setDetailedText("\n".join(details))
             box.open()  # window-modal, does not block the event loop
             self.last_message = box
+
+
+def _change(outcome: TagOutcome) -> str:
+    """``+Cat +Animals|Cat -Dog``: the keywords an outcome adds and removes."""
+    return " ".join([f"+{k}" for k in outcome.added] + [f"-{k}" for k in outcome.removed])
 
 
 def install(window: QMainWindow) -> TagActions:

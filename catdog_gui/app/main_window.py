@@ -29,9 +29,11 @@ from catdog_gui.app import tag_actions
 from catdog_gui.app.detail_view import DetailView
 from catdog_gui.app.drop import DropZone, non_local_message, split_urls
 from catdog_gui.app.elided_label import ElidedLabel
+from catdog_gui.app.filter_bar import FilterBar
 from catdog_gui.app.native_window import NativeWindowWatcher
 from catdog_gui.app.results_model import (
     CONFIDENCE,
+    FOLDER,
     NAME,
     PREDICTION,
     RESULT_ROLE,
@@ -114,7 +116,6 @@ class MainWindow(QMainWindow):
         tag_actions.install(self)  # Tags ▸ Write Tags… / Undo Write Tags (app/tag_actions.py)
         self.results.rowsInserted.connect(self._on_rows_inserted)
         self.results.modelReset.connect(self._recount)
-        self._fit_to_screen()
 
         self._select_timer = QTimer(self)
         self._select_timer.setSingleShot(True)
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         path = model_path if model_path is not None else default_model_path()
         if not self.load_model(path, startup=True):
             self.drop_zone.set_text("No model loaded — use File ▸ Open Model… to choose an ONNX model file")
+        self._fit_to_screen()  # after the model: its labels add filter buttons, the window's minimum grows
         if paths:
             QTimer.singleShot(0, self, lambda: self.classify(list(paths)))
 
@@ -143,7 +145,7 @@ class MainWindow(QMainWindow):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # arrival order until a header click
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # Shift/Ctrl+click
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
@@ -156,12 +158,20 @@ class MainWindow(QMainWindow):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)  # every column fits: no side scroll
+        header.setSectionResizeMode(FOLDER, QHeaderView.ResizeMode.Stretch)
+        header.moveSection(header.visualIndex(FOLDER), header.visualIndex(NAME) + 1)  # cat/x.jpg vs dog/x.jpg
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(40)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        # every column in view, the name at least 80 px wide, beside a vertical scroll bar and the frame
-        self.table.setMinimumWidth(THUMB_SIZE + 12 + 80 + 75 + 85 + 60 + 22)
+        # every column in view (name and folder at least 70 and 50 px), beside a vertical scroll bar and the frame
+        self.table.setMinimumWidth(THUMB_SIZE + 12 + 70 + 50 + 75 + 85 + 60 + 22)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._select_timer.start())
+        # the current row stays in view when the rows are sorted or filtered
+        self.proxy.layoutChanged.connect(self._keep_current_in_view)
+        self.proxy.rowsRemoved.connect(self._keep_current_in_view)
+
+        self.filter_bar = FilterBar()
+        self.filter_bar.changed.connect(self._on_filter)
 
         self.detail = DetailView()
 
@@ -178,8 +188,8 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(table_box)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([520, 760])
 
         self.progress = QProgressBar()
@@ -199,6 +209,7 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.drop_zone)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.progress_row)
         self.setCentralWidget(central)
@@ -405,6 +416,9 @@ class MainWindow(QMainWindow):
         threshold = uncertain_threshold(self.engine.info.metadata) if self.engine is not None else 0.8
         self.tally = Tally(labels, threshold)
         self.tally.add(self.results.results)
+        if tuple(labels) != getattr(self, "_filter_labels", None):
+            self._filter_labels = tuple(labels)
+            self.filter_bar.set_labels(labels, threshold)
         self._update_summary()
 
     def _on_rows_inserted(self, _parent, first: int, last: int) -> None:
@@ -415,6 +429,7 @@ class MainWindow(QMainWindow):
         """The permanent line under the table: counts over every row in it."""
         t = self.tally
         self.drop_zone.set_compact(t.total > 0)
+        self.filter_bar.set_counts(t)
         if not t.total:
             self.summary.setText("No photos yet")
             return
@@ -425,6 +440,21 @@ class MainWindow(QMainWindow):
         self.summary.setText(" · ".join(parts))
         self.summary.setToolTip(f"Uncertain: the top probability is below {t.threshold:.0%}. "
                                 "Counts cover every row in the table.")
+
+    # -- filter and view ------------------------------------------------------------------------------
+    def _on_filter(self, result_filter) -> None:
+        self.proxy.set_result_filter(result_filter)
+        self._keep_current_in_view()
+
+    def _keep_current_in_view(self, *_args) -> None:
+        current = self.table.currentIndex()
+        if current.isValid():
+            self.table.scrollTo(current, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def selected_results(self) -> list:
+        """The results of the selected rows, in view order."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.proxy.index(r, NAME).data(RESULT_ROLE) for r in rows]
 
     def _on_done(self, summary) -> None:
         self.last_summary = summary
@@ -581,6 +611,30 @@ class MainWindow(QMainWindow):
         self.thumbnails.shutdown()
         self.detail.shutdown()
 
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not getattr(self, "_placed", False):
+            self._placed = True
+            QTimer.singleShot(0, self, self._keep_on_screen)  # once polished and laid out
+
+    def _keep_on_screen(self) -> None:
+        """Move (and if need be shrink) the window so that it lies inside the screen's available area."""
+        screen = self.screen()
+        if screen is None or self.isMaximized() or self.isFullScreen():
+            return
+        available = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()
+        width = min(self.width(), available.width() - extra_w)
+        height = min(self.height(), available.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), available.left()), available.right() + 1 - frame.width())
+        y = min(max(frame.y(), available.top()), available.bottom() + 1 - frame.height())
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
+
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         self.model_label.setMaximumWidth(max(120, self.width() * 3 // 5))  # room for the run's message
@@ -600,7 +654,7 @@ class MainWindow(QMainWindow):
         if screen is not None:
             self.setGeometry(initial_geometry(screen.availableGeometry(), PREFERRED_SIZE, self.minimumSizeHint()))
         width = self.width()
-        table = max(self.table.minimumWidth(), int(width * 0.4))
+        table = max(self.table.minimumWidth(), int(width * 0.45))
         self.splitter.setSizes([table, max(width - table, 1)])
 
     def _on_native_window_lost(self) -> None:

@@ -8,6 +8,7 @@ repaints a row's thumbnail when it arrives.
 from __future__ import annotations
 
 import math
+import os
 import re
 from typing import Sequence
 
@@ -15,10 +16,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QApplication, QStyle
 
+from catdog_gui.core.filtering import ResultFilter, folder_name
 from catdog_gui.core.results import Result
 
-THUMB, NAME, PREDICTION, CONFIDENCE, STATUS = range(5)
-HEADERS = ("", "File", "Prediction", "Confidence", "Status")
+THUMB, NAME, PREDICTION, CONFIDENCE, STATUS, FOLDER = range(6)  # FOLDER is shown after NAME (header order)
+HEADERS = ("", "File", "Prediction", "Confidence", "Status", "Folder")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 RESULT_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -98,6 +100,8 @@ class ResultsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == NAME:
                 return r.name
+            if col == FOLDER:
+                return folder_name(r.path)
             if col == PREDICTION:
                 return r.label if r.status == "ok" else ""
             if col == CONFIDENCE:
@@ -120,6 +124,8 @@ class ResultsModel(QAbstractTableModel):
         if role == SORT_ROLE:
             if col in (THUMB, NAME):
                 return natural_key(r.name)
+            if col == FOLDER:
+                return natural_key(os.path.join(os.path.dirname(r.path), r.name))
             if col == PREDICTION:
                 return r.label if r.status == "ok" else "\uffff"  # errors last
             if col == CONFIDENCE:
@@ -139,9 +145,28 @@ class ResultsModel(QAbstractTableModel):
 
 
 class ResultsProxy(QSortFilterProxyModel):
-    """Sorts the results by each column's natural key (numbers as numbers, errors last)."""
+    """Sorts the results by each column's natural key (numbers as numbers, errors last) and shows the rows
+    that :attr:`result_filter` (a :class:`core.filtering.ResultFilter`) accepts."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(True)
+        self.result_filter = ResultFilter()
+
+    def set_result_filter(self, result_filter: ResultFilter) -> None:
+        """Show only the rows ``result_filter`` accepts."""
+        if result_filter == self.result_filter:
+            return
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+: invalidateFilter() is deprecated
+            self.beginFilterChange()
+            self.result_filter = result_filter
+            self.endFilterChange()
+        else:
+            self.result_filter = result_filter
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802 - Qt's name
+        if not self.result_filter.active:
+            return True
+        return self.result_filter.accepts(self.sourceModel().result(source_row))

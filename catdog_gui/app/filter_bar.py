@@ -1,0 +1,98 @@
+"""The filter bar over the results: All / each class / Uncertain / Errors, a confidence range, a search box."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QToolButton, QWidget
+
+from catdog_gui.core.filtering import ALL, ERRORS, UNCERTAIN, ResultFilter
+from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD, Tally
+
+__all__ = ["FilterBar"]
+
+
+class FilterBar(QWidget):
+    """Chooses which rows the results table shows; emits :attr:`changed` with the new filter.
+
+    Signals:
+        changed(object): a :class:`core.filtering.ResultFilter`.
+    """
+
+    changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._threshold = DEFAULT_UNCERTAIN_THRESHOLD
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.buttons: dict[str, QToolButton] = {}
+        self._buttons_end = 0
+        self.low = QSpinBox()
+        self.high = QSpinBox()
+        for spin, value in ((self.low, 0), (self.high, 100)):
+            spin.setRange(0, 100)
+            spin.setValue(value)
+            spin.setSuffix("%")
+            spin.valueChanged.connect(self._emit)
+        self.low.setToolTip("Lowest confidence shown")
+        self.high.setToolTip("Highest confidence shown")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search file or folder names")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._emit)
+        self._layout.addStretch(1)
+        self._layout.addWidget(QLabel("Confidence"))
+        self._layout.addWidget(self.low)
+        self._layout.addWidget(QLabel("–"))
+        self._layout.addWidget(self.high)
+        self._layout.addWidget(self.search, 2)
+        self.group.idToggled.connect(lambda _id, on: on and self._emit())
+        self.set_labels(())
+
+    def set_labels(self, labels: Sequence[str], threshold: float = DEFAULT_UNCERTAIN_THRESHOLD) -> None:
+        """One button per class of the model in use (plus All, Uncertain, Errors); back to All."""
+        self._threshold = threshold
+        for button in self.buttons.values():
+            self.group.removeButton(button)
+            self._layout.removeWidget(button)
+            button.hide()  # out of the layout now; deleted later
+            button.deleteLater()
+        self.buttons = {}
+        keys = [(ALL, "All"), *((label, label.capitalize()) for label in labels),
+                (UNCERTAIN, "Uncertain"), (ERRORS, "Errors")]
+        for i, (key, text) in enumerate(keys):
+            button = QToolButton()
+            button.setText(text)
+            button.setCheckable(True)
+            button.setAutoRaise(False)
+            button.setProperty("base_text", text)
+            self.group.addButton(button, i)
+            self._layout.insertWidget(i, button)
+            self.buttons[key] = button
+        self.buttons[UNCERTAIN].setToolTip(f"Top probability below {threshold:.0%}")
+        self.buttons[ALL].setChecked(True)
+        self._emit()
+
+    def set_counts(self, tally: Tally) -> None:
+        """Show each category's count on its button."""
+        counts = {ALL: tally.total, UNCERTAIN: tally.uncertain, ERRORS: tally.errors, **tally.per_class}
+        for key, button in self.buttons.items():
+            base = button.property("base_text")
+            button.setText(f"{base} {counts[key]}" if key in counts else base)
+
+    def select(self, category: str) -> None:
+        """Check the button of ``category`` (``"all"``, a label, ``"uncertain"``, ``"errors"``)."""
+        self.buttons[category].setChecked(True)
+
+    def result_filter(self) -> ResultFilter:
+        """The filter the controls describe."""
+        category = next((k for k, b in self.buttons.items() if b.isChecked()), ALL)
+        low, high = sorted((self.low.value() / 100, self.high.value() / 100))
+        return ResultFilter(category, low, high, self.search.text(), self._threshold)
+
+    def _emit(self, *_args) -> None:
+        self.changed.emit(self.result_filter())

@@ -1,0 +1,94 @@
+"""Filter and find in the results table (issue 14, item 6): category buttons, confidence range, search,
+the folder column, the current row kept in view when sorting, several rows selected. Offscreen, the tiny
+exported model (random weights) on real photos: the counts are checked against the rows themselves."""
+
+from __future__ import annotations
+
+import shutil
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+
+from catdog_gui.app.main_window import MainWindow
+from catdog_gui.app.results_model import CONFIDENCE, FOLDER, NAME, RESULT_ROLE
+
+RUN_TIMEOUT = 120_000
+
+
+def shown(w: MainWindow) -> list:
+    return [w.proxy.index(i, NAME).data(RESULT_ROLE) for i in range(w.proxy.rowCount())]
+
+
+def test_filter_bar_search_and_folder_column(qtbot, tiny_model_path, cat_photos, dog_photos, tmp_path):
+    # the same file names in two folders, and one broken file
+    for folder, photos in (("cat", cat_photos[:3]), ("dog", dog_photos[:3])):
+        (tmp_path / folder).mkdir()
+        for i, p in enumerate(photos):
+            shutil.copy(p, tmp_path / folder / f"pet{i}.jpg")
+    (tmp_path / "dog" / "broken.jpg").write_bytes(b"not a photo")
+    w = MainWindow(tiny_model_path, [str(tmp_path)])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.results.rowCount() == 7 and not w.running, timeout=RUN_TIMEOUT)
+
+    # the folder column tells cat/pet0.jpg from dog/pet0.jpg
+    pairs = {(w.proxy.index(i, FOLDER).data(), w.proxy.index(i, NAME).data()) for i in range(7)}
+    assert ("cat", "pet0.jpg") in pairs and ("dog", "pet0.jpg") in pairs
+    header = w.table.horizontalHeader()
+    assert header.visualIndex(FOLDER) == header.visualIndex(NAME) + 1
+
+    t = w.tally
+    bar = w.filter_bar
+    for key, count in (("errors", t.errors), ("uncertain", t.uncertain), *t.per_class.items()):
+        bar.select(key)
+        assert len(shown(w)) == count, key
+        assert bar.buttons[key].text().endswith(f" {count}")
+    bar.select("errors")
+    assert [r.name for r in shown(w)] == ["broken.jpg"]
+    bar.select("all")
+    assert len(shown(w)) == 7
+
+    # confidence range: only ok rows inside it
+    confidences = sorted(r.confidence for r in w.results.results if r.status == "ok")
+    bar.low.setValue(int(confidences[len(confidences) // 2] * 100) + 1)
+    assert all(r.status == "ok" and r.confidence >= bar.low.value() / 100 - 1e-9 for r in shown(w))
+    assert len(shown(w)) < 6
+    bar.low.setValue(0)
+
+    # search on the file or the folder name
+    qtbot.keyClicks(bar.search, "PET1")
+    assert sorted((r.path.split("/")[-2], r.name) for r in shown(w)) == [("cat", "pet1.jpg"), ("dog", "pet1.jpg")]
+    bar.search.clear()
+    qtbot.keyClicks(bar.search, "cat")
+    assert {r.path.split("/")[-2] for r in shown(w)} == {"cat"} and len(shown(w)) == 3
+    bar.search.clear()
+    assert len(shown(w)) == 7
+
+
+def test_sorting_keeps_the_current_row_in_view_and_rows_multi_select(qtbot, tiny_model_path, data_dir):
+    w = MainWindow(tiny_model_path, [str(data_dir / "photos-fullsize")])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.wait(20)
+    w.resize(1024, 700)
+    qtbot.waitUntil(lambda: w.results.rowCount() == 120 and not w.running, timeout=RUN_TIMEOUT)
+    w.select_row(100)
+    w.table.scrollTo(w.proxy.index(100, NAME))
+    chosen = w.current_result()
+    viewport = w.table.viewport().rect()
+    for column, order in ((NAME, Qt.SortOrder.DescendingOrder), (CONFIDENCE, Qt.SortOrder.AscendingOrder)):
+        w.table.sortByColumn(column, order)
+        qtbot.wait(20)
+        assert w.current_result() is chosen
+        rect = w.table.visualRect(w.table.currentIndex())
+        assert viewport.intersects(rect), (column, rect, viewport)
+
+    # Shift+Down extends the selection; Ctrl+click adds a row far away
+    w.select_row(0)
+    w.table.setFocus()
+    qtbot.keyClick(w.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(w.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    w.table.selectionModel().select(w.proxy.index(50, NAME), QItemSelectionModel.SelectionFlag.Select
+                                    | QItemSelectionModel.SelectionFlag.Rows)
+    selected = w.selected_results()
+    assert len(selected) == 4
+    assert selected[:3] == [w.proxy.index(i, NAME).data(RESULT_ROLE) for i in range(3)]

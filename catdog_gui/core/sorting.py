@@ -1,0 +1,214 @@
+"""Sort classified photos into folders: ``<target>/<label>`` and ``<target>/uncertain``, by copy or move.
+
+- :func:`plan_sort` decides each photo's destination (unreadable photos are left where they are); a name
+  already taken in the destination, on disk or by an earlier photo of the plan, gets a suffix
+  (``x.jpg`` -> ``x (1).jpg``).
+- :func:`run_sort` carries the plan out one photo at a time and never overwrites: a copy is written to a
+  file opened with ``O_EXCL``; a move on the same file system is a hard link (fails if the name exists)
+  followed by removing the source, otherwise an exclusive copy followed by removing the source. If the
+  name was taken meanwhile, the next suffix is tried. Each finished operation is appended to a journal
+  (JSON lines, flushed and fsynced), so :func:`undo_sort` can put moved photos back and delete copies.
+- A photo that fails (permissions, a read-only target) is reported and the run goes on; a full disk
+  (``ENOSPC``, ``EDQUOT``) stops the run, and the partial file is removed.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from catdog_gui.core.results import Result
+from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD, Tally
+
+__all__ = ["JOURNAL_NAME", "SortItem", "SortReport", "plan_sort", "run_sort", "undo_sort", "UNCERTAIN_FOLDER"]
+
+UNCERTAIN_FOLDER = "uncertain"
+JOURNAL_NAME = ".catdog-sort-journal.jsonl"  # in the target folder: the last sort into it
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class SortItem:
+    """One photo of a plan: ``source`` goes to ``destination`` (``category`` is its folder's name)."""
+
+    source: str
+    destination: str
+    category: str
+
+
+@dataclass
+class SortReport:
+    """What a run did. ``done``: (source, destination) pairs; ``failed``: (source, reason) pairs."""
+
+    mode: str
+    done: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    stopped: str = ""  # why the run stopped early ("" if it did not)
+    cancelled: bool = False
+
+
+def _with_suffix(name: str, n: int) -> str:
+    stem, ext = os.path.splitext(name)
+    return f"{stem} ({n}){ext}" if n else name
+
+
+def plan_sort(results: Iterable[Result], target: str | os.PathLike, labels: Sequence[str],
+              threshold: float = DEFAULT_UNCERTAIN_THRESHOLD) -> list[SortItem]:
+    """Destinations for ``results``: confident ones into ``target/<label>``, uncertain ones into
+    ``target/uncertain``; errors are skipped. Names are made unique against the disk and the plan itself."""
+    target = Path(target)
+    tally = Tally(labels, threshold)
+    taken: set[str] = set()
+    plan = []
+    for r in results:
+        if r.status != "ok":
+            continue
+        category = UNCERTAIN_FOLDER if tally.is_uncertain(r) else r.label
+        folder = target / category
+        n = 0
+        while True:
+            dest = str(folder / _with_suffix(r.name, n))
+            if dest not in taken and not os.path.lexists(dest):
+                break
+            n += 1
+        taken.add(dest)
+        plan.append(SortItem(r.path, dest, category))
+    return plan
+
+
+def _free_name(dest: str) -> Iterable[str]:
+    folder, name = os.path.split(dest)
+    yield dest
+    stem, ext = os.path.splitext(name)
+    m = re.fullmatch(r"(.*) \((\d+)\)", stem)
+    base, start = (m.group(1), int(m.group(2)) + 1) if m else (stem, 1)
+    for n in range(start, start + 10_000):
+        yield os.path.join(folder, f"{base} ({n}){ext}")
+
+
+def _copy_exclusive(src: str, dest: str) -> None:
+    """Copy ``src`` to a new file ``dest`` (``FileExistsError`` if it exists); the partial file goes on error."""
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with open(src, "rb") as fin, os.fdopen(fd, "wb") as fout:
+            fd = -1
+            shutil.copyfileobj(fin, fout, _CHUNK)
+            fout.flush()
+            os.fsync(fout.fileno())
+        shutil.copystat(src, dest)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        try:
+            os.unlink(dest)
+        except OSError:
+            pass
+        raise
+
+
+def _place(src: str, dest: str, mode: str) -> None:
+    if mode == "move":
+        try:
+            os.link(src, dest)  # same file system: atomic, never overwrites
+        except OSError as exc:
+            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EMLINK, errno.ENOSYS):
+                raise
+            _copy_exclusive(src, dest)
+        os.unlink(src)
+    else:
+        _copy_exclusive(src, dest)
+
+
+def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | None = None,
+             progress: Callable[[int, int], None] | None = None,
+             cancel: Callable[[], bool] | None = None) -> SortReport:
+    """Copy or move (``mode``: ``"copy"`` or ``"move"``) every item of ``plan``; never overwrites.
+
+    Args:
+        journal: JSON-lines file to which each finished operation is appended (default:
+            :data:`JOURNAL_NAME` in the common target folder); :func:`undo_sort` reads it.
+        progress: called with (done, total) after each photo.
+        cancel: polled before each photo; the run stops when it returns ``True``.
+
+    Raises:
+        ValueError: unknown ``mode``.
+    """
+    if mode not in ("copy", "move"):
+        raise ValueError(f"unknown mode {mode!r}; expected 'copy' or 'move'")
+    report = SortReport(mode)
+    if not plan:
+        return report
+    if journal is None:
+        journal = Path(os.path.commonpath([os.path.dirname(os.path.dirname(i.destination)) for i in plan])) / JOURNAL_NAME
+    journal_file = None
+    for i, item in enumerate(plan):
+        if cancel is not None and cancel():
+            report.cancelled = True
+            break
+        try:
+            os.makedirs(os.path.dirname(item.destination), exist_ok=True)
+            if journal_file is None:  # before the first photo: a sort that cannot be undone does not start
+                journal_file = open(journal, "w", encoding="utf-8")
+                journal_file.write(json.dumps({"mode": mode}) + "\n")
+            for dest in _free_name(item.destination):
+                try:
+                    _place(item.source, dest, mode)
+                    break
+                except FileExistsError:
+                    continue
+            else:
+                raise FileExistsError(errno.EEXIST, "no free name", item.destination)
+            journal_file.write(json.dumps({"source": item.source, "destination": dest}) + "\n")
+            journal_file.flush()
+            os.fsync(journal_file.fileno())
+            report.done.append((item.source, dest))
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            report.failed.append((item.source, reason))
+            if exc.errno in _DISK_FULL:
+                report.stopped = f"the disk is full ({reason})"
+                break
+        if progress is not None:
+            progress(i + 1, len(plan))
+    if journal_file is not None:
+        journal_file.close()
+    return report
+
+
+def undo_sort(journal: str | os.PathLike) -> SortReport:
+    """Undo the sort recorded in ``journal``: moved photos go back where they were (unless that name is
+    taken again), copies are deleted. The journal is removed when everything was undone.
+
+    Raises:
+        FileNotFoundError: no journal.
+        ValueError: the journal is not one written by :func:`run_sort`.
+    """
+    with open(journal, encoding="utf-8") as f:
+        lines = [json.loads(line) for line in f if line.strip()]
+    if not lines or lines[0].get("mode") not in ("copy", "move"):
+        raise ValueError(f"{journal} is not a catdog sort journal")
+    mode = lines[0]["mode"]
+    report = SortReport(mode)
+    for entry in reversed(lines[1:]):
+        src, dest = entry["source"], entry["destination"]
+        try:
+            if mode == "copy":
+                os.unlink(dest)
+            else:
+                if os.path.lexists(src):
+                    raise FileExistsError(errno.EEXIST, "a file of that name is back in the original folder", src)
+                os.makedirs(os.path.dirname(src), exist_ok=True)
+                _place(dest, src, "move")
+            report.done.append((dest, src))
+        except OSError as exc:
+            report.failed.append((dest, exc.strerror or str(exc)))
+    if not report.failed:
+        os.unlink(journal)
+    return report

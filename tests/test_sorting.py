@@ -1,0 +1,121 @@
+"""core.sorting: copy or move real photos into <target>/<label> and <target>/uncertain, never overwriting,
+with a journal to undo; a read-only target and a full disk are reported, not raised."""
+
+from __future__ import annotations
+
+import errno
+import filecmp
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from catdog_gui.core import sorting
+from catdog_gui.core.results import Result
+from catdog_gui.core.sorting import JOURNAL_NAME, plan_sort, run_sort, undo_sort
+
+
+@pytest.fixture
+def photos(tmp_path, cat_photos, dog_photos):
+    """Real photos in two folders with clashing names, as classified: cats, dogs, one uncertain, one error."""
+    src = tmp_path / "src"
+    (src / "a").mkdir(parents=True)
+    (src / "b").mkdir()
+    rows = []
+    for i, p in enumerate(cat_photos[:3]):
+        shutil.copy(p, src / "a" / f"pet{i}.jpg")
+        rows.append(Result(str(src / "a" / f"pet{i}.jpg"), "ok", "cat", 0.95, (0.95, 0.05)))
+    for i, p in enumerate(dog_photos[:2]):
+        shutil.copy(p, src / "b" / f"pet{i}.jpg")
+        rows.append(Result(str(src / "b" / f"pet{i}.jpg"), "ok", "dog" if i else "cat", 0.9, (0.1, 0.9)))
+    shutil.copy(dog_photos[2], src / "b" / "unsure.jpg")
+    rows.append(Result(str(src / "b" / "unsure.jpg"), "ok", "dog", 0.55, (0.45, 0.55)))
+    (src / "b" / "broken.jpg").write_bytes(b"not a photo")
+    rows.append(Result(str(src / "b" / "broken.jpg"), "error", error="cannot identify image file"))
+    return rows
+
+
+def test_copy_sorts_by_verdict_with_suffixes_and_never_overwrites(photos, tmp_path):
+    target = tmp_path / "sorted"
+    (target / "cat").mkdir(parents=True)
+    (target / "cat" / "pet1.jpg").write_bytes(b"keep me")  # already there
+    plan = plan_sort(photos, target, ["cat", "dog"], threshold=0.8)
+    dest = {os.path.relpath(i.source, tmp_path / "src"): os.path.relpath(i.destination, target) for i in plan}
+    assert dest == {"a/pet0.jpg": "cat/pet0.jpg", "a/pet1.jpg": "cat/pet1 (1).jpg", "a/pet2.jpg": "cat/pet2.jpg",
+                    "b/pet0.jpg": "cat/pet0 (1).jpg", "b/pet1.jpg": "dog/pet1.jpg",
+                    "b/unsure.jpg": "uncertain/unsure.jpg"}  # the broken photo stays where it is
+    # a name taken between the plan and the run gets the next suffix
+    (target / "dog").mkdir()
+    (target / "dog" / "pet1.jpg").write_bytes(b"arrived meanwhile")
+    seen = []
+    report = run_sort(plan, "copy", progress=lambda done, total: seen.append((done, total)))
+    assert not report.failed and len(report.done) == 6 and seen[-1] == (6, 6)
+    assert (target / "cat" / "pet1.jpg").read_bytes() == b"keep me"
+    assert (target / "dog" / "pet1.jpg").read_bytes() == b"arrived meanwhile"
+    for source, destination in report.done:
+        assert os.path.exists(source) and filecmp.cmp(source, destination, shallow=False)
+    assert os.path.basename(dict(report.done)[photos[4].path]) == "pet1 (1).jpg"
+    # undo deletes the copies only
+    undone = undo_sort(target / JOURNAL_NAME)
+    assert len(undone.done) == 6 and not (target / JOURNAL_NAME).exists()
+    assert sorted(p.name for p in (target / "cat").iterdir()) == ["pet1.jpg"]
+
+
+def test_move_and_undo_puts_every_photo_back(photos, tmp_path):
+    before = {r.path: open(r.path, "rb").read() for r in photos}
+    target = tmp_path / "sorted"
+    report = run_sort(plan_sort(photos, target, ["cat", "dog"]), "move")
+    assert len(report.done) == 6 and not report.failed
+    for source, destination in report.done:
+        assert not os.path.exists(source) and open(destination, "rb").read() == before[source]
+    assert os.path.exists(photos[-1].path)  # the unreadable one was not moved
+    undone = undo_sort(target / JOURNAL_NAME)
+    assert len(undone.done) == 6 and not undone.failed
+    for path, data in before.items():
+        assert open(path, "rb").read() == data
+
+
+def _make_read_only(folder):
+    if os.geteuid() == 0:  # root ignores permissions; the immutable flag stops root too
+        if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(folder)]).returncode != 0:
+            pytest.skip("cannot make a folder read-only as root here (no chattr +i)")
+        return lambda: subprocess.run(["chattr", "-i", str(folder)])
+    folder.chmod(0o555)
+    return lambda: folder.chmod(0o755)
+
+
+def test_read_only_target_reports_every_photo_and_touches_nothing(photos, tmp_path):
+    target = tmp_path / "read-only"
+    target.mkdir()
+    restore = _make_read_only(target)
+    try:
+        report = run_sort(plan_sort(photos, target, ["cat", "dog"]), "move")
+    finally:
+        restore()
+    assert not report.done and len(report.failed) == 6
+    assert all(reason for _, reason in report.failed)
+    assert all(os.path.exists(r.path) for r in photos) and list(target.iterdir()) == []
+
+
+def test_full_disk_stops_the_run_and_leaves_no_partial_file(photos, tmp_path, monkeypatch):
+    """The third copy hits ENOSPC after writing part of the photo (simulated in the copy loop)."""
+    real = shutil.copyfileobj
+    calls = []
+
+    def copyfileobj(fin, fout, length=0):
+        calls.append(1)
+        if len(calls) == 3:
+            fout.write(fin.read(1000))
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fin, fout, length)
+
+    monkeypatch.setattr(sorting.shutil, "copyfileobj", copyfileobj)
+    target = tmp_path / "sorted"
+    plan = plan_sort(photos, target, ["cat", "dog"])
+    report = run_sort(plan, "copy")
+    assert len(report.done) == 2 and len(report.failed) == 1 and "full" in report.stopped
+    assert not os.path.exists(plan[2].destination)  # the partial file was removed
+    files = sorted(p for p in target.rglob("*") if p.is_file() and p.name != JOURNAL_NAME)
+    assert len(files) == 2
+    assert all(os.path.exists(r.path) for r in photos)

@@ -472,15 +472,15 @@ class Engine:
         return session
 
     def _open_int8(self, path: Path, sibling: Path, providers: Sequence[str]):
+        """The int8 sibling of ``path`` when it exists, else ``path`` itself when it is an int8 file."""
+        if sibling.is_file():
+            _check_file(sibling)
+            return self._open(sibling, providers)
         session = self._open(path, providers)
         if session.get_modelmeta().custom_metadata_map.get("precision") == "int8":
             return session
-        if not sibling.is_file():
-            raise ModelError(f"no int8 version of {path.name!r}: {sibling.name!r} is not beside it (write it with "
-                             "python -m training.export ... --int8, or choose precision fp32 / auto)")
-        _check_file(sibling)
-        del session
-        return self._open(sibling, providers)
+        raise ModelError(f"no int8 version of {path.name!r}: {sibling.name!r} is not beside it (write it with "
+                         "python -m training.export ... --int8, or choose precision fp32 / auto)")
 
     def _metadata(self) -> dict[str, str]:
         return dict(self._session.get_modelmeta().custom_metadata_map)

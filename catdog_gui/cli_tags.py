@@ -82,16 +82,13 @@ class TagRun:
         """With ``--skip-tagged``: (photos to classify, result rows read from the tags of the others);
         else ``(paths, [])``."""
         from catdog_gui.core.results import Result
-        from catdog_gui.core.xmp import SOURCE_HAND, read_verdict
+        from catdog_gui.core.xmp import SOURCE_HAND, split_tagged
 
         if not self.args.skip_tagged:
             return list(paths), []
-        todo, rows = [], []
-        for path in paths:
-            v = read_verdict(path, self.args.sidecar_naming)
-            if v is None or (v.source != SOURCE_HAND and v.model_digest != self.digest):
-                todo.append(path)
-                continue
+        todo, tagged = split_tagged(paths, self.digest, self.args.sidecar_naming)
+        rows = []
+        for path, v in tagged.items():
             how = "set by hand" if v.source == SOURCE_HAND else f"by {v.model or 'this model'}"
             rows.append(Result(path=path, status="ok", label=v.label, confidence=v.confidence,
                                note=f"verdict read from XMP tags ({how}), not classified again"))

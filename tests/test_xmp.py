@@ -295,3 +295,17 @@ def test_file_name_that_is_not_utf8(tmp_path, cat_photos):
         assert write_verdict(photo, CAT, mode=mode).action == "written"
     assert read_verdict(photo) == CAT
     assert os.path.exists(os.fsdecode(os.fsencode(photo) + b".xmp"))
+
+
+def test_split_tagged(tmp_path, cat_photos):
+    """Tagged by this model or by hand: skipped; by another model, or not at all: to classify."""
+    photos = []
+    for i, src in enumerate(cat_photos[:4]):
+        photos.append(str(tmp_path / f"p{i}.jpg"))
+        shutil.copyfile(src, photos[-1])
+    write_verdict(photos[0], CAT)
+    write_verdict(photos[1], Verdict("dog", 0.9, model_digest="cd" * 32))
+    write_verdict(photos[2], Verdict("dog", 1.0, source="hand"), mode="embed")
+    todo, tagged = xmp.split_tagged(photos, "ab" * 32)
+    assert todo == [photos[1], photos[3]]
+    assert tagged == {photos[0]: CAT, photos[2]: Verdict("dog", 1.0, source="hand")}

@@ -43,7 +43,7 @@ from catdog_gui.core.results import _file_mode
 
 __all__ = ["NAMESPACE", "PREFIX", "NAMING_APPEND", "NAMING_REPLACE", "NAMINGS", "MODES", "UNCERTAIN",
            "DEFAULT_ROOT", "Verdict", "TagOutcome", "sidecar_path", "keywords_for", "model_digest",
-           "read_verdict", "write_verdict", "undo_write"]
+           "read_verdict", "split_tagged", "write_verdict", "undo_write"]
 
 NAMESPACE = "urn:catdog:xmp:1.0/"  # catdog's XMP namespace URI (any URI; this one is ours and stable)
 PREFIX = "catdog"
@@ -233,6 +233,25 @@ def read_verdict(photo: str | os.PathLike, naming: str = NAMING_APPEND) -> Verdi
         if verdict is not None:
             return verdict
     return None
+
+
+def split_tagged(paths: Sequence[str], digest: str,
+                 naming: str = NAMING_APPEND) -> tuple[list[str], dict[str, Verdict]]:
+    """Sort photos into those to classify and those already tagged: by the model whose SHA-256 is ``digest``,
+    or by hand (a person's verdict stands whatever the model). Used by ``--skip-tagged``.
+
+    Returns:
+        (paths to classify, in order; {path: stored verdict} for the others).
+    """
+    todo: list[str] = []
+    tagged: dict[str, Verdict] = {}
+    for path in paths:
+        v = read_verdict(path, naming)
+        if v is not None and (v.source == SOURCE_HAND or v.model_digest == digest):
+            tagged[path] = v
+        else:
+            todo.append(path)
+    return todo, tagged
 
 
 # ---------------------------------------------------------------------------------------------- writing

@@ -45,7 +45,7 @@ class TagOptions(QDialog):
     def __init__(self, shown: int, selected: int, settings: QSettings | None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Write Tags")
-        self.only_selected = QRadioButton(f"Selected row ({selected})")
+        self.only_selected = QRadioButton(f"Selected rows ({selected})")
         self.all_shown = QRadioButton(f"All rows shown ({shown})")
         (self.only_selected if selected and selected < shown else self.all_shown).setChecked(True)
         self.only_selected.setEnabled(bool(selected))

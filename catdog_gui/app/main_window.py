@@ -42,6 +42,7 @@ from catdog_gui.app.results_model import (
     ResultsModel,
     ResultsProxy,
 )
+from catdog_gui.app.sort_folders import SortWorker, summary_text
 from catdog_gui.app.thumbnails import ThumbnailProvider
 from catdog_gui.app.window_state import PREFERRED_SIZE, WindowState, initial_geometry
 from catdog_gui.app.workers import ClassifyWorker
@@ -49,6 +50,7 @@ from catdog_gui.core.explain import Explainer
 from catdog_gui.core.model import PRECISIONS, Engine, ModelError, default_model_path
 from catdog_gui.core.results import write_csv
 from catdog_gui.core.scan import IMAGE_EXTENSIONS
+from catdog_gui.core.sorting import plan_sort, undo_sort
 from catdog_gui.core.tally import RemainingTime, Tally, format_duration, uncertain_threshold
 
 APP_NAME = "catdog"
@@ -103,6 +105,8 @@ class MainWindow(QMainWindow):
         if self.precision not in PRECISIONS:
             self.precision = "auto"
         self.worker: ClassifyWorker | None = None
+        self.sort_worker: SortWorker | None = None
+        self._last_journal: str | None = None
         self._queued: list[str] = []
         self._closing = False
         self.last_summary = None
@@ -237,6 +241,14 @@ class MainWindow(QMainWindow):
         self.open_model_action = action("Open &Model…", self.open_model, None, "Use another ONNX model")
         self.export_action = action("&Export CSV…", self.export_csv, "Ctrl+E", "Save the results as CSV")
         self.clear_action = action("C&lear Results", self.clear_results, None, "Remove every row")
+        file_menu.addSeparator()
+        self.copy_sort_action = action("&Copy to Folders…", lambda: self.sort_into("copy"), None,
+                                       "Copy the selected (or shown) photos into cat/, dog/, uncertain/ folders")
+        self.move_sort_action = action("Mo&ve to Folders…", lambda: self.sort_into("move"), None,
+                                       "Move the selected (or shown) photos into cat/, dog/, uncertain/ folders")
+        self.undo_sort_action = action("&Undo Last Sort", self.undo_last_sort, None,
+                                       "Put moved photos back, or delete the copies, of the last sort")
+        self.undo_sort_action.setEnabled(False)
         file_menu.addSeparator()
         self.quit_action = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         if not self.quit_action.shortcuts():  # Windows' and Qt's fallback theme bind nothing to Quit
@@ -379,8 +391,10 @@ class MainWindow(QMainWindow):
         worker.start()
 
     def cancel(self) -> None:
-        """Stop the run; finished rows stay."""
+        """Stop the run (or the sort into folders); finished rows and files stay."""
         self._queued.clear()
+        if self.sort_worker is not None:
+            self.sort_worker.cancel()
         if self.worker is not None:
             self.worker.cancel()
             self.cancel_button.setEnabled(False)
@@ -533,6 +547,106 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Exported {n} rows to {path}", 8000)
         return n
 
+    # -- sort into folders ---------------------------------------------------------------------------
+    def rows_for_action(self) -> list:
+        """The selected rows when several are selected, otherwise every row the filter shows."""
+        selected = self.selected_results()
+        if len(selected) > 1:
+            return selected
+        return [self.proxy.index(i, NAME).data(RESULT_ROLE) for i in range(self.proxy.rowCount())]
+
+    def sort_into(self, mode: str, target: str | None = None, confirm: bool = True) -> bool:
+        """Copy or move (``mode``) the photos of :meth:`rows_for_action` into ``target``/<label>, after a
+        summary the user confirms; returns whether the sort started."""
+        if self.running or self.sort_worker is not None:
+            self._error("Sort into folders", "Wait for the current run to finish first.")
+            return False
+        rows = self.rows_for_action()
+        if self.engine is None or not any(r.status == "ok" for r in rows):
+            QMessageBox.information(self, "Sort into folders", "There are no classified photos to sort.")
+            return False
+        if target is None:
+            start = self.state.last_folder if self.state is not None else ""
+            target = QFileDialog.getExistingDirectory(self, "Sort into folder", start)
+            if not target:
+                return False
+        plan = plan_sort(rows, target, list(self.engine.info.labels), self.tally.threshold)
+        text = summary_text(plan, mode, target, sum(r.status != "ok" for r in rows))
+        if confirm:
+            box = QMessageBox(QMessageBox.Icon.Question, "Copy to folders" if mode == "copy" else "Move to folders",
+                              text, QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel, self)
+            box.button(QMessageBox.StandardButton.Ok).setText("Copy" if mode == "copy" else "Move")
+            self._sort_box = box
+            if box.exec() != QMessageBox.StandardButton.Ok:
+                return False
+        worker = SortWorker(plan, mode, target, self)
+        worker.progress.connect(self._on_sort_progress)
+        worker.finished_sort.connect(self._on_sort_finished)
+        self.sort_worker = worker
+        self.progress.setRange(0, max(len(plan), 1))
+        self.progress.setValue(0)
+        self.progress.setFormat(f"{'Copying' if mode == 'copy' else 'Moving'} 0 / {len(plan)}")
+        self.eta_label.setText("")
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.setText("Cancel")
+        self.progress_row.show()
+        for a in (self.copy_sort_action, self.move_sort_action, self.undo_sort_action, self.clear_action):
+            a.setEnabled(False)
+        worker.start()
+        return True
+
+    def _on_sort_progress(self, done: int, total: int) -> None:
+        mode = self.sort_worker.mode if self.sort_worker is not None else "copy"
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{'Copying' if mode == 'copy' else 'Moving'} {done} / {total}")
+
+    def _on_sort_finished(self, report) -> None:
+        worker, self.sort_worker = self.sort_worker, None
+        if worker is not None:
+            worker.wait()
+        self.progress_row.hide()
+        for a in (self.copy_sort_action, self.move_sort_action, self.clear_action):
+            a.setEnabled(True)
+        if report.mode == "move":
+            self.results.replace_paths(dict(report.done))
+            self._show_current()
+        if report.done and worker is not None:
+            self._last_journal = worker.journal
+        self.undo_sort_action.setEnabled(self._last_journal is not None)
+        verb = "Copied" if report.mode == "copy" else "Moved"
+        target = worker.target if worker is not None else ""
+        self.statusBar().showMessage(f"{verb} {len(report.done)} photos into {target}"
+                                     + (" (cancelled)" if report.cancelled else ""), 10000)
+        self.last_sort = report
+        if report.failed or report.stopped:
+            shown = "\n".join(f"{os.path.basename(p)}: {why}" for p, why in report.failed[:8])
+            more = f"\n(and {len(report.failed) - 8} more)" if len(report.failed) > 8 else ""
+            stop = f"The sort stopped: {report.stopped}.\n\n" if report.stopped else ""
+            QMessageBox.warning(self, "Sort into folders", f"{stop}{verb} {len(report.done)}; "
+                                f"{len(report.failed)} could not be {verb.lower()}:\n\n{shown}{more}")
+
+    def undo_last_sort(self) -> bool:
+        """Undo the last sort (moved photos go back, copies are deleted); returns whether all was undone."""
+        if self._last_journal is None or self.sort_worker is not None:
+            return False
+        try:
+            report = undo_sort(self._last_journal)
+        except (OSError, ValueError) as exc:
+            self._error("Undo last sort", f"Could not undo the last sort:\n{exc}")
+            return False
+        if report.mode == "move":
+            self.results.replace_paths(dict(report.done))
+            self._show_current()
+        if report.failed:
+            shown = "\n".join(f"{os.path.basename(p)}: {why}" for p, why in report.failed[:8])
+            QMessageBox.warning(self, "Undo last sort", f"{len(report.failed)} could not be undone:\n\n{shown}")
+            return False
+        self._last_journal = None
+        self.undo_sort_action.setEnabled(False)
+        self.statusBar().showMessage(f"Undone: {len(report.done)} photos "
+                                     + ("back in place" if report.mode == "move" else "copies deleted"), 8000)
+        return True
+
     def clear_results(self) -> None:
         self.table.clearSelection()
         self.results.clear()
@@ -599,6 +713,9 @@ class MainWindow(QMainWindow):
         self._native.stop()
         self._queued.clear()
         self._select_timer.stop()
+        if self.sort_worker is not None:
+            self.sort_worker.cancel()
+            self.sort_worker.wait()
         worker = self.worker
         if worker is not None:
             worker.cancel()

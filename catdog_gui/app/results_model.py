@@ -7,6 +7,7 @@ repaints a row's thumbnail when it arrives.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
@@ -72,6 +73,19 @@ class ResultsModel(QAbstractTableModel):
             self._row_of[r.path] = first + i
         self._rows.extend(new)
         self.endInsertRows()
+
+    def replace_paths(self, moved: dict[str, str]) -> int:
+        """Point rows at their files' new paths (``old path -> new path``, after a move); returns rows changed."""
+        changed = 0
+        for old, new in moved.items():
+            row = self._row_of.pop(old, None)
+            if row is None:
+                continue
+            self._rows[row] = dataclasses.replace(self._rows[row], path=new)
+            self._row_of[new] = row
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+            changed += 1
+        return changed
 
     def clear(self) -> None:
         """Remove every row."""

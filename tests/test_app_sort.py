@@ -1,0 +1,85 @@
+"""File ▸ Copy to Folders… / Move to Folders… / Undo Last Sort (issue 14, item 7): offscreen, the tiny exported
+model on real photos. The summary is shown before anything is written; moved rows follow their files."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtWidgets import QMessageBox
+
+from catdog_gui.app.main_window import MainWindow
+from catdog_gui.app.results_model import NAME
+
+RUN_TIMEOUT = 120_000
+
+
+def classified_window(qtbot, model, folder, rows):
+    w = MainWindow(model, [str(folder)])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.results.rowCount() == rows and not w.running, timeout=RUN_TIMEOUT)
+    return w
+
+
+def test_summary_first_then_move_and_undo(qtbot, tiny_model_path, cat_photos, dog_photos, tmp_path, monkeypatch):
+    src = tmp_path / "photos"
+    src.mkdir()
+    for p in cat_photos[:3] + dog_photos[:3]:
+        shutil.copy(p, src / p.name)
+    (src / "broken.jpg").write_bytes(b"not a photo")
+    originals = {p.name: (src / p.name).read_bytes() for p in src.iterdir()}
+    w = classified_window(qtbot, tiny_model_path, src, 7)
+    target = tmp_path / "sorted"
+
+    asked = []
+
+    def cancel(box):
+        asked.append(box.text())
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "exec", cancel)
+    assert w.sort_into("move", str(target)) is False
+    assert not target.exists()  # nothing written before the user agrees
+    t = w.tally
+    text = asked[0]
+    assert text.startswith(f"Move 6 photos into {target}") and "1 unreadable photo stays" in text
+    for label, n in t.per_class.items():
+        if n:
+            assert f"{label}/    {n}" in text
+    if t.uncertain:
+        assert f"uncertain/    {t.uncertain}" in text
+
+    assert w.sort_into("move", str(target), confirm=False)
+    qtbot.waitUntil(lambda: w.sort_worker is None, timeout=RUN_TIMEOUT)
+    moved = {r.name: r.path for r in w.results.results if r.status == "ok"}
+    for name, path in moved.items():
+        folder = os.path.basename(os.path.dirname(path))
+        assert os.path.dirname(os.path.dirname(path)) == str(target) and folder in ("cat", "dog", "uncertain")
+        assert open(path, "rb").read() == originals[name] and not (src / name).exists()
+    assert (src / "broken.jpg").exists()
+    assert w.undo_sort_action.isEnabled()
+
+    assert w.undo_last_sort()
+    for r in w.results.results:
+        assert os.path.dirname(r.path) == str(src) and open(r.path, "rb").read() == originals[r.name]
+    assert not w.undo_sort_action.isEnabled()
+
+
+def test_copy_takes_only_the_selected_rows(qtbot, tiny_model_path, data_dir, tmp_path):
+    w = classified_window(qtbot, tiny_model_path, data_dir / "photos-fullsize" / "dog", 60)
+    w.select_row(3)
+    w.table.selectionModel().select(w.proxy.index(7, NAME), QItemSelectionModel.SelectionFlag.Select
+                                    | QItemSelectionModel.SelectionFlag.Rows)
+    chosen = w.selected_results()
+    assert len(chosen) == 2
+    target = tmp_path / "out"
+    assert w.sort_into("copy", str(target), confirm=False)
+    qtbot.waitUntil(lambda: w.sort_worker is None, timeout=RUN_TIMEOUT)
+    copies = sorted(p for p in target.rglob("*.jpg"))
+    assert sorted(p.name for p in copies) == sorted(r.name for r in chosen)
+    for r in chosen:
+        copy = next(p for p in copies if p.name == r.name)
+        assert filecmp.cmp(r.path, copy, shallow=False) and os.path.exists(r.path)

@@ -84,9 +84,10 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--self-test", action="store_true",
                    help="check the installation instead (model, sample photos, providers, image formats; no PATH "
                         "or --csv needed): exit 0 when all is right, 1 with the reason otherwise")
-    from catdog_gui import cli_tags
+    from catdog_gui import cli_sort, cli_tags
 
     cli_tags.add_arguments(p)  # --write-tags, --sidecar-naming, --tag-uncertain, --dry-run, --skip-tagged
+    cli_sort.add_arguments(p)  # --sort-into DIR --copy|--move
     return p
 
 
@@ -191,13 +192,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2, message already printed)
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
-    from catdog_gui import cli_tags
+    from catdog_gui import cli_sort, cli_tags
 
     if cli_tags.check_arguments(args):
         return _fail(cli_tags.check_arguments(args))
+    if cli_sort.check_arguments(args):
+        return _fail(cli_sort.check_arguments(args))
 
-    if args.csv is None and not args.write_tags:
-        return _fail("nothing to write: give --csv OUT.csv, --write-tags, or both")
+    if args.csv is None and not args.write_tags and args.sort_into is None:
+        return _fail("nothing to write: give --csv OUT.csv, --write-tags, --sort-into DIR, or several")
     csv_path = None if args.csv is None else os.path.abspath(args.csv)
     if csv_path is not None:
         if not args.csv.strip():
@@ -288,7 +291,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         cancelled=interrupted)
     _print_summary(summary, engine, csv_path, rows, results, [], report.unreadable_dirs)
     tags.print_summary()
-    return exit_interrupted if interrupted else EXIT_OK
+    if interrupted:
+        return exit_interrupted
+    return EXIT_OK if cli_sort.run(args, classified, labels, engine.info.metadata) else 1
 
 
 if __name__ == "__main__":

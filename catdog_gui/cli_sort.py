@@ -1,0 +1,64 @@
+"""``catdog-classify --sort-into DIR --copy|--move``: put the classified photos into ``DIR/<label>`` and
+``DIR/uncertain`` (the work itself is :mod:`catdog_gui.core.sorting`: never overwrites, journal in DIR).
+
+Photos that cannot be copied or moved are listed on stderr and make the exit status 1; a full disk stops
+the sort. Unreadable photos stay where they are. An interrupted run (Ctrl-C) sorts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Sequence
+
+__all__ = ["add_arguments", "check_arguments", "run"]
+
+_MAX_SHOWN = 10
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--sort-into``, ``--copy`` and ``--move`` to ``catdog-classify``'s parser."""
+    g = parser.add_argument_group("sort into folders")
+    g.add_argument("--sort-into", default=None, metavar="DIR",
+                   help="after classifying, put each photo into DIR/<label> or DIR/uncertain (needs --copy or "
+                        "--move; names already taken get a suffix, nothing is overwritten)")
+    mode = g.add_mutually_exclusive_group()
+    mode.add_argument("--copy", dest="sort_mode", action="store_const", const="copy", help="copy the photos")
+    mode.add_argument("--move", dest="sort_mode", action="store_const", const="move", help="move the photos")
+
+
+def check_arguments(args: argparse.Namespace) -> str | None:
+    """Why the sort options do not fit together, or None."""
+    if args.sort_mode and args.sort_into is None:
+        return f"--{args.sort_mode} needs --sort-into DIR"
+    if args.sort_into is not None:
+        if not args.sort_into.strip():
+            return "--sort-into is empty; give a folder"
+        if not args.sort_mode:
+            return "--sort-into needs --copy or --move"
+        if os.path.exists(args.sort_into) and not os.path.isdir(args.sort_into):
+            return f"--sort-into {args.sort_into!r} is a file, not a folder"
+    return None
+
+
+def run(args: argparse.Namespace, results: Sequence, labels: Sequence[str], metadata) -> bool:
+    """Sort ``results`` as ``--sort-into``/``--copy``/``--move`` ask; print what happened. Returns whether
+    every photo was sorted (``True`` also when no sort was asked for)."""
+    if args.sort_into is None:
+        return True
+    from catdog_gui.core.sorting import plan_sort, run_sort
+    from catdog_gui.core.tally import uncertain_threshold
+
+    target = os.path.abspath(args.sort_into)
+    plan = plan_sort(results, target, labels, uncertain_threshold(metadata))
+    report = run_sort(plan, args.sort_mode)
+    verb = "Copied" if args.sort_mode == "copy" else "Moved"
+    print(f"{verb} {len(report.done)} photo(s) into {target}")
+    for source, reason in report.failed[:_MAX_SHOWN]:
+        print(f"catdog-classify: could not sort {source}: {reason}", file=sys.stderr)
+    if len(report.failed) > _MAX_SHOWN:
+        print(f"catdog-classify: ... and {len(report.failed) - _MAX_SHOWN} more", file=sys.stderr)
+    if report.stopped:
+        print(f"catdog-classify: the sort stopped: {report.stopped}", file=sys.stderr)
+    return not report.failed and not report.stopped

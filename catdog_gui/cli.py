@@ -58,7 +58,8 @@ def get_args_parser() -> argparse.ArgumentParser:
         prog="catdog-classify",
         description="Tell cats from dogs in photos: classify files and folders (recursive) and write a CSV.",
         epilog="Exit status: 0 when the run happened (unreadable files get error rows), 2 on bad arguments "
-               "or a missing/invalid model, 130 when interrupted.")
+               "or a missing/invalid model, 1 when --sort-into could not sort every photo, 130 when "
+               "interrupted.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="image files and folders (searched recursively)")
     p.add_argument("--csv", default=None, metavar="OUT.csv",
                    help="CSV to write: path,label,confidence,p_<label>...,status,error (replaced atomically); "

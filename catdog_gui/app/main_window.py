@@ -158,17 +158,16 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(THUMB, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(THUMB, THUMB_SIZE + 12)
-        for col, width in ((PREDICTION, 75), (CONFIDENCE, 85), (STATUS, 60)):
+        for col, width in ((FOLDER, 64), (PREDICTION, 75), (CONFIDENCE, 85), (STATUS, 60)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)  # every column fits: no side scroll
-        header.setSectionResizeMode(FOLDER, QHeaderView.ResizeMode.Stretch)
         header.moveSection(header.visualIndex(FOLDER), header.visualIndex(NAME) + 1)  # cat/x.jpg vs dog/x.jpg
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(40)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        # every column in view (name and folder at least 70 and 50 px), beside a vertical scroll bar and the frame
-        self.table.setMinimumWidth(THUMB_SIZE + 12 + 70 + 50 + 75 + 85 + 60 + 22)
+        # every column in view (the name at least 60 px), beside a vertical scroll bar and the frame
+        self.table.setMinimumWidth(THUMB_SIZE + 12 + 60 + 64 + 75 + 85 + 60 + 22)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._select_timer.start())
         # the current row stays in view when the rows are sorted or filtered
         self.proxy.layoutChanged.connect(self._keep_current_in_view)

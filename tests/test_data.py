@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from catdog_gui.core.imaging import Preprocessing, load_rgb, preprocess
-from training.data import (LABELS, eval_transform, find_samples, source_sample_weights, split_sources,
-                           stratified_split, train_transform)
+from training.data import (LABELS, CachedDataset, StreamingDataset, build_cache, choose_data_mode, eval_transform,
+                           find_samples, source_sample_weights, split_sources, stratified_split, train_transform)
 
 
 def test_petimages_class_folders(data_dir):
@@ -148,3 +148,49 @@ def test_auto_augment_policies_change_the_photo_and_keep_the_shape(cat_photos):
     assert (erased == 0).sum() > 0.02 * erased.numel()  # a rectangle set to 0 (the normalised mean)
     with pytest.raises(ValueError, match="auto_augment"):
         train_transform(spec, auto_augment="autoaugment-v9")
+
+
+def test_cache_holds_every_photo_at_the_training_size_and_is_reused(tmp_path, data_dir):
+    a, _ = _two_sources(tmp_path, data_dir)
+    samples = find_samples(a)[0]
+    (a / "cat" / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a JPEG")
+    samples = find_samples(a)[0]
+    broken = next(i for i, s in enumerate(samples) if s.path.endswith("broken.jpg"))
+    path, errors = build_cache(samples, tmp_path / "cache", 64, workers=2)
+    array = np.load(path, mmap_mode="r")
+    assert array.shape == (len(samples), 64, 64, 3) and array.dtype == np.uint8
+    assert list(errors) == [broken] and "broken.jpg" in errors[broken]
+    first = 0 if broken != 0 else 1
+    expected = np.asarray(load_rgb(samples[first].path).resize((64, 64)), np.float32)
+    assert np.abs(array[first].astype(np.float32) - expected).mean() < 4  # the photo itself, squashed
+    mtime = path.stat().st_mtime_ns
+    again, errors_again = build_cache(samples, tmp_path / "cache", 64)
+    assert again == path and again.stat().st_mtime_ns == mtime and errors_again == errors  # reused, not rewritten
+    assert not list((tmp_path / "cache").glob("*.tmp*"))
+
+    spec = Preprocessing(image_size=(48, 48))
+    ds = CachedDataset(path, [s.target for s in samples], eval_transform(spec), skip=list(errors))
+    assert len(ds) == len(samples) - 1
+    x, y = ds[0]
+    assert x.shape == (3, 48, 48) and y == samples[first].target
+    import pickle
+
+    clone = pickle.loads(pickle.dumps(ds))  # what a DataLoader worker receives: no open memory map
+    assert clone._array is None and torch.equal(clone[0][0], x)
+
+
+def test_streaming_dataset_decodes_from_disk_and_steps_over_a_broken_photo(tmp_path, data_dir):
+    a, _ = _two_sources(tmp_path, data_dir)
+    (a / "cat" / "!broken.jpg").write_bytes(b"GIF89a truncated")
+    samples = find_samples(a)[0]
+    assert samples[0].path.endswith("!broken.jpg")
+    spec = Preprocessing(image_size=(48, 48))
+    ds = StreamingDataset(samples, eval_transform(spec), max_side=96)
+    x, y = ds[0]  # the broken photo: the next one stands in
+    assert x.shape == (3, 48, 48) and y == samples[1].target and ds.failures == 1
+    assert torch.allclose(x, ds[1][0])
+
+
+def test_data_mode_by_size():
+    assert choose_data_mode(10_000, 160, 4 * 2**30) == ("memory", 10_000 * 320 * 320 * 3)
+    assert choose_data_mode(40_000, 160, 4 * 2**30)[0] == "cache"

@@ -204,3 +204,28 @@ def test_torchrun_two_processes_take_the_steps_of_one(sixteen_photos, tmp_path):
     worst = max((ddp_w[k] - one_w[k]).abs().max().item() for k in one_w if one_w[k].is_floating_point()
                 and "running" not in k)
     assert worst <= 1e-3 * moved  # the two runs' weights agree to 0.1% of how far training moved them
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["cache", "stream"])
+def test_flat_memory_data_modes_train(sixteen_photos, tmp_path, capsys, mode):
+    out = tmp_path / "run"
+    metrics = _train(sixteen_photos, out, "--max-steps", "1", "--epochs", "1", "--data-mode", mode)
+    assert metrics["steps_done"] == 1 and 0.0 <= metrics["val_top1"] <= 1.0
+    assert f"data mode: {mode}" in capsys.readouterr().out
+    ckpt = torch.load(out / "last.pt", map_location="cpu", weights_only=False)
+    assert ckpt["data"]["mode"] == mode and ckpt["data"]["train"] == 12 and ckpt["data"]["val"] == 4
+    assert len(list((out / "cache").glob("*.npy"))) == (1 if mode == "cache" else 0)
+
+
+def test_auto_data_mode_says_why(sixteen_photos, tmp_path, capsys):
+    args = train_mod.get_args_parser().parse_args([
+        "--data", str(sixteen_photos), "--out", str(tmp_path / "o"), "--image-size", "64", "--workers", "0",
+        "--val-fraction", "0.25", "--device", "cpu", "--memory-budget-mb", "0"])
+    from catdog_gui.core.imaging import Preprocessing
+
+    spec = Preprocessing(image_size=(64, 64))
+    train_s, val_s, _ = train_mod.split_sources([sixteen_photos], 0.25, 0)
+    _, _, kept, mode = train_mod.build_datasets(args, train_s, val_s, spec, None, tmp_path / "o", True)
+    assert mode == "cache" and len(kept) == 12
+    assert "data mode: cache (chosen: 16 photos" in capsys.readouterr().out

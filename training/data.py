@@ -28,7 +28,8 @@ from catdog_gui.core.imaging import ImageDecodeError, Preprocessing, load_rgb, p
 from catdog_gui.core.scan import is_image_candidate
 
 __all__ = ["LABELS", "Sample", "find_samples", "stratified_split", "split_sources", "source_sample_weights",
-           "load_images", "ImageDataset", "train_transform", "eval_transform"]
+           "decode_for_training", "load_images", "ImageDataset", "StreamingDataset", "build_cache", "CachedDataset",
+           "choose_data_mode", "train_transform", "eval_transform"]
 
 LABELS = ("cat", "dog")
 _CLASS_DIRS = {"cat": 0, "cats": 0, "dog": 1, "dogs": 1}
@@ -175,6 +176,24 @@ def source_sample_weights(samples: Sequence[Sample], source_weights: Sequence[fl
     return [weights[s.source] for s in samples]
 
 
+def decode_for_training(path: str, max_side: int | None) -> Image.Image:
+    """Decode one photo (upright 8-bit sRGB) with its shorter side shrunk to ``max_side`` when longer.
+
+    Big JPEGs are decoded at a reduced DCT scale (Pillow's draft mode through ``load_rgb(min_size=...)``), so
+    a 12-megapixel photo never exists at full size here.
+
+    Raises:
+        ImageDecodeError: as :func:`catdog_gui.core.imaging.load_rgb`.
+    """
+    half = (max_side // 2, max_side // 2) if max_side else None
+    img = load_rgb(path, min_size=half)
+    if max_side and min(img.size) > max_side:
+        scale = max_side / min(img.size)
+        img = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))),
+                         Image.Resampling.BILINEAR)
+    return img
+
+
 def load_images(samples: Sequence[Sample], max_side: int | None = None, workers: int = 4,
                 progress: Callable[[int], None] | None = None) -> tuple[list[Image.Image | None], list[str]]:
     """Decode every photo once into memory (upright 8-bit RGB) with a pool of threads.
@@ -191,13 +210,9 @@ def load_images(samples: Sequence[Sample], max_side: int | None = None, workers:
     """
     def one(sample: Sample) -> tuple[Image.Image | None, str | None]:
         try:
-            img = load_rgb(sample.path)
+            return decode_for_training(sample.path, max_side), None
         except ImageDecodeError as exc:
             return None, f"{sample.path}: {exc}"
-        if max_side and min(img.size) > max_side:
-            scale = max_side / min(img.size)
-            img = img.resize((round(img.width * scale), round(img.height * scale)), Image.Resampling.BILINEAR)
-        return img, None
 
     images, errors = [], []
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -208,6 +223,129 @@ def load_images(samples: Sequence[Sample], max_side: int | None = None, workers:
             if progress:
                 progress(1)
     return images, errors
+
+
+class StreamingDataset(Dataset):
+    """Photos decoded from disk at every access (in the DataLoader's worker processes), so memory stays flat
+    in the number of photos; ``dataset[i] -> (transform(image), target)``.
+
+    A photo that fails to decode is replaced by the next readable one (training cannot stop mid-epoch for
+    one damaged file); ``failures`` counts them in this process.
+    """
+
+    def __init__(self, samples: Sequence[Sample], transform: Callable[[Image.Image], torch.Tensor],
+                 max_side: int | None) -> None:
+        self.paths = [s.path for s in samples]
+        self.targets = [int(s.target) for s in samples]
+        self.transform, self.max_side, self.failures = transform, max_side, 0
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, index: int) -> tuple[torch.Tensor, int]:
+        for attempt in range(min(len(self.paths), 16)):
+            i = (index + attempt) % len(self.paths)
+            try:
+                return self.transform(decode_for_training(self.paths[i], self.max_side)), self.targets[i]
+            except ImageDecodeError:
+                self.failures += 1
+        raise RuntimeError(f"16 photos in a row from {self.paths[index]!r} on failed to decode")
+
+
+def build_cache(samples: Sequence[Sample], folder: str | os.PathLike, side: int, workers: int = 4,
+                progress: Callable[[int], None] | None = None) -> tuple[Path, dict[int, str]]:
+    """Decode every photo once into a memory-mapped ``[N, side, side, 3] uint8`` NumPy file (squashed to a
+    square, the shape every training crop is taken from), or reuse the one already written for the same
+    photos and side.
+
+    The file (``numpy.lib.format.open_memmap``: a plain ``.npy`` any NumPy reads) is keyed by a hash of the
+    photo paths, their sizes and modification times, and ``side``; it is written under a temporary name and
+    renamed when complete, so an interrupted run never leaves a half-written cache behind. Bytes on disk:
+    ``N * side * side * 3`` (10,000 photos at 160: 768 MB).
+
+    Returns:
+        (path of the ``.npy``, errors): photos that failed to decode are stored black; ``errors`` maps their
+        index to the reason (kept in ``<file>.errors.json``, so a reused cache reports them again).
+    """
+    import hashlib
+    import json
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    h = hashlib.sha256(f"side={side}".encode())
+    for s in samples:
+        try:
+            st = os.stat(s.path)
+            h.update(f"{s.path}\0{st.st_size}\0{st.st_mtime_ns}\0{s.target}\n".encode("utf-8", "surrogateescape"))
+        except OSError:
+            h.update(f"{s.path}\0missing\n".encode("utf-8", "surrogateescape"))
+    path = folder / f"photos-{side}-{h.hexdigest()[:16]}.npy"
+    errors_path = path.with_name(path.name + ".errors.json")
+    if path.exists() and errors_path.exists():
+        if progress:
+            progress(len(samples))
+        return path, {int(k): v for k, v in json.loads(errors_path.read_text(encoding="utf-8")).items()}
+    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+    array = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(len(samples), side, side, 3))
+
+    def one(index: int) -> str | None:
+        try:
+            img = decode_for_training(samples[index].path, 2 * side)
+        except ImageDecodeError as exc:
+            return f"{samples[index].path}: {exc}"
+        array[index] = np.asarray(img.resize((side, side), Image.Resampling.BILINEAR))
+        return None
+
+    errors: dict[int, str] = {}
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for index, err in enumerate(pool.map(one, range(len(samples)))):
+            if err:
+                errors[index] = err
+            if progress:
+                progress(1)
+    array.flush()
+    del array
+    os.replace(tmp, path)
+    errors_path.write_text(json.dumps(errors), encoding="utf-8")
+    return path, errors
+
+
+class CachedDataset(Dataset):
+    """Photos from :func:`build_cache`'s memory-mapped file; ``dataset[i] -> (transform(image), target)``.
+
+    Pages are read from disk as they are touched and belong to the operating system's page cache, so the
+    process's own memory stays flat however many photos there are. ``skip`` lists indices that failed to
+    decode when the cache was built (left out).
+    """
+
+    def __init__(self, cache: str | os.PathLike, targets: Sequence[int],
+                 transform: Callable[[Image.Image], torch.Tensor], skip: Sequence[int] = ()) -> None:
+        self.cache = str(cache)
+        self._array: np.ndarray | None = None  # opened lazily, once per DataLoader worker process
+        skipped = set(skip)
+        self.indices = [i for i in range(len(targets)) if i not in skipped]
+        self.targets = [int(targets[i]) for i in self.indices]
+        self.transform = transform
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __getitem__(self, index: int) -> tuple[torch.Tensor, int]:
+        if self._array is None:
+            self._array = np.load(self.cache, mmap_mode="r")
+        image = Image.fromarray(np.array(self._array[self.indices[index]]))
+        return self.transform(image), self.targets[index]
+
+    def __getstate__(self) -> dict:  # the memory map is not sent to worker processes; each opens its own
+        return {**self.__dict__, "_array": None}
+
+
+def choose_data_mode(n_photos: int, image_size: int, budget_bytes: int) -> tuple[str, int]:
+    """``"memory"`` when decoding every photo into memory at twice the training size fits ``budget_bytes``,
+    else ``"cache"``; with the estimate in bytes (``n * (2 * image_size)^2 * 3``, an upper bound: photos
+    smaller than that, such as PetImages' 180x180, take less)."""
+    estimate = n_photos * (2 * image_size) ** 2 * 3
+    return ("memory" if estimate <= budget_bytes else "cache"), estimate
 
 
 class ImageDataset(Dataset):
@@ -269,9 +407,16 @@ def train_transform(spec: Preprocessing, scale: tuple[float, float] = (0.25, 1.0
     return v2.Compose(steps)
 
 
+class _EvalTransform:
+    """A picklable callable (DataLoader workers started with ``spawn`` receive it): image -> ``[3, H, W]``."""
+
+    def __init__(self, spec: Preprocessing) -> None:
+        self.spec = spec
+
+    def __call__(self, image: Image.Image) -> torch.Tensor:
+        return torch.from_numpy(preprocess(image, self.spec))
+
+
 def eval_transform(spec: Preprocessing) -> Callable[[Image.Image], torch.Tensor]:
     """The app's own preprocessing (:func:`catdog_gui.core.imaging.preprocess`) as a tensor transform."""
-    def transform(image: Image.Image) -> torch.Tensor:
-        return torch.from_numpy(preprocess(image, spec))
-
-    return transform
+    return _EvalTransform(spec)

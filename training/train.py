@@ -31,11 +31,19 @@ from torch.utils.data import DataLoader, DistributedSampler, WeightedRandomSampl
 from tqdm import tqdm
 
 from catdog_gui.core.imaging import Preprocessing
-from training.data import (AUTO_AUGMENT, LABELS, ImageDataset, eval_transform, load_images,
-                           source_sample_weights, split_sources, train_transform)
+from training.data import (AUTO_AUGMENT, LABELS, CachedDataset, ImageDataset, StreamingDataset, build_cache,
+                           choose_data_mode, eval_transform, load_images, source_sample_weights, split_sources,
+                           train_transform)
 from training.xception import Xception
 
 __all__ = ["get_args_parser", "train_one_epoch", "evaluate", "main", "build_model", "autocast_dtype", "ema_avg_fn"]
+
+
+def _default_memory_budget_mb() -> int:
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 4 / 2**20)
+    except (AttributeError, ValueError, OSError):  # not POSIX
+        return 2048
 
 
 def get_args_parser() -> argparse.ArgumentParser:
@@ -83,6 +91,13 @@ def get_args_parser() -> argparse.ArgumentParser:
                         "same optimiser step)")
     p.add_argument("--augment", default="standard", choices=["standard", "none"],
                    help="none: training photos get the evaluation preprocessing (tests, debugging)")
+    p.add_argument("--data-mode", default="auto", choices=["auto", "memory", "cache", "stream"],
+                   help="memory: decode every photo once into memory; cache: once into a memory-mapped file at the "
+                        "training size (flat memory); stream: from disk every epoch; auto: memory when it fits "
+                        "--memory-budget-mb, else cache")
+    p.add_argument("--memory-budget-mb", type=int, default=_default_memory_budget_mb(),
+                   help="auto mode: most memory for decoded photos (default: a quarter of this machine's memory)")
+    p.add_argument("--cache-dir", default="", help="where --data-mode cache writes its file (default OUT/cache)")
     p.add_argument("--max-steps", type=int, default=0, help="stop after this many optimiser steps (smoke runs)")
     p.add_argument("--eval-only", action="store_true", help="evaluate --resume's checkpoint and exit")
     return p
@@ -282,6 +297,68 @@ class _EpochWeightedSampler(WeightedRandomSampler):
         return super().__iter__()
 
 
+def build_datasets(args: argparse.Namespace, train_s: list, val_s: list, spec: Preprocessing, augment,
+                   out: Path, is_main: bool) -> tuple[torch.utils.data.Dataset, torch.utils.data.Dataset, list, str]:
+    """The training and validation datasets in the mode ``--data-mode`` asks for (``auto`` decides by size).
+
+    * ``memory``: every photo decoded once into memory at twice the training size (fastest per step;
+      memory grows with the number of photos);
+    * ``cache``: training photos decoded once into a memory-mapped ``.npy`` at ``--cache-dir`` (default
+      ``OUT/cache``), squashed to the training size (flat memory, no decoding per epoch, reused by later runs);
+    * ``stream``: every photo decoded from disk at every epoch in the DataLoader's workers (flat memory, no
+      disk space, the most CPU per step).
+
+    Validation photos are decoded from disk (``stream``) in the two flat-memory modes, so they see exactly the
+    app's preprocessing.
+
+    Returns:
+        (train_ds, val_ds, kept, mode): ``val_ds`` yields ``(image, target, source)``; ``kept`` lists the
+        training samples in ``train_ds``'s order (for per-source weights).
+    """
+    mode, estimate = args.data_mode, None
+    if mode == "auto":
+        mode, estimate = choose_data_mode(len(train_s) + len(val_s), args.image_size, args.memory_budget_mb * 2**20)
+    if is_main:
+        why = (f" (chosen: {len(train_s) + len(val_s)} photos at up to {2 * args.image_size} px would take up to "
+               f"{estimate / 2**20:.0f} MB against a budget of {args.memory_budget_mb} MB)" if estimate is not None
+               else "")
+        print(f"data mode: {mode}{why}", flush=True)
+    max_side = 2 * args.image_size
+    eval_tf = eval_transform(spec)
+    if mode == "memory":
+        decode_bar = tqdm(total=len(train_s) + len(val_s), desc="decoding", disable=not is_main, leave=False)
+        train_imgs, err1 = load_images(train_s, max_side, args.workers or 1, decode_bar.update)
+        val_imgs, err2 = load_images(val_s, max_side, args.workers or 1, decode_bar.update)
+        decode_bar.close()
+        if is_main and (err1 or err2):
+            print(f"skipped {len(err1) + len(err2)} unreadable photos, e.g. {(err1 + err2)[0]}", flush=True)
+        train_ds = ImageDataset(train_imgs, [s.target for s in train_s], augment)
+        val_ds = ImageDataset(val_imgs, [s.target for s in val_s], eval_tf)
+        kept = [s for s, im in zip(train_s, train_imgs) if im is not None]
+        val_sources = [s.source for s, im in zip(val_s, val_imgs) if im is not None]
+        return train_ds, _WithSource(val_ds, val_sources), kept, mode
+    if mode == "cache":
+        cache_dir = Path(args.cache_dir) if args.cache_dir else out / "cache"
+        bar = tqdm(total=len(train_s), desc="caching", disable=not is_main, leave=False)
+        if is_main:  # rank 0 writes the cache; the others wait for it, then open the same file
+            path, errors = build_cache(train_s, cache_dir, args.image_size, args.workers or 1, bar.update)
+        if dist.is_available() and dist.is_initialized():
+            dist.barrier()
+        if not is_main:
+            path, errors = build_cache(train_s, cache_dir, args.image_size, args.workers or 1)
+        bar.close()
+        if is_main:
+            print(f"photo cache: {path} ({path.stat().st_size / 2**20:.0f} MB)"
+                  + (f"; {len(errors)} unreadable photos left out" if errors else ""), flush=True)
+        train_ds = CachedDataset(path, [s.target for s in train_s], augment, skip=list(errors))
+        kept = [s for i, s in enumerate(train_s) if i not in errors]
+    else:
+        train_ds = StreamingDataset(train_s, augment, max_side)
+        kept = list(train_s)
+    val_ds = StreamingDataset(val_s, eval_tf, None)
+    return train_ds, _WithSource(val_ds, [s.source for s in val_s]), kept, mode
+
+
 def _setup_distributed(args) -> tuple[torch.device, int, int]:
     world = int(os.environ.get("WORLD_SIZE", "1"))
     rank = int(os.environ.get("RANK", "0"))
@@ -328,21 +405,10 @@ def main(args: argparse.Namespace) -> dict:
             print(f"data [{i}]: {root} ({layouts[i]}), {n_tr} train / {n_va} val photos{w}", flush=True)
         print(f"{len(train_s)} train / {len(val_s)} val photos; device {device}, autocast {amp_dtype}, "
               f"channels_last {args.channels_last}, world size {world}", flush=True)
-    decode_bar = tqdm(total=len(train_s) + len(val_s), desc="decoding", disable=not is_main, leave=False)
-    max_side = 2 * args.image_size
-    train_imgs, err1 = load_images(train_s, max_side, args.workers or 1, decode_bar.update)
-    val_imgs, err2 = load_images(val_s, max_side, args.workers or 1, decode_bar.update)
-    decode_bar.close()
-    if is_main and (err1 or err2):
-        print(f"skipped {len(err1) + len(err2)} unreadable photos, e.g. {(err1 + err2)[0]}", flush=True)
     augment = (train_transform(spec, (args.crop_scale, 1.0), args.color_jitter, args.auto_augment,
                                args.random_erasing) if args.augment == "standard" else eval_transform(spec))
-    train_ds = ImageDataset(train_imgs, [s.target for s in train_s], augment)
-    val_ds = ImageDataset(val_imgs, [s.target for s in val_s], eval_transform(spec))
-    val_sources = [s.source for s, im in zip(val_s, val_imgs) if im is not None]  # aligned with val_ds
-    val_ds = _WithSource(val_ds, val_sources)
+    train_ds, val_ds, kept, mode = build_datasets(args, train_s, val_s, spec, augment, out, is_main)
     if args.source_weights is not None:
-        kept = [s for s, im in zip(train_s, train_imgs) if im is not None]  # aligned with train_ds
         train_sampler = _EpochWeightedSampler(source_sample_weights(kept, args.source_weights),
                                               max(1, len(train_ds) // world), args.seed, rank)
     else:
@@ -464,7 +530,7 @@ def main(args: argparse.Namespace) -> dict:
                 "epoch": epoch, "steps_done": steps_done, "args": vars(args), "metrics": metrics,
                 "best_top1": best_top1, "labels": list(LABELS), "preprocessing": asdict(spec),
                 "data": {"path": os.path.abspath(roots[0]), "paths": [os.path.abspath(r) for r in roots],
-                         "source_weights": args.source_weights, "layout": layout, "train": len(train_ds),
+                         "source_weights": args.source_weights, "layout": layout, "mode": mode, "train": len(train_ds),
                          "val": len(val_ds), "val_fraction": args.val_fraction, "seed": args.seed},
             }
             tmp = out / "last.pt.tmp"

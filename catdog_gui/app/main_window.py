@@ -8,7 +8,7 @@ import time
 from typing import Sequence
 
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -42,6 +43,7 @@ from catdog_gui.app.results_model import (
     ResultsModel,
     ResultsProxy,
 )
+from catdog_gui.app.open_reveal import open_file, show_in_folder
 from catdog_gui.app.sort_folders import SortWorker, summary_text
 from catdog_gui.app.thumbnails import ThumbnailProvider
 from catdog_gui.app.window_state import PREFERRED_SIZE, WindowState, initial_geometry
@@ -169,6 +171,9 @@ class MainWindow(QMainWindow):
         # every column in view (the name at least 60 px), beside a vertical scroll bar and the frame
         self.table.setMinimumWidth(THUMB_SIZE + 12 + 60 + 64 + 75 + 85 + 60 + 22)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._select_timer.start())
+        self.table.activated.connect(lambda _index: self.open_current())  # double-click, Enter/Return
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
         # the current row stays in view when the rows are sorted or filtered
         self.proxy.layoutChanged.connect(self._keep_current_in_view)
         self.proxy.rowsRemoved.connect(self._keep_current_in_view)
@@ -539,12 +544,63 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 return None
         try:
-            n = write_csv(rows, path, list(self.engine.info.labels))
+            # the model's label stays in "label"; a person's correction gets its own column
+            extra = ({"label_by_person": lambda r: self.results.person_label(r.path)}
+                     if self.results.has_person_labels() else None)
+            n = write_csv(rows, path, list(self.engine.info.labels), run_info=extra)
         except OSError as exc:
             self._error("Export CSV", f"Could not write {path}:\n{exc.strerror or exc}")
             return None
         self.statusBar().showMessage(f"Exported {n} rows to {path}", 8000)
         return n
+
+    # -- open, reveal, review ------------------------------------------------------------------------
+    def open_current(self) -> bool:
+        """Open the current row's photo in the system's viewer."""
+        r = self.current_result()
+        if r is None:
+            return False
+        if not open_file(r.path):
+            self.statusBar().showMessage(f"No application opens {r.name}", 8000)
+            return False
+        return True
+
+    def show_current_in_folder(self) -> bool:
+        r = self.current_result()
+        return r is not None and show_in_folder(r.path)
+
+    def copy_paths(self) -> str:
+        """Copy the selected rows' paths (one a line) to the clipboard; returns the text."""
+        rows = self.selected_results() or ([self.current_result()] if self.current_result() else [])
+        text = "\n".join(r.path for r in rows)
+        QGuiApplication.clipboard().setText(text)
+        return text
+
+    def mark_selected(self, label: str | None) -> int:
+        """Set (or clear, with ``None``) a person's label on the selected rows; returns rows changed."""
+        rows = self.selected_results() or ([self.current_result()] if self.current_result() else [])
+        for r in rows:
+            self.results.set_person_label(r.path, label)
+        return len(rows)
+
+    def _row_menu(self, pos) -> None:
+        if not self.table.indexAt(pos).isValid():
+            return
+        menu = self.row_menu()
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def row_menu(self) -> QMenu:
+        """The right-click menu of the results: open, show in folder, copy path, mark by hand."""
+        menu = QMenu(self)
+        menu.addAction("&Open", self.open_current)
+        menu.addAction("Show in &Folder", self.show_current_in_folder)
+        menu.addAction("&Copy Path", self.copy_paths)
+        menu.addSeparator()
+        labels = self.engine.info.labels if self.engine is not None else ()
+        for label in labels:
+            menu.addAction(f"Mark as {label}", lambda checked=False, lb=label: self.mark_selected(lb))
+        menu.addAction("Clear Mark", lambda: self.mark_selected(None))
+        return menu
 
     # -- sort into folders ---------------------------------------------------------------------------
     def rows_for_action(self) -> list:

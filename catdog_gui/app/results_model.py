@@ -44,6 +44,7 @@ class ResultsModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Result] = []
         self._row_of: dict[str, int] = {}
+        self._by_person: dict[str, str] = {}  # path -> the label a person gave it (File's context menu)
         self._thumbnails = thumbnails
         if thumbnails is not None:
             thumbnails.ready.connect(self._on_thumbnail)
@@ -74,6 +75,23 @@ class ResultsModel(QAbstractTableModel):
         self._rows.extend(new)
         self.endInsertRows()
 
+    def person_label(self, path: str) -> str:
+        """The label a person set for ``path`` ("" when none)."""
+        return self._by_person.get(path, "")
+
+    def has_person_labels(self) -> bool:
+        return bool(self._by_person)
+
+    def set_person_label(self, path: str, label: str | None) -> None:
+        """Record (or, with ``None``/"", clear) the label a person gives the photo at ``path``."""
+        if label:
+            self._by_person[path] = label
+        else:
+            self._by_person.pop(path, None)
+        row = self._row_of.get(path)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
     def replace_paths(self, moved: dict[str, str]) -> int:
         """Point rows at their files' new paths (``old path -> new path``, after a move); returns rows changed."""
         changed = 0
@@ -83,6 +101,8 @@ class ResultsModel(QAbstractTableModel):
                 continue
             self._rows[row] = dataclasses.replace(self._rows[row], path=new)
             self._row_of[new] = row
+            if old in self._by_person:
+                self._by_person[new] = self._by_person.pop(old)
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
             changed += 1
         return changed
@@ -92,6 +112,7 @@ class ResultsModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows.clear()
         self._row_of.clear()
+        self._by_person.clear()
         self.endResetModel()
 
     # -- QAbstractTableModel -------------------------------------------------------------------------
@@ -117,6 +138,9 @@ class ResultsModel(QAbstractTableModel):
             if col == FOLDER:
                 return folder_name(r.path)
             if col == PREDICTION:
+                person = self._by_person.get(r.path)
+                if person:
+                    return f"{person} ✎" if person != r.label else f"{person} ✓"
                 return r.label if r.status == "ok" else ""
             if col == CONFIDENCE:
                 return f"{r.confidence:.1%}" if r.status == "ok" and not math.isnan(r.confidence) else ""
@@ -132,6 +156,9 @@ class ResultsModel(QAbstractTableModel):
             return QBrush(QColor(180, 30, 30))
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = r.path if r.status == "ok" else f"{r.path}\n{r.error}"
+            if r.path in self._by_person:
+                tip += (f"\nMarked by hand as {self._by_person[r.path]}; the model said "
+                        f"{r.label or 'nothing'}" + (f" ({r.confidence:.1%})" if r.status == "ok" else ""))
             return f"{tip}\n{r.note}" if r.note else tip
         if role == Qt.ItemDataRole.TextAlignmentRole and col == CONFIDENCE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -135,7 +135,8 @@ def write_csv(results: Iterable[Result], path: str | os.PathLike, labels: Sequen
             never sees a half-written file and a failure leaves any previous file intact.
         labels: the model's class names (columns ``p_<label>``).
         run_info: settings of the run (column -> value, e.g. ``{"precision": "int8", "tta": "flip"}``),
-            appended as columns with the same value on every row.
+            appended as columns with the same value on every row; a callable value ``f(result) -> str``
+            gives each row its own cell (the GUI's ``label_by_person``).
 
     Returns:
         The number of data rows written (the header not counted).
@@ -178,10 +179,13 @@ def _write_rows(f, results: Iterable[Result], labels: Sequence[str], run_info: M
     writer = csv.writer(f, dialect="excel", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     extra = dict(run_info or {})
     writer.writerow(csv_columns(labels, list(extra)))
-    cells = [_text(str(value)) for value in extra.values()]
+    cells = [None if callable(value) else _text(str(value)) for value in extra.values()]
+    per_row = any(callable(value) for value in extra.values())
     rows = 0
     for result in results:
-        writer.writerow(_row(result, labels) + cells)
+        row_cells = ([_text(str(v(result))) if callable(v) else c for v, c in zip(extra.values(), cells)]
+                     if per_row else cells)
+        writer.writerow(_row(result, labels) + row_cells)
         rows += 1
     return rows
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -31,6 +32,7 @@ from catdog_gui.app.detail_view import DetailView
 from catdog_gui.app.drop import DropZone, non_local_message, split_urls
 from catdog_gui.app.elided_label import ElidedLabel
 from catdog_gui.app.filter_bar import FilterBar
+from catdog_gui.app.gallery import GalleryView
 from catdog_gui.app.native_window import NativeWindowWatcher
 from catdog_gui.app.results_model import (
     CONFIDENCE,
@@ -189,7 +191,16 @@ class MainWindow(QMainWindow):
         table_box = QWidget()
         tb = QVBoxLayout(table_box)
         tb.setContentsMargins(0, 0, 0, 0)
-        tb.addWidget(self.table, 1)
+        self.gallery = GalleryView(self.proxy)
+        self.gallery.setSelectionModel(self.table.selectionModel())  # one current photo for both views
+        self.gallery.activated.connect(lambda _index: self.open_current())
+        self.gallery.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.gallery.customContextMenuRequested.connect(
+            lambda pos: self.row_menu().exec(self.gallery.viewport().mapToGlobal(pos)))
+        self.views = QStackedWidget()
+        self.views.addWidget(self.table)
+        self.views.addWidget(self.gallery)
+        tb.addWidget(self.views, 1)
         tb.addWidget(self.summary)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -258,6 +269,12 @@ class MainWindow(QMainWindow):
         if not self.quit_action.shortcuts():  # Windows' and Qt's fallback theme bind nothing to Quit
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self._build_speed_menu()
+        view_menu = self.menuBar().addMenu("&View")
+        self.gallery_action = QAction("&Gallery", self, checkable=True)
+        self.gallery_action.setShortcut(QKeySequence("Ctrl+G"))
+        self.gallery_action.setStatusTip("Large thumbnails with their verdicts, instead of the table")
+        self.gallery_action.toggled.connect(self.show_gallery)
+        view_menu.addAction(self.gallery_action)
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About catdog", self)
         about.triggered.connect(lambda _checked=False: self.show_about())
@@ -437,6 +454,7 @@ class MainWindow(QMainWindow):
         if tuple(labels) != getattr(self, "_filter_labels", None):
             self._filter_labels = tuple(labels)
             self.filter_bar.set_labels(labels, threshold)
+        self.gallery.set_labels(labels, threshold)
         self._update_summary()
 
     def _on_rows_inserted(self, _parent, first: int, last: int) -> None:
@@ -553,6 +571,16 @@ class MainWindow(QMainWindow):
             return None
         self.statusBar().showMessage(f"Exported {n} rows to {path}", 8000)
         return n
+
+    def show_gallery(self, on: bool = True) -> None:
+        """Show the gallery of large thumbnails (``True``) or the table (``False``); the current photo stays."""
+        view = self.gallery if on else self.table
+        self.views.setCurrentWidget(view)
+        if self.gallery_action.isChecked() != on:
+            self.gallery_action.setChecked(on)
+        current = self.table.currentIndex()
+        if current.isValid():
+            view.scrollTo(current)
 
     # -- open, reveal, review ------------------------------------------------------------------------
     def open_current(self) -> bool:
@@ -781,6 +809,7 @@ class MainWindow(QMainWindow):
                     pass
             worker.wait()
         self.thumbnails.shutdown()
+        self.gallery.shutdown()
         self.detail.shutdown()
 
     def showEvent(self, event) -> None:  # noqa: N802

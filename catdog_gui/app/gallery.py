@@ -1,0 +1,110 @@
+"""The gallery: a grid of large thumbnails over the same (sorted, filtered) rows as the table, each with its
+verdict as a coloured badge. Thumbnails come from their own :class:`ThumbnailProvider` at the screen's device
+pixel ratio (``size * ratio`` device pixels), so they are sharp on HiDPI screens.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from catdog_gui.app.results_model import NAME, RESULT_ROLE
+from catdog_gui.app.thumbnails import ThumbnailProvider
+
+__all__ = ["GalleryView", "badge_colour"]
+
+TILE = 160  # thumbnail box side, device-independent pixels
+_PALETTE = [QColor(46, 125, 50), QColor(21, 101, 192), QColor(123, 31, 162), QColor(0, 131, 143)]
+UNCERTAIN_COLOUR = QColor(230, 145, 0)
+ERROR_COLOUR = QColor(198, 40, 40)
+
+
+def badge_colour(result, labels, threshold: float) -> QColor:
+    """The badge colour: one colour per class (in the model's label order), amber for uncertain, red for errors."""
+    if result.status != "ok":
+        return ERROR_COLOUR
+    if math.isnan(result.confidence) or result.confidence < threshold:
+        return UNCERTAIN_COLOUR
+    index = list(labels).index(result.label) if result.label in labels else 0
+    return _PALETTE[index % len(_PALETTE)]
+
+
+class _TileDelegate(QStyledItemDelegate):
+    def __init__(self, view: "GalleryView") -> None:
+        super().__init__(view)
+        self.view = view
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(TILE + 16, TILE + 16 + option.fontMetrics.height() + 6)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        r = index.data(RESULT_ROLE)
+        if r is None:
+            return
+        painter.save()
+        rect = option.rect.adjusted(4, 4, -4, -4)
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(rect, option.palette.color(QPalette.ColorRole.Highlight))
+        box = QRect(rect.x() + (rect.width() - TILE) // 2, rect.y() + 4, TILE, TILE)
+        pix = self.view.thumbnails.get(r.path) if r.status == "ok" else None
+        if pix is not None:
+            size = pix.deviceIndependentSize().toSize()
+            target = QRect(0, 0, size.width(), size.height())
+            target.moveCenter(box.center())
+            painter.drawPixmap(target, pix)
+        else:
+            painter.fillRect(box, option.palette.color(QPalette.ColorRole.AlternateBase))
+        # the verdict badge, top left of the thumbnail
+        colour = badge_colour(r, self.view.labels, self.view.threshold)
+        text = (r.label if r.status == "ok" else "error")
+        if r.status == "ok" and colour == UNCERTAIN_COLOUR:
+            text = f"{r.label}?"
+        if r.status == "ok" and not math.isnan(r.confidence):
+            text += f" {r.confidence:.0%}"
+        fm = option.fontMetrics
+        badge = QRect(box.x() + 4, box.y() + 4, fm.horizontalAdvance(text) + 12, fm.height() + 4)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRoundedRect(badge, 6, 6)
+        painter.setPen(QColor(255, 255, 255))
+        painter.drawText(badge, int(Qt.AlignmentFlag.AlignCenter), text)
+        # the file name under the thumbnail
+        name_rect = QRect(rect.x(), box.bottom() + 4, rect.width(), fm.height() + 2)
+        role = (QPalette.ColorRole.HighlightedText if option.state & QStyle.StateFlag.State_Selected
+                else QPalette.ColorRole.Text)
+        painter.setPen(option.palette.color(role))
+        painter.drawText(name_rect, int(Qt.AlignmentFlag.AlignCenter),
+                         fm.elidedText(r.name, Qt.TextElideMode.ElideMiddle, name_rect.width() - 4))
+        painter.restore()
+
+
+class GalleryView(QListView):
+    """Large thumbnails in a grid, over ``model`` (the results proxy); shares the table's selection model
+    when :meth:`share_selection` is given one, so both views follow the same current photo."""
+
+    def __init__(self, model, parent=None) -> None:
+        super().__init__(parent)
+        self.labels: tuple[str, ...] = ()
+        self.threshold = 0.8
+        self.thumbnails = ThumbnailProvider(size=TILE, max_items=600, parent=self)
+        self.thumbnails.ready.connect(lambda _path: self.viewport().update())
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setMovement(QListView.Movement.Static)
+        self.setUniformItemSizes(True)
+        self.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
+        self.setSpacing(2)
+        self.setModel(model)
+        self.setModelColumn(NAME)
+        self.setItemDelegate(_TileDelegate(self))
+
+    def set_labels(self, labels, threshold: float) -> None:
+        self.labels, self.threshold = tuple(labels), threshold
+        self.viewport().update()
+
+    def shutdown(self) -> None:
+        self.thumbnails.shutdown()

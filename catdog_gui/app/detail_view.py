@@ -529,7 +529,9 @@ class DetailView(QWidget):
             return
         self.verdict.setText(f"<b>{exp.label}</b> — {exp.confidence:.1%} confidence")
         missing = f" · missing outputs: {', '.join(exp.missing)}" if exp.missing else ""
-        self.info.setText(f"{exp.provider} · inference {exp.inference_ms:.0f} ms{missing}")
+        # the provider's name only: why CUDA is not in use is said once, in the window's status bar
+        self.info.setText(f"{exp.provider.split(' — ')[0]} · inference {exp.inference_ms:.0f} ms{missing}")
+        self.info.setToolTip(exp.provider)
         self._set_bars(exp.labels, exp.probabilities)
         self.class_combo.blockSignals(True)
         self.class_combo.clear()

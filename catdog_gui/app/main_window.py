@@ -60,6 +60,16 @@ from catdog_gui.core.tally import RemainingTime, Tally, format_duration, uncerta
 APP_NAME = "catdog"
 
 
+def app_version() -> str:
+    """The installed package's version (``pyproject.toml``), or "unknown" when run from an uninstalled tree."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("catdog")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def _setting(settings: QSettings | None, key: str, default, kind: type):
     """``settings.value(key)`` as ``kind`` (QSettings returns "true"/"false" strings on some platforms)."""
     if settings is None:
@@ -375,7 +385,8 @@ class MainWindow(QMainWindow):
                 f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(str(v))}</td></tr>"
                 for k, v in rows) + "</table>"
         QMessageBox.about(self, "About catdog",
-                          "<h3>catdog</h3><p>Tells cats from dogs in your photos with Xception.</p>" + body)
+                          f"<h3>catdog {html.escape(app_version())}</h3>"
+                          "<p>Tells cats from dogs in your photos with Xception.</p>" + body)
 
     # -- running -------------------------------------------------------------------------------------
     @property

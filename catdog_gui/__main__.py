@@ -13,6 +13,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", metavar="MODEL.onnx", default=None,
                         help="ONNX model (default: the bundled model, or $CATDOG_MODEL)")
     parser.add_argument("--batch-size", type=int, default=16, help="images per inference batch (default 16)")
+    parser.add_argument("--theme", choices=("system", "light", "dark"), default="system",
+                        help="colours: follow the system's light or dark scheme (default), or force one")
     parser.add_argument("--self-test", action="store_true",
                         help="check the installation headless (model, sample photos, providers, image formats); "
                              "exit 0 when all is right, 1 with the reason otherwise")
@@ -58,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from catdog_gui.app.garbage import MainThreadGarbageCollector
 
     MainThreadGarbageCollector(app)  # reference cycles holding Qt objects are freed on this thread only
+    from catdog_gui.app.theme import ThemeFollower
+
+    ThemeFollower(app, args.theme)  # light or dark, as the desktop is (or as --theme says)
     from PySide6.QtCore import QSettings
 
     window = MainWindow(args.model, args.paths, batch_size=args.batch_size, settings=QSettings())

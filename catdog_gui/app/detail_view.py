@@ -61,6 +61,11 @@ def heat_image(m: np.ndarray, size: tuple[int, int], cmap: str) -> QImage:
         np.asarray(m, dtype=np.float32), size)), cmap))
 
 
+def score_text(mean_activation: float) -> str:
+    """A tile's score as shown under it, in the grid image and in its tooltip: two decimals, always."""
+    return f"{float(mean_activation):.2f}"
+
+
 def colorbar(cmap: str, width: int = 120, height: int = 12) -> QImage:
     """A horizontal legend of ``cmap``: the lowest value of each map on the left, the highest on the right."""
     ramp = np.tile(np.linspace(0.0, 1.0, width, dtype=np.float32), (height, 1))
@@ -199,7 +204,7 @@ class FlowTab(QWidget):
         if not self.available():
             return QImage()
         tiles = [(self._mean_tile, "mean")] + [
-            (img, f"#{i}  {m:.3g}") for img, i, m in zip(self._tiles, self._indices, self._means)]
+            (img, f"#{i}  {score_text(m)}") for img, i, m in zip(self._tiles, self._indices, self._means)]
         cell, cap, pad = 128, 18, 6
         cols = max(1, math.ceil(math.sqrt(len(tiles))))
         rows = math.ceil(len(tiles) / cols)
@@ -254,9 +259,11 @@ class FlowTab(QWidget):
         for i, m in zip(self._indices, self._means):
             img = heat_image(fmap[int(i)], tile_hw, self._cmap)
             self._tiles.append(img)
-            item = QListWidgetItem(_icon(img), f"#{int(i)}\n{float(m):.3g}")
+            item = QListWidgetItem(_icon(img), f"#{int(i)}\n{score_text(m)}")
             item.setData(Qt.ItemDataRole.UserRole, int(i))
-            item.setToolTip(f"channel {int(i)}, mean activation {float(m):.4g}")
+            item.setToolTip(f"Channel {int(i)}: mean activation {score_text(m)} over the photo.\n"
+                            "Tiles are ordered by it, most active first; each tile is scaled to its own "
+                            "min–max.\nHelp ▸ How to read the maps explains more.")
             self.grid.addItem(item)
         keep = self._selected if self._selected == MEAN_ITEM or self._selected in self._indices else MEAN_ITEM
         self._selected = keep

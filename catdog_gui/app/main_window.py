@@ -33,6 +33,7 @@ from catdog_gui.app.drop import DropZone, non_local_message, split_urls
 from catdog_gui.app.elided_label import ElidedLabel
 from catdog_gui.app.filter_bar import FilterBar
 from catdog_gui.app.gallery import GalleryView
+from catdog_gui.app.maps_help import MapsHelp
 from catdog_gui.app.native_window import NativeWindowWatcher
 from catdog_gui.app.results_model import (
     CONFIDENCE,
@@ -286,6 +287,9 @@ class MainWindow(QMainWindow):
         self.gallery_action.toggled.connect(self.show_gallery)
         view_menu.addAction(self.gallery_action)
         help_menu = self.menuBar().addMenu("&Help")
+        self.maps_help_action = QAction("How to Read the &Maps", self)
+        self.maps_help_action.triggered.connect(lambda _checked=False: self.show_maps_help())
+        help_menu.addAction(self.maps_help_action)
         about = QAction("&About catdog", self)
         about.triggered.connect(lambda _checked=False: self.show_about())
         help_menu.addAction(about)
@@ -369,6 +373,14 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "Open model", start, "ONNX models (*.onnx);;All files (*)")
         if path:
             self.load_model(path)
+
+    def show_maps_help(self, modal: bool = True) -> MapsHelp:
+        """Help ▸ How to Read the Maps: a short page, with the current photo's CAM as a figure if one is shown."""
+        cam = self.detail.cam_view.composite() if self.detail.explanation is not None else None
+        dialog = MapsHelp(self.detail.cmap_combo.currentText(), cam, self)
+        if modal:
+            dialog.exec()
+        return dialog
 
     def show_about(self) -> None:
         if self.engine is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QItemSelectionModel
 
-from catdog_gui.app.gallery import TILE, badge_colour
+from catdog_gui.app.gallery import TILE, badge_colour, image_rect, tile_box
 from catdog_gui.app.images import to_array
 from catdog_gui.app.main_window import MainWindow
 from catdog_gui.app.results_model import NAME, RESULT_ROLE
@@ -45,10 +45,10 @@ def test_gallery_tiles_badges_and_shared_selection(qtbot, tiny_model_path, cat_p
         g.scrollTo(index)
         qtbot.wait(30)
         shot = to_array(g.viewport().grab().toImage())
-        rect = g.visualRect(index)
+        pix = g.thumbnails.get(r.path) if r.status == "ok" else None
+        image = image_rect(tile_box(g.visualRect(index)), pix)
         colour = badge_colour(r, w.engine.info.labels, w.tally.threshold)
-        patch = shot[rect.y() + 8:rect.y() + 18, rect.x() + (rect.width() - TILE) // 2 + 6:
-                     rect.x() + (rect.width() - TILE) // 2 + 16, :3].reshape(-1, 3).astype(int)
+        patch = shot[image.y() + 7:image.y() + 15, image.x() + 7:image.x() + 15, :3].reshape(-1, 3).astype(int)
         want = np.array([colour.red(), colour.green(), colour.blue()])
         assert (np.abs(patch - want).sum(axis=1) < 30).mean() > 0.5, (r.name, colour.name())
     # a photo's thumbnail shows the photo, not a blank box

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOpti
 from catdog_gui.app.results_model import NAME, RESULT_ROLE
 from catdog_gui.app.thumbnails import ThumbnailProvider
 
-__all__ = ["GalleryView", "badge_colour"]
+__all__ = ["GalleryView", "badge_colour", "image_rect", "tile_box"]
 
 TILE = 160  # thumbnail box side, device-independent pixels
 _PALETTE = [QColor(46, 125, 50), QColor(21, 101, 192), QColor(123, 31, 162), QColor(0, 131, 143)]
@@ -30,6 +30,22 @@ def badge_colour(result, labels, threshold: float) -> QColor:
         return UNCERTAIN_COLOUR
     index = list(labels).index(result.label) if result.label in labels else 0
     return _PALETTE[index % len(_PALETTE)]
+
+
+def tile_box(item_rect: QRect) -> QRect:
+    """The TILE x TILE box a thumbnail is centred in, inside an item's rectangle (view coordinates)."""
+    rect = item_rect.adjusted(4, 4, -4, -4)
+    return QRect(rect.x() + (rect.width() - TILE) // 2, rect.y() + 4, TILE, TILE)
+
+
+def image_rect(box: QRect, pix) -> QRect:
+    """Where the thumbnail ``pix`` (or, when ``None``, the empty box) is drawn inside ``box``."""
+    if pix is None:
+        return QRect(box)
+    size = pix.deviceIndependentSize().toSize()
+    target = QRect(0, 0, size.width(), size.height())
+    target.moveCenter(box.center())
+    return target
 
 
 class _TileDelegate(QStyledItemDelegate):
@@ -48,16 +64,14 @@ class _TileDelegate(QStyledItemDelegate):
         rect = option.rect.adjusted(4, 4, -4, -4)
         if option.state & QStyle.StateFlag.State_Selected:
             painter.fillRect(rect, option.palette.color(QPalette.ColorRole.Highlight))
-        box = QRect(rect.x() + (rect.width() - TILE) // 2, rect.y() + 4, TILE, TILE)
+        box = tile_box(option.rect)
         pix = self.view.thumbnails.get(r.path) if r.status == "ok" else None
+        image = image_rect(box, pix)
         if pix is not None:
-            size = pix.deviceIndependentSize().toSize()
-            target = QRect(0, 0, size.width(), size.height())
-            target.moveCenter(box.center())
-            painter.drawPixmap(target, pix)
+            painter.drawPixmap(image, pix)
         else:
             painter.fillRect(box, option.palette.color(QPalette.ColorRole.AlternateBase))
-        # the verdict badge, top left of the thumbnail
+        # the verdict badge, on the thumbnail's top left corner
         colour = badge_colour(r, self.view.labels, self.view.threshold)
         text = (r.label if r.status == "ok" else "error")
         if r.status == "ok" and colour == UNCERTAIN_COLOUR:
@@ -65,7 +79,7 @@ class _TileDelegate(QStyledItemDelegate):
         if r.status == "ok" and not math.isnan(r.confidence):
             text += f" {r.confidence:.0%}"
         fm = option.fontMetrics
-        badge = QRect(box.x() + 4, box.y() + 4, fm.horizontalAdvance(text) + 12, fm.height() + 4)
+        badge = QRect(image.x() + 4, image.y() + 4, fm.horizontalAdvance(text) + 12, fm.height() + 4)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)

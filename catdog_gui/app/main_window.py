@@ -35,6 +35,7 @@ from catdog_gui.app.filter_bar import FilterBar
 from catdog_gui.app.gallery import GalleryView
 from catdog_gui.app.maps_help import MapsHelp
 from catdog_gui.app.native_window import NativeWindowWatcher
+from catdog_gui.app.open_reveal import open_file, show_in_folder
 from catdog_gui.app.results_model import (
     CONFIDENCE,
     FOLDER,
@@ -46,7 +47,6 @@ from catdog_gui.app.results_model import (
     ResultsModel,
     ResultsProxy,
 )
-from catdog_gui.app.open_reveal import open_file, show_in_folder
 from catdog_gui.app.sort_folders import SortWorker, summary_text
 from catdog_gui.app.thumbnails import ThumbnailProvider
 from catdog_gui.app.window_state import PREFERRED_SIZE, WindowState, initial_geometry

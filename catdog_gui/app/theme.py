@@ -34,7 +34,8 @@ def dark_palette() -> QPalette:
                          (QPalette.ColorRole.HighlightedText, QColor(255, 255, 255)),
                          (QPalette.ColorRole.PlaceholderText, QColor(160, 160, 160)),
                          (QPalette.ColorRole.Mid, QColor(90, 90, 90)), (QPalette.ColorRole.Dark, QColor(35, 35, 35)),
-                         (QPalette.ColorRole.Light, QColor(75, 75, 75)), (QPalette.ColorRole.Midlight, QColor(65, 65, 65)),
+                         (QPalette.ColorRole.Light, QColor(75, 75, 75)),
+                         (QPalette.ColorRole.Midlight, QColor(65, 65, 65)),
                          (QPalette.ColorRole.Shadow, QColor(20, 20, 20))):
         p.setColor(role, colour)
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):

@@ -16,9 +16,10 @@ PREFERRED_SIZE = QSize(1280, 800)
 SCREEN_FRACTION = 0.9  # leave room for the window frame and title bar the window manager adds
 
 
-def initial_geometry(available: QRect, preferred: QSize = PREFERRED_SIZE, minimum: QSize = QSize(0, 0)) -> QRect:
+def initial_geometry(available: QRect, preferred: QSize = PREFERRED_SIZE, minimum: QSize | None = None) -> QRect:
     """The first window's geometry: ``preferred``, shrunk to ``SCREEN_FRACTION`` of ``available`` (not
     below ``minimum``, not above ``available``), centred in ``available``. Logical pixels throughout."""
+    minimum = QSize(0, 0) if minimum is None else minimum
     w = min(preferred.width(), int(available.width() * SCREEN_FRACTION))
     h = min(preferred.height(), int(available.height() * SCREEN_FRACTION))
     w = min(max(w, minimum.width()), available.width())

@@ -146,7 +146,8 @@ def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | N
     if not plan:
         return report
     if journal is None:
-        journal = Path(os.path.commonpath([os.path.dirname(os.path.dirname(i.destination)) for i in plan])) / JOURNAL_NAME
+        target = os.path.commonpath([os.path.dirname(os.path.dirname(i.destination)) for i in plan])
+        journal = Path(target) / JOURNAL_NAME
     journal_file = None
     for i, item in enumerate(plan):
         if cancel is not None and cancel():

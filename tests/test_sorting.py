@@ -119,3 +119,31 @@ def test_full_disk_stops_the_run_and_leaves_no_partial_file(photos, tmp_path, mo
     files = sorted(p for p in target.rglob("*") if p.is_file() and p.name != JOURNAL_NAME)
     assert len(files) == 2
     assert all(os.path.exists(r.path) for r in photos)
+
+
+def test_move_whose_original_cannot_be_removed_leaves_no_copy_behind(photos, tmp_path, monkeypatch):
+    """A read-only source folder (simulated: root ignores permissions): the link into the target is made,
+    removing the original fails with EACCES; the photo is reported as not moved and the target keeps no copy
+    the journal does not know about."""
+    locked = tmp_path / "src" / "b"
+    real_unlink = os.unlink
+
+    def unlink(path, *args, **kwargs):
+        if os.path.dirname(os.fspath(path)) == str(locked):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(sorting.os, "unlink", unlink)
+    target = tmp_path / "sorted"
+    report = run_sort(plan_sort(photos, target, ["cat", "dog"]), "move")
+    monkeypatch.undo()
+    failed = {source for source, _ in report.failed}
+    assert failed == {r.path for r in photos if r.ok and os.path.dirname(r.path) == str(locked)}
+    assert all("Permission denied" in reason for _, reason in report.failed)
+    assert len(report.done) == 3 and all(os.path.exists(source) for source in failed)
+    in_target = sorted(str(p) for p in target.rglob("*") if p.is_file() and p.name != JOURNAL_NAME)
+    assert in_target == sorted(destination for _, destination in report.done)
+    undone = undo_sort(target / JOURNAL_NAME)
+    assert len(undone.done) == 3 and not undone.failed
+    assert all(os.path.exists(r.path) for r in photos)
+    assert not [p for p in target.rglob("*") if p.is_file()]

@@ -8,7 +8,8 @@
   followed by removing the source, otherwise an exclusive copy followed by removing the source. If the
   name was taken meanwhile, the next suffix is tried. Each finished operation is appended to a journal
   (JSON lines, flushed and fsynced), so :func:`undo_sort` can put moved photos back and delete copies.
-- A photo that fails (permissions, a read-only target) is reported and the run goes on; a full disk
+- A photo that fails (permissions, a read-only target, an original that cannot be removed: the new copy is
+  then removed again) is reported and the run goes on; a full disk
   (``ENOSPC``, ``EDQUOT``) stops the run, and the partial file is removed.
 """
 
@@ -114,6 +115,14 @@ def _copy_exclusive(src: str, dest: str) -> None:
 
 
 def _place(src: str, dest: str, mode: str) -> None:
+    """Copy or move ``src`` to the new name ``dest``, all or nothing: when a move cannot remove the original
+    (a read-only source folder: ``PermissionError``), the link or copy just made is removed again before the
+    error is raised, so no untracked duplicate is left in the target.
+
+    Raises:
+        FileExistsError: ``dest`` exists.
+        OSError: the copy, the link or the removal of the original failed.
+    """
     if mode == "move":
         try:
             os.link(src, dest)  # same file system: atomic, never overwrites
@@ -121,7 +130,14 @@ def _place(src: str, dest: str, mode: str) -> None:
             if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EMLINK, errno.ENOSYS):
                 raise
             _copy_exclusive(src, dest)
-        os.unlink(src)
+        try:
+            os.unlink(src)
+        except BaseException:
+            try:
+                os.unlink(dest)
+            except OSError:
+                pass
+            raise
     else:
         _copy_exclusive(src, dest)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from typing import Iterable, Sequence
 
@@ -99,26 +100,38 @@ class TagRun:
         """With ``--write-tags``: tag every ``ok`` result (see the module docstring); a dry run prints each
         change now, the summary waits for :meth:`print_summary`. Ctrl-C stops between two files (each file is
         written whole or not at all)."""
-        from catdog_gui.core.xmp import Verdict, sidecar_path, write_verdict
+        from catdog_gui.core.xmp import TagOutcome, Verdict, shared_sidecars, sidecar_path, write_verdict
 
         a = self.args
         if not a.write_tags:
             return
         counts = {"written": 0, "would write": 0, "unchanged": 0, "kept": 0, "error": 0}
-        uncertain_skipped = 0
-        problems, interrupted = [], False
+        uncertain_skipped, shared = 0, 0
+        problems, interrupted, todo = [], False, []
+        for r in results:
+            if not r.ok:
+                continue
+            uncertain = math.isnan(r.confidence) or r.confidence < self.threshold
+            if uncertain and not a.tag_uncertain:
+                uncertain_skipped += 1
+                continue
+            todo.append((r, uncertain))
+        # photo.jpg and photo.png would share photo.xmp: tag neither rather than keep only the last verdict
+        clashes = shared_sidecars([r.path for r, _ in todo], a.sidecar_naming) if a.write_tags == "sidecar" else {}
         try:
-            for r in results:
-                if not r.ok:
-                    continue
-                uncertain = math.isnan(r.confidence) or r.confidence < self.threshold
-                if uncertain and not a.tag_uncertain:
-                    uncertain_skipped += 1
-                    continue
-                verdict = Verdict(label=r.label, confidence=r.confidence, uncertain=uncertain,
-                                  model=self.engine.info.name, model_digest=self.digest)
-                out = write_verdict(r.path, verdict, mode=a.write_tags, naming=a.sidecar_naming, root=a.tag_root,
-                                    dry_run=a.dry_run)
+            for r, uncertain in todo:
+                if r.path in clashes:
+                    target = sidecar_path(r.path, a.sidecar_naming)
+                    others = ", ".join(repr(os.path.basename(o)) for o in clashes[r.path])
+                    out = TagOutcome(r.path, target, "error",
+                                     reason=f"shares {os.path.basename(target)!r} with {others}; not written "
+                                            "(use --sidecar-naming append)")
+                    shared += 1
+                else:
+                    verdict = Verdict(label=r.label, confidence=r.confidence, uncertain=uncertain,
+                                      model=self.engine.info.name, model_digest=self.digest)
+                    out = write_verdict(r.path, verdict, mode=a.write_tags, naming=a.sidecar_naming,
+                                        root=a.tag_root, dry_run=a.dry_run)
                 counts[out.action] += 1
                 if out.action == "would write":
                     change = " ".join([f"+{k}" for k in out.added] + [f"-{k}" for k in out.removed])
@@ -133,7 +146,8 @@ class TagRun:
         done = counts["would write"] if a.dry_run else counts["written"]
         self._lines.append((f"Tags ({where}){state}: {done} {'to write' if a.dry_run else 'written'}, "
                             f"{counts['unchanged']} already so, {counts['kept']} set by hand kept, "
-                            f"{uncertain_skipped} uncertain not tagged, {counts['error']} not writable", False))
+                            f"{uncertain_skipped} uncertain not tagged, {counts['error'] - shared} not writable"
+                            + (f", {shared} sharing a sidecar name not tagged" if shared else ""), False))
         for out in problems[:_MAX_SHOWN]:
             word = "kept" if out.action == "kept" else "not tagged"
             self._lines.append((f"  {word}: {out.path!r}: {out.reason}", True))

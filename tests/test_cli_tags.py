@@ -173,3 +173,24 @@ def test_tags_without_csv(tiny_model_path, cat_photos, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "1 written" in printed and "CSV:" not in printed
     assert sorted(p.name for p in folder.iterdir()) == [cat_photos[0].name, cat_photos[0].name + ".xmp"]
+
+
+def test_photos_sharing_a_sidecar_name_are_reported_not_overwritten(tiny_model_path, cat_photos, dog_photos,
+                                                                     tmp_path, capsys):
+    """--sidecar-naming replace: pet.jpg and pet.png would both write pet.xmp, so neither is tagged and both
+    are reported; the third photo is tagged as usual."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    shutil.copyfile(cat_photos[0], folder / "pet.jpg")
+    with Image.open(dog_photos[0]) as im:
+        im.save(folder / "pet.png")
+    shutil.copyfile(cat_photos[1], folder / "other.jpg")
+    out = tmp_path / "o.csv"
+    assert main([str(folder), "--csv", str(out), "--model", str(tiny_model_path), "-q", "--write-tags",
+                 "--sidecar-naming", "replace", "--tag-uncertain"]) == 0
+    captured = capsys.readouterr()
+    assert "1 written" in captured.out and "2 sharing a sidecar name not tagged" in captured.out
+    for name, other in (("pet.jpg", "pet.png"), ("pet.png", "pet.jpg")):
+        assert f"not tagged: {str(folder / name)!r}: shares 'pet.xmp' with {other!r}" in captured.err
+    assert sorted(p.name for p in folder.glob("*.xmp")) == ["other.xmp"]
+    assert all(r["status"] == "ok" for r in read_csv(out).values()) and len(read_csv(out)) == 3

@@ -137,6 +137,30 @@ def test_lightroom_naming_and_shared_stem(tmp_path, cat_photos):
     assert read_verdict(png, NAMING_REPLACE) is None
 
 
+def test_shared_sidecar_of_another_photo_is_not_replaced(tmp_path, cat_photos, dog_photos):
+    """pet.jpg and pet.png both map to pet.xmp under Lightroom naming: the batch check names the pair, and a
+    pet.xmp holding pet.png's verdict is not replaced by pet.jpg's (only once pet.png is gone)."""
+    jpg = tmp_path / "pet.jpg"
+    shutil.copyfile(cat_photos[2], jpg)
+    png = tmp_path / "pet.png"
+    with Image.open(dog_photos[2]) as im:
+        im.save(png)
+    other = tmp_path / "other.jpg"
+    shutil.copyfile(cat_photos[3], other)
+    photos = [str(jpg), str(png), str(other), str(jpg)]
+    assert xmp.shared_sidecars(photos, NAMING_REPLACE) == {str(jpg): (str(png),), str(png): (str(jpg),)}
+    assert xmp.shared_sidecars(photos) == {}  # photo.jpg.xmp: no clash
+    assert write_verdict(png, DOG, naming=NAMING_REPLACE).action == "written"
+    sidecar = (tmp_path / "pet.xmp").read_bytes()
+    out = write_verdict(jpg, CAT, naming=NAMING_REPLACE)
+    assert out.action == "error" and "'pet.png'" in out.reason and "'pet.xmp'" in out.reason
+    assert (tmp_path / "pet.xmp").read_bytes() == sidecar and read_verdict(png, NAMING_REPLACE) == DOG
+    assert write_verdict(jpg, CAT).action == "written"  # pet.jpg.xmp is its own
+    png.unlink()  # pet.xmp now describes no existing photo: it may be replaced
+    assert write_verdict(jpg, CAT, naming=NAMING_REPLACE).action == "written"
+    assert read_verdict(jpg, NAMING_REPLACE) == CAT
+
+
 def test_dry_run_writes_nothing(photo):
     out = write_verdict(photo, CAT, dry_run=True)
     assert out.action == "would write" and out.added == ("Cat", "Animals|Cat")

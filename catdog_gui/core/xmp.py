@@ -21,7 +21,9 @@ with the same tags and values; every write is checked for that before it lands.
 
 Safety: every file is written to a temporary file in its folder and renamed over the old one
 (``os.replace``), so an interrupted run leaves no half-written file; a file modified while it was being
-rewritten (size, mtime or inode changed between reading and renaming) is left untouched; read-only files
+rewritten (size, mtime or inode changed between reading and renaming) is left untouched; a ``photo.xmp``
+that holds the verdict of another existing photo (``photo.png`` beside ``photo.jpg``) is not replaced
+(:func:`shared_sidecars` finds such pairs in a batch before anything is written); read-only files
 and folders, unsupported formats and unreadable files are reported in the :class:`TagOutcome`, never raised.
 
 The metadata library is python-exiv2 (the ``exiv2`` wheel, which carries libexiv2); no XML is written by hand.
@@ -35,7 +37,7 @@ import os
 import stat
 import tempfile
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import exiv2
 
@@ -43,7 +45,7 @@ from catdog_gui.core.results import _file_mode
 
 __all__ = ["NAMESPACE", "PREFIX", "NAMING_APPEND", "NAMING_REPLACE", "NAMINGS", "MODES", "UNCERTAIN",
            "DEFAULT_ROOT", "Verdict", "TagOutcome", "sidecar_path", "keywords_for", "model_digest",
-           "read_verdict", "split_tagged", "write_verdict", "undo_write"]
+           "read_verdict", "split_tagged", "shared_sidecars", "write_verdict", "undo_write"]
 
 NAMESPACE = "urn:catdog:xmp:1.0/"  # catdog's XMP namespace URI (any URI; this one is ours and stable)
 PREFIX = "catdog"
@@ -256,6 +258,36 @@ def split_tagged(paths: Sequence[str], digest: str,
 
 # ---------------------------------------------------------------------------------------------- writing
 
+def shared_sidecars(photos: Iterable[str | os.PathLike], naming: str = NAMING_APPEND) -> dict[str, tuple[str, ...]]:
+    """Photos of ``photos`` whose sidecar under ``naming`` is the same file as another one's (with
+    :data:`NAMING_REPLACE`, ``pet.jpg`` and ``pet.png`` both get ``pet.xmp``, which holds one verdict).
+
+    Returns:
+        {photo: the other photos sharing its sidecar}, for the clashing photos only (empty with
+        :data:`NAMING_APPEND`); the same path given twice is no clash.
+
+    Raises:
+        ValueError: unknown ``naming``.
+    """
+    groups: dict[str, list[str]] = {}
+    for photo in dict.fromkeys(os.fspath(p) for p in photos):
+        key = os.path.normcase(os.path.abspath(sidecar_path(photo, naming)))
+        groups.setdefault(key, []).append(photo)
+    return {p: tuple(o for o in group if o != p) for group in groups.values() if len(group) > 1 for p in group}
+
+
+def _other_owner(xmp: exiv2.XmpData, photo: str, target: str, naming: str) -> str | None:
+    """The other, still existing photo whose verdict the sidecar ``target`` holds (``pet.xmp`` written for
+    ``pet.png`` when ``pet.jpg`` is tagged), or None."""
+    name = _text(xmp, f"Xmp.{PREFIX}.File")
+    if not name or not _text(xmp, f"Xmp.{PREFIX}.Label") or name == _file_name(photo):
+        return None
+    other = os.path.join(os.path.dirname(photo), name)
+    if os.path.isfile(other) and os.path.normcase(sidecar_path(other, naming)) == os.path.normcase(target):
+        return other
+    return None
+
+
 def _read_only(path: str) -> bool:
     """True when ``path`` may not be written: no permission, or no write bit at all (a file or folder the
     user made read-only; root would be allowed to write it, but the user's intent counts)."""
@@ -370,7 +402,8 @@ def write_verdict(photo: str | os.PathLike, verdict: Verdict, mode: str = "sidec
 
     Returns:
         A :class:`TagOutcome`; per-file problems (read-only file or folder, unsupported format, damaged
-        metadata, file changed meanwhile) are reported in it with action ``"error"``, not raised.
+        metadata, file changed meanwhile, a sidecar that holds the verdict of another existing photo with
+        the same stem) are reported in it with action ``"error"``, not raised.
 
     Raises:
         ValueError: unknown ``mode`` or ``naming``.
@@ -399,6 +432,10 @@ def write_verdict(photo: str | os.PathLike, verdict: Verdict, mode: str = "sidec
             raise _Refused(f"libexiv2 cannot write XMP into {before_image.mimeType()} files; use a sidecar")
         image = before_image if before_image is not None else exiv2.ImageFactory.create(exiv2.ImageType.xmp)
         xmp = image.xmpData()
+        other = _other_owner(xmp, photo, target, naming) if mode == "sidecar" else None
+        if other is not None:  # replacing it would lose that photo's verdict
+            raise _Refused(f"{os.path.basename(target)!r} holds the verdict of {os.path.basename(other)!r} "
+                           "(same name before the extension); use photo.jpg.xmp sidecar naming")
         stored = _stored(xmp, photo)
         if stored is not None and stored.source == SOURCE_HAND and verdict.source != SOURCE_HAND \
                 and not replace_hand:

@@ -2,7 +2,8 @@
 ``DIR/uncertain`` (the work itself is :mod:`catdog_gui.core.sorting`: never overwrites, journal in DIR).
 
 Photos that cannot be copied or moved are listed on stderr and make the exit status 1; a full disk stops
-the sort. Unreadable photos stay where they are. An interrupted run (Ctrl-C) sorts nothing.
+the sort. Unreadable photos stay where they are. An interrupted run (Ctrl-C) sorts nothing. With
+``--dry-run`` the plan is listed (``would copy SRC -> DEST``) and nothing is created, copied or moved.
 """
 
 from __future__ import annotations
@@ -52,6 +53,11 @@ def run(args: argparse.Namespace, results: Sequence, labels: Sequence[str], meta
 
     target = os.path.abspath(args.sort_into)
     plan = plan_sort(results, target, labels, uncertain_threshold(metadata))
+    if getattr(args, "dry_run", False):
+        for item in plan:
+            print(f"  would {args.sort_mode} {item.source!r} -> {item.destination!r}")
+        print(f"Would {args.sort_mode} {len(plan)} photo(s) into {target} (dry run: nothing copied or moved)")
+        return True
     report = run_sort(plan, args.sort_mode)
     verb = "Copied" if args.sort_mode == "copy" else "Moved"
     print(f"{verb} {len(report.done)} photo(s) into {target}")

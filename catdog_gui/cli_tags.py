@@ -4,7 +4,8 @@
 - ``--write-tags [sidecar|embed]`` stores each verdict as XMP keywords: in a sidecar beside the photo
   (default) or, only when asked, in the photo's own XMP. Photos whose top probability is below the model's
   ``uncertain_threshold`` get no tag unless ``--tag-uncertain``.
-- ``--dry-run`` lists what ``--write-tags`` would change and writes no tag.
+- ``--dry-run`` lists what ``--write-tags`` would change and writes no tag (and what ``--sort-into`` would
+  copy or move, touching no photo: :mod:`catdog_gui.cli_sort`).
 - ``--skip-tagged`` does not classify photos that already carry a verdict from the same model (same SHA-256)
   or one set by hand; their CSV rows come from the tags.
 
@@ -43,7 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="also tag photos below the model's uncertain_threshold, as 'Uncertain' (default: "
                         "they get no tag)")
     g.add_argument("--dry-run", action="store_true",
-                   help="list what --write-tags would change; write no tag (the CSV is still written)")
+                   help="list what --write-tags and --sort-into would change; write no tag, copy or move no "
+                        "photo (the CSV is still written)")
     g.add_argument("--skip-tagged", action="store_true",
                    help="do not classify photos already tagged by this model (or by hand); their CSV rows "
                         "come from the tags")
@@ -51,8 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def check_arguments(args: argparse.Namespace) -> str | None:
     """Why the tag options do not fit together, or None."""
-    if args.dry_run and not args.write_tags:
-        return "--dry-run lists what --write-tags would change: give --write-tags too"
+    if args.dry_run and not args.write_tags and getattr(args, "sort_into", None) is None:
+        return "--dry-run lists what --write-tags or --sort-into would change: give one of them too"
     return None
 
 

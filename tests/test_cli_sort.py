@@ -69,3 +69,25 @@ def test_sort_options_usage_errors(tmp_path, cat_photos, capsys):
     assert cli.main([str(cat_photos[0]), "--sort-into", str(tmp_path / "file"), "--copy"]) == 2
     err = capsys.readouterr().err
     assert "--move needs --sort-into" in err and "needs --copy or --move" in err and "is a file" in err
+
+
+def test_dry_run_lists_the_sort_and_touches_nothing(tiny_model_path, cat_photos, dog_photos, tmp_path, capsys):
+    """--dry-run applies to --sort-into as well as to --write-tags: the plan is listed, no file is created."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for p in cat_photos[:2] + dog_photos[:2]:
+        shutil.copy(p, src / p.name)
+    before = {p.name: p.read_bytes() for p in src.iterdir()}
+    target = tmp_path / "sorted"
+    for mode in ("--copy", "--move"):
+        code = cli.main([str(src), "--model", str(tiny_model_path), "--write-tags", "--tag-uncertain",
+                         "--sort-into", str(target), mode, "--dry-run", "-q"])
+        out = capsys.readouterr().out
+        assert code == 0
+        assert f"Would {mode[2:]} 4 photo(s) into {target} (dry run" in out
+        for name in before:
+            assert f"  would {mode[2:]} {str(src / name)!r} -> " in out
+        assert not target.exists() and {p.name: p.read_bytes() for p in src.iterdir()} == before
+    assert cli.main([str(src), "--model", str(tiny_model_path), "--sort-into", str(target), "--copy",
+                     "--dry-run", "-q"]) == 0  # --dry-run with --sort-into alone
+    assert not target.exists()

@@ -28,17 +28,18 @@ _MAX_SHOWN = 10
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the tag options to ``catdog-classify``'s parser."""
-    from catdog_gui.core.xmp import DEFAULT_ROOT, MODES, NAMING_APPEND, NAMINGS
+    from catdog_gui.core.xmp import DEFAULT_ROOT, MODES, NAMINGS
 
     g = parser.add_argument_group("XMP tags (read by digiKam, darktable, Lightroom and other photo managers)")
     g.add_argument("--write-tags", nargs="?", const="sidecar", choices=MODES, default=None,
                    help="store each verdict as XMP keywords (dc:subject 'Cat', lr:hierarchicalSubject "
                         "'Animals|Cat'): 'sidecar' (default; the photo is not touched) or 'embed' (into the "
                         "photo's own XMP: JPEG, PNG, WebP, TIFF; pixels and other metadata kept)")
-    g.add_argument("--sidecar-naming", choices=NAMINGS, default=NAMING_APPEND,
+    # None: not given (check_arguments refuses them without --write-tags); TagRun applies the defaults
+    g.add_argument("--sidecar-naming", choices=NAMINGS, default=None,
                    help="sidecar file name: 'append' = photo.jpg.xmp (digiKam, darktable; default), "
                         "'replace' = photo.xmp (Lightroom)")
-    g.add_argument("--tag-root", default=DEFAULT_ROOT, metavar="NAME",
+    g.add_argument("--tag-root", default=None, metavar="NAME",
                    help=f"root of the hierarchical keyword (default {DEFAULT_ROOT!r}: '{DEFAULT_ROOT}|Cat')")
     g.add_argument("--tag-uncertain", action="store_true",
                    help="also tag photos below the model's uncertain_threshold, as 'Uncertain' (default: "
@@ -55,6 +56,14 @@ def check_arguments(args: argparse.Namespace) -> str | None:
     """Why the tag options do not fit together, or None."""
     if args.dry_run and not args.write_tags and getattr(args, "sort_into", None) is None:
         return "--dry-run lists what --write-tags or --sort-into would change: give one of them too"
+    if not args.write_tags:
+        given = [option for option, value in (("--tag-root", args.tag_root), ("--tag-uncertain", args.tag_uncertain))
+                 if value not in (None, False)]
+        if args.sidecar_naming is not None and not args.skip_tagged:  # --skip-tagged reads sidecars by it
+            given.insert(0, "--sidecar-naming")
+        if given:
+            verb = "needs" if len(given) == 1 else "need"
+            return f"{' and '.join(given)} {verb} --write-tags (they change only the tags it writes)"
     return None
 
 
@@ -73,8 +82,12 @@ class TagRun:
         from catdog_gui.core.tally import uncertain_threshold
         from catdog_gui.core.xmp import model_digest
 
+        from catdog_gui.core.xmp import DEFAULT_ROOT, NAMING_APPEND
+
         self.args = args
         self.engine = engine
+        self.naming = args.sidecar_naming or NAMING_APPEND
+        self.root = DEFAULT_ROOT if args.tag_root is None else args.tag_root
         self.active = bool(args.write_tags or args.skip_tagged)
         self.digest = model_digest(engine.info.path) if self.active else ""
         self.threshold = uncertain_threshold(engine.info.metadata)
@@ -89,7 +102,7 @@ class TagRun:
 
         if not self.args.skip_tagged:
             return list(paths), []
-        todo, tagged = split_tagged(paths, self.digest, self.args.sidecar_naming)
+        todo, tagged = split_tagged(paths, self.digest, self.naming)
         rows = []
         for path, v in tagged.items():
             how = "set by hand" if v.source == SOURCE_HAND else f"by {v.model or 'this model'}"
@@ -119,11 +132,11 @@ class TagRun:
                 continue
             todo.append((r, uncertain))
         # photo.jpg and photo.png would share photo.xmp: tag neither rather than keep only the last verdict
-        clashes = shared_sidecars([r.path for r, _ in todo], a.sidecar_naming) if a.write_tags == "sidecar" else {}
+        clashes = shared_sidecars([r.path for r, _ in todo], self.naming) if a.write_tags == "sidecar" else {}
         try:
             for r, uncertain in todo:
                 if r.path in clashes:
-                    target = sidecar_path(r.path, a.sidecar_naming)
+                    target = sidecar_path(r.path, self.naming)
                     others = ", ".join(repr(os.path.basename(o)) for o in clashes[r.path])
                     out = TagOutcome(r.path, target, "error",
                                      reason=f"shares {os.path.basename(target)!r} with {others}; not written "
@@ -132,8 +145,8 @@ class TagRun:
                 else:
                     verdict = Verdict(label=r.label, confidence=r.confidence, uncertain=uncertain,
                                       model=self.engine.info.name, model_digest=self.digest)
-                    out = write_verdict(r.path, verdict, mode=a.write_tags, naming=a.sidecar_naming,
-                                        root=a.tag_root, dry_run=a.dry_run)
+                    out = write_verdict(r.path, verdict, mode=a.write_tags, naming=self.naming,
+                                        root=self.root, dry_run=a.dry_run)
                 counts[out.action] += 1
                 if out.action == "would write":
                     change = " ".join([f"+{k}" for k in out.added] + [f"-{k}" for k in out.removed])
@@ -142,7 +155,7 @@ class TagRun:
                     problems.append(out)
         except KeyboardInterrupt:
             interrupted = True
-        where = f"sidecar {sidecar_path('photo.jpg', a.sidecar_naming)}" if a.write_tags == "sidecar" else "embedded"
+        where = f"sidecar {sidecar_path('photo.jpg', self.naming)}" if a.write_tags == "sidecar" else "embedded"
         state = " (dry run: nothing written)" if a.dry_run else ""
         state += " (interrupted)" if interrupted else ""
         done = counts["would write"] if a.dry_run else counts["written"]

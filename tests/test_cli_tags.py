@@ -194,3 +194,28 @@ def test_photos_sharing_a_sidecar_name_are_reported_not_overwritten(tiny_model_p
         assert f"not tagged: {str(folder / name)!r}: shares 'pet.xmp' with {other!r}" in captured.err
     assert sorted(p.name for p in folder.glob("*.xmp")) == ["other.xmp"]
     assert all(r["status"] == "ok" for r in read_csv(out).values()) and len(read_csv(out)) == 3
+
+
+@pytest.mark.parametrize("options", [["--tag-root", "Pets"], ["--sidecar-naming", "replace"], ["--tag-uncertain"],
+                                     ["--tag-root", "Pets", "--tag-uncertain"]])
+def test_tag_options_need_write_tags(options, cat_photos, tmp_path, capsys):
+    """Tag options without --write-tags would do nothing: a usage error that names --write-tags."""
+    out = tmp_path / "o.csv"
+    assert main([str(cat_photos[0]), "--csv", str(out), *options]) == 2
+    err = capsys.readouterr().err
+    assert "--write-tags" in err and all(o in err for o in options if o.startswith("--"))
+    assert not out.exists()
+
+
+def test_sidecar_naming_serves_skip_tagged(tiny_model_path, cat_photos, tmp_path, capsys):
+    """--skip-tagged reads the sidecars by --sidecar-naming, so that pair needs no --write-tags."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    shutil.copyfile(cat_photos[0], folder / "pet.jpg")
+    assert main([str(folder), "--model", str(tiny_model_path), "-q", "--write-tags", "--tag-uncertain",
+                 "--sidecar-naming", "replace", "--tag-root", "Pets"]) == 0
+    assert "Pets|" in (folder / "pet.xmp").read_text(encoding="utf-8")
+    out = tmp_path / "o.csv"
+    assert main([str(folder), "--csv", str(out), "--model", str(tiny_model_path), "-q", "--skip-tagged",
+                 "--sidecar-naming", "replace"]) == 0
+    assert "Already tagged: 1" in capsys.readouterr().out

@@ -60,7 +60,8 @@ def get_args_parser() -> argparse.ArgumentParser:
         epilog="Exit status: 0 when the run happened (unreadable files get error rows), 2 on bad arguments "
                "or a missing/invalid model, 1 when --sort-into could not sort every photo, 130 when "
                "interrupted.")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="image files and folders (searched recursively)")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="image files and folders (searched recursively); required unless --self-test")
     p.add_argument("--csv", default=None, metavar="OUT.csv",
                    help="CSV to write: path,label,confidence,p_<label>...,status,error (replaced atomically); "
                         "required unless --write-tags is given")
@@ -105,10 +106,11 @@ def _progress(done: int, total: int, start: float, final: bool = False) -> None:
 
 def _print_summary(summary, engine, csv_path: str | None, rows: int, results, missing: Sequence[str],
                    unreadable_dirs: Sequence[str]) -> None:
-    state = " (interrupted)" if summary.cancelled else ""
-    print(f"Classified {summary.total} image(s){state} in {summary.elapsed_s:.1f} s "
-          f"({summary.images_per_s:.1f} images/s) with {engine.info.name} ({engine.describe_settings()}) on "
-          f"{engine.describe_provider()}")
+    state = f", {summary.errors} error(s)" if summary.errors else ""
+    state += " (interrupted)" if summary.cancelled else ""
+    rate = f" ({summary.ok / summary.elapsed_s:.1f} images/s)" if summary.ok and summary.elapsed_s > 0 else ""
+    print(f"Classified {summary.ok} image(s){state} in {summary.elapsed_s:.1f} s{rate} with {engine.info.name} "
+          f"({engine.describe_settings()}) on {engine.describe_provider()}")
     width = max([len(label) for label in summary.per_class] + [len("skipped non-images")])
     for label, count in summary.per_class.items():
         print(f"  {label:<{width}}  {count}")
@@ -185,14 +187,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
     parser = get_args_parser()
     arguments = sys.argv[1:] if argv is None else list(argv)
-    if "--self-test" in arguments:  # before parsing: PATH and --csv are not needed for it
+    try:
+        args = parser.parse_args(arguments)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2, message already printed)
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    if args.self_test:  # PATH and --csv are not needed for it, and would be silently ignored
+        given = [name for name, value in (("PATH", args.paths), ("--csv", args.csv), ("--write-tags", args.write_tags),
+                                          ("--sort-into", args.sort_into)) if value]
+        if given:
+            return _fail(f"--self-test checks the installation and takes no {' or '.join(given)}")
         from catdog_gui.selftest import main as self_test
 
         return self_test(arguments, prog="catdog-classify", qt_required=False)
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse: --help (0) or a usage error (2, message already printed)
-        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    if not args.paths:
+        parser.print_usage(sys.stderr)
+        return _fail("the following arguments are required: PATH")
     from catdog_gui import cli_sort, cli_tags
 
     if cli_tags.check_arguments(args):

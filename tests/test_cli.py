@@ -375,3 +375,30 @@ def test_tta_and_precision_options_are_recorded_in_the_csv(tiny_model_path, cat_
     assert {(r["precision"], r["tta"]) for r in accurate} == {("fp32", "flip")}  # no int8 file beside it
     assert main([*photos, "--csv", str(out), "--model", str(tiny_model_path), "--precision", "int8"]) == 2
     assert "no int8 version" in capsys.readouterr().err
+
+
+def test_summary_counts_only_classified_photos(tiny_model_path, cat_photos, tmp_path, capsys):
+    """A missing path and a text file are error rows, not classified images, and give no images/s figure;
+    the run still happened, so the exit status is 0 (README: unreadable photos get an error row)."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a photo\n")
+    out = tmp_path / "n.csv"
+    assert main([str(tmp_path / "nonexistent"), str(notes), "--csv", str(out), "--model", str(tiny_model_path),
+                 "-q"]) == 0
+    printed = capsys.readouterr().out
+    assert "Classified 0 image(s), 2 error(s) in" in printed and "images/s" not in printed
+    assert len(read_csv(out)) == 2
+    photo = tmp_path / "cat.jpg"
+    shutil.copy(cat_photos[0], photo)
+    assert main([str(photo), str(notes), "--csv", str(out), "--model", str(tiny_model_path), "-q"]) == 0
+    line = capsys.readouterr().out.splitlines()[0]
+    assert line.startswith("Classified 1 image(s), 1 error(s) in") and " images/s) with " in line
+
+
+@pytest.mark.parametrize("extra, named", [(["t1"], "PATH"), (["--csv", "x.csv"], "--csv"),
+                                          (["t1", "--csv", "x.csv"], "PATH or --csv")])
+def test_self_test_with_paths_or_csv_is_a_usage_error(extra, named, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["--self-test", *extra]) == 2
+    assert f"--self-test checks the installation and takes no {named}" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists()

@@ -5,7 +5,8 @@ Files and folders (recursive) are classified with the model; every image gets on
 its prediction, or ``error`` with the reason), and a summary is printed: counts per class, errors,
 files skipped as not images, images/s, and the execution provider in use.
 
-Exit codes: 0 when the run happened (even if some files could not be read); 2 on bad arguments, a
+Exit codes: 0 when the run happened (even if some files could not be read); 1 when ``--sort-into`` could not
+sort every photo (or ``--self-test`` found a problem); 2 on bad arguments, a
 missing or invalid model, no path that exists, or a CSV that cannot be written; 130 when interrupted
 with Ctrl-C, 128 + the signal number when ended by SIGTERM or SIGHUP (a closed terminal, ``kill``, a
 session logging out): in every case the rows finished so far are still written.
@@ -63,8 +64,8 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="image files and folders (searched recursively); required unless --self-test")
     p.add_argument("--csv", default=None, metavar="OUT.csv",
-                   help="CSV to write: path,label,confidence,p_<label>...,status,error (replaced atomically); "
-                        "required unless --write-tags is given")
+                   help="CSV to write: path,label,confidence,p_<label>...,status,error,note,model,precision,tta "
+                        "(replaced atomically); required unless --write-tags or --sort-into is given")
     p.add_argument("--model", default=None, metavar="MODEL.onnx",
                    help="ONNX model following the catdog contract (default: the bundled model, or $CATDOG_MODEL)")
     p.add_argument("--batch-size", type=_batch_size, default=8, metavar="N",

@@ -402,3 +402,25 @@ def test_self_test_with_paths_or_csv_is_a_usage_error(extra, named, tmp_path, mo
     assert main(["--self-test", *extra]) == 2
     assert f"--self-test checks the installation and takes no {named}" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_help_and_readme_name_the_csv_columns_and_options(tiny_model_path, cat_photos, tmp_path, capsys):
+    """--help's --csv text and README's "Using it" list the columns a real run writes; the README's headless
+    synopsis names every output option and the exit codes."""
+    out = tmp_path / "o.csv"
+    assert main([str(cat_photos[0]), "--csv", str(out), "--model", str(tiny_model_path), "-q"]) == 0
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        header = next(csv.reader(f))
+    probabilities = [c for c in header if c.startswith("p_")]
+    generic = ",".join(c for c in header if c not in probabilities[1:]).replace(probabilities[0], "p_<label>...")
+    capsys.readouterr()
+    assert main(["--help"]) == 0
+    assert generic in "".join(capsys.readouterr().out.split())  # argparse wraps inside the list
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    using = " ".join(readme.split("## Using it", 1)[1].split("\n## ", 1)[0].split())
+    assert f"`{','.join(header)}`" in using
+    for option in ("--sort-into DIR --copy|--move", "--write-tags", "--self-test", "--tta|--no-tta",
+                   "--precision auto|fp32|int8", "--dry-run"):
+        assert option in using, option
+    for code in ("exit 130", "1 when `--sort-into` could not sort every photo", "2 on bad arguments"):
+        assert code in using, code

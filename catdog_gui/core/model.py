@@ -426,6 +426,10 @@ class Engine:
         self._options.inter_op_num_threads = 1
         self._options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         self._options.enable_cpu_mem_arena = True
+        # Idle intra-op threads sleep instead of spinning: the decode threads share the cores. Measured on
+        # 2 cores, int8 + flip TTA, 120 pets-ood-val photos through core.pipeline, 3 alternating pairs:
+        # 12.0 / 11.4 / 12.9 images/s spinning, 12.9 / 16.4 / 14.9 not.
+        self._options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         sibling = int8_sibling(path)
         cuda_possible = _CUDA in chosen and driver_error is None
         if precision == "int8" or (precision == "auto" and not cuda_possible and sibling.is_file()):

@@ -140,16 +140,17 @@ def evaluate_samples(samples: Sequence[Sample], predict: Callable[[np.ndarray], 
     }
 
 
-def _onnx_predictor(path: str) -> tuple[Callable[[np.ndarray], np.ndarray], Preprocessing, list[str], str]:
+def _onnx_predictor(path: str, tta: bool = False, precision: str | None = None
+                    ) -> tuple[Callable[[np.ndarray], np.ndarray], Preprocessing, list[str], str]:
     import onnxruntime as ort
 
     from catdog_gui.core.model import Engine
 
     ort.set_default_logger_severity(4)  # the engine reports why CUDA is not in use, in one line
 
-    engine = Engine(path)
+    engine = Engine(path, precision=precision, tta=tta)  # the app's own mirror averaging (of the logits)
     return (lambda x: engine.predict(x)[1]), engine.info.preprocessing, list(engine.info.labels), \
-        engine.describe_provider()
+        f"{engine.describe_provider()}; {engine.describe_settings()}"
 
 
 def _checkpoint_predictor(path: str, weights: str):
@@ -204,7 +205,11 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--image-size", type=_image_size, default=0, help="override the model's input size (square)")
     p.add_argument("--resize", choices=["squash", "center_crop"], default=None, help="override the resize rule")
-    p.add_argument("--tta-flip", action="store_true", help="average with the horizontally flipped photo")
+    p.add_argument("--tta-flip", action="store_true",
+                   help="average with the horizontally flipped photo (an ONNX model: the engine's own flip TTA, as "
+                        "the app's Accurate setting)")
+    p.add_argument("--precision", choices=["fp32", "int8", "auto"], default=None,
+                   help="ONNX model: which file of the pair to run (default: the file given, as it is)")
     p.add_argument("--batch-size", type=positive_int, default=32)
     p.add_argument("--workers", type=positive_int, default=4)
     p.add_argument("--json", default=None, help="also write the metrics to this JSON file")
@@ -227,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
             train, val = stratified_split(samples, args.val_fraction, args.seed)
             samples = val if args.split == "val" else train
         if args.model:
-            predict, spec, labels, engine_desc = _onnx_predictor(args.model)
+            predict, spec, labels, engine_desc = _onnx_predictor(args.model, args.tta_flip, args.precision)
         else:
             predict, spec, labels, engine_desc = _checkpoint_predictor(args.checkpoint, args.weights)
     except Exception as exc:  # noqa: BLE001 - every failure here is a usage error with a message
@@ -243,7 +248,9 @@ def main(argv: list[str] | None = None) -> int:
         spec = replace(spec, resize=args.resize)
     print(f"{args.model or args.checkpoint} on {args.data} ({layout}, split {args.split}); {engine_desc}; input "
           f"{spec.image_size[0]}x{spec.image_size[1]} {spec.resize}{', flip TTA' if args.tta_flip else ''}", flush=True)
-    metrics = evaluate_samples(samples, predict, spec, args.batch_size, args.workers, args.tta_flip)
+    # An ONNX model mirrors inside the engine, as the app does; a checkpoint averages probabilities here.
+    metrics = evaluate_samples(samples, predict, spec, args.batch_size, args.workers,
+                               args.tta_flip and not args.model)
     print(format_report(metrics, labels))
     if metrics["n"] == 0:
         why = "every photo failed to decode" if metrics["errors"] else f"split {args.split!r} selects no photos"

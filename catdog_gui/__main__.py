@@ -6,13 +6,16 @@ import argparse
 import sys
 from typing import Sequence
 
+from catdog_gui.core.pipeline import DEFAULT_BATCH_SIZE
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="catdog-gui", description="Tell cats from dogs in your photos.")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="photos or folders to classify at start")
     parser.add_argument("--model", metavar="MODEL.onnx", default=None,
                         help="ONNX model (default: the bundled model, or $CATDOG_MODEL)")
-    parser.add_argument("--batch-size", type=int, default=16, help="images per inference batch (default 16)")
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE,
+                        help=f"images per inference batch, 1-1024 (default {DEFAULT_BATCH_SIZE}, as catdog-classify)")
     parser.add_argument("--theme", choices=("system", "light", "dark"), default="system",
                         help="colours: follow the system's light or dark scheme (default), or force one")
     parser.add_argument("--self-test", action="store_true",
@@ -26,8 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, open the main window, run the event loop; returns the exit status."""
     args = build_parser().parse_args(sys.argv[1:] if argv is None else list(argv))
-    if args.batch_size < 1:
-        build_parser().error(f"--batch-size must be >= 1, got {args.batch_size}")
+    if not 1 <= args.batch_size <= 1024:
+        build_parser().error(f"--batch-size must be between 1 and 1024, got {args.batch_size}")
     if args.self_test:  # headless: no QApplication, no window
         from catdog_gui.selftest import main as self_test
 

@@ -53,6 +53,7 @@ from catdog_gui.app.window_state import PREFERRED_SIZE, WindowState, initial_geo
 from catdog_gui.app.workers import ClassifyWorker
 from catdog_gui.core.explain import Explainer
 from catdog_gui.core.model import PRECISIONS, Engine, ModelError, default_model_path
+from catdog_gui.core.pipeline import DEFAULT_BATCH_SIZE
 from catdog_gui.core.results import write_csv
 from catdog_gui.core.scan import IMAGE_EXTENSIONS
 from catdog_gui.core.sorting import plan_sort, undo_sort
@@ -102,7 +103,7 @@ class MainWindow(QMainWindow):
     run_finished = Signal()
 
     def __init__(self, model_path: str | os.PathLike | None = None, paths: Sequence[str] = (),
-                 batch_size: int = 16, parent: QWidget | None = None, settings: QSettings | None = None) -> None:
+                 batch_size: int = DEFAULT_BATCH_SIZE, parent: QWidget | None = None, settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)

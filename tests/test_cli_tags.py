@@ -75,6 +75,9 @@ def test_fifty_photos_sidecars_then_skip_tagged(fifty, default_model_path, tmp_p
     rows = read_csv(out1)
     assert len(rows) == 50 and all(r["status"] == "ok" for r in rows.values())
     assert {p.name: p.read_bytes() for p in fifty.glob("*.jpg")} == before  # photos untouched
+    (ran_model,) = {r["model"] for r in rows.values()}
+    int8 = default_model_path.with_name(default_model_path.stem + "-int8.onnx")
+    assert ran_model == (int8.name if int8.is_file() else default_model_path.name)
 
     threshold = uncertain_threshold(default_model_path)
     tags = {Path(t["SourceFile"]).name: t for t in exiftool(*sorted(fifty.glob("*.xmp")))}
@@ -88,7 +91,7 @@ def test_fifty_photos_sidecars_then_skip_tagged(fifty, default_model_path, tmp_p
         assert as_list(t["XMP-lr:HierarchicalSubject"]) == [f"Animals|{word}"], path
         assert t["XMP-catdog:Label"] == row["label"]
         assert float(t["XMP-catdog:Confidence"]) == pytest.approx(float(row["confidence"]), abs=5e-5)
-        assert t["XMP-catdog:ModelFile"] == default_model_path.name
+        assert t["XMP-catdog:ModelFile"] == ran_model  # the file that really ran (int8 on the CPU when present)
         uncertain += not sure
         agree += row["label"] == Path(path).name.split(".")[0]  # cat.104.jpg was photographed as a cat
     assert agree >= 45 and uncertain <= 5, (agree, uncertain)

@@ -356,13 +356,19 @@ def test_model_error_shows_dialog_and_keeps_model(qtbot, window, tmp_path, monke
     assert window.engine is engine and len(dialogs["critical"]) == 2
 
 
-def test_opening_another_model_replaces_engine_and_clears_rows(qtbot, window, photo_dir, tiny_model_path):
+def test_changing_model_settings_classifies_the_rows_again(qtbot, window, photo_dir):
     classified(qtbot, window, photo_dir)
+    before = {r.path: tuple(r.probabilities) for r in window.results.results}
     old = window.engine
-    assert window.load_model(tiny_model_path) is True
+    assert old.tta  # Accurate by default
+    assert window.set_speed(tta=False) is True  # Fast: the same model file, one pass
     assert window.engine is not old and window.explainer.engine is window.engine
-    assert window.results.rowCount() == 0 and window.detail.explanation is None
-    assert "results cleared" in window.statusBar().currentMessage()
+    assert window.detail.explanation is None
+    assert "classifying the" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: not window.running and window.results.rowCount() == len(before), timeout=60_000)
+    after = {r.path: tuple(r.probabilities) for r in window.results.results}
+    assert after.keys() == before.keys()  # the same photos...
+    assert any(after[p] != before[p] for p in after if before[p])  # ...by the new settings
 
 
 def test_app_opens_without_a_model_and_says_so(qtbot, tmp_path, photo_dir, dialogs):

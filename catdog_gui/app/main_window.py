@@ -350,14 +350,17 @@ class MainWindow(QMainWindow):
         self._model_path = path
         self.explainer = Explainer(engine)
         self.detail.set_explainer(self.explainer)
-        if changed and self.results.rowCount():
+        again = [r.path for r in self.results.results] if changed else []
+        if again:  # the rows came from the previous model or settings: classify the same photos again
             self.clear_results()
-            self.statusBar().showMessage("Model changed: results cleared (they came from the previous model)",
-                                         8000)
         self.drop_zone.set_text("Drop photos or folders here\n"
                                 "or use File ▸ Open Files (Ctrl+O) / Open Folder (Ctrl+Shift+O)")
         self._recount()
         self._update_status()
+        if again:
+            self.classify(again)
+            self.statusBar().showMessage(f"Model changed ({engine.describe_settings()}): classifying the "
+                                         f"{len(again)} photos again", 8000)
         return True
 
     def _model_error(self, path, message: str, startup: bool) -> None:

@@ -38,3 +38,15 @@ def test_startup_report_prints_when_the_window_is_up_with_the_model(tmp_path):
     assert match, proc.stdout
     shown, loaded = float(match.group(1)), float(match.group(2))
     assert 0 < shown <= loaded <= wall + 0.02
+
+
+def test_startup_report_says_at_once_when_the_model_cannot_load(tmp_path):
+    """A missing model opens an error dialog; the report names the reason and exits 1 (it waited 60 s before)."""
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "catdog_gui", "--startup-report"], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=300, env=dict(os.environ, QT_QPA_PLATFORM="offscreen",
+                                                              CATDOG_MODEL=str(tmp_path / "missing.onnx")))
+    wall = time.perf_counter() - start
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "no model loaded" in proc.stdout and "missing.onnx" in proc.stdout, proc.stdout
+    assert wall < 45  # far below the reporter's 60 s timeout

@@ -79,6 +79,14 @@ class StartupReporter(QObject):
             print(f"startup: window shown {self._shown_s:.2f} s, model loaded {now:.2f} s after process "
                   f"start ({engine.info.name}, {engine.describe_provider()})", flush=True)
             self._app.exit(0)
+        elif self._shown_s is not None and engine is None and QApplication.activeModalWidget() is not None:
+            # the model failed and a dialog says so: report at once instead of waiting for the timeout
+            self._timer.stop()
+            dialog = QApplication.activeModalWidget()
+            reason = " ".join(getattr(dialog, "text", lambda: "")().split())
+            print(f"startup: window shown {self._shown_s:.2f} s, no model loaded after {now:.2f} s: {reason}",
+                  flush=True)
+            self._app.exit(1)  # ends the dialog's own event loop too
         elif now > self._timeout_s:
             self._timer.stop()
             print(f"startup: not ready after {now:.1f} s (window shown: {self._shown_s is not None}, "

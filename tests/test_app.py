@@ -591,3 +591,12 @@ def test_default_model_predicts_real_photos_and_cam_lands_on_the_cat(qtbot, defa
     assert exp.label == "cat"
     dy, dx = _drawn_hot_spot(detail)
     assert dx > exp.image.shape[1] / 2, f"CAM peak drawn at x={dx} of {exp.image.shape[1]}: not on the cat"
+
+
+def test_a_missing_path_gets_an_error_row_as_in_the_cli(qtbot, window, photo_dir, tmp_path):
+    missing = tmp_path / "gone" / "cat.jpg"
+    window.classify([str(photo_dir), str(missing)])
+    wait_for_run(qtbot, window, rows=len(list(photo_dir.iterdir())) + 1)
+    rows = {r.path: r for r in window.results.results}
+    assert rows[str(missing)].status == "error" and rows[str(missing)].error == "no such file or folder"
+    assert sum(r.status == "ok" for r in rows.values()) == len(list(photo_dir.iterdir()))

@@ -54,7 +54,7 @@ from catdog_gui.app.workers import ClassifyWorker
 from catdog_gui.core.explain import Explainer
 from catdog_gui.core.model import PRECISIONS, Engine, ModelError, default_model_path
 from catdog_gui.core.pipeline import DEFAULT_BATCH_SIZE
-from catdog_gui.core.results import write_csv
+from catdog_gui.core.results import Result, write_csv
 from catdog_gui.core.scan import IMAGE_EXTENSIONS
 from catdog_gui.core.sorting import plan_sort, undo_sort
 from catdog_gui.core.tally import RemainingTime, Tally, format_duration, uncertain_threshold
@@ -457,6 +457,8 @@ class MainWindow(QMainWindow):
         if missing:
             self.statusBar().showMessage(f"Not found: {', '.join(missing[:3])}" + (" …" if len(missing) > 3 else ""),
                                          10000)
+            # a row each, as catdog-classify writes: a path that was asked for never vanishes without a trace
+            self.results.append([Result(path=p, status="error", error="no such file or folder") for p in missing])
 
     def _on_results(self, batch: list) -> None:
         self.results.append(batch)

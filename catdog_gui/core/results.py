@@ -20,6 +20,8 @@ import warnings
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
+from catdog_gui.core.atomic import finish_replace
+
 __all__ = ["Result", "csv_columns", "write_csv", "neutralize_cell", "InPlaceWriteWarning", "STATUS_OK",
            "STATUS_ERROR"]
 
@@ -107,24 +109,6 @@ def _row(result: Result, labels: Sequence[str]) -> list[str]:
             *[_number(p) for p in probs], _text(result.status), _text(result.error), _text(result.note)]
 
 
-def _file_mode(path: str) -> int:
-    """The existing file's permissions, else 0666 minus the process umask."""
-    try:
-        return os.stat(path).st_mode & 0o777
-    except OSError:
-        pass
-    try:  # Linux: read the umask without changing it (os.umask is process-wide, not thread-safe)
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("Umask:"):
-                    return 0o666 & ~int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def write_csv(results: Iterable[Result], path: str | os.PathLike, labels: Sequence[str],
               run_info: Mapping[str, str] | None = None) -> int:
     """Write one row per result to ``path`` atomically (see the module docstring for the format).
@@ -158,21 +142,7 @@ def write_csv(results: Iterable[Result], path: str | os.PathLike, labels: Sequen
         if not os.path.isfile(path):
             raise
         return _write_in_place(results, path, labels, exc, run_info)
-    rows = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
-            rows = _write_rows(f, results, labels, run_info)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, _file_mode(path))  # mkstemp makes 0600; give the file the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return rows
+    return finish_replace(fd, tmp, path, lambda f: _write_rows(f, results, labels, run_info), text=True)
 
 
 def _write_rows(f, results: Iterable[Result], labels: Sequence[str], run_info: Mapping[str, str] | None = None) -> int:

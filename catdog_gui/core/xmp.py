@@ -41,7 +41,7 @@ from typing import Iterable, Sequence
 
 import exiv2
 
-from catdog_gui.core.results import _file_mode
+from catdog_gui.core.atomic import finish_replace
 
 __all__ = ["NAMESPACE", "PREFIX", "NAMING_APPEND", "NAMING_REPLACE", "NAMINGS", "MODES", "UNCERTAIN",
            "DEFAULT_ROOT", "Verdict", "TagOutcome", "sidecar_path", "keywords_for", "model_digest",
@@ -369,21 +369,12 @@ def _replace_atomically(target: str, data: bytes, before: tuple[int, int, int] |
         fd, tmp = tempfile.mkstemp(prefix=".catdog-", suffix=".xmp.tmp", dir=folder)
     except OSError as exc:
         raise _Refused(f"cannot write in folder {folder!r}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, _file_mode(target))  # mkstemp makes 0600: the old file's mode, or the usual one
+
+    def unchanged() -> None:
         if _identity(target) != before:
             raise _Refused("modified while writing; left untouched")
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+
+    finish_replace(fd, tmp, target, lambda f: f.write(data), check=unchanged)
 
 
 def write_verdict(photo: str | os.PathLike, verdict: Verdict, mode: str = "sidecar",

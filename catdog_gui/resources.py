@@ -8,13 +8,16 @@ Layout of ``resources/`` (the same in both places)::
     catdog.desktop                                       the Linux desktop entry
 
 In the source tree (an editable install) it is ``<repository>/resources``; in a PyInstaller bundle it is
-``<sys._MEIPASS>/resources`` (``build.spec`` puts it there), wherever the current directory is. Only the
+``<sys._MEIPASS>/resources`` (``build.spec`` puts it there), wherever the current directory is; after a
+regular (non-editable) ``pip install .`` it is the installed package ``catdog_resources`` (pyproject.toml maps
+the ``resources/`` folder to that name so the wheel carries it). Only the
 bundle's own files are looked up here: paths the user gives (photos, ``--csv``) keep resolving against
 the current directory.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -29,13 +32,24 @@ def is_frozen() -> bool:
     return bool(getattr(sys, "frozen", False)) and hasattr(sys, "_MEIPASS")
 
 
+# The import name under which a wheel installs the resources/ folder ([tool.setuptools] package-dir).
+INSTALLED_PACKAGE = "catdog_resources"
+
+
 def resources_dir() -> Path:
-    """The folder holding catdog's resources: ``<sys._MEIPASS>/resources`` when frozen, else
-    ``<repository>/resources`` (the folder beside the ``catdog_gui`` package). Absolute; may not exist
-    (a non-editable install without resources), in which case lookups fail with a path that says where."""
+    """The folder holding catdog's resources, absolute: ``<sys._MEIPASS>/resources`` when frozen; else
+    ``<repository>/resources`` (the folder beside the ``catdog_gui`` package) when it exists; else the
+    installed ``catdog_resources`` package's folder (a non-editable install). When none exists it returns the
+    repository path, so that lookups fail with a path that says where the files were expected."""
     if is_frozen():
         return Path(sys._MEIPASS) / "resources"  # type: ignore[attr-defined]
-    return Path(__file__).resolve().parents[1] / "resources"
+    source = Path(__file__).resolve().parents[1] / "resources"
+    if source.is_dir():
+        return source
+    spec = importlib.util.find_spec(INSTALLED_PACKAGE)
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations))).resolve()
+    return source
 
 
 def resource_path(*parts: str) -> Path:

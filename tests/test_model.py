@@ -286,16 +286,6 @@ def test_default_model_path(monkeypatch, tmp_path):
     assert default_model_path() == repo / "resources" / "models" / "catdog-xception.onnx"
 
 
-def test_default_model_path_in_bundle(monkeypatch, tmp_path):
-    monkeypatch.delenv("CATDOG_MODEL", raising=False)
-    bundled = tmp_path / "resources" / "models" / "catdog-xception.onnx"
-    bundled.parent.mkdir(parents=True)
-    bundled.write_bytes(b"x")
-    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    repo_model = Path(__file__).resolve().parents[1] / "resources" / "models" / "catdog-xception.onnx"
-    assert default_model_path() == (repo_model if repo_model.is_file() else bundled)
-
-
 # ------------------------------------------------------------------------------------ the default model
 
 def test_default_model_predicts_real_photos(default_model_path, cat_photos, dog_photos):

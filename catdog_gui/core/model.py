@@ -27,6 +27,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from catdog_gui.core.imaging import RESIZE_MODES, Preprocessing
+from catdog_gui.resources import resource_path
 
 __all__ = ["DEFAULT_PROVIDERS", "SUPPORTED_CONTRACTS", "REQUIRED_OUTPUTS", "OPTIONAL_OUTPUTS", "PRECISIONS",
            "ModelError", "ModelInfo", "Engine", "default_model_path", "read_model_info", "int8_sibling",
@@ -82,24 +83,14 @@ class ModelInfo:
 
 
 def default_model_path() -> Path:
-    """Where the default model is: ``$CATDOG_MODEL`` when set, else
-    ``<repo>/resources/models/catdog-xception.onnx``, else (in a PyInstaller bundle)
-    ``<sys._MEIPASS>/resources/models/catdog-xception.onnx``.
-
-    Returns the repository path when neither file exists, so that the error names the expected place.
-    """
+    """Where the default model is: ``$CATDOG_MODEL`` when set, else ``resources/models/catdog-xception.onnx``
+    in the folder :func:`catdog_gui.resources.resources_dir` finds (the repository's ``resources/``, the
+    PyInstaller bundle's, or the installed ``catdog_resources`` package's). The file may not exist: the
+    path then names the expected place for the error message."""
     env = os.environ.get("CATDOG_MODEL")
     if env:
         return Path(env).expanduser()
-    repo = Path(__file__).resolve().parents[2] / "resources" / "models" / MODEL_FILE_NAME
-    if repo.is_file():
-        return repo
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        frozen = Path(bundle) / "resources" / "models" / MODEL_FILE_NAME
-        if frozen.is_file():
-            return frozen
-    return repo
+    return resource_path("models", MODEL_FILE_NAME)
 
 
 # --------------------------------------------------------------------------------------------- metadata

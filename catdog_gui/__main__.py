@@ -18,6 +18,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"images per inference batch, 1-1024 (default {DEFAULT_BATCH_SIZE}, as catdog-classify)")
     parser.add_argument("--theme", choices=("system", "light", "dark"), default="system",
                         help="colours: follow the system's light or dark scheme (default), or force one")
+    parser.add_argument("--lang", choices=("system", "en", "ko"), default="system",
+                        help="language of the window: the system's (default; Korean when the locale is Korean, "
+                             "else English), or force English or Korean")
     parser.add_argument("--self-test", action="store_true",
                         help="check the installation headless (model, sample photos, providers, image formats); "
                              "exit 0 when all is right, 1 with the reason otherwise")
@@ -57,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("catdog")
     app.setOrganizationName("catdog")
     app.setDesktopFileName("catdog")  # resources/catdog.desktop: Wayland's app id, the task bar's icon
+    from catdog_gui.app.i18n import install_translators
+
+    install_translators(app, args.lang)  # before any widget: widgets translate their texts when they are made
     from catdog_gui.app.icon import app_icon
 
     app.setWindowIcon(app_icon())  # every window's title bar icon (_NET_WM_ICON on X11)

@@ -14,11 +14,12 @@ small maps happens here, and moving the opacity slider only repaints.
 
 from __future__ import annotations
 
+import html
 import math
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,14 +43,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from catdog_gui.app.i18n import flow_title, label_text
 from catdog_gui.app.image_view import ImageView
 from catdog_gui.app.images import to_qimage
 from catdog_gui.app.workers import ExplainRunner
 from catdog_gui.core import visualize
-from catdog_gui.core.explain import FLOW_OUTPUTS, FLOW_TITLES, Explanation
+from catdog_gui.core.explain import FLOW_OUTPUTS, Explanation
 
 COLORMAPS = ("inferno", "viridis", "magma", "plasma", "cividis")
-NORMALISATION_TEXT = "Normalisation: min–max per map"
+NORMALISATION_TEXT = QT_TRANSLATE_NOOP("DetailView", "Normalisation: min–max per map")  # shown translated
 HEAT_MAX = 512  # longest side of a heat map image; the view scales it smoothly over the photo
 TILE = 72
 MEAN_ITEM = -1  # item data of the channel-mean tile
@@ -120,9 +122,9 @@ class FlowTab(QWidget):
         self.k_spin = QSpinBox()
         self.k_spin.setRange(1, 256)
         self.k_spin.setValue(16)
-        self.k_spin.setToolTip("How many channels to show: the K most active by mean activation")
-        self.over_photo = QCheckBox("Over photo")
-        self.over_photo.setToolTip("Draw the large map over the photo")
+        self.k_spin.setToolTip(self.tr("How many channels to show: the K most active by mean activation"))
+        self.over_photo = QCheckBox(self.tr("Over photo"))
+        self.over_photo.setToolTip(self.tr("Draw the large map over the photo"))
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -139,12 +141,13 @@ class FlowTab(QWidget):
         self.large_caption = QLabel()
         self.large_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.large_caption.setWordWrap(True)
-        self.large_caption.setToolTip("Each map covers the part of the photo the model saw (all of it when the model"
-                                      " squashes photos to its input size), so it is drawn with that part's shape")
+        self.large_caption.setToolTip(self.tr("Each map covers the part of the photo the model saw (all of it when the"
+                                              " model squashes photos to its input size), so it is drawn with that"
+                                              " part's shape"))
 
         controls = QHBoxLayout()
         controls.addWidget(self.shape_label, 1)
-        controls.addWidget(QLabel("Top K:"))
+        controls.addWidget(QLabel(self.tr("Top K:")))
         controls.addWidget(self.k_spin)
         controls.addWidget(self.over_photo)
         right = QWidget()
@@ -203,7 +206,7 @@ class FlowTab(QWidget):
         """The mean map and the K tiles with their labels, as one image (for Save / Copy)."""
         if not self.available():
             return QImage()
-        tiles = [(self._mean_tile, "mean")] + [
+        tiles = [(self._mean_tile, self.tr("mean"))] + [
             (img, f"#{i}  {score_text(m)}") for img, i, m in zip(self._tiles, self._indices, self._means)]
         cell, cap, pad = 128, 18, 6
         cols = max(1, math.ceil(math.sqrt(len(tiles))))
@@ -216,7 +219,8 @@ class FlowTab(QWidget):
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         p.setPen(QColor("black"))
         p.drawText(QRect(pad, 0, out.width() - 2 * pad, title_h), Qt.AlignmentFlag.AlignVCenter,
-                   f"{FLOW_TITLES[self.name]}  {self.shape_label.text()}  ({NORMALISATION_TEXT.lower()})")
+                   f"{flow_title(self.name)}  {self.shape_label.text()}  "
+                   f"({QCoreApplication.translate('DetailView', NORMALISATION_TEXT).lower()})")
         for n, (img, text) in enumerate(tiles):
             r, c = divmod(n, cols)
             x, y = pad + c * (cell + pad), title_h + r * (cell + cap + pad)
@@ -238,32 +242,34 @@ class FlowTab(QWidget):
         self._indices, self._means = np.zeros(0, np.int64), np.zeros(0, np.float32)
         exp = self._exp
         if exp is None:
-            self._set_message("Select a photo to see its feature maps.")
+            self._set_message(self.tr("Select a photo to see its feature maps."))
             return
         fmap = exp.flows.get(self.name)
         if fmap is None:
-            self._set_message(f"This model has no '{self.name}' output, so the {FLOW_TITLES[self.name].lower()}"
-                              " cannot be shown. Export the model with the full contract to see it.")
+            self._set_message(self.tr("This model has no '{output}' output, so the {flow} cannot be shown. Export "
+                                      "the model with the full contract to see it.").format(
+                output=self.name, flow=flow_title(self.name).lower()))
             return
         self._set_message(None)
         c, h, w = fmap.shape
-        self.shape_label.setText(f"{c} × {h} × {w} (channels × height × width)")
+        self.shape_label.setText(self.tr("{c} × {h} × {w} (channels × height × width)").format(c=c, h=h, w=w))
         k = min(self.k_spin.value(), c)
         self._indices, self._means = visualize.top_channels(fmap, k)
         tile_hw = _fit(_region_hw(exp, (h, w)), TILE, grow=True)  # the photo's aspect ratio
         self._mean_tile = heat_image(fmap.mean(axis=0), tile_hw, self._cmap)
-        item = QListWidgetItem(_icon(self._mean_tile), "channel\nmean")
+        item = QListWidgetItem(_icon(self._mean_tile), self.tr("channel\nmean"))
         item.setData(Qt.ItemDataRole.UserRole, MEAN_ITEM)
-        item.setToolTip("Mean over all channels")
+        item.setToolTip(self.tr("Mean over all channels"))
         self.grid.addItem(item)
         for i, m in zip(self._indices, self._means):
             img = heat_image(fmap[int(i)], tile_hw, self._cmap)
             self._tiles.append(img)
             item = QListWidgetItem(_icon(img), f"#{int(i)}\n{score_text(m)}")
             item.setData(Qt.ItemDataRole.UserRole, int(i))
-            item.setToolTip(f"Channel {int(i)}: mean activation {score_text(m)} over the photo.\n"
-                            "Tiles are ordered by it, most active first; each tile is scaled to its own "
-                            "min–max.\nHelp ▸ How to read the maps explains more.")
+            item.setToolTip(self.tr("Channel {channel}: mean activation {score} over the photo.\n"
+                                    "Tiles are ordered by it, most active first; each tile is scaled to its own "
+                                    "min–max.\nHelp ▸ How to read the maps explains more.").format(
+                channel=int(i), score=score_text(m)))
             self.grid.addItem(item)
         keep = self._selected if self._selected == MEAN_ITEM or self._selected in self._indices else MEAN_ITEM
         self._selected = keep
@@ -293,14 +299,16 @@ class FlowTab(QWidget):
             return
         fmap = exp.flows[self.name]
         m = fmap.mean(axis=0) if self._selected == MEAN_ITEM else fmap[self._selected]
-        what = "channel mean" if self._selected == MEAN_ITEM else f"channel {self._selected}"
+        what = (self.tr("channel mean") if self._selected == MEAN_ITEM
+                else self.tr("channel {channel}").format(channel=self._selected))
         left, top, rw, rh = exp.region
         if self.over_photo.isChecked():
             heat = heat_image(m, _fit((rh, rw), HEAT_MAX), self._cmap)
             self.large.set_image(to_qimage(exp.image), heat, self._alpha, QRect(left, top, rw, rh))
         else:  # alone, but still shaped like the photo, so its layout matches what the photo shows
             self.large.set_image(heat_image(m, _fit(_region_hw(exp, m.shape), HEAT_MAX, grow=True), self._cmap))
-        self.large_caption.setText(f"{FLOW_TITLES[self.name]}, {what} (min–max per map)")
+        self.large_caption.setText(self.tr("{flow}, {what} (min–max per map)").format(flow=flow_title(self.name),
+                                                                                       what=what))
 
 
 class DetailView(QWidget):
@@ -319,7 +327,7 @@ class DetailView(QWidget):
         self.runner.failed.connect(self._on_failed)
 
         # verdict
-        self.title = QLabel("No photo selected")
+        self.title = QLabel(self.tr("No photo selected"))
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
@@ -337,34 +345,34 @@ class DetailView(QWidget):
         # shared controls
         self.cmap_combo = QComboBox()
         self.cmap_combo.addItems(COLORMAPS)
-        self.cmap_combo.setToolTip("Perceptually uniform colour map (matplotlib)")
-        self.save_button = QPushButton("Save PNG…")
-        self.copy_button = QPushButton("Copy")
-        self.save_button.setToolTip("Save the current visualisation as a PNG file")
-        self.copy_button.setToolTip("Copy the current visualisation to the clipboard")
+        self.cmap_combo.setToolTip(self.tr("Perceptually uniform colour map (matplotlib)"))
+        self.save_button = QPushButton(self.tr("Save PNG…"))
+        self.copy_button = QPushButton(self.tr("Copy"))
+        self.save_button.setToolTip(self.tr("Save the current visualisation as a PNG file"))
+        self.copy_button.setToolTip(self.tr("Copy the current visualisation to the clipboard"))
 
         # CAM tab
         self.cam_view = ImageView()
-        self.cam_view.set_placeholder("Select a photo in the results")
+        self.cam_view.set_placeholder(self.tr("Select a photo in the results"))
         self.class_combo = QComboBox()
-        self.class_combo.setToolTip("Class whose activation map is drawn (default: the predicted one)")
-        self.show_cam = QCheckBox("Show CAM")
+        self.class_combo.setToolTip(self.tr("Class whose activation map is drawn (default: the predicted one)"))
+        self.show_cam = QCheckBox(self.tr("Show CAM"))
         self.show_cam.setChecked(True)
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(0, 100)
         self.opacity.setValue(50)
-        self.opacity.setToolTip("Opacity of the map drawn over the photo")
+        self.opacity.setToolTip(self.tr("Opacity of the map drawn over the photo"))
         self.opacity.setMinimumWidth(60)
         self.opacity_label = QLabel("50%")
-        self.norm_label = QLabel(NORMALISATION_TEXT)
+        self.norm_label = QLabel(self.tr(NORMALISATION_TEXT))
         self.norm_label.setWordWrap(True)  # wraps in a narrow window instead of widening it
-        self.norm_label.setToolTip("Each map is scaled so that its own minimum is dark and its maximum bright")
+        self.norm_label.setToolTip(self.tr("Each map is scaled so that its own minimum is dark and its maximum bright"))
         self.legend = QLabel()
-        self.legend.setToolTip("Colour scale: each map's minimum (left) to its maximum (right)")
+        self.legend.setToolTip(self.tr("Colour scale: each map's minimum (left) to its maximum (right)"))
         cam_tab = QWidget()
         cam_controls = QHBoxLayout()
         cam_controls.addWidget(self.show_cam)
-        cam_controls.addWidget(QLabel("Class:"))
+        cam_controls.addWidget(QLabel(self.tr("Class:")))
         cam_controls.addWidget(self.class_combo)
         cam_controls.addStretch(1)
         cl = QVBoxLayout(cam_tab)
@@ -372,19 +380,19 @@ class DetailView(QWidget):
         cl.addWidget(self.cam_view, 1)
         legend_row = QHBoxLayout()
         legend_row.addWidget(self.norm_label, 1)
-        legend_row.addWidget(QLabel("min"))
+        legend_row.addWidget(QLabel(self.tr("min")))
         legend_row.addWidget(self.legend)
-        legend_row.addWidget(QLabel("max"))
+        legend_row.addWidget(QLabel(self.tr("max")))
         cl.addLayout(legend_row)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(cam_tab, "CAM")  # short: the tab bar, Save and Copy share a narrow window's width
-        self.tabs.setTabToolTip(0, "Class activation map: where the photo pushed the model towards a class")
+        self.tabs.addTab(cam_tab, self.tr("CAM"))  # short: the tab bar, Save and Copy share a narrow window's width
+        self.tabs.setTabToolTip(0, self.tr("Class activation map: where the photo pushed the model towards a class"))
         self.flow_tabs: dict[str, FlowTab] = {}
         for name in FLOW_OUTPUTS:
             tab = FlowTab(name)
             self.flow_tabs[name] = tab
-            self.tabs.addTab(tab, FLOW_TITLES[name])
+            self.tabs.addTab(tab, flow_title(name))
 
         head = QHBoxLayout()
         head_left = QVBoxLayout()
@@ -394,9 +402,9 @@ class DetailView(QWidget):
         head.addLayout(head_left, 3)
         head.addWidget(self.bars_box, 2)
         tools = QHBoxLayout()
-        tools.addWidget(QLabel("Colour map:"))
+        tools.addWidget(QLabel(self.tr("Colour map:")))
         tools.addWidget(self.cmap_combo)
-        tools.addWidget(QLabel("Opacity:"))
+        tools.addWidget(QLabel(self.tr("Opacity:")))
         tools.addWidget(self.opacity, 1)
         tools.addWidget(self.opacity_label)
         buttons = QWidget()  # beside the tabs, whose content they save: the row above stays narrow
@@ -438,7 +446,7 @@ class DetailView(QWidget):
         self._path = None
         self._token = 0
         self._show(None)
-        self.title.setText("No photo selected")
+        self.title.setText(self.tr("No photo selected"))
 
     def show_result(self, result) -> None:
         """Show ``result``'s photo: an error row shows its error; an ok row is explained off-thread."""
@@ -453,21 +461,22 @@ class DetailView(QWidget):
         if result.status != "ok":
             self._token = 0
             self._show(None)
-            self.verdict.setText(f"Error: {result.error}")
-            self.cam_view.set_placeholder(f"This file could not be classified:\n{result.error}")
+            self.verdict.setText(self.tr("Error: {error}").format(error=result.error))
+            self.cam_view.set_placeholder(
+                self.tr("This file could not be classified:\n{error}").format(error=result.error))
             return
         if self._explainer is None:
             self._token = 0
             self._show(None)
-            self.verdict.setText("No model loaded")
+            self.verdict.setText(self.tr("No model loaded"))
             return
         hit = self._explainer.cached(result.path)
         if hit is not None:
             self._token = 0
             self._show(hit)
             return
-        self.verdict.setText("Computing feature maps…")
-        self.cam_view.set_placeholder("Computing…")
+        self.verdict.setText(self.tr("Computing feature maps…"))
+        self.cam_view.set_placeholder(self.tr("Computing…"))
         self._token = self.runner.request(self._explainer, result.path)
 
     def current_image(self) -> QImage:
@@ -484,15 +493,16 @@ class DetailView(QWidget):
             return False
         if path is None:
             stem = Path(self._exp.path).stem if self._exp else "catdog"
-            tab = self.tabs.tabText(self.tabs.currentIndex()).lower().replace(" ", "-")
-            path, _ = QFileDialog.getSaveFileName(self, "Save visualisation", f"{stem}-{tab}.png",
-                                                  "PNG images (*.png)")
+            current = self.tabs.currentWidget()  # the file name stays English, whatever the language
+            tab = (current.name.replace("_", "-") if isinstance(current, FlowTab) else "cam")
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save visualisation"), f"{stem}-{tab}.png",
+                                                  self.tr("PNG images (*.png)"))
             if not path:
                 return False
         if not path.lower().endswith(".png"):
             path += ".png"
         if not image.save(path, "PNG"):
-            QMessageBox.critical(self, "Save failed", f"Could not write {path}.")
+            QMessageBox.critical(self, self.tr("Save failed"), self.tr("Could not write {path}.").format(path=path))
             return False
         return True
 
@@ -516,7 +526,7 @@ class DetailView(QWidget):
         if token == self._token and path == self._path:
             self._token = 0
             self._show(None)
-            self.verdict.setText(f"Could not compute the maps: {message}")
+            self.verdict.setText(self.tr("Could not compute the maps: {message}").format(message=message))
 
     def _set_enabled(self, on: bool) -> None:
         for w in (self.save_button, self.copy_button, self.class_combo, self.show_cam, self.opacity):
@@ -534,15 +544,18 @@ class DetailView(QWidget):
             self.cam_view.set_image(None)
             self._set_bars((), None)
             return
-        self.verdict.setText(f"<b>{exp.label}</b> — {exp.confidence:.1%} confidence")
-        missing = f" · missing outputs: {', '.join(exp.missing)}" if exp.missing else ""
+        self.verdict.setText(self.tr("<b>{label}</b> — {confidence} confidence").format(
+            label=html.escape(label_text(exp.label)), confidence=f"{exp.confidence:.1%}"))
+        missing = (" · " + self.tr("missing outputs: {outputs}").format(outputs=", ".join(exp.missing))
+                   if exp.missing else "")
         # the provider's name only: why CUDA is not in use is said once, in the window's status bar
-        self.info.setText(f"{exp.provider.split(' — ')[0]} · inference {exp.inference_ms:.0f} ms{missing}")
+        self.info.setText(self.tr("{provider} · inference {ms} ms").format(
+            provider=exp.provider.split(" — ")[0], ms=f"{exp.inference_ms:.0f}") + missing)
         self.info.setToolTip(exp.provider)
         self._set_bars(exp.labels, exp.probabilities)
         self.class_combo.blockSignals(True)
         self.class_combo.clear()
-        self.class_combo.addItems(list(exp.labels))
+        self.class_combo.addItems([label_text(label) for label in exp.labels])
         self.class_combo.setCurrentIndex(exp.predicted)
         self.class_combo.blockSignals(False)
         self._update_cam()
@@ -561,7 +574,7 @@ class DetailView(QWidget):
             self.bars.addWidget(bar, n, 1)
             self._bar_widgets.append((label, bar))
         for (label, bar), name, p in zip(self._bar_widgets, labels, probabilities if labels else ()):
-            label.setText(name)
+            label.setText(label_text(name))
             bar.setValue(round(float(p) * 1000))
             bar.setFormat(f"{float(p):.1%}")
 
@@ -573,9 +586,10 @@ class DetailView(QWidget):
         c = self.class_combo.currentIndex()
         if exp.cam is None:
             self.cam_view.set_image(base)
-            self.norm_label.setText("This model has no 'cam' output; only the photo is shown.")
+            self.norm_label.setText(self.tr("This model has no 'cam' output; only the photo is shown."))
             return
-        self.norm_label.setText(f"CAM of '{exp.labels[c]}' · {NORMALISATION_TEXT}")
+        self.norm_label.setText(self.tr("CAM of '{label}'").format(label=label_text(exp.labels[c]))
+                                + " · " + self.tr(NORMALISATION_TEXT))
         if not self.show_cam.isChecked():
             self.cam_view.set_image(base)
             return

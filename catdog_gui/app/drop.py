@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from urllib.parse import unquote_to_bytes
 
-from PySide6.QtCore import QMimeData, Qt, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QMimeData, Qt, QUrl, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 
@@ -37,13 +37,19 @@ def split_urls(mime: QMimeData) -> tuple[list[str], list[str]]:
 def non_local_message(urls: list[str]) -> str:
     """What to tell a user who dropped web addresses instead of files."""
     shown = "\n".join(u if len(u) <= 100 else u[:97] + "…" for u in urls[:3])
-    more = f"\n(and {len(urls) - 3} more)" if len(urls) > 3 else ""
-    return ("Only files on this computer can be classified, and this drop holds a web address:\n\n"
-            f"{shown}{more}\n\nSave the image to a folder first (in the browser: right-click, Save Image As…), "
-            "then drop the saved file or folder here.")
+    more = ""
+    if len(urls) > 3:
+        more = "\n" + QCoreApplication.translate("DropZone", "(and {n} more)").format(n=len(urls) - 3)
+    return QCoreApplication.translate(
+        "DropZone", "Only files on this computer can be classified, and this drop holds a web address:\n\n"
+        "{urls}\n\nSave the image to a folder first (in the browser: right-click, Save Image As…), "
+        "then drop the saved file or folder here.").format(urls=shown + more)
 
 
-COMPACT_TEXT = "Drop more photos or folders here · Ctrl+O files · Ctrl+Shift+O folder"
+# translated where shown (QT_TRANSLATE_NOOP only marks them for pyside6-lupdate)
+COMPACT_TEXT = QT_TRANSLATE_NOOP("DropZone", "Drop more photos or folders here · Ctrl+O files · Ctrl+Shift+O folder")
+FULL_TEXT = QT_TRANSLATE_NOOP("DropZone", "Drop photos or folders here\n"
+                                          "or use File ▸ Open Files (Ctrl+O) / Open Folder (Ctrl+Shift+O)")
 
 
 class DropZone(QFrame):
@@ -63,7 +69,7 @@ class DropZone(QFrame):
         self._layout = QVBoxLayout(self)
         self._layout.addWidget(self.label)
         self.set_hover(False)
-        self.set_text("Drop photos or folders here\nor use File ▸ Open Files (Ctrl+O) / Open Folder (Ctrl+Shift+O)")
+        self.set_text(self.tr(FULL_TEXT))
 
     def set_text(self, text: str) -> None:
         """The text shown while the zone is full size (a slim bar shows one short line instead)."""
@@ -80,7 +86,7 @@ class DropZone(QFrame):
         self._layout.setContentsMargins(9, margin, 9, margin)
         self.setMinimumHeight(0 if on else 64)
         self.setMaximumHeight(self.fontMetrics().height() + 2 * margin + 6 if on else 90)
-        self.label.setText(COMPACT_TEXT if on else self._text)
+        self.label.setText(self.tr(COMPACT_TEXT) if on else self._text)
 
     def set_hover(self, on: bool) -> None:
         colour = "palette(highlight)" if on else "palette(mid)"

@@ -7,6 +7,7 @@ from typing import Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QToolButton, QWidget
 
+from catdog_gui.app.i18n import label_text
 from catdog_gui.core.filtering import ALL, ERRORS, UNCERTAIN, ResultFilter
 from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD, Tally
 
@@ -38,14 +39,14 @@ class FilterBar(QWidget):
             spin.setValue(value)
             spin.setSuffix("%")
             spin.valueChanged.connect(self._emit)
-        self.low.setToolTip("Lowest confidence shown")
-        self.high.setToolTip("Highest confidence shown")
+        self.low.setToolTip(self.tr("Lowest confidence shown"))
+        self.high.setToolTip(self.tr("Highest confidence shown"))
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search file or folder names")
+        self.search.setPlaceholderText(self.tr("Search file or folder names"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._emit)
         self._layout.addStretch(1)
-        self._layout.addWidget(QLabel("Confidence"))
+        self._layout.addWidget(QLabel(self.tr("Confidence")))
         self._layout.addWidget(self.low)
         self._layout.addWidget(QLabel("–"))
         self._layout.addWidget(self.high)
@@ -62,8 +63,8 @@ class FilterBar(QWidget):
             button.hide()  # out of the layout now; deleted later
             button.deleteLater()
         self.buttons = {}
-        keys = [(ALL, "All"), *((label, label.capitalize()) for label in labels),
-                (UNCERTAIN, "Uncertain"), (ERRORS, "Errors")]
+        keys = [(ALL, self.tr("All")), *((label, label_text(label).capitalize()) for label in labels),
+                (UNCERTAIN, self.tr("Uncertain")), (ERRORS, self.tr("Errors"))]
         for i, (key, text) in enumerate(keys):
             button = QToolButton()
             button.setText(text)
@@ -73,7 +74,8 @@ class FilterBar(QWidget):
             self.group.addButton(button, i)
             self._layout.insertWidget(i, button)
             self.buttons[key] = button
-        self.buttons[UNCERTAIN].setToolTip(f"Top probability below {threshold:.0%}")
+        self.buttons[UNCERTAIN].setToolTip(
+            self.tr("Top probability below {threshold}").format(threshold=f"{threshold:.0%}"))
         self.buttons[ALL].setChecked(True)
         self._emit()
 

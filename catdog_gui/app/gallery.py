@@ -11,6 +11,7 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from catdog_gui.app.i18n import label_text
 from catdog_gui.app.results_model import NAME, RESULT_ROLE
 from catdog_gui.app.thumbnails import ThumbnailProvider
 
@@ -73,9 +74,9 @@ class _TileDelegate(QStyledItemDelegate):
             painter.fillRect(box, option.palette.color(QPalette.ColorRole.AlternateBase))
         # the verdict badge, on the thumbnail's top left corner
         colour = badge_colour(r, self.view.labels, self.view.threshold)
-        text = (r.label if r.status == "ok" else "error")
+        text = (label_text(r.label) if r.status == "ok" else self.tr("error"))
         if r.status == "ok" and colour == UNCERTAIN_COLOUR:
-            text = f"{r.label}?"
+            text = f"{label_text(r.label)}?"
         if r.status == "ok" and not math.isnan(r.confidence):
             text += f" {r.confidence:.0%}"
         fm = option.fontMetrics

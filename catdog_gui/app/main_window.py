@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 
 from catdog_gui.app import tag_actions
 from catdog_gui.app.detail_view import DetailView
-from catdog_gui.app.drop import DropZone, non_local_message, split_urls
+from catdog_gui.app.drop import FULL_TEXT, DropZone, non_local_message, split_urls
 from catdog_gui.app.elided_label import ElidedLabel
 from catdog_gui.app.filter_bar import FilterBar
+from catdog_gui.app.i18n import duration_text, ensure_translators, label_text
 from catdog_gui.app.gallery import GalleryView
 from catdog_gui.app.maps_help import MapsHelp
 from catdog_gui.app.native_window import NativeWindowWatcher
@@ -57,7 +58,7 @@ from catdog_gui.core.pipeline import DEFAULT_BATCH_SIZE
 from catdog_gui.core.results import Result, write_csv
 from catdog_gui.core.scan import IMAGE_EXTENSIONS
 from catdog_gui.core.sorting import plan_sort, undo_sort
-from catdog_gui.core.tally import RemainingTime, Tally, format_duration, uncertain_threshold
+from catdog_gui.core.tally import RemainingTime, Tally, uncertain_threshold
 
 APP_NAME = "catdog"
 
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, model_path: str | os.PathLike | None = None, paths: Sequence[str] = (),
                  batch_size: int = DEFAULT_BATCH_SIZE, parent: QWidget | None = None, settings: QSettings | None = None) -> None:
+        ensure_translators()  # English plural forms when catdog-gui has not chosen a language (tests, embedding)
         super().__init__(parent)
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
@@ -148,7 +150,8 @@ class MainWindow(QMainWindow):
         self._update_summary()
         path = model_path if model_path is not None else default_model_path()
         if not self.load_model(path, startup=True):
-            self.drop_zone.set_text("No model loaded — use File ▸ Open Model… to choose an ONNX model file")
+            self.drop_zone.set_text(
+                self.tr("No model loaded — use File ▸ Open Model… to choose an ONNX model file"))
         self._fit_to_screen()  # after the model: its labels add filter buttons, the window's minimum grows
         if paths:
             QTimer.singleShot(0, self, lambda: self.classify(list(paths)))
@@ -227,7 +230,7 @@ class MainWindow(QMainWindow):
         self.progress.setTextVisible(True)
         self.eta_label = QLabel()
         self.eta_label.setObjectName("TimeRemaining")
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel)
         self.progress_row = QWidget()
         pr = QHBoxLayout(self.progress_row)
@@ -249,7 +252,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.model_label)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
 
         def action(text: str, slot, shortcut=None, tip: str = "") -> QAction:
             a = QAction(text, self)
@@ -260,52 +263,58 @@ class MainWindow(QMainWindow):
             file_menu.addAction(a)
             return a
 
-        self.open_files_action = action("Open &Files…", self.open_files, QKeySequence.StandardKey.Open,
-                                        "Classify photos")
-        self.open_folder_action = action("Open F&older…", self.open_folder, "Ctrl+Shift+O",
-                                         "Classify every photo in a folder and its subfolders")
+        self.open_files_action = action(self.tr("Open &Files…"), self.open_files, QKeySequence.StandardKey.Open,
+                                        self.tr("Classify photos"))
+        self.open_folder_action = action(self.tr("Open F&older…"), self.open_folder, "Ctrl+Shift+O",
+                                         self.tr("Classify every photo in a folder and its subfolders"))
         file_menu.addSeparator()
-        self.open_model_action = action("Open &Model…", self.open_model, None, "Use another ONNX model")
-        self.export_action = action("&Export CSV…", self.export_csv, "Ctrl+E", "Save the results as CSV")
-        self.clear_action = action("C&lear Results", self.clear_results, None, "Remove every row")
+        self.open_model_action = action(self.tr("Open &Model…"), self.open_model, None,
+                                        self.tr("Use another ONNX model"))
+        self.export_action = action(self.tr("&Export CSV…"), self.export_csv, "Ctrl+E",
+                                    self.tr("Save the results as CSV"))
+        self.clear_action = action(self.tr("C&lear Results"), self.clear_results, None, self.tr("Remove every row"))
         file_menu.addSeparator()
-        self.copy_sort_action = action("&Copy to Folders…", lambda: self.sort_into("copy"), None,
-                                       "Copy the selected (or shown) photos into cat/, dog/, uncertain/ folders")
-        self.move_sort_action = action("Mo&ve to Folders…", lambda: self.sort_into("move"), None,
-                                       "Move the selected (or shown) photos into cat/, dog/, uncertain/ folders")
-        self.undo_sort_action = action("&Undo Last Sort", self.undo_last_sort, None,
-                                       "Put moved photos back, or delete the copies, of the last sort")
+        self.copy_sort_action = action(
+            self.tr("&Copy to Folders…"), lambda: self.sort_into("copy"), None,
+            self.tr("Copy the selected (or shown) photos into cat/, dog/, uncertain/ folders"))
+        self.move_sort_action = action(
+            self.tr("Mo&ve to Folders…"), lambda: self.sort_into("move"), None,
+            self.tr("Move the selected (or shown) photos into cat/, dog/, uncertain/ folders"))
+        self.undo_sort_action = action(self.tr("&Undo Last Sort"), self.undo_last_sort, None,
+                                       self.tr("Put moved photos back, or delete the copies, of the last sort"))
         self.undo_sort_action.setEnabled(False)
         file_menu.addSeparator()
-        self.quit_action = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         if not self.quit_action.shortcuts():  # Windows' and Qt's fallback theme bind nothing to Quit
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self._build_speed_menu()
-        view_menu = self.menuBar().addMenu("&View")
-        self.gallery_action = QAction("&Gallery", self, checkable=True)
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.gallery_action = QAction(self.tr("&Gallery"), self, checkable=True)
         self.gallery_action.setShortcut(QKeySequence("Ctrl+G"))
-        self.gallery_action.setStatusTip("Large thumbnails with their verdicts, instead of the table")
+        self.gallery_action.setStatusTip(self.tr("Large thumbnails with their verdicts, instead of the table"))
         self.gallery_action.toggled.connect(self.show_gallery)
         view_menu.addAction(self.gallery_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        self.maps_help_action = QAction("How to Read the &Maps", self)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.help_menu = help_menu  # other menus go before it (app/tag_actions.py)
+        self.maps_help_action = QAction(self.tr("How to Read the &Maps"), self)
         self.maps_help_action.triggered.connect(lambda _checked=False: self.show_maps_help())
         help_menu.addAction(self.maps_help_action)
-        about = QAction("&About catdog", self)
+        about = QAction(self.tr("&About catdog"), self)
         about.triggered.connect(lambda _checked=False: self.show_about())
         help_menu.addAction(about)
         self.about_action = about
 
     def _build_speed_menu(self) -> None:
         """Model ▸ Accurate (flip, 2x slower) / Fast, and Precision ▸ Auto / fp32 / int8 (reopen the model)."""
-        menu = self.menuBar().addMenu("&Model")
+        menu = self.menuBar().addMenu(self.tr("&Model"))
         self.tta_actions: dict[bool, QAction] = {}
         self.precision_actions: dict[str, QAction] = {}
         for group, items, chosen, store in (
-                (QActionGroup(self), [(True, "&Accurate (flip, 2x slower)"), (False, "&Fast")], self.tta,
-                 self.tta_actions),
-                (QActionGroup(self), [("auto", "Precision: a&uto (int8 on the CPU)"), ("fp32", "Precision: &fp32"),
-                                      ("int8", "Precision: &int8")], self.precision, self.precision_actions)):
+                (QActionGroup(self), [(True, self.tr("&Accurate (flip, 2x slower)")), (False, self.tr("&Fast"))],
+                 self.tta, self.tta_actions),
+                (QActionGroup(self), [("auto", self.tr("Precision: a&uto (int8 on the CPU)")),
+                                      ("fp32", self.tr("Precision: &fp32")), ("int8", self.tr("Precision: &int8"))],
+                 self.precision, self.precision_actions)):
             for value, text in items:
                 a = QAction(text, self, checkable=True, checked=value == chosen)
                 a.triggered.connect(lambda _checked=False, v=value, s=store: self.set_speed(
@@ -335,7 +344,7 @@ class MainWindow(QMainWindow):
     def load_model(self, path: str | os.PathLike, startup: bool = False) -> bool:
         """Open ``path``; on any model problem show a dialog and keep the current model. Returns success."""
         if self.running:
-            self._error("Model", "Cancel or finish the current run before opening another model.")
+            self._error(self.tr("Model"), self.tr("Cancel or finish the current run before opening another model."))
             return False
         try:
             engine = Engine(path, precision=self.precision, tta=self.tta)
@@ -353,28 +362,30 @@ class MainWindow(QMainWindow):
         again = [r.path for r in self.results.results] if changed else []
         if again:  # the rows came from the previous model or settings: classify the same photos again
             self.clear_results()
-        self.drop_zone.set_text("Drop photos or folders here\n"
-                                "or use File ▸ Open Files (Ctrl+O) / Open Folder (Ctrl+Shift+O)")
+        self.drop_zone.set_text(QCoreApplication.translate("DropZone", FULL_TEXT))
         self._recount()
         self._update_status()
         if again:
             self.classify(again)
-            self.statusBar().showMessage(f"Model changed ({engine.describe_settings()}): classifying the "
-                                         f"{len(again)} photos again", 8000)
+            self.statusBar().showMessage(self.tr("Model changed ({settings}): classifying the %n photo(s) again",
+                                                 "", len(again)).format(settings=engine.describe_settings()), 8000)
         return True
 
     def _model_error(self, path, message: str, startup: bool) -> None:
-        keep = (f"Still using {self.engine.info.name}." if self.engine is not None
-                else "No model is loaded; use File ▸ Open Model… to choose one.")
-        text = f"Could not open the model\n{path}\n\n{message}\n\n{keep}"
+        keep = (self.tr("Still using {name}.").format(name=self.engine.info.name) if self.engine is not None
+                else self.tr("No model is loaded; use File ▸ Open Model… to choose one."))
+        text = self.tr("Could not open the model\n{path}\n\n{message}\n\n{keep}").format(
+            path=path, message=message, keep=keep)
+        title = self.tr("Model error")
         if startup:
-            QTimer.singleShot(0, self, lambda: self._error("Model error", text))
+            QTimer.singleShot(0, self, lambda: self._error(title, text))
         else:
-            self._error("Model error", text)
+            self._error(title, text)
 
     def open_model(self) -> None:
         start = str(self.engine.info.path.parent) if self.engine else ""
-        path, _ = QFileDialog.getOpenFileName(self, "Open model", start, "ONNX models (*.onnx);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open model"), start,
+                                              self.tr("ONNX models (*.onnx);;All files (*)"))
         if path:
             self.load_model(path)
 
@@ -388,21 +399,22 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         if self.engine is None:
-            body = "<p>No model loaded.</p>"
+            body = "<p>" + self.tr("No model loaded.") + "</p>"
         else:
             info = self.engine.info
-            top1 = "unknown" if info.val_top1 is None else f"{info.val_top1:.1%}"
-            rows = [("File", str(info.path)), ("Architecture", info.architecture),
-                    ("Trained on", info.trained_on), ("Validation top-1", top1), ("Created", info.created),
-                    ("Labels", ", ".join(info.labels)), ("Input", "×".join(map(str, info.preprocessing.image_size))),
-                    ("Providers", ", ".join(self.engine.providers)),
-                    ("In use", self.engine.describe_provider())]
+            top1 = self.tr("unknown") if info.val_top1 is None else f"{info.val_top1:.1%}"
+            rows = [(self.tr("File"), str(info.path)), (self.tr("Architecture"), info.architecture),
+                    (self.tr("Trained on"), info.trained_on), (self.tr("Validation top-1"), top1),
+                    (self.tr("Created"), info.created), (self.tr("Labels"), ", ".join(map(label_text, info.labels))),
+                    (self.tr("Input"), "×".join(map(str, info.preprocessing.image_size))),
+                    (self.tr("Providers"), ", ".join(self.engine.providers)),
+                    (self.tr("In use"), self.engine.describe_provider())]
             body = "<table>" + "".join(
                 f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(str(v))}</td></tr>"
                 for k, v in rows) + "</table>"
-        QMessageBox.about(self, "About catdog",
+        QMessageBox.about(self, self.tr("About catdog"),
                           f"<h3>catdog {html.escape(app_version())}</h3>"
-                          "<p>Tells cats from dogs in your photos with Xception.</p>" + body)
+                          "<p>" + self.tr("Tells cats from dogs in your photos with Xception.") + "</p>" + body)
 
     # -- running -------------------------------------------------------------------------------------
     @property
@@ -415,11 +427,11 @@ class MainWindow(QMainWindow):
         if not paths:
             return
         if self.engine is None:
-            self._error("No model", "No model is loaded; use File ▸ Open Model… first.")
+            self._error(self.tr("No model"), self.tr("No model is loaded; use File ▸ Open Model… first."))
             return
         if self.worker is not None:
             self._queued.extend(paths)
-            self.statusBar().showMessage("Queued: they will be classified when this run finishes", 5000)
+            self.statusBar().showMessage(self.tr("Queued: they will be classified when this run finishes"), 5000)
             return
         worker = ClassifyWorker(self.engine, paths, skip=self.results.paths(), batch_size=self.batch_size)
         worker.scanned.connect(self._on_scanned)
@@ -430,9 +442,9 @@ class MainWindow(QMainWindow):
         worker.finished.connect(self._on_thread_finished)
         self.worker = worker
         self.progress.setRange(0, 0)  # busy until the scan says how many
-        self.progress.setFormat("Scanning…")
+        self.progress.setFormat(self.tr("Scanning…"))
         self.cancel_button.setEnabled(True)
-        self.cancel_button.setText("Cancel")
+        self.cancel_button.setText(self.tr("Cancel"))
         self.progress_row.show()
         self.open_model_action.setEnabled(False)
         self.clear_action.setEnabled(False)
@@ -446,17 +458,17 @@ class MainWindow(QMainWindow):
         if self.worker is not None:
             self.worker.cancel()
             self.cancel_button.setEnabled(False)
-            self.cancel_button.setText("Cancelling…")
+            self.cancel_button.setText(self.tr("Cancelling…"))
 
     def _on_scanned(self, total: int, skipped: int, missing: list) -> None:
         self.remaining.reset()
-        self.eta_label.setText("estimating time left…" if total else "")
+        self.eta_label.setText(self.tr("estimating time left…") if total else "")
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(0)
         self.progress.setFormat(f"0 / {total}")
         if missing:
-            self.statusBar().showMessage(f"Not found: {', '.join(missing[:3])}" + (" …" if len(missing) > 3 else ""),
-                                         10000)
+            self.statusBar().showMessage(self.tr("Not found: {paths}").format(paths=", ".join(missing[:3]))
+                                         + (" …" if len(missing) > 3 else ""), 10000)
             # a row each, as catdog-classify writes: a path that was asked for never vanishes without a trace
             self.results.append([Result(path=p, status="error", error="no such file or folder") for p in missing])
 
@@ -469,10 +481,12 @@ class MainWindow(QMainWindow):
         recent = self.remaining.rate()
         if left is None:
             self.progress.setFormat(f"{done} / {total}")
-            self.eta_label.setText("estimating time left…" if done < total else "")
+            self.eta_label.setText(self.tr("estimating time left…") if done < total else "")
         else:
-            self.progress.setFormat(f"{done} / {total} · {recent:.1f} photos/s" if recent else f"{done} / {total}")
-            self.eta_label.setText(f"about {format_duration(left)} left" if done < total else "")
+            self.progress.setFormat(self.tr("{done} / {total} · {rate} photos/s").format(
+                done=done, total=total, rate=f"{recent:.1f}") if recent else f"{done} / {total}")
+            self.eta_label.setText(self.tr("about {duration} left").format(duration=duration_text(left))
+                                   if done < total else "")
 
     # -- summary -------------------------------------------------------------------------------------
     def _recount(self) -> None:
@@ -496,15 +510,15 @@ class MainWindow(QMainWindow):
         self.drop_zone.set_compact(t.total > 0)
         self.filter_bar.set_counts(t)
         if not t.total:
-            self.summary.setText("No photos yet")
+            self.summary.setText(self.tr("No photos yet"))
             return
-        parts = [f"<b>{t.total}</b> photo{'s' if t.total != 1 else ''}"]
-        parts += [f"{html.escape(label)} <b>{n}</b>" for label, n in t.per_class.items()]
-        parts.append(f"uncertain <b>{t.uncertain}</b>")
-        parts.append(f"errors <b>{t.errors}</b>")
+        parts = [self.tr("<b>%n</b> photo(s)", "", t.total)]
+        parts += [f"{html.escape(label_text(label))} <b>{n}</b>" for label, n in t.per_class.items()]
+        parts.append(self.tr("uncertain <b>{n}</b>").format(n=t.uncertain))
+        parts.append(self.tr("errors <b>{n}</b>").format(n=t.errors))
         self.summary.setText(" · ".join(parts))
-        self.summary.setToolTip(f"Uncertain: the top probability is below {t.threshold:.0%}. "
-                                "Counts cover every row in the table.")
+        self.summary.setToolTip(self.tr("Uncertain: the top probability is below {threshold}. "
+                                        "Counts cover every row in the table.").format(threshold=f"{t.threshold:.0%}"))
 
     # -- filter and view ------------------------------------------------------------------------------
     def _on_filter(self, result_filter) -> None:
@@ -523,20 +537,22 @@ class MainWindow(QMainWindow):
 
     def _on_done(self, summary) -> None:
         self.last_summary = summary
-        per_class = ", ".join(f"{k} {v}" for k, v in summary.per_class.items())
-        parts = [f"{'Cancelled after' if summary.cancelled else 'Classified'} {summary.total} photos"]
+        per_class = ", ".join(f"{label_text(k)} {v}" for k, v in summary.per_class.items())
+        parts = [self.tr("Cancelled after %n photo(s)", "", summary.total) if summary.cancelled
+                 else self.tr("Classified %n photo(s)", "", summary.total)]
         if per_class:
             parts.append(per_class)
         if summary.errors:
-            parts.append(f"{summary.errors} unreadable")
+            parts.append(self.tr("{n} unreadable").format(n=summary.errors))
         if summary.skipped_non_images:
-            parts.append(f"{summary.skipped_non_images} non-images skipped")
-        parts.append(f"{summary.images_per_s:.1f} images/s")
+            parts.append(self.tr("{n} non-images skipped").format(n=summary.skipped_non_images))
+        parts.append(self.tr("{rate} images/s").format(rate=f"{summary.images_per_s:.1f}"))
         self.statusBar().showMessage(" · ".join(parts))
 
     def _on_failed(self, message: str) -> None:
-        self._error("Classification stopped", f"The run stopped on an unexpected error:\n\n{message}\n\n"
-                                              "The rows classified so far are kept.")
+        self._error(self.tr("Classification stopped"),
+                    self.tr("The run stopped on an unexpected error:\n\n{message}\n\n"
+                            "The rows classified so far are kept.").format(message=message))
 
     def _on_thread_finished(self) -> None:
         worker, self.worker = self.worker, None
@@ -555,14 +571,15 @@ class MainWindow(QMainWindow):
     def open_files(self) -> None:
         patterns = " ".join(f"*{ext}" for ext in sorted(IMAGE_EXTENSIONS))
         start = self.state.last_folder if self.state is not None else ""
-        paths, _ = QFileDialog.getOpenFileNames(self, "Open photos", start, f"Images ({patterns});;All files (*)")
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Open photos"), start,
+                                                self.tr("Images ({patterns});;All files (*)").format(patterns=patterns))
         if paths:
             self._remember_folder(os.path.dirname(paths[0]))
             self.classify(paths)
 
     def open_folder(self) -> None:
         start = self.state.last_folder if self.state is not None else ""
-        folder = QFileDialog.getExistingDirectory(self, "Open folder", start)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Open folder"), start)
         if folder:
             self._remember_folder(folder)
             self.classify([folder])
@@ -575,17 +592,19 @@ class MainWindow(QMainWindow):
         """Write the results as CSV (same columns as the CLI); asks before overwriting. Returns rows written."""
         rows = self.results.results
         if not rows or self.engine is None:
-            QMessageBox.information(self, "Export CSV", "There are no results to export yet.")
+            QMessageBox.information(self, self.tr("Export CSV"), self.tr("There are no results to export yet."))
             return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export CSV", "catdog-results.csv", "CSV files (*.csv)",
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export CSV"), "catdog-results.csv",
+                                                  self.tr("CSV files (*.csv)"),
                                                   options=QFileDialog.Option.DontConfirmOverwrite)
             if not path:
                 return None
             if not path.lower().endswith(".csv"):
                 path += ".csv"
         if os.path.exists(path):
-            answer = QMessageBox.question(self, "Export CSV", f"{path} already exists.\nReplace it?",
+            answer = QMessageBox.question(self, self.tr("Export CSV"),
+                                          self.tr("{path} already exists.\nReplace it?").format(path=path),
                                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                           QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
@@ -596,9 +615,10 @@ class MainWindow(QMainWindow):
                      if self.results.has_person_labels() else None)
             n = write_csv(rows, path, list(self.engine.info.labels), run_info=extra)
         except OSError as exc:
-            self._error("Export CSV", f"Could not write {path}:\n{exc.strerror or exc}")
+            self._error(self.tr("Export CSV"),
+                        self.tr("Could not write {path}:\n{reason}").format(path=path, reason=exc.strerror or exc))
             return None
-        self.statusBar().showMessage(f"Exported {n} rows to {path}", 8000)
+        self.statusBar().showMessage(self.tr("Exported %n row(s) to {path}", "", n).format(path=path), 8000)
         return n
 
     def show_gallery(self, on: bool = True) -> None:
@@ -618,7 +638,7 @@ class MainWindow(QMainWindow):
         if r is None:
             return False
         if not open_file(r.path):
-            self.statusBar().showMessage(f"No application opens {r.name}", 8000)
+            self.statusBar().showMessage(self.tr("No application opens {name}").format(name=r.name), 8000)
             return False
         return True
 
@@ -649,14 +669,15 @@ class MainWindow(QMainWindow):
     def row_menu(self) -> QMenu:
         """The right-click menu of the results: open, show in folder, copy path, mark by hand."""
         menu = QMenu(self)
-        menu.addAction("&Open", self.open_current)
-        menu.addAction("Show in &Folder", self.show_current_in_folder)
-        menu.addAction("&Copy Path", self.copy_paths)
+        menu.addAction(self.tr("&Open"), self.open_current)
+        menu.addAction(self.tr("Show in &Folder"), self.show_current_in_folder)
+        menu.addAction(self.tr("&Copy Path"), self.copy_paths)
         menu.addSeparator()
         labels = self.engine.info.labels if self.engine is not None else ()
         for label in labels:
-            menu.addAction(f"Mark as {label}", lambda checked=False, lb=label: self.mark_selected(lb))
-        menu.addAction("Clear Mark", lambda: self.mark_selected(None))
+            menu.addAction(self.tr("Mark as {label}").format(label=label_text(label)),
+                           lambda checked=False, lb=label: self.mark_selected(lb))
+        menu.addAction(self.tr("Clear Mark"), lambda: self.mark_selected(None))
         return menu
 
     # -- sort into folders ---------------------------------------------------------------------------
@@ -671,23 +692,25 @@ class MainWindow(QMainWindow):
         """Copy or move (``mode``) the photos of :meth:`rows_for_action` into ``target``/<label>, after a
         summary the user confirms; returns whether the sort started."""
         if self.running or self.sort_worker is not None:
-            self._error("Sort into folders", "Wait for the current run to finish first.")
+            self._error(self.tr("Sort into folders"), self.tr("Wait for the current run to finish first."))
             return False
         rows = self.rows_for_action()
         if self.engine is None or not any(r.status == "ok" for r in rows):
-            QMessageBox.information(self, "Sort into folders", "There are no classified photos to sort.")
+            QMessageBox.information(self, self.tr("Sort into folders"),
+                                    self.tr("There are no classified photos to sort."))
             return False
         if target is None:
             start = self.state.last_folder if self.state is not None else ""
-            target = QFileDialog.getExistingDirectory(self, "Sort into folder", start)
+            target = QFileDialog.getExistingDirectory(self, self.tr("Sort into folder"), start)
             if not target:
                 return False
         plan = plan_sort(rows, target, list(self.engine.info.labels), self.tally.threshold)
         text = summary_text(plan, mode, target, sum(r.status != "ok" for r in rows))
         if confirm:
-            box = QMessageBox(QMessageBox.Icon.Question, "Copy to folders" if mode == "copy" else "Move to folders",
-                              text, QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel, self)
-            box.button(QMessageBox.StandardButton.Ok).setText("Copy" if mode == "copy" else "Move")
+            title = self.tr("Copy to folders") if mode == "copy" else self.tr("Move to folders")
+            box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                              QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel, self)
+            box.button(QMessageBox.StandardButton.Ok).setText(self.tr("Copy") if mode == "copy" else self.tr("Move"))
             self._sort_box = box
             if box.exec() != QMessageBox.StandardButton.Ok:
                 return False
@@ -697,10 +720,10 @@ class MainWindow(QMainWindow):
         self.sort_worker = worker
         self.progress.setRange(0, max(len(plan), 1))
         self.progress.setValue(0)
-        self.progress.setFormat(f"{'Copying' if mode == 'copy' else 'Moving'} 0 / {len(plan)}")
+        self.progress.setFormat(self._sort_progress_text(mode, 0, len(plan)))
         self.eta_label.setText("")
         self.cancel_button.setEnabled(True)
-        self.cancel_button.setText("Cancel")
+        self.cancel_button.setText(self.tr("Cancel"))
         self.progress_row.show()
         for a in (self.copy_sort_action, self.move_sort_action, self.undo_sort_action, self.clear_action):
             a.setEnabled(False)
@@ -710,7 +733,11 @@ class MainWindow(QMainWindow):
     def _on_sort_progress(self, done: int, total: int) -> None:
         mode = self.sort_worker.mode if self.sort_worker is not None else "copy"
         self.progress.setValue(done)
-        self.progress.setFormat(f"{'Copying' if mode == 'copy' else 'Moving'} {done} / {total}")
+        self.progress.setFormat(self._sort_progress_text(mode, done, total))
+
+    def _sort_progress_text(self, mode: str, done: int, total: int) -> str:
+        text = self.tr("Copying {done} / {total}") if mode == "copy" else self.tr("Moving {done} / {total}")
+        return text.format(done=done, total=total)
 
     def _on_sort_finished(self, report) -> None:
         worker, self.sort_worker = self.sort_worker, None
@@ -725,17 +752,23 @@ class MainWindow(QMainWindow):
         if report.done and worker is not None:
             self._last_journal = worker.journal
         self.undo_sort_action.setEnabled(self._last_journal is not None)
-        verb = "Copied" if report.mode == "copy" else "Moved"
+        copied = report.mode == "copy"
         target = worker.target if worker is not None else ""
-        self.statusBar().showMessage(f"{verb} {len(report.done)} photos into {target}"
-                                     + (" (cancelled)" if report.cancelled else ""), 10000)
+        done = (self.tr("Copied %n photo(s) into {target}", "", len(report.done)) if copied
+                else self.tr("Moved %n photo(s) into {target}", "", len(report.done)))
+        self.statusBar().showMessage(done.format(target=target)
+                                     + (self.tr(" (cancelled)") if report.cancelled else ""), 10000)
         self.last_sort = report
         if report.failed or report.stopped:
             shown = "\n".join(f"{os.path.basename(p)}: {why}" for p, why in report.failed[:8])
-            more = f"\n(and {len(report.failed) - 8} more)" if len(report.failed) > 8 else ""
-            stop = f"The sort stopped: {report.stopped}.\n\n" if report.stopped else ""
-            QMessageBox.warning(self, "Sort into folders", f"{stop}{verb} {len(report.done)}; "
-                                f"{len(report.failed)} could not be {verb.lower()}:\n\n{shown}{more}")
+            more = ("\n" + self.tr("(and {n} more)").format(n=len(report.failed) - 8)
+                    if len(report.failed) > 8 else "")
+            stop = (self.tr("The sort stopped: {reason}.").format(reason=report.stopped) + "\n\n"
+                    if report.stopped else "")
+            failed = (self.tr("Copied {done}; {failed} could not be copied:") if copied
+                      else self.tr("Moved {done}; {failed} could not be moved:"))
+            QMessageBox.warning(self, self.tr("Sort into folders"), stop + failed.format(
+                done=len(report.done), failed=len(report.failed)) + f"\n\n{shown}{more}")
 
     def undo_last_sort(self) -> bool:
         """Undo the last sort (moved photos go back, copies are deleted); returns whether all was undone."""
@@ -744,19 +777,22 @@ class MainWindow(QMainWindow):
         try:
             report = undo_sort(self._last_journal)
         except (OSError, ValueError) as exc:
-            self._error("Undo last sort", f"Could not undo the last sort:\n{exc}")
+            self._error(self.tr("Undo last sort"),
+                        self.tr("Could not undo the last sort:\n{reason}").format(reason=exc))
             return False
         if report.mode == "move":
             self.results.replace_paths(dict(report.done))
             self._show_current()
         if report.failed:
             shown = "\n".join(f"{os.path.basename(p)}: {why}" for p, why in report.failed[:8])
-            QMessageBox.warning(self, "Undo last sort", f"{len(report.failed)} could not be undone:\n\n{shown}")
+            QMessageBox.warning(self, self.tr("Undo last sort"),
+                                self.tr("{n} could not be undone:").format(n=len(report.failed)) + f"\n\n{shown}")
             return False
         self._last_journal = None
         self.undo_sort_action.setEnabled(False)
-        self.statusBar().showMessage(f"Undone: {len(report.done)} photos "
-                                     + ("back in place" if report.mode == "move" else "copies deleted"), 8000)
+        self.statusBar().showMessage(
+            self.tr("Undone: %n photo(s) back in place", "", len(report.done)) if report.mode == "move"
+            else self.tr("Undone: %n copy(ies) deleted", "", len(report.done)), 8000)
         return True
 
     def clear_results(self) -> None:
@@ -788,7 +824,8 @@ class MainWindow(QMainWindow):
             return
         event.acceptProposedAction()
         if remote:
-            QTimer.singleShot(0, self, lambda: QMessageBox.warning(self, "Not a local file", non_local_message(remote)))
+            QTimer.singleShot(0, self, lambda: QMessageBox.warning(self, self.tr("Not a local file"),
+                                                                         non_local_message(remote)))
         if local:
             self.classify(local)
 
@@ -809,10 +846,11 @@ class MainWindow(QMainWindow):
     # -- status and errors ---------------------------------------------------------------------------
     def _update_status(self) -> None:
         if self.engine is None:
-            self.model_label.setText("No model loaded — File ▸ Open Model…")
+            self.model_label.setText(self.tr("No model loaded — File ▸ Open Model…"))
         else:
-            self.model_label.setText(f"Model: {self.engine.info.name} ({self.engine.describe_settings()}) · "
-                                     f"{self.engine.describe_provider()}")
+            self.model_label.setText(self.tr("Model: {name} ({settings}) · {provider}").format(
+                name=self.engine.info.name, settings=self.engine.describe_settings(),
+                provider=self.engine.describe_provider()))
             self.model_label.setToolTip(str(self.engine.info.path))
 
     def _error(self, title: str, text: str) -> None:

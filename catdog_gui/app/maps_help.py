@@ -7,7 +7,7 @@ Discriminative Localization" (CVPR 2016) for the CAM; Chollet, "Xception" (CVPR 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
@@ -15,7 +15,8 @@ from catdog_gui.app.detail_view import colorbar
 
 __all__ = ["MapsHelp", "PAGE"]
 
-PAGE = """
+# translated in MapsHelp (QT_TRANSLATE_NOOP only marks it for pyside6-lupdate); {cam_figure} stays as is
+PAGE = QT_TRANSLATE_NOOP("MapsHelp", """
 <h2>How to read the maps</h2>
 <p><img src="figure:scale"><br><small>Colour scale: each map's lowest value on the left, its highest on
 the right.</small></p>
@@ -42,7 +43,7 @@ these.</li>
 photo</i> draws the large map on top of the photo.</p>
 <p>The maps show what the model looked at, not why it is right: a confident verdict can rest on the
 background (a sofa, a lead) as well as on the animal.</p>
-"""
+""")
 
 
 class MapsHelp(QDialog):
@@ -55,7 +56,7 @@ class MapsHelp(QDialog):
 
     def __init__(self, cmap: str, cam: QImage | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("How to read the maps")
+        self.setWindowTitle(self.tr("How to read the maps"))
         self.browser = QTextBrowser()
         doc = self.browser.document()
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("figure:scale"), colorbar(cmap, 360, 16))
@@ -63,9 +64,9 @@ class MapsHelp(QDialog):
         if cam is not None and not cam.isNull():
             doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("figure:cam"),
                             cam.scaledToWidth(min(360, cam.width())))
-            cam_figure = ('<p><img src="figure:cam"><br><small>The photo selected now, with the CAM of the '
-                          "class chosen in the CAM tab.</small></p>")
-        self.browser.setHtml(PAGE.format(cam_figure=cam_figure))
+            cam_figure = ('<p><img src="figure:cam"><br><small>' + self.tr(
+                "The photo selected now, with the CAM of the class chosen in the CAM tab.") + "</small></p>")
+        self.browser.setHtml(self.tr(PAGE).replace("{cam_figure}", cam_figure))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

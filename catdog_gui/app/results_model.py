@@ -13,15 +13,26 @@ import os
 import re
 from typing import Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QApplication, QStyle
 
+from catdog_gui.app.i18n import label_text
 from catdog_gui.core.filtering import ResultFilter, folder_name
 from catdog_gui.core.results import Result
 
 THUMB, NAME, PREDICTION, CONFIDENCE, STATUS, FOLDER = range(6)  # FOLDER is shown after NAME (header order)
-HEADERS = ("", "File", "Prediction", "Confidence", "Status", "Folder")
+# column titles, translated in headerData() (QT_TRANSLATE_NOOP only marks them for pyside6-lupdate)
+HEADERS = ("", QT_TRANSLATE_NOOP("ResultsModel", "File"), QT_TRANSLATE_NOOP("ResultsModel", "Prediction"),
+           QT_TRANSLATE_NOOP("ResultsModel", "Confidence"), QT_TRANSLATE_NOOP("ResultsModel", "Status"),
+           QT_TRANSLATE_NOOP("ResultsModel", "Folder"))
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 RESULT_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -124,7 +135,7 @@ class ResultsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            return self.tr(HEADERS[section]) if HEADERS[section] else ""
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
@@ -140,12 +151,12 @@ class ResultsModel(QAbstractTableModel):
             if col == PREDICTION:
                 person = self._by_person.get(r.path)
                 if person:
-                    return f"{person} ✎" if person != r.label else f"{person} ✓"
-                return r.label if r.status == "ok" else ""
+                    return f"{label_text(person)} ✎" if person != r.label else f"{label_text(person)} ✓"
+                return label_text(r.label) if r.status == "ok" else ""
             if col == CONFIDENCE:
                 return f"{r.confidence:.1%}" if r.status == "ok" and not math.isnan(r.confidence) else ""
             if col == STATUS:
-                status = "ok" if r.status == "ok" else f"error: {r.error}"
+                status = self.tr("ok") if r.status == "ok" else self.tr("error: {error}").format(error=r.error)
                 return f"{status} · {r.note}" if r.note else status  # repaired or ignored while decoding
             return None
         if role == Qt.ItemDataRole.DecorationRole and col == THUMB:
@@ -157,8 +168,10 @@ class ResultsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = r.path if r.status == "ok" else f"{r.path}\n{r.error}"
             if r.path in self._by_person:
-                tip += (f"\nMarked by hand as {self._by_person[r.path]}; the model said "
-                        f"{r.label or 'nothing'}" + (f" ({r.confidence:.1%})" if r.status == "ok" else ""))
+                said = label_text(r.label) if r.label else self.tr("nothing")
+                tip += "\n" + self.tr("Marked by hand as {person}; the model said {label}").format(
+                    person=label_text(self._by_person[r.path]), label=said)
+                tip += f" ({r.confidence:.1%})" if r.status == "ok" else ""
             return f"{tip}\n{r.note}" if r.note else tip
         if role == Qt.ItemDataRole.TextAlignmentRole and col == CONFIDENCE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

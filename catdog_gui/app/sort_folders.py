@@ -19,23 +19,24 @@ __all__ = ["SortWorker", "summary_text"]
 
 
 def summary_text(plan: list[SortItem], mode: str, target: str, skipped_errors: int) -> str:
-    """What the confirmation dialog says before a sort: per folder counts, renamed photos, skipped ones."""
+    """What the confirmation dialog says before a sort: per folder counts, renamed photos, skipped ones (in the
+    app's language; translated in :class:`SortWorker`'s context). The folder names stay as they are on disk."""
     per_folder = Counter(item.category for item in plan)
     renamed = sum(os.path.basename(i.destination) != os.path.basename(i.source) for i in plan)
-    verb = "Copy" if mode == "copy" else "Move"
-    lines = [f"{verb} {len(plan)} photo{'s' if len(plan) != 1 else ''} into {target}:", ""]
+    head = (SortWorker.tr("Copy %n photo(s) into {target}:", "", len(plan)) if mode == "copy"
+            else SortWorker.tr("Move %n photo(s) into {target}:", "", len(plan)))
+    lines = [head.format(target=target), ""]
     lines += [f"    {folder}/    {n}" for folder, n in sorted(per_folder.items())]
     lines.append("")
     if renamed:
-        lines.append(f"{renamed} name{'s are' if renamed != 1 else ' is'} already taken there: "
-                     "they get a suffix, e.g. “photo (1).jpg”. Nothing is overwritten.")
+        lines.append(SortWorker.tr("%n name(s) already taken there: they get a suffix, e.g. “photo (1).jpg”. "
+                                   "Nothing is overwritten.", "", renamed))
     else:
-        lines.append("Nothing is overwritten.")
+        lines.append(SortWorker.tr("Nothing is overwritten."))
     if skipped_errors:
-        lines.append(f"{skipped_errors} unreadable photo{'s stay' if skipped_errors != 1 else ' stays'} where "
-                     f"{'they are' if skipped_errors != 1 else 'it is'}.")
-    lines.append("File ▸ Undo Last Sort puts " + ("moved photos back." if mode == "move" else
-                                                    "it back (deletes the copies)."))
+        lines.append(SortWorker.tr("%n unreadable photo(s) stay where they are.", "", skipped_errors))
+    lines.append(SortWorker.tr("File ▸ Undo Last Sort puts moved photos back.") if mode == "move" else
+                 SortWorker.tr("File ▸ Undo Last Sort puts it back (deletes the copies)."))
     return "\n".join(lines)
 
 

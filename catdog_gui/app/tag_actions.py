@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
-from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,6 +37,13 @@ __all__ = ["TagActions", "TagOptions", "install"]
 
 _SLICE = 16  # files per event-loop turn
 _NAMING_TEXT = {NAMING_APPEND: "photo.jpg.xmp (digiKam, darktable)", NAMING_REPLACE: "photo.xmp (Lightroom)"}
+# what happened to one photo (TagOutcome.action), as the status bar and the report say it
+_ACTION_TEXT = {"written": QT_TRANSLATE_NOOP("TagActions", "written"),
+                "would write": QT_TRANSLATE_NOOP("TagActions", "would write"),
+                "unchanged": QT_TRANSLATE_NOOP("TagActions", "unchanged"),
+                "kept": QT_TRANSLATE_NOOP("TagActions", "kept"),
+                "undone": QT_TRANSLATE_NOOP("TagActions", "undone"),
+                "error": QT_TRANSLATE_NOOP("TagActions", "error")}
 
 
 class TagOptions(QDialog):
@@ -44,28 +51,28 @@ class TagOptions(QDialog):
 
     def __init__(self, shown: int, selected: int, settings: QSettings | None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Write Tags")
-        self.only_selected = QRadioButton(f"Selected rows ({selected})")
-        self.all_shown = QRadioButton(f"All rows shown ({shown})")
+        self.setWindowTitle(self.tr("Write Tags"))
+        self.only_selected = QRadioButton(self.tr("Selected rows ({n})").format(n=selected))
+        self.all_shown = QRadioButton(self.tr("All rows shown ({n})").format(n=shown))
         (self.only_selected if selected and selected < shown else self.all_shown).setChecked(True)
         self.only_selected.setEnabled(bool(selected))
         self.mode = QComboBox()
-        self.mode.addItem("Sidecar file beside the photo (the photo is not touched)", "sidecar")
-        self.mode.addItem("Inside the photo (JPEG, PNG, WebP, TIFF)", "embed")
+        self.mode.addItem(self.tr("Sidecar file beside the photo (the photo is not touched)"), "sidecar")
+        self.mode.addItem(self.tr("Inside the photo (JPEG, PNG, WebP, TIFF)"), "embed")
         self.naming = QComboBox()
         for key, text in _NAMING_TEXT.items():
             self.naming.addItem(text, key)
-        self.uncertain = QCheckBox("Also tag uncertain photos (as 'Uncertain')")
-        self.dry_run = QCheckBox("Dry run: only list what would change")
+        self.uncertain = QCheckBox(self.tr("Also tag uncertain photos (as 'Uncertain')"))
+        self.dry_run = QCheckBox(self.tr("Dry run: only list what would change"))
         if settings is not None:
             self.mode.setCurrentIndex(max(0, self.mode.findData(settings.value("tags/mode", "sidecar"))))
             self.naming.setCurrentIndex(max(0, self.naming.findData(settings.value("tags/naming", NAMING_APPEND))))
         self.mode.currentIndexChanged.connect(lambda _i: self.naming.setEnabled(self.mode.currentData() == "sidecar"))
         form = QFormLayout()
-        form.addRow("Photos:", self.all_shown)
+        form.addRow(self.tr("Photos:"), self.all_shown)
         form.addRow("", self.only_selected)
-        form.addRow("Where:", self.mode)
-        form.addRow("Sidecar name:", self.naming)
+        form.addRow(self.tr("Where:"), self.mode)
+        form.addRow(self.tr("Sidecar name:"), self.naming)
         form.addRow("", self.uncertain)
         form.addRow("", self.dry_run)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -101,18 +108,19 @@ class TagActions(QObject):
         self._timer.timeout.connect(self._step)
         self._undoing = False
         self.last_message: QMessageBox | None = None
-        menu = QMenu("&Tags", window)
-        help_menu = next((a for a in window.menuBar().actions() if a.text() == "&Help"), None)
+        menu = QMenu(self.tr("&Tags"), window)
+        help_menu = getattr(window, "help_menu", None)
         if help_menu is not None:  # keep Help last
-            window.menuBar().insertMenu(help_menu, menu)
+            window.menuBar().insertMenu(help_menu.menuAction(), menu)
         else:
             window.menuBar().addMenu(menu)
         self.menu = menu
-        self.write_action = QAction("&Write Tags…", window)
-        self.write_action.setStatusTip("Store the verdicts as XMP keywords that photo managers read")
+        self.write_action = QAction(self.tr("&Write Tags…"), window)
+        self.write_action.setStatusTip(self.tr("Store the verdicts as XMP keywords that photo managers read"))
         self.write_action.triggered.connect(lambda _checked=False: self.ask_and_write())
-        self.undo_action = QAction("&Undo Write Tags", window)
-        self.undo_action.setStatusTip("Put back the sidecars and photos as they were before the last write")
+        self.undo_action = QAction(self.tr("&Undo Write Tags"), window)
+        self.undo_action.setStatusTip(
+            self.tr("Put back the sidecars and photos as they were before the last write"))
         self.undo_action.setEnabled(False)
         self.undo_action.triggered.connect(lambda _checked=False: self.undo())
         menu.addAction(self.write_action)
@@ -191,7 +199,8 @@ class TagActions(QObject):
         batch, self._queue = self._queue[:_SLICE], self._queue[_SLICE:]
         self._outcomes += [job() for job in batch]
         if self._queue:
-            self.window.statusBar().showMessage(f"Tags: {len(self._outcomes)} done, {len(self._queue)} to go")
+            self.window.statusBar().showMessage(self.tr("Tags: {done} done, {left} to go").format(
+                done=len(self._outcomes), left=len(self._queue)))
             return
         self._timer.stop()
         outcomes = self._outcomes
@@ -206,16 +215,21 @@ class TagActions(QObject):
         counts: dict[str, int] = {}
         for o in outcomes:
             counts[o.action] = counts.get(o.action, 0) + 1
-        text = "Tags: " + (", ".join(f"{n} {action}" for action, n in counts.items()) or "nothing to write")
+        text = self.tr("Tags: {counts}").format(counts=", ".join(
+            f"{n} {self._action_text(action)}" for action, n in counts.items()) or self.tr("nothing to write"))
         self.window.statusBar().showMessage(text)
-        details = [f"{o.action}: {o.target} " + (o.reason or _change(o))
+        details = [f"{self._action_text(o.action)}: {o.target} " + (o.reason or _change(o))
                    for o in outcomes if o.action in ("would write", "error", "kept")]
         if details:
-            box = QMessageBox(QMessageBox.Icon.Information, "Write Tags", text, QMessageBox.StandardButton.Ok,
+            box = QMessageBox(QMessageBox.Icon.Information, self.tr("Write Tags"), text, QMessageBox.StandardButton.Ok,
                               self.window)
             box.setDetailedText("\n".join(details))
             box.open()  # window-modal, does not block the event loop
             self.last_message = box
+
+    def _action_text(self, action: str) -> str:
+        """An outcome's action (``"written"``...) in the app's language."""
+        return self.tr(_ACTION_TEXT[action]) if action in _ACTION_TEXT else action
 
 
 def _change(outcome: TagOutcome) -> str:

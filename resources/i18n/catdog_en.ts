@@ -1,0 +1,101 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>Model changed ({settings}): classifying the %n photo(s) again</source>
+        <translation>
+            <numerusform>Model changed ({settings}): classifying the %n photo again</numerusform>
+            <numerusform>Model changed ({settings}): classifying the %n photos again</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%n&lt;/b&gt; photo(s)</source>
+        <translation>
+            <numerusform>&lt;b&gt;%n&lt;/b&gt; photo</numerusform>
+            <numerusform>&lt;b&gt;%n&lt;/b&gt; photos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled after %n photo(s)</source>
+        <translation>
+            <numerusform>Cancelled after %n photo</numerusform>
+            <numerusform>Cancelled after %n photos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Classified %n photo(s)</source>
+        <translation>
+            <numerusform>Classified %n photo</numerusform>
+            <numerusform>Classified %n photos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n row(s) to {path}</source>
+        <translation>
+            <numerusform>Exported %n row to {path}</numerusform>
+            <numerusform>Exported %n rows to {path}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %n photo(s) into {target}</source>
+        <translation>
+            <numerusform>Copied %n photo into {target}</numerusform>
+            <numerusform>Copied %n photos into {target}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Moved %n photo(s) into {target}</source>
+        <translation>
+            <numerusform>Moved %n photo into {target}</numerusform>
+            <numerusform>Moved %n photos into {target}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Undone: %n photo(s) back in place</source>
+        <translation>
+            <numerusform>Undone: %n photo back in place</numerusform>
+            <numerusform>Undone: %n photos back in place</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Undone: %n copy(ies) deleted</source>
+        <translation>
+            <numerusform>Undone: %n copy deleted</numerusform>
+            <numerusform>Undone: %n copies deleted</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SortWorker</name>
+    <message numerus="yes">
+        <source>Copy %n photo(s) into {target}:</source>
+        <translation>
+            <numerusform>Copy %n photo into {target}:</numerusform>
+            <numerusform>Copy %n photos into {target}:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n photo(s) into {target}:</source>
+        <translation>
+            <numerusform>Move %n photo into {target}:</numerusform>
+            <numerusform>Move %n photos into {target}:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n name(s) already taken there: they get a suffix, e.g. “photo (1).jpg”. Nothing is overwritten.</source>
+        <translation>
+            <numerusform>%n name is already taken there: it gets a suffix, e.g. “photo (1).jpg”. Nothing is overwritten.</numerusform>
+            <numerusform>%n names are already taken there: they get a suffix, e.g. “photo (1).jpg”. Nothing is overwritten.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unreadable photo(s) stay where they are.</source>
+        <translation>
+            <numerusform>%n unreadable photo stays where it is.</numerusform>
+            <numerusform>%n unreadable photos stay where they are.</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>

@@ -170,7 +170,7 @@ def bench_cli(model: Path, folder: Path, extra: list[str]) -> tuple[float, int, 
         elapsed = time.perf_counter() - start
         if proc.returncode != 0:
             raise RuntimeError(f"catdog-classify failed: {proc.stderr[-2000:]}")
-        rows = sum(1 for _ in open(Path(tmp) / "out.csv", encoding="utf-8-sig")) - 1
+        rows = len((Path(tmp) / "out.csv").read_text(encoding="utf-8-sig").splitlines()) - 1
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
     return rows / elapsed, rows, (int(rss.group(1)) / 1024 if rss else float("nan"))
 

@@ -15,13 +15,14 @@ session logging out): in every case the rows finished so far are still written.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
 import threading
 import time
 import warnings
-from typing import Sequence
+from collections.abc import Sequence
 
 __all__ = ["main", "get_args_parser", "positive_int"]
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
@@ -149,10 +150,8 @@ def _catch_termination() -> dict:
         signum = getattr(signal, name, None)
         if signum is None:
             continue
-        try:
+        with contextlib.suppress(ValueError, OSError):  # not the main thread, or not allowed here
             previous[signum] = signal.signal(signum, _raise_terminated)
-        except (ValueError, OSError):  # not the main thread, or not allowed here
-            pass
     return previous
 
 
@@ -172,20 +171,16 @@ def _csv_unwritable(csv_path: str) -> str | None:
                 pass
         return exc.strerror or str(exc)
     os.close(fd)
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(tmp)
-    except OSError:
-        pass
     return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``catdog-classify``; returns the exit status (see the module docstring)."""
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show "—" or a file name must not crash
-        try:
+        with contextlib.suppress(AttributeError, ValueError, OSError):
             stream.reconfigure(errors="backslashreplace")
-        except (AttributeError, ValueError, OSError):
-            pass
     parser = get_args_parser()
     arguments = sys.argv[1:] if argv is None else list(argv)
     try:

@@ -19,7 +19,7 @@ import argparse
 import math
 import os
 import sys
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 __all__ = ["add_arguments", "check_arguments", "TagRun"]
 
@@ -80,9 +80,7 @@ class TagRun:
 
     def __init__(self, args: argparse.Namespace, engine) -> None:
         from catdog_gui.core.tally import uncertain_threshold
-        from catdog_gui.core.xmp import model_digest
-
-        from catdog_gui.core.xmp import DEFAULT_ROOT, NAMING_APPEND
+        from catdog_gui.core.xmp import DEFAULT_ROOT, NAMING_APPEND, model_digest
 
         self.args = args
         self.engine = engine

@@ -27,9 +27,9 @@ import argparse
 import io
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 __all__ = ["Check", "SelfTestReport", "REQUIRED_QT_FORMATS", "run_self_test", "main", "check_model",
            "check_samples", "check_qt_image_formats", "check_pillow", "check_colour_maps"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import filecmp
 import os
 import shutil
+from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QMessageBox
@@ -58,13 +59,13 @@ def test_summary_first_then_move_and_undo(qtbot, tiny_model_path, cat_photos, do
     for name, path in moved.items():
         folder = os.path.basename(os.path.dirname(path))
         assert os.path.dirname(os.path.dirname(path)) == str(target) and folder in ("cat", "dog", "uncertain")
-        assert open(path, "rb").read() == originals[name] and not (src / name).exists()
+        assert Path(path).read_bytes() == originals[name] and not (src / name).exists()
     assert (src / "broken.jpg").exists()
     assert w.undo_sort_action.isEnabled()
 
     assert w.undo_last_sort()
     for r in w.results.results:
-        assert os.path.dirname(r.path) == str(src) and open(r.path, "rb").read() == originals[r.name]
+        assert os.path.dirname(r.path) == str(src) and Path(r.path).read_bytes() == originals[r.name]
     assert not w.undo_sort_action.isEnabled()
 
 

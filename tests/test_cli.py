@@ -157,7 +157,7 @@ def test_ascii_only_console_does_not_crash_the_summary(tiny_model_path, cat_phot
 def test_unwritable_csv_is_refused_before_classifying(tiny_model_path, photo_folder, tmp_path, monkeypatch, capsys):
     import tempfile
 
-    import catdog_gui.core.pipeline as pipeline
+    from catdog_gui.core import pipeline
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")

@@ -7,6 +7,7 @@ import io
 import math
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +18,7 @@ LABELS = ("cat", "dog")
 
 
 def read_rows(path) -> list[list[str]]:
-    raw = open(path, "rb").read()
+    raw = Path(path).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 byte-order mark expected (Excel)"
     text = raw[3:].decode("utf-8")
     return list(csv.reader(io.StringIO(text, newline="")))
@@ -118,7 +119,7 @@ def test_atomic_replace_and_failure_keeps_old_file(tmp_path, monkeypatch):
 
     def spy(src, dst):
         seen["src"], seen["dst"] = os.fspath(src), os.fspath(dst)
-        seen["complete"] = open(src, "rb").read().count(b"\r\n")
+        seen["complete"] = Path(src).read_bytes().count(b"\r\n")
         return real_replace(src, dst)
 
     monkeypatch.setattr(results_mod.os, "replace", spy)

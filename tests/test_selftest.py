@@ -92,7 +92,7 @@ def test_gui_self_test_runs_headless_from_another_folder(tmp_path):
 def test_self_test_exits_1_with_a_one_line_reason(module, tmp_path):
     proc = _run(["-m", module, "--self-test", "--model", "missing.onnx"], cwd=tmp_path)
     assert proc.returncode == 1
-    assert proc.stderr.splitlines() == [f"self-test failed: model: model file not found: 'missing.onnx'"]
+    assert proc.stderr.splitlines() == ["self-test failed: model: model file not found: 'missing.onnx'"]
 
 
 def test_cli_self_test_needs_no_path_or_csv(tmp_path):

@@ -8,6 +8,7 @@ import filecmp
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -63,17 +64,17 @@ def test_copy_sorts_by_verdict_with_suffixes_and_never_overwrites(photos, tmp_pa
 
 
 def test_move_and_undo_puts_every_photo_back(photos, tmp_path):
-    before = {r.path: open(r.path, "rb").read() for r in photos}
+    before = {r.path: Path(r.path).read_bytes() for r in photos}
     target = tmp_path / "sorted"
     report = run_sort(plan_sort(photos, target, ["cat", "dog"]), "move")
     assert len(report.done) == 6 and not report.failed
     for source, destination in report.done:
-        assert not os.path.exists(source) and open(destination, "rb").read() == before[source]
+        assert not os.path.exists(source) and Path(destination).read_bytes() == before[source]
     assert os.path.exists(photos[-1].path)  # the unreadable one was not moved
     undone = undo_sort(target / JOURNAL_NAME)
     assert len(undone.done) == 6 and not undone.failed
     for path, data in before.items():
-        assert open(path, "rb").read() == data
+        assert Path(path).read_bytes() == data
 
 
 def _make_read_only(folder):

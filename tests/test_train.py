@@ -2,6 +2,8 @@
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -151,10 +153,7 @@ def test_two_sources_weighted_report_top1_per_source(sixteen_photos, tmp_path, d
             "--data", str(sixteen_photos), str(oxford), "--source-weights", "1", "--out", str(out)]))
 
 
-def _torchrun(*args: str, cwd) -> "subprocess.CompletedProcess[str]":
-    import subprocess
-    import sys
-
+def _torchrun(*args: str, cwd) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
            "-m", "training.train", *args]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -304,7 +304,7 @@ def build_cache(samples: Sequence[Sample], folder: str | os.PathLike, side: int,
             if progress:
                 progress(1)
     array.flush()
-    del array
+    array = None  # drop the memmap (closing its file) before the rename
     os.replace(tmp, path)
     errors_path.write_text(json.dumps(errors), encoding="utf-8")
     return path, errors

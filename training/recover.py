@@ -37,8 +37,8 @@ def _conv_bn_pairs(model: Xception) -> list[tuple[str, str]]:
         if block.skip is not None:
             pairs.append((f"block{i}.skip", f"block{i}.skipbn"))
         layers = list(block.rep)
-        for j, layer in enumerate(layers[:-1]):
-            if isinstance(layers[j + 1], nn.BatchNorm2d):
+        for j, following in enumerate(layers[1:]):
+            if isinstance(following, nn.BatchNorm2d):
                 pairs.append((f"block{i}.rep.{j}.pointwise", f"block{i}.rep.{j + 1}"))
     return pairs
 
@@ -87,7 +87,7 @@ def load_weights_from_onnx(path: str | os.PathLike, unfold_temperature: bool = F
                 raise ValueError(f"{str(path)!r} has no parameter {conv}.weight; not a training.export file")
             # A Conv without a bias input had a zero folded bias (the exporter drops zero biases).
             bias = inits.get(f"{conv}.weight_bias", np.zeros(inits[f"{conv}.weight"].shape[0], np.float32))
-            eps = getattr(model.get_submodule(bn), "eps")
+            eps = model.get_submodule(bn).eps
             loaded[f"{bn}.weight"] = torch.ones(bias.shape)
             loaded[f"{bn}.bias"] = torch.from_numpy(np.array(bias))
             loaded[f"{bn}.running_mean"] = torch.zeros(bias.shape)

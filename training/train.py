@@ -444,7 +444,7 @@ def main(args: argparse.Namespace) -> dict:
     if args.ema_decay > 0:
         model_ema = AveragedModel(model, avg_fn=ema_avg_fn(args.ema_decay), use_buffers=True)
     decay, no_decay = [], []
-    for name, param in model.named_parameters():
+    for param in model.parameters():
         (no_decay if param.ndim <= 1 else decay).append(param)  # no weight decay on BN and biases
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
                                    {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)

@@ -50,7 +50,7 @@ def image_rect(box: QRect, pix) -> QRect:
 
 
 class _TileDelegate(QStyledItemDelegate):
-    def __init__(self, view: "GalleryView") -> None:
+    def __init__(self, view: GalleryView) -> None:
         super().__init__(view)
         self.view = view
 

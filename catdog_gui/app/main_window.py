@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
@@ -870,10 +871,8 @@ class MainWindow(QMainWindow):
         if worker is not None:
             worker.cancel()
             for signal in (worker.scanned, worker.results, worker.progress, worker.done, worker.failed):
-                try:
+                with contextlib.suppress(RuntimeError, TypeError):
                     signal.disconnect()
-                except (RuntimeError, TypeError):
-                    pass
             worker.wait()
         self.thumbnails.shutdown()
         self.gallery.shutdown()

@@ -119,9 +119,8 @@ class NativeWindowWatcher(QObject):
                 self._handle = handle
                 handle.installEventFilter(self)
                 handle.destroyed.connect(self._on_handle_destroyed)
-        elif obj is self._handle and kind == QEvent.Type.Expose and not self._done:
-            if not self._handle.isExposed():
-                self._timer.start()
+        elif obj is self._handle and kind == QEvent.Type.Expose and not self._done and not self._handle.isExposed():
+            self._timer.start()
         return False
 
     def _on_handle_destroyed(self, *_args) -> None:

@@ -69,7 +69,7 @@ class PlatformProblem(str):
 
     missing: tuple[str, ...]
 
-    def __new__(cls, text: str, missing: tuple[str, ...]) -> "PlatformProblem":
+    def __new__(cls, text: str, missing: tuple[str, ...]) -> PlatformProblem:
         obj = super().__new__(cls, text)
         obj.missing = missing
         return obj

@@ -11,7 +11,7 @@ import dataclasses
 import math
 import os
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,

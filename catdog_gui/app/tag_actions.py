@@ -9,7 +9,7 @@ write's outcomes are the journal that Undo walks back, newest first.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction
@@ -30,8 +30,15 @@ from PySide6.QtWidgets import (
 from catdog_gui.app.results_model import RESULT_ROLE
 from catdog_gui.core.results import Result
 from catdog_gui.core.tally import uncertain_threshold
-from catdog_gui.core.xmp import NAMING_APPEND, NAMING_REPLACE, TagOutcome, Verdict, model_digest, undo_write, \
-    write_verdict
+from catdog_gui.core.xmp import (
+    NAMING_APPEND,
+    NAMING_REPLACE,
+    TagOutcome,
+    Verdict,
+    model_digest,
+    undo_write,
+    write_verdict,
+)
 
 __all__ = ["TagActions", "TagOptions", "install"]
 

@@ -20,7 +20,7 @@ _BROKEN = object()  # cached marker: the file does not decode; do not try again
 
 
 class _ThumbTask(QRunnable):
-    def __init__(self, provider: "ThumbnailProvider") -> None:
+    def __init__(self, provider: ThumbnailProvider) -> None:
         super().__init__()
         self.provider = provider
 

@@ -8,6 +8,8 @@ visibility, and the last folder opened are kept in ``QSettings`` (on Linux ``~/.
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import QByteArray, QRect, QSettings, QSize
 
 __all__ = ["PREFERRED_SIZE", "WindowState", "initial_geometry"]
@@ -74,10 +76,8 @@ class WindowState:
             detail.cmap_combo.setCurrentText(str(cmap))
         opacity = s.value("view/cam_opacity")
         if opacity is not None:
-            try:
+            with contextlib.suppress(TypeError, ValueError):
                 detail.opacity.setValue(int(opacity))
-            except (TypeError, ValueError):
-                pass
         show_cam = s.value("view/show_cam")
         if show_cam is not None:
             detail.show_cam.setChecked(str(show_cam).lower() in ("true", "1"))

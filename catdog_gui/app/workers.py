@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
@@ -98,7 +98,7 @@ class ClassifyWorker(QThread):
 
 
 class _ExplainTask(QRunnable):
-    def __init__(self, runner: "ExplainRunner", token: int, explainer, path: str) -> None:
+    def __init__(self, runner: ExplainRunner, token: int, explainer, path: str) -> None:
         super().__init__()
         self.runner, self.token, self.explainer, self.path = runner, token, explainer, path
 

@@ -6,8 +6,10 @@ embedded XMP), so that an interrupted or failed write never leaves a half-writte
 
 from __future__ import annotations
 
+import contextlib
 import os
-from typing import IO, Callable
+from collections.abc import Callable
+from typing import IO
 
 __all__ = ["file_mode", "finish_replace"]
 
@@ -59,9 +61,7 @@ def finish_replace(fd: int, tmp: str, target: str, write: Callable[[IO], object]
             check()
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
     return result

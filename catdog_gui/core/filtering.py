@@ -56,10 +56,8 @@ class ResultFilter:
             return False
         if self.category not in (ALL, ERRORS, UNCERTAIN) and (not ok or uncertain or r.label != self.category):
             return False
-        if (self.low > 0.0 or self.high < 1.0) and self.category != ERRORS:
-            if confidence is None or not (self.low - 1e-9 <= confidence <= self.high + 1e-9):
-                return False
-        needle = self.text.strip().casefold()
-        if needle and needle not in r.name.casefold() and needle not in folder_name(r.path).casefold():
+        in_range = confidence is not None and self.low - 1e-9 <= confidence <= self.high + 1e-9
+        if (self.low > 0.0 or self.high < 1.0) and self.category != ERRORS and not in_range:
             return False
-        return True
+        needle = self.text.strip().casefold()
+        return not needle or needle in r.name.casefold() or needle in folder_name(r.path).casefold()

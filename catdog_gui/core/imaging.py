@@ -24,8 +24,9 @@ import os
 import stat
 import threading
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import BinaryIO, Sequence, Union
+from typing import BinaryIO
 
 import numpy as np
 from PIL import Image, ImageCms, UnidentifiedImageError
@@ -62,7 +63,7 @@ if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < MAX_PIXELS:
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 _STRIP_BYTES = 32 * 2 ** 20  # pixels of one strip when shrinking a big decoded image
 
-PathOrFile = Union[str, os.PathLike, BinaryIO]
+PathOrFile = str | os.PathLike | BinaryIO
 RESIZE_MODES = ("squash", "center_crop")
 _RESAMPLE = Image.Resampling.BILINEAR  # antialiased when shrinking, like torchvision's antialias=True
 

@@ -15,14 +15,16 @@ and the CLI can say so.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
 import sys
 import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -147,10 +149,8 @@ def _parse_preprocessing(meta: Mapping[str, str], where: str) -> Preprocessing:
     if resize is None:
         raise ModelError(f"{where}: metadata 'resize' is missing (the catdog ONNX contract requires it)")
     if resize.startswith('"'):  # tolerate a JSON-encoded string
-        try:
+        with contextlib.suppress(json.JSONDecodeError):
             resize = json.loads(resize)
-        except json.JSONDecodeError:
-            pass
     if resize not in RESIZE_MODES:
         raise ModelError(f"{where}: metadata 'resize' is {resize!r}; expected one of {RESIZE_MODES}")
     crop_fraction = 0.875
@@ -290,10 +290,8 @@ def _preload_cuda_libraries() -> None:
 
         preload = getattr(ort, "preload_dlls", None)
         if preload is not None:
-            try:
+            with contextlib.suppress(Exception):  # best effort; the session reports what really happened
                 preload(directory="")
-            except Exception:  # noqa: BLE001 - best effort; the session reports what really happened
-                pass
 
 
 def _cuda_library_error() -> str | None:

@@ -17,8 +17,8 @@ import math
 import os
 import tempfile
 import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 from catdog_gui.core.atomic import finish_replace
 
@@ -168,7 +168,7 @@ def _write_in_place(results: Iterable[Result], path: str, labels: Sequence[str],
     rows = _write_rows(buffer, results, labels, run_info)
     data = buffer.getvalue().encode("utf-8-sig")
     try:
-        f = open(path, "r+b")  # not "wb": open the file before truncating it, so a refusal changes nothing
+        f = open(path, "r+b")  # noqa: SIM115 - closed by the `with` below; not "wb": open the file before truncating it, so a refusal changes nothing
     except OSError:
         raise refused from None
     with f:

@@ -8,9 +8,9 @@ identifies the real format from the content. Folder walks survive symlink loops 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 __all__ = ["IMAGE_EXTENSIONS", "is_image_candidate", "ScanReport", "iter_image_paths", "scan_paths"]
 

@@ -15,14 +15,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
 import re
 import shutil
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from catdog_gui.core.results import Result
 from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD, Tally
@@ -107,10 +108,8 @@ def _copy_exclusive(src: str, dest: str) -> None:
     except BaseException:
         if fd >= 0:
             os.close(fd)
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(dest)
-        except OSError:
-            pass
         raise
 
 
@@ -133,10 +132,8 @@ def _place(src: str, dest: str, mode: str) -> None:
         try:
             os.unlink(src)
         except BaseException:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(dest)
-            except OSError:
-                pass
             raise
     else:
         _copy_exclusive(src, dest)
@@ -172,7 +169,7 @@ def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | N
         try:
             os.makedirs(os.path.dirname(item.destination), exist_ok=True)
             if journal_file is None:  # before the first photo: a sort that cannot be undone does not start
-                journal_file = open(journal, "w", encoding="utf-8")
+                journal_file = open(journal, "w", encoding="utf-8")  # noqa: SIM115 - closed in `finally`
                 journal_file.write(json.dumps({"mode": mode}) + "\n")
             for dest in _free_name(item.destination):
                 try:

@@ -9,7 +9,7 @@ Sizes are always ``(height, width)``.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from PIL import Image

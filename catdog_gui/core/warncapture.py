@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import threading
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 __all__ = ["CaughtWarning", "capture"]
 
@@ -31,7 +31,7 @@ class CaughtWarning(tuple):
 
     __slots__ = ()
 
-    def __new__(cls, category: type[Warning], message: str) -> "CaughtWarning":
+    def __new__(cls, category: type[Warning], message: str) -> CaughtWarning:
         return super().__new__(cls, (category, message))
 
     @property

@@ -57,10 +57,7 @@ def pack(data: Path, budget_mb: float | None, seed: int) -> Path:
 
     from training.data import LABELS, find_samples, stratified_split
 
-    if budget_mb is None:
-        budget = TRAVEL_LIMIT - tracked_bytes() - 256 * 1024
-    else:
-        budget = int(budget_mb * MIB)
+    budget = TRAVEL_LIMIT - tracked_bytes() - 256 * 1024 if budget_mb is None else int(budget_mb * MIB)
     if budget < 200 * 1024:
         raise SystemExit(f"only {budget / MIB:.2f} MiB left of the 64 MiB a device call carries: no room for photos")
     samples, _layout = find_samples(data)
@@ -106,7 +103,8 @@ def _stand_in_pillow_heif(folder: Path) -> str | None:
 
 def _cpu_flags() -> str:
     try:
-        flags = next(line for line in open("/proc/cpuinfo") if line.startswith("flags")).split()
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            flags = next(line for line in f if line.startswith("flags")).split()
     except (OSError, StopIteration):
         return "unknown"
     return " ".join(f for f in ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16") if f in flags)

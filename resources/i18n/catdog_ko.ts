@@ -266,8 +266,7 @@ or use File ▸ Open Files (Ctrl+O) / Open Folder (Ctrl+Shift+O)</source>
     <message>
         <source>channel
 mean</source>
-        <translation>채널
-평균</translation>
+        <translation>채널 평균</translation>
     </message>
     <message>
         <source>Mean over all channels</source>

@@ -147,6 +147,47 @@ def test_system_locale_read_from_the_environment(lang, expected):
     assert out.stdout.strip() == expected
 
 
+_PROBE = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+import catdog_gui.__main__ as gui
+
+app = QApplication(sys.argv[:1])  # catdog-gui's main() uses it; the probe reads the window it builds
+
+
+def probe():
+    window = next(w for w in app.topLevelWidgets() if type(w).__name__ == "MainWindow")
+    if window.engine is None:
+        QTimer.singleShot(100, probe)
+        return
+    print("MENUS=" + "|".join(a.text() for a in window.menuBar().actions()), flush=True)
+    app.exit(0)
+
+
+QTimer.singleShot(200, probe)
+sys.exit(gui.main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("lang, args, korean", [("C.UTF-8", ["--lang", "ko"], True),
+                                                ("ko_KR.UTF-8", [], True),
+                                                ("ko_KR.UTF-8", ["--lang", "en"], False)])
+def test_catdog_gui_process_follows_lang_and_locale(tiny_model_path, tmp_path, lang, args, korean):
+    """The real ``catdog-gui`` main(): ``--lang`` wins over the locale, a Korean locale gives Korean."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+    env.update(LANG=lang, LANGUAGE="", PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen",
+               XDG_CONFIG_HOME=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", _PROBE, "--model", str(tiny_model_path), *args], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    menus = next(line for line in out.stdout.splitlines() if line.startswith("MENUS=")).removeprefix("MENUS=")
+    ko = read_ts(catalogue_path("ko", ".ts"))
+    expected = ko[("MainWindow", "&File")][0] if korean else "&File"
+    assert menus.split("|")[0] == expected, menus
+    assert bool(HANGUL.search(menus)) == korean
+
+
 # -- the catalogues --------------------------------------------------------------------------------
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_every_entry_is_translated_and_keeps_its_placeholders(language):

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from catdog_gui.core.imaging import Preprocessing, preprocess
+from catdog_gui.core.contract import read_metadata
 from training.export import OUTPUT_NAMES, ExportVerificationError, export_onnx, verify_onnx
 from training.xception import Xception
 
@@ -18,12 +19,14 @@ def test_tiny_model_has_the_contract(tiny_model_path):
     dims = [d.dim_param or d.dim_value for d in proto.graph.input[0].type.tensor_type.shape.dim]
     assert dims[1] == 3 and all(isinstance(d, str) for d in (dims[0], dims[2], dims[3]))  # N, H, W dynamic
     assert tuple(o.name for o in proto.graph.output) == OUTPUT_NAMES
-    meta = {p.key: p.value for p in proto.metadata_props}
-    assert meta["catdog.contract"] == "1"
-    assert json.loads(meta["labels"]) == ["cat", "dog"]
-    assert json.loads(meta["image_size"]) == [96, 96]
+    raw = {p.key: p.value for p in proto.metadata_props}
+    assert all(json.loads(value) is not None for value in raw.values())  # every value JSON-encoded
+    meta = read_metadata(proto)
+    assert meta["catdog.contract"] == 1
+    assert meta["labels"] == ["cat", "dog"]
+    assert meta["image_size"] == [96, 96]
     assert meta["resize"] in ("squash", "center_crop")
-    assert len(json.loads(meta["mean"])) == 3 and len(json.loads(meta["std"])) == 3
+    assert len(meta["mean"]) == 3 and len(meta["std"]) == 3
     assert {"architecture", "trained_on", "val_top1", "created", "background"} <= set(meta)
 
 
@@ -90,7 +93,7 @@ def test_float16_weights_halve_the_file_and_keep_fp32_inference(tiny_light_expor
     assert all(o.type.tensor_type.elem_type == onnx.TensorProto.FLOAT for o in proto.graph.output)
     halves = [t for t in proto.graph.initializer if t.data_type == onnx.TensorProto.FLOAT16]
     assert len(halves) >= 30 and all(np.prod(t.dims) >= 65536 for t in halves)  # the pointwise convolutions
-    meta = {p.key: p.value for p in proto.metadata_props}
+    meta = read_metadata(proto)
     assert meta["tta"] == "none" and meta["precision"] == "fp32" and meta["weights_storage"] == "float16"
     assert tiny_light_exports["result"]["float16_max_prob_diff"] <= 1e-3
 
@@ -128,8 +131,8 @@ def test_export_cli_from_onnx_writes_the_light_file_and_int8(tiny_model_path, tm
     code = main(["--from-onnx", str(tiny_model_path), "--out", str(out), "--verify-data", str(data_dir / "petimages"),
                  "--int8", "--calibration-data", str(data_dir / "petimages"), "--calibration-count", "8"])
     assert code == 0 and out.is_file() and (tmp_path / "again-int8.onnx").is_file()
-    before = {p.key: p.value for p in onnx.load(str(tiny_model_path), load_external_data=False).metadata_props}
-    after = {p.key: p.value for p in onnx.load(str(out), load_external_data=False).metadata_props}
+    before = read_metadata(onnx.load(str(tiny_model_path), load_external_data=False))
+    after = read_metadata(onnx.load(str(out), load_external_data=False))
     assert after["trained_on"] == before["trained_on"] and after["image_size"] == before["image_size"]
     assert after["weights_storage"] == "float16" and after["tta"] == "none"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["again-int8.onnx", "again.onnx"]  # no leftovers

@@ -95,7 +95,7 @@ def test_engine_reads_metadata_not_hardcoded(tiny_engine, tiny_model_path):
     assert info.preprocessing.mean == (0.5, 0.5, 0.5) and info.preprocessing.background == (255, 255, 255)
     assert info.contract in SUPPORTED_CONTRACTS
     assert info.outputs == ("logits", "probabilities", "entry_flow", "middle_flow", "exit_flow", "cam")
-    assert info.metadata["catdog.contract"] == "1"
+    assert info.metadata["catdog.contract"] == 1
     assert info.trained_on.startswith("nothing")
     assert info.val_top1 is None  # "unknown" in the metadata
     assert "Xception" in info.architecture and info.created

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import collections
-import json
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +12,7 @@ import pytest
 
 from catdog_gui.core.imaging import Preprocessing, preprocess
 from training.data import find_samples, stratified_split
+from catdog_gui.core.contract import read_metadata
 from training.export import OUTPUT_NAMES
 from training.quantize import calibration_samples, compare_models, head_nodes, int8_path
 
@@ -43,9 +43,9 @@ def test_int8_file_keeps_the_contract_and_is_quantised(tiny_light_exports, tiny_
     int8_weights = [t for t in proto.graph.initializer if t.data_type == onnx.TensorProto.INT8 and len(t.dims) == 4]
     assert len(int8_weights) >= 70  # every convolution of the 36-layer network (depthwise + pointwise)
     assert path.stat().st_size < tiny_model_path.stat().st_size / 3
-    meta = {p.key: p.value for p in proto.metadata_props}
-    assert meta["precision"] == "int8" and meta["tta"] == "none" and meta["catdog.contract"] == "1"
-    assert json.loads(meta["quantization"])["calibration_split"] == "train"
+    meta = read_metadata(proto)
+    assert meta["precision"] == "int8" and meta["tta"] == "none" and meta["catdog.contract"] == 1
+    assert meta["quantization"]["calibration_split"] == "train"
     assert [o.name for o in proto.graph.output] == list(OUTPUT_NAMES)
     assert {n.op_type for n in proto.graph.node if n.name in head_nodes(proto)} >= {"Gemm", "Softmax"}
 

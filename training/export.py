@@ -6,7 +6,8 @@ The contract (DESIGN.md): input ``image`` ``[N, 3, H, W] float32`` (N, H, W dyna
 ``cam[n, c] = sum_k W[c, k] * exit_flow[n, k]`` (Zhou et al., "Learning Deep Features for Discriminative
 Localization", CVPR 2016, eq. 1), so ``cam[n, c].mean() + b[c] == logits[n, c]``; and the metadata
 (``catdog.contract``, ``labels``, ``image_size``, ``resize``, ``crop_fraction``, ``mean``, ``std``,
-``background``, ``architecture``, ``trained_on``, ``val_top1``, ``created``).
+``background``, ``architecture``, ``trained_on``, ``val_top1``, ``created``). Names, keys and the metadata
+encoding live in :mod:`catdog_gui.core.contract`.
 
 Before writing, the exported graph is run with ONNX Runtime on real photos and compared with PyTorch;
 a mismatch refuses the export (:class:`ExportVerificationError`, exit code 1).
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import json
 import os
 import sys
 import tempfile
@@ -30,6 +30,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from catdog_gui.core import contract as c
+from catdog_gui.core.contract import CONTRACT_VERSION, INPUT_NAME, OUTPUT_NAMES
 from catdog_gui.core.imaging import Preprocessing, preprocess
 from training.data import LABELS, find_samples, stratified_split
 from training.quantize import calibration_samples, int8_path, quantize_int8
@@ -39,8 +41,6 @@ __all__ = ["CONTRACT_VERSION", "OUTPUT_NAMES", "ContractModule", "ExportVerifica
            "apply_temperature", "recompute_bn_statistics", "fit_validation_temperature", "export_onnx", "verify_onnx",
            "store_weights_float16", "compare_onnx", "main"]
 
-CONTRACT_VERSION = 1
-OUTPUT_NAMES = ("logits", "probabilities", "entry_flow", "middle_flow", "exit_flow", "cam")
 PROB_ATOL = 1e-4  # |p_onnx - p_torch| (issue 2)
 CAM_ATOL = 1e-3   # |cam.mean() + b - logits| (issue 2)
 FLOAT16_PROB_ATOL = 1e-3  # |p_float16_weights - p_float32| (issue 17)
@@ -127,9 +127,9 @@ def _export_graph(model: Xception, path: Path, example_size: int, tta_flip: bool
     example = torch.randn(2, 3, example_size, example_size)
     n, h, w = torch.export.Dim("N", min=1, max=4096), torch.export.Dim("H", min=71, max=8192), \
         torch.export.Dim("W", min=71, max=8192)
-    program = torch.onnx.export(wrapper, (example,), dynamo=True, input_names=["image"],
+    program = torch.onnx.export(wrapper, (example,), dynamo=True, input_names=[INPUT_NAME],
                                 output_names=list(OUTPUT_NAMES),
-                                dynamic_shapes={"image": {0: n, 2: h, 3: w}}, optimize=True,
+                                dynamic_shapes={INPUT_NAME: {0: n, 2: h, 3: w}}, optimize=True,
                                 external_data=False, verbose=False)
     program.save(str(path), external_data=False)
 
@@ -157,7 +157,7 @@ def verify_onnx(path: str | os.PathLike, model: Xception, images: np.ndarray, la
     names = [o.name for o in sess.get_outputs()]
     if names != list(OUTPUT_NAMES):
         raise ExportVerificationError(f"outputs are {names}, the contract needs {list(OUTPUT_NAMES)}")
-    outs = dict(zip(names, sess.run(None, {"image": images})))
+    outs = dict(zip(names, sess.run(None, {INPUT_NAME: images})))
     with torch.no_grad():
         ref = ContractModule(model, tta_flip)(torch.from_numpy(images))
     n, c = images.shape[0], len(labels)
@@ -346,7 +346,7 @@ def compare_onnx(reference: str | os.PathLike, candidate: str | os.PathLike, ima
     probs = [[], []]
     for i in range(0, len(images), batch_size):
         for k, sess in enumerate(sessions):
-            probs[k].append(sess.run(["probabilities"], {"image": images[i:i + batch_size]})[0])
+            probs[k].append(sess.run([c.PROBABILITIES_OUTPUT], {INPUT_NAME: images[i:i + batch_size]})[0])
     ref, cand = np.concatenate(probs[0]), np.concatenate(probs[1])
     return {"n": len(images), "max_prob_diff": float(np.abs(ref - cand).max()),
             "agreement": float((ref.argmax(1) == cand.argmax(1)).mean())}
@@ -363,7 +363,8 @@ def export_onnx(model: Xception, out: str | os.PathLike, labels: Sequence[str], 
         labels: class names in output order.
         spec: preprocessing recorded in the metadata (``image_size`` is the app's input size).
         verify_images: ``[N, 3, H, W] float32`` real photos preprocessed with ``spec``.
-        extra_metadata: ``architecture``, ``trained_on``, ``val_top1``... (JSON-encoded unless str).
+        extra_metadata: ``architecture``, ``trained_on``, ``val_top1``... (any JSON-serialisable values; every
+            value is JSON-encoded by :func:`catdog_gui.core.contract.encode_metadata`).
         tta_flip: put horizontal-flip test-time augmentation into the graph (see :class:`ContractModule`);
             new exports leave it off: the engine mirrors itself when the user asks for it.
         float16_weights: store the weights as float16 (half the file; inference stays float32, see
@@ -389,23 +390,22 @@ def export_onnx(model: Xception, out: str | os.PathLike, labels: Sequence[str], 
         _export_graph(model, tmp_path, example_size=spec.image_size[0], tta_flip=tta_flip)
         proto = onnx.load(str(tmp_path))
         meta = {
-            "catdog.contract": str(CONTRACT_VERSION),
-            "labels": json.dumps(list(labels)),
-            "image_size": json.dumps(list(spec.image_size)),
-            "resize": spec.resize,
-            "crop_fraction": json.dumps(spec.crop_fraction),
-            "mean": json.dumps(list(spec.mean)),
-            "std": json.dumps(list(spec.std)),
-            "background": json.dumps(list(spec.background)),
-            "architecture": "Xception (Chollet 2017), training/xception.py"
+            c.CONTRACT_KEY: CONTRACT_VERSION,
+            c.LABELS: list(labels),
+            c.IMAGE_SIZE: list(spec.image_size),
+            c.RESIZE: spec.resize,
+            c.CROP_FRACTION: spec.crop_fraction,
+            c.MEAN: list(spec.mean),
+            c.STD: list(spec.std),
+            c.BACKGROUND: list(spec.background),
+            c.ARCHITECTURE: "Xception (Chollet 2017), training/xception.py"
                             + (", horizontal-flip test-time augmentation in the graph" if tta_flip else ""),
-            "tta": "flip" if tta_flip else "none",
-            "precision": "fp32",
-            "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            c.TTA: "flip" if tta_flip else "none",
+            c.PRECISION: "fp32",
+            c.CREATED: _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            **(extra_metadata or {}),
         }
-        for key, value in (extra_metadata or {}).items():
-            meta[key] = value if isinstance(value, str) else json.dumps(value)
-        _set_metadata(proto, meta)
+        c.write_metadata(proto, meta)
         onnx.save(proto, str(tmp_path))
         images = verify_images.astype(np.float32)
         result = verify_onnx(tmp_path, model, images, labels, tta_flip)
@@ -415,7 +415,7 @@ def export_onnx(model: Xception, out: str | os.PathLike, labels: Sequence[str], 
         if float16_weights:
             half_path = Path(tmp) / "float16.onnx"
             store_weights_float16(proto)
-            _set_metadata(proto, {**meta, "weights_storage": "float16"})
+            c.write_metadata(proto, {**meta, c.WEIGHTS_STORAGE: "float16"})
             onnx.save(proto, str(half_path))
             diff = compare_onnx(tmp_path, half_path, images)["max_prob_diff"]
             if not diff <= FLOAT16_PROB_ATOL:
@@ -432,31 +432,25 @@ def export_onnx(model: Xception, out: str | os.PathLike, labels: Sequence[str], 
     return result
 
 
-def _set_metadata(proto: onnx.ModelProto, meta: dict[str, str]) -> None:
-    del proto.metadata_props[:]
-    for key, value in meta.items():
-        proto.metadata_props.add(key=key, value=value)
-
-
-def _write_int8(fp32_path: Path, out: Path, meta: dict[str, str], calibration: Sequence[str | os.PathLike],
+def _write_int8(fp32_path: Path, out: Path, meta: dict[str, object], calibration: Sequence[str | os.PathLike],
                 spec: Preprocessing, images: np.ndarray, fc_bias: np.ndarray) -> dict:
     """Quantise ``fp32_path`` into ``out`` and check the contract (outputs, CAM identity) on ``images``."""
     import onnxruntime as ort
 
     info = quantize_int8(fp32_path, out, calibration, spec)
     proto = onnx.load(str(out))
-    _set_metadata(proto, {**meta, "precision": "int8",
-                          "quantization": json.dumps({"tool": "onnxruntime.quantization.quantize_static",
-                                                      "format": "QDQ", "weights": "int8 per-channel symmetric",
-                                                      "activations": "uint8 MinMax",
-                                                      "calibration_photos": info["calibration_photos"],
-                                                      "calibration_split": "train"})})
+    c.write_metadata(proto, {**meta, c.PRECISION: "int8",
+                             c.QUANTIZATION: {"tool": "onnxruntime.quantization.quantize_static",
+                                              "format": "QDQ", "weights": "int8 per-channel symmetric",
+                                              "activations": "uint8 MinMax",
+                                              "calibration_photos": info["calibration_photos"],
+                                              "calibration_split": "train"}})
     onnx.save(proto, str(out))
     sess = ort.InferenceSession(str(out), providers=["CPUExecutionProvider"])
     names = [o.name for o in sess.get_outputs()]
     if names != list(OUTPUT_NAMES):
         raise ExportVerificationError(f"int8 outputs are {names}, the contract needs {list(OUTPUT_NAMES)}")
-    logits, cam = sess.run(["logits", "cam"], {"image": images})
+    logits, cam = sess.run([c.LOGITS_OUTPUT, c.CAM_OUTPUT], {INPUT_NAME: images})
     cam_diff = float(np.abs(cam.mean(axis=(2, 3)) + fc_bias - logits).max())
     if not cam_diff <= CAM_ATOL:
         raise ExportVerificationError(f"int8: cam.mean() + b differs from logits by {cam_diff:.2e}")
@@ -479,16 +473,16 @@ def _load_exported(path: str | os.PathLike) -> tuple[Xception, dict]:
 
     if not Path(path).is_file():
         raise FileNotFoundError(f"model not found: {str(path)!r}")
-    meta = {p.key: p.value for p in onnx.load(str(path), load_external_data=False).metadata_props}
-    if meta.get("tta", "none") != "none" or meta.get("precision", "fp32") != "fp32":
-        print(f"note: {Path(path).name} has tta={meta.get('tta')!r}, precision={meta.get('precision', 'fp32')!r}; "
+    meta = c.read_metadata(onnx.load(str(path), load_external_data=False))
+    if meta.get(c.TTA, "none") != "none" or meta.get(c.PRECISION, "fp32") != "fp32":
+        print(f"note: {Path(path).name} has tta={meta.get(c.TTA)!r}, precision={meta.get(c.PRECISION, 'fp32')!r}; "
               "re-exported as set by this command's options", file=sys.stderr)
     model = load_weights_from_onnx(path)
-    pre = {key: tuple(json.loads(meta[key])) for key in ("image_size", "mean", "std", "background")}
-    pre.update(resize=meta["resize"], crop_fraction=float(json.loads(meta.get("crop_fraction", "0.875"))))
-    training = json.loads(meta.get("training", "{}"))
-    kept = {k: meta[k] for k in ("trained_on", "val_top1", "training", "uncertain_threshold") if k in meta}
-    info = {"labels": json.loads(meta["labels"]), "preprocessing": pre, "metrics": {}, "data": {},
+    pre = {key: tuple(meta[key]) for key in (c.IMAGE_SIZE, c.MEAN, c.STD, c.BACKGROUND)}
+    pre.update(resize=meta[c.RESIZE], crop_fraction=float(meta.get(c.CROP_FRACTION, 0.875)))
+    training = meta.get(c.TRAINING, {})
+    kept = {k: meta[k] for k in (c.TRAINED_ON, c.VAL_TOP1, c.TRAINING, c.UNCERTAIN_THRESHOLD) if k in meta}
+    info = {"labels": meta[c.LABELS], "preprocessing": pre, "metrics": {}, "data": {},
             "weights": training.get("weights", "model"), "epoch": training.get("epoch"), "args": {},
             "metadata_kept": kept}
     return model, info

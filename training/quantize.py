@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import onnx
 
+from catdog_gui.core.contract import CAM_OUTPUT, INPUT_NAME, LOGITS_OUTPUT, OPTIONAL_OUTPUTS, read_metadata, write_metadata
 from catdog_gui.core.imaging import Preprocessing, preprocess
 from training.data import Sample, find_samples, stratified_split
 
@@ -87,7 +88,7 @@ class PhotoCalibrationReader:
         batch = next(self._batches, None)
         if batch is None:
             return None
-        return {"image": np.stack([preprocess(p, self._spec) for p in batch])}
+        return {INPUT_NAME: np.stack([preprocess(p, self._spec) for p in batch])}
 
     def rewind(self) -> None:  # part of the CalibrationDataReader interface; one pass is all MinMax needs
         raise NotImplementedError("PhotoCalibrationReader is single-pass")
@@ -139,7 +140,7 @@ def quantize_int8(fp32_path: str | os.PathLike, out: str | os.PathLike, calibrat
     if not paths:
         raise ValueError("no calibration photos")
     out = Path(out)
-    metadata = {p.key: p.value for p in onnx.load(str(fp32_path), load_external_data=False).metadata_props}
+    metadata = read_metadata(onnx.load(str(fp32_path), load_external_data=False))
     with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
         prepared = Path(tmp) / "prepared.onnx"
         quant_pre_process(str(fp32_path), str(prepared), skip_symbolic_shape=False)
@@ -150,9 +151,7 @@ def quantize_int8(fp32_path: str | os.PathLike, out: str | os.PathLike, calibrat
                         nodes_to_exclude=exclude,
                         extra_options={"CalibTensorRangeSymmetric": False, "WeightSymmetric": True})
     proto = onnx.load(str(out))
-    del proto.metadata_props[:]
-    for key, value in metadata.items():
-        proto.metadata_props.add(key=key, value=value)
+    write_metadata(proto, metadata)
     onnx.save(proto, str(out))
     return {"calibration_photos": len(paths), "bytes": out.stat().st_size}
 
@@ -198,10 +197,10 @@ def compare_models(reference: str | os.PathLike, candidate: str | os.PathLike, s
             batch = samples[start:start + batch_size]
             x = np.stack(list(pool.map(lambda s: preprocess(s.path, spec), batch)))
             for k, engine in enumerate(engines):
-                want = ["logits"] + (list(SPATIAL) if start < map_photos else [])
+                want = [LOGITS_OUTPUT] + (list(OPTIONAL_OUTPUTS) if start < map_photos else [])
                 out = engine.run(x, want)
-                logits[2 * k].append(out["logits"])
-                logits[2 * k + 1].append(engine.run(x[..., ::-1], ["logits"])["logits"])
+                logits[2 * k].append(out[LOGITS_OUTPUT])
+                logits[2 * k + 1].append(engine.run(x[..., ::-1], [LOGITS_OUTPUT])[LOGITS_OUTPUT])
                 for name in want[1:]:
                     maps.setdefault(name, [[], []])[k].append(out[name])
     arrays = [np.concatenate(v) for v in logits]
@@ -220,15 +219,12 @@ def compare_models(reference: str | os.PathLike, candidate: str | os.PathLike, s
         ref, cand = np.concatenate(ref_list), np.concatenate(cand_list)
         cos = _cosine(ref, cand)
         entry = {"photos": len(ref), "cosine_mean": float(cos.mean()), "cosine_min": float(cos.min())}
-        if name == "cam":
+        if name == CAM_OUTPUT:
             rows = np.arange(len(ref))
             r, c = ref[rows, predicted[:len(ref)]], cand[rows, predicted[:len(ref)]]
             entry["peak_same_cell"] = float((r.reshape(len(r), -1).argmax(1) == c.reshape(len(c), -1).argmax(1)).mean())
         result["maps"][name] = entry
     return result
-
-
-SPATIAL = ("entry_flow", "middle_flow", "exit_flow", "cam")
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:

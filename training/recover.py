@@ -15,7 +15,6 @@ for batches like those photos.
 
 from __future__ import annotations
 
-import json
 import os
 
 import numpy as np
@@ -24,6 +23,7 @@ import torch
 from onnx import numpy_helper
 from torch import nn
 
+from catdog_gui.core.contract import LABELS, TRAINING, read_metadata
 from training.xception import Xception
 
 __all__ = ["load_weights_from_onnx", "restore_batchnorm_statistics"]
@@ -60,8 +60,8 @@ def load_weights_from_onnx(path: str | os.PathLike, unfold_temperature: bool = F
         ValueError: the file lacks a parameter the network needs (not written by ``training.export``).
     """
     proto = onnx.load(str(path))
-    meta = {p.key: p.value for p in proto.metadata_props}
-    labels = json.loads(meta.get("labels", '["cat", "dog"]'))
+    meta = read_metadata(proto)
+    labels = meta.get(LABELS, ["cat", "dog"])
     inits = {i.name.removeprefix("model."): numpy_helper.to_array(i) for i in proto.graph.initializer}
     # Weights stored as float16 (training.export --float16-weights) reach the graph through a Cast to float32
     # that keeps the original name.
@@ -98,7 +98,7 @@ def load_weights_from_onnx(path: str | os.PathLike, unfold_temperature: bool = F
     missing = [k for k in state if k not in loaded and not k.endswith("num_batches_tracked")]
     if missing:
         raise ValueError(f"{str(path)!r} lacks {len(missing)} parameters, e.g. {missing[:3]}")
-    temperature = float(json.loads(meta.get("training", "{}")).get("temperature") or 1.0)
+    temperature = float(meta.get(TRAINING, {}).get("temperature") or 1.0)
     if unfold_temperature and temperature != 1.0:
         loaded["fc.weight"] = loaded["fc.weight"] * temperature
         loaded["fc.bias"] = loaded["fc.bias"] * temperature

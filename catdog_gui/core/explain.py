@@ -18,14 +18,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from catdog_gui.core.contract import CAM_OUTPUT, FLOW_OUTPUTS, PROBABILITIES_OUTPUT
 from catdog_gui.core.imaging import load_rgb, preprocess
 
 __all__ = ["FLOW_OUTPUTS", "FLOW_TITLES", "Explanation", "Explainer", "display_image", "model_region"]
 
-FLOW_OUTPUTS = ("entry_flow", "middle_flow", "exit_flow")
 FLOW_TITLES = {"entry_flow": "Entry flow", "middle_flow": "Middle flow", "exit_flow": "Exit flow"}
-_CAM = "cam"
-_PROBABILITIES = "probabilities"
 
 
 @dataclass(frozen=True)
@@ -128,9 +126,9 @@ class Explainer:
         self.display_max = display_max
         self._cache: OrderedDict[str, Explanation] = OrderedDict()
         self._lock = threading.Lock()
-        available = [name for name in (*FLOW_OUTPUTS, _CAM) if engine.has_outputs([name])]
-        self.outputs: tuple[str, ...] = (_PROBABILITIES, *available)
-        self.missing: tuple[str, ...] = tuple(n for n in (*FLOW_OUTPUTS, _CAM) if n not in available)
+        available = [name for name in (*FLOW_OUTPUTS, CAM_OUTPUT) if engine.has_outputs([name])]
+        self.outputs: tuple[str, ...] = (PROBABILITIES_OUTPUT, *available)
+        self.missing: tuple[str, ...] = tuple(n for n in (*FLOW_OUTPUTS, CAM_OUTPUT) if n not in available)
 
     def cached(self, path: str) -> Explanation | None:
         """The cached explanation of ``path`` (marking it recently used), or ``None``."""
@@ -166,8 +164,8 @@ class Explainer:
             path=path,
             image=shown,
             labels=tuple(info.labels),
-            probabilities=np.asarray(out[_PROBABILITIES][0], dtype=np.float32),
-            cam=np.asarray(out[_CAM][0], dtype=np.float32) if _CAM in out else None,
+            probabilities=np.asarray(out[PROBABILITIES_OUTPUT][0], dtype=np.float32),
+            cam=np.asarray(out[CAM_OUTPUT][0], dtype=np.float32) if CAM_OUTPUT in out else None,
             flows={name: np.asarray(out[name][0], dtype=np.float32) for name in FLOW_OUTPUTS if name in out},
             missing=self.missing,
             inference_ms=inference_ms,

@@ -1,9 +1,9 @@
 """The ONNX Runtime engine: open a model that fulfils catdog's ONNX contract and run batches through it.
 
-The contract (DESIGN.md, "The ONNX contract"): one input ``image`` ``[N, 3, H, W] float32``; outputs
-``logits`` and ``probabilities`` ``[N, C]`` (required), and ``entry_flow``, ``middle_flow``,
-``exit_flow``, ``cam`` (optional here: :meth:`Engine.has_outputs` tells whether a model has them); and
-metadata (``catdog.contract``, ``labels``, ``image_size``, ``resize``, ``mean``, ``std``,
+The contract (:mod:`catdog_gui.core.contract`, DESIGN.md "The ONNX contract"): one input ``image``
+``[N, 3, H, W] float32``; outputs ``logits`` and ``probabilities`` ``[N, C]`` (required), and ``entry_flow``,
+``middle_flow``, ``exit_flow``, ``cam`` (optional here: :meth:`Engine.has_outputs` tells whether a model has
+them); and metadata (``catdog.contract``, ``labels``, ``image_size``, ``resize``, ``mean``, ``std``,
 ``background``...). Nothing about the model (labels, input size, normalisation) is hard-coded: it is
 read from the file into a :class:`ModelInfo`.
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import json
 import os
 import sys
 import threading
@@ -28,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from catdog_gui.core import contract as c
+from catdog_gui.core.contract import INPUT_NAME, OPTIONAL_OUTPUTS, REQUIRED_OUTPUTS, SUPPORTED_CONTRACTS
 from catdog_gui.core.imaging import RESIZE_MODES, Preprocessing
 from catdog_gui.resources import resource_path
 
@@ -36,14 +37,10 @@ __all__ = ["DEFAULT_PROVIDERS", "SUPPORTED_CONTRACTS", "REQUIRED_OUTPUTS", "OPTI
            "physical_cores"]
 
 DEFAULT_PROVIDERS = ("CUDAExecutionProvider", "CPUExecutionProvider")
-SUPPORTED_CONTRACTS = frozenset({1})
-INPUT_NAME = "image"
-REQUIRED_OUTPUTS = ("logits", "probabilities")
-OPTIONAL_OUTPUTS = ("entry_flow", "middle_flow", "exit_flow", "cam")
 MODEL_FILE_NAME = "catdog-xception.onnx"
 PRECISIONS = ("auto", "fp32", "int8")
 INT8_SUFFIX = "-int8"  # <name>-int8.onnx sits beside <name>.onnx (training.export --int8)
-SPATIAL_OUTPUTS = ("entry_flow", "middle_flow", "exit_flow", "cam")  # [N, K, h, w]: mirrored back under TTA
+SPATIAL_OUTPUTS = OPTIONAL_OUTPUTS  # [N, K, h, w]: mirrored back under TTA
 _CUDA = "CUDAExecutionProvider"
 
 
@@ -62,7 +59,7 @@ class ModelInfo:
         preprocessing: how a photo becomes this model's input (size, resize rule, mean/std, background).
         contract: the catdog ONNX contract version (in :data:`SUPPORTED_CONTRACTS`).
         outputs: names of all the model's outputs, in graph order.
-        metadata: every raw ``metadata_props`` entry (key -> string).
+        metadata: every ``metadata_props`` entry, decoded (key -> value, :func:`contract.decode_metadata`).
         architecture, trained_on, created: free text from the metadata ("" when absent).
         val_top1: validation top-1 accuracy recorded at export, or None when absent / unknown.
     """
@@ -72,7 +69,7 @@ class ModelInfo:
     preprocessing: Preprocessing
     contract: int
     outputs: tuple[str, ...]
-    metadata: dict[str, str]
+    metadata: dict[str, Any]
     architecture: str
     trained_on: str
     val_top1: float | None
@@ -97,36 +94,39 @@ def default_model_path() -> Path:
 
 # --------------------------------------------------------------------------------------------- metadata
 
-def _json(meta: Mapping[str, str], key: str, where: str) -> Any:
+_JSON_REQUIRED = (c.LABELS, c.IMAGE_SIZE, c.CROP_FRACTION, c.MEAN, c.STD, c.BACKGROUND)
+
+
+def _required(meta: Mapping[str, Any], key: str, where: str) -> Any:
     if key not in meta:
         raise ModelError(f"{where}: metadata {key!r} is missing (the catdog ONNX contract requires it; "
                          "export the model with python -m training.export)")
-    try:
-        return json.loads(meta[key])
-    except json.JSONDecodeError:
-        raise ModelError(f"{where}: metadata {key!r} is not valid JSON: {meta[key]!r}") from None
+    return meta[key]
 
 
-def _numbers(meta: Mapping[str, str], key: str, where: str, count: int, kind: type) -> tuple:
-    value = _json(meta, key, where)
-    ok = (isinstance(value, list) and len(value) == count
-          and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _numbers(meta: Mapping[str, Any], key: str, where: str, count: int, kind: type) -> tuple:
+    value = _required(meta, key, where)
+    ok = (isinstance(value, list) and len(value) == count and all(_is_number(v) for v in value)
           and (kind is float or all(float(v).is_integer() for v in value)))
     if not ok:
         raise ModelError(f"{where}: metadata {key!r} must be a list of {count} "
-                         f"{'integers' if kind is int else 'numbers'}, got {meta[key]!r}")
+                         f"{'integers' if kind is int else 'numbers'}, got {value!r}")
     return tuple(kind(v) for v in value)
 
 
-def _parse_contract(meta: Mapping[str, str], where: str) -> int:
-    raw = meta.get("catdog.contract")
-    if raw is None:
-        raise ModelError(f"{where} is not a catdog model: it has no 'catdog.contract' metadata "
+def _parse_contract(meta: Mapping[str, Any], where: str) -> int:
+    value = meta.get(c.CONTRACT_KEY)
+    if value is None:
+        raise ModelError(f"{where} is not a catdog model: it has no {c.CONTRACT_KEY!r} metadata "
                          "(export it with python -m training.export)")
     try:
-        version = int(json.loads(raw))
-    except (json.JSONDecodeError, TypeError, ValueError):
-        raise ModelError(f"{where}: metadata 'catdog.contract' must be an integer, got {raw!r}") from None
+        version = int(value)
+    except (TypeError, ValueError):
+        raise ModelError(f"{where}: metadata {c.CONTRACT_KEY!r} must be an integer, got {value!r}") from None
     if version not in SUPPORTED_CONTRACTS:
         supported = ", ".join(str(v) for v in sorted(SUPPORTED_CONTRACTS))
         raise ModelError(f"{where} uses catdog contract version {version}; this version of the app "
@@ -134,36 +134,33 @@ def _parse_contract(meta: Mapping[str, str], where: str) -> int:
     return version
 
 
-def _parse_labels(meta: Mapping[str, str], where: str) -> tuple[str, ...]:
-    labels = _json(meta, "labels", where)
+def _parse_labels(meta: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    labels = _required(meta, c.LABELS, where)
     if (not isinstance(labels, list) or not labels or not all(isinstance(v, str) and v.strip() for v in labels)
             or len(set(labels)) != len(labels)):
         raise ModelError(f"{where}: metadata 'labels' must be a JSON list of distinct, non-empty class "
-                         f"names, got {meta['labels']!r}")
+                         f"names, got {labels!r}")
     return tuple(labels)
 
 
-def _parse_preprocessing(meta: Mapping[str, str], where: str) -> Preprocessing:
-    image_size = _numbers(meta, "image_size", where, 2, int)
-    resize = meta.get("resize")
+def _parse_preprocessing(meta: Mapping[str, Any], where: str) -> Preprocessing:
+    image_size = _numbers(meta, c.IMAGE_SIZE, where, 2, int)
+    resize = meta.get(c.RESIZE)
     if resize is None:
         raise ModelError(f"{where}: metadata 'resize' is missing (the catdog ONNX contract requires it)")
-    if resize.startswith('"'):  # tolerate a JSON-encoded string
-        with contextlib.suppress(json.JSONDecodeError):
-            resize = json.loads(resize)
     if resize not in RESIZE_MODES:
         raise ModelError(f"{where}: metadata 'resize' is {resize!r}; expected one of {RESIZE_MODES}")
     crop_fraction = 0.875
-    if "crop_fraction" in meta:
-        value = _json(meta, "crop_fraction", where)
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise ModelError(f"{where}: metadata 'crop_fraction' must be a number, got {meta['crop_fraction']!r}")
+    if c.CROP_FRACTION in meta:
+        value = meta[c.CROP_FRACTION]
+        if not _is_number(value):
+            raise ModelError(f"{where}: metadata 'crop_fraction' must be a number, got {value!r}")
         crop_fraction = float(value)
     elif resize == "center_crop":
         raise ModelError(f"{where}: metadata 'crop_fraction' is missing (needed with resize 'center_crop')")
-    mean = _numbers(meta, "mean", where, 3, float)
-    std = _numbers(meta, "std", where, 3, float)
-    background = _numbers(meta, "background", where, 3, int)
+    mean = _numbers(meta, c.MEAN, where, 3, float)
+    std = _numbers(meta, c.STD, where, 3, float)
+    background = _numbers(meta, c.BACKGROUND, where, 3, int)
     try:
         return Preprocessing(image_size=image_size, resize=resize, crop_fraction=crop_fraction, mean=mean,
                              std=std, background=background)
@@ -171,14 +168,9 @@ def _parse_preprocessing(meta: Mapping[str, str], where: str) -> Preprocessing:
         raise ModelError(f"{where}: invalid preprocessing metadata: {exc}") from None
 
 
-def _parse_top1(raw: str | None) -> float | None:
-    if raw is None:
-        return None
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError:
-        return None
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+def _text(meta: Mapping[str, Any], key: str) -> str:
+    value = meta.get(key, "")
+    return value if isinstance(value, str) else str(value)
 
 
 def read_model_info(path: Path, metadata: Mapping[str, str], input_names: Sequence[str],
@@ -188,7 +180,8 @@ def read_model_info(path: Path, metadata: Mapping[str, str], input_names: Sequen
 
     Args:
         path: the ONNX file (for messages).
-        metadata: its ``metadata_props`` (key -> string).
+        metadata: its ``metadata_props`` (key -> string as stored; decoded here with
+            :func:`contract.decode_metadata`, which also reads files that store some values raw).
         input_names, input_shapes: the graph inputs and their (possibly symbolic) shapes.
         outputs, output_shapes: the graph outputs and their shapes.
 
@@ -197,7 +190,11 @@ def read_model_info(path: Path, metadata: Mapping[str, str], input_names: Sequen
             ``probabilities``, missing or malformed metadata, or labels that disagree with the outputs.
     """
     where = f"model {path.name!r}"
-    contract = _parse_contract(metadata, where)
+    contract = _parse_contract(c.decode_metadata(metadata), where)
+    malformed = [key for key in c.not_json(metadata) if key in _JSON_REQUIRED]
+    if malformed:
+        raise ModelError(f"{where}: metadata {malformed[0]!r} is not valid JSON: {metadata[malformed[0]]!r}")
+    metadata = c.decode_metadata(metadata)
     if INPUT_NAME not in input_names:
         raise ModelError(f"{where} has no input {INPUT_NAME!r} (it has {list(input_names)}); the catdog "
                          "contract needs image: [N, 3, H, W] float32")
@@ -215,10 +212,12 @@ def read_model_info(path: Path, metadata: Mapping[str, str], input_names: Sequen
             raise ModelError(f"{where}: output {name!r} has {out_shape[1]} classes but the metadata names "
                              f"{len(labels)} labels {list(labels)}")
     preprocessing = _parse_preprocessing(metadata, where)
+    top1 = metadata.get(c.VAL_TOP1)
     return ModelInfo(path=path, labels=labels, preprocessing=preprocessing, contract=contract,
                      outputs=tuple(outputs), metadata=dict(metadata),
-                     architecture=metadata.get("architecture", ""), trained_on=metadata.get("trained_on", ""),
-                     val_top1=_parse_top1(metadata.get("val_top1")), created=metadata.get("created", ""))
+                     architecture=_text(metadata, c.ARCHITECTURE), trained_on=_text(metadata, c.TRAINED_ON),
+                     val_top1=float(top1) if _is_number(top1) else None,
+                     created=_text(metadata, c.CREATED))
 
 
 def int8_sibling(path: str | os.PathLike) -> Path:
@@ -425,7 +424,7 @@ class Engine:
             self._session = self._open_int8(path, sibling, cpu_only)
         else:
             self._session = self._open(path, chosen)
-            opened_int8 = self._metadata().get("precision") == "int8"
+            opened_int8 = self._metadata().get(c.PRECISION) == "int8"
             if precision == "fp32" and opened_int8:
                 raise ModelError(f"model {path.name!r} is an int8 file; open its float32 version for fp32 "
                                  "(or choose precision int8 / auto)")
@@ -434,16 +433,15 @@ class Engine:
                 self._session = self._open_int8(path, sibling, cpu_only)
         inputs = self._session.get_inputs()
         outputs = self._session.get_outputs()
-        metadata = self._metadata()
         opened = Path(self._session_path)
-        self.info = read_model_info(opened, metadata, [i.name for i in inputs], [i.shape for i in inputs],
+        self.info = read_model_info(opened, self._session.get_modelmeta().custom_metadata_map, [i.name for i in inputs], [i.shape for i in inputs],
                                     [o.name for o in outputs], [o.shape for o in outputs])
         image_type = next(i.type for i in inputs if i.name == INPUT_NAME)
         if image_type != "tensor(float)":
             raise ModelError(f"model {opened.name!r}: input {INPUT_NAME!r} is {image_type}; the catdog contract "
                              "needs float32")
-        self.precision: str = "int8" if metadata.get("precision") == "int8" else "fp32"
-        self._graph_tta = metadata.get("tta", "none") == "flip"
+        self.precision: str = "int8" if self.info.metadata.get(c.PRECISION) == "int8" else "fp32"
+        self._graph_tta = self.info.metadata.get(c.TTA, "none") == "flip"
         self._mirror = bool(tta) and not self._graph_tta
         self.tta: bool = bool(tta) or self._graph_tta
         self.providers: list[str] = list(self._session.get_providers())
@@ -470,13 +468,13 @@ class Engine:
             _check_file(sibling)
             return self._open(sibling, providers)
         session = self._open(path, providers)
-        if session.get_modelmeta().custom_metadata_map.get("precision") == "int8":
+        if c.decode_metadata(session.get_modelmeta().custom_metadata_map).get(c.PRECISION) == "int8":
             return session
         raise ModelError(f"no int8 version of {path.name!r}: {sibling.name!r} is not beside it (write it with "
                          "python -m training.export ... --int8, or choose precision fp32 / auto)")
 
-    def _metadata(self) -> dict[str, str]:
-        return dict(self._session.get_modelmeta().custom_metadata_map)
+    def _metadata(self) -> dict[str, Any]:
+        return c.decode_metadata(self._session.get_modelmeta().custom_metadata_map)
 
     def describe_settings(self) -> str:
         """Precision and test-time augmentation in words, e.g. ``"int8, flip TTA"`` or ``"fp32, no TTA"``."""

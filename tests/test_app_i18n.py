@@ -188,6 +188,58 @@ def test_catdog_gui_process_follows_lang_and_locale(tiny_model_path, tmp_path, l
     assert bool(HANGUL.search(menus)) == korean
 
 
+_SCALE2_PROBE = """
+import sys, time
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from catdog_gui.app.i18n import install_translators
+install_translators(app, "ko")
+from catdog_gui.app.main_window import MainWindow
+
+class Largest(QObject):
+    height = width = 0
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Resize:
+            self.height, self.width = max(self.height, event.size().height()), max(self.width, event.size().width())
+        return False
+
+w = MainWindow(sys.argv[1], sys.argv[2:])
+largest = Largest()
+w.installEventFilter(largest)
+w.show()
+deadline = time.monotonic() + 100
+while (w.running or w.results.rowCount() < len(sys.argv) - 2) and time.monotonic() < deadline:
+    app.processEvents()
+w.select_row(0)
+while w.detail.explanation is None and time.monotonic() < deadline:
+    app.processEvents()
+for _ in range(50):
+    app.processEvents()
+a = w.screen().availableGeometry()
+print("SCREEN", a.width(), a.height(), "LARGEST", largest.width, largest.height, "INSIDE", a.contains(w.geometry()))
+w.shutdown()
+"""
+
+
+def test_korean_window_fits_a_1600x1000_screen_at_scale_2(tiny_model_path, cat_photos, dog_photos, tmp_path):
+    """Hangul lines are taller than Latin ones (Noto Sans CJK's line spacing): the Korean window, during a run
+    (progress bar shown) and with a photo's explanation, still fits 800x500 logical pixels."""
+    config = tmp_path / "screen.json"
+    config.write_text('{"screens": [{"name": "s", "x": 0, "y": 0, "width": 1600, "height": 1000, '
+                      '"logicalDpi": 96}]}')
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}", QT_SCALE_FACTOR="2",
+               PYTHONPATH=str(ROOT), XDG_CONFIG_HOME=str(tmp_path))
+    photos = [str(p) for p in cat_photos[:3] + dog_photos[:3]]
+    out = subprocess.run([sys.executable, "-c", _SCALE2_PROBE, str(tiny_model_path), *photos], env=env,
+                         capture_output=True, text=True, timeout=180)
+    assert out.returncode == 0, out.stderr
+    line = next(x for x in out.stdout.splitlines() if x.startswith("SCREEN")).split()
+    screen_w, screen_h, largest_w, largest_h, inside = int(line[1]), int(line[2]), int(line[4]), int(line[5]), line[7]
+    assert (screen_w, screen_h) == (800, 500)
+    assert largest_w <= screen_w and largest_h <= screen_h and inside == "True", line
+
+
 # -- the catalogues --------------------------------------------------------------------------------
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_every_entry_is_translated_and_keeps_its_placeholders(language):

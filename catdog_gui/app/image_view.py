@@ -23,7 +23,7 @@ class ImageView(QWidget):
         self._alpha = 0.5
         self._placeholder = ""
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(120, 90)
+        self.setMinimumSize(120, 80)
 
     def sizeHint(self) -> QSize:
         return QSize(480, 360)

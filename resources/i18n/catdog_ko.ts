@@ -5,7 +5,7 @@
     <name>DetailView</name>
     <message>
         <source>Normalisation: min–max per map</source>
-        <translation>정규화: 맵별 최소–최대</translation>
+        <translation>맵별 최소–최대 정규화</translation>
     </message>
     <message>
         <source>No photo selected</source>
@@ -143,7 +143,7 @@
     </message>
     <message>
         <source>CAM of &apos;{label}&apos;</source>
-        <translation>&apos;{label}&apos;의 CAM</translation>
+        <translation>&apos;{label}&apos; CAM</translation>
     </message>
 </context>
 <context>

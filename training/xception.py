@@ -98,7 +98,12 @@ class Block(nn.Module):
     def forward(self, inp: torch.Tensor) -> torch.Tensor:
         x = self.rep(inp)
         skip = inp if self.skip is None else self.skipbn(self.skip(inp))
-        return x + skip
+        # In place, as timm's legacy_xception does: x is this block's own fresh tensor (the output of BN or of
+        # the max-pool, whose backward passes need neither their output nor the sum's), and one allocation of
+        # the block's output size less per block made the training step about 10% faster on the CPU
+        # (benchmarks/train_step.py).
+        x += skip
+        return x
 
 
 class FlowOutputs(NamedTuple):

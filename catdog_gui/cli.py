@@ -24,27 +24,14 @@ import time
 import warnings
 from collections.abc import Sequence
 
-__all__ = ["main", "get_args_parser", "positive_int"]
+from catdog_gui.argtypes import positive_int
+
+__all__ = ["main", "get_args_parser"]
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 _MAX_ERRORS_SHOWN = 10
 # Xception holds ~20 MB of activations per photo at 224x224 on the CPU: 1024 photos is already ~20 GB, and
 # a bigger batch only exhausts memory (the OOM killer ends the run and every row is lost).
 MAX_BATCH_SIZE = 1024
-
-
-def positive_int(text: str) -> int:
-    """argparse ``type`` for a count >= 1 (also used by ``training.evaluate``).
-
-    Raises:
-        argparse.ArgumentTypeError: not an integer, or below 1.
-    """
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return value
 
 
 def _batch_size(text: str) -> int:

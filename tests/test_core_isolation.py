@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import subprocess
 import sys
@@ -48,3 +49,34 @@ def test_cli_runs_without_qt_or_torch(tiny_model_path, cat_photos, tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert out.read_text(encoding="utf-8-sig").count("\n") == 2
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module ``path`` imports, at the top or inside a function."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_training_imports_only_core_and_shared_helpers_without_cycles():
+    """training/ may use the app's Qt-free core and the shared argparse validators, never an entry point
+    (catdog_gui.cli, the GUI), and its own modules import one another without a cycle."""
+    allowed = ("catdog_gui.core", "catdog_gui.argtypes", "catdog_gui.resources")
+    graph = {}
+    for path in sorted((REPO / "training").glob("*.py")):
+        imports = _imports(path)
+        wrong = sorted(m for m in imports if m.split(".")[0] == "catdog_gui" and not m.startswith(allowed))
+        assert not wrong, f"training/{path.name} imports {wrong}"
+        graph[f"training.{path.stem}"] = {m for m in imports if m.startswith("training.")}
+    assert "training.export" in graph and "training.evaluate" in graph
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(m == goal or (m not in seen and not seen.add(m) and reaches(m, goal, seen))
+                   for m in graph.get(start, ()))
+
+    cycles = sorted(m for m in graph if reaches(m, m, set()))
+    assert not cycles, f"import cycles through {cycles}"

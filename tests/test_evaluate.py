@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from training.evaluate import confusion_matrix, expected_calibration_error, fit_temperature, main
-from training.export import apply_temperature
+from training.calibration import apply_temperature, expected_calibration_error, fit_temperature
+from training.evaluate import confusion_matrix, main
 from training.xception import Xception
 
 

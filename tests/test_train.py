@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from training import export as export_mod
+from training.checkpoint import load_checkpoint
 from training import train as train_mod
 
 
@@ -61,7 +62,7 @@ def test_two_steps_checkpoint_export_and_engine(sixteen_photos, tmp_path):
     assert probabilities.shape == (2, 2)
     np.testing.assert_allclose(probabilities.sum(1), 1.0, atol=1e-5)
     # The engine reproduces the trained PyTorch weights.
-    model, _ = export_mod.load_checkpoint(out / "last.pt")
+    model, _ = load_checkpoint(out / "last.pt")
     with torch.no_grad():
         expected = torch.softmax(model(torch.from_numpy(x)), 1).numpy()
     np.testing.assert_allclose(probabilities, expected, atol=1e-4)

@@ -20,57 +20,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from catdog_gui.cli import positive_int
+from catdog_gui.argtypes import image_size_or_zero, positive_int
 from catdog_gui.core.imaging import ImageDecodeError, Preprocessing, preprocess
+from training.calibration import expected_calibration_error
 from training.data import LABELS, Sample, find_samples, stratified_split
 
-__all__ = ["expected_calibration_error", "fit_temperature", "confusion_matrix", "evaluate_samples", "main"]
-
-
-def expected_calibration_error(probabilities: np.ndarray, targets: np.ndarray, n_bins: int = 15) -> float:
-    """Expected calibration error (Guo et al., "On Calibration of Modern Neural Networks", ICML 2017, eq. 3).
-
-    Args:
-        probabilities: ``[N, C] float`` class probabilities.
-        targets: ``[N] int`` true class indices.
-        n_bins: equal-width confidence bins over (0, 1].
-
-    Returns:
-        ECE in 0..1: sum over bins of (bin size / N) * |accuracy(bin) - mean confidence(bin)|.
-    """
-    if len(targets) == 0:
-        return float("nan")
-    confidence = probabilities.max(1)
-    correct = probabilities.argmax(1) == targets
-    edges = np.linspace(0.0, 1.0, n_bins + 1)
-    ece = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        in_bin = (confidence > lo) & (confidence <= hi)
-        if in_bin.any():
-            ece += in_bin.mean() * abs(correct[in_bin].mean() - confidence[in_bin].mean())
-    return float(ece)
-
-
-def fit_temperature(logits: np.ndarray, targets: np.ndarray) -> float:
-    """Temperature scaling (Guo et al. 2017, section 4.2): the T > 0 that minimises the cross-entropy of
-    ``softmax(logits / T)`` on held-out photos; predictions (the arg-max) do not change.
-
-    Args:
-        logits: ``[N, C] float`` on a validation split (never on a test set).
-        targets: ``[N] int``.
-
-    Returns:
-        T, searched on a log grid from 0.25 to 4 (steps of 1%).
-    """
-    logits = np.asarray(logits, np.float64)
-    best_t, best_nll = 1.0, np.inf
-    for t in np.exp(np.arange(np.log(0.25), np.log(4.0), 0.01)):
-        z = logits / t
-        z = z - z.max(1, keepdims=True)
-        nll = -(z[np.arange(len(targets)), targets] - np.log(np.exp(z).sum(1))).mean()
-        if nll < best_nll:
-            best_t, best_nll = float(t), nll
-    return best_t
+__all__ = ["confusion_matrix", "evaluate_samples", "main"]
 
 
 def confusion_matrix(targets: np.ndarray, predictions: np.ndarray, num_classes: int) -> np.ndarray:
@@ -156,7 +111,7 @@ def _onnx_predictor(path: str, tta: bool = False, precision: str | None = None
 def _checkpoint_predictor(path: str, weights: str):
     import torch
 
-    from training.export import load_checkpoint
+    from training.checkpoint import load_checkpoint
 
     model, info = load_checkpoint(path, weights)
     model = model.to(memory_format=torch.channels_last)
@@ -183,16 +138,6 @@ def format_report(metrics: dict, labels: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-def _image_size(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
-    if value != 0 and value < 32:
-        raise argparse.ArgumentTypeError(f"must be 0 (the model's own size) or at least 32, got {text!r}")
-    return value
-
-
 def get_args_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__.split("\n")[0])
     src = p.add_mutually_exclusive_group(required=True)
@@ -203,7 +148,7 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", default="all", choices=["all", "val", "train"])
     p.add_argument("--val-fraction", type=float, default=0.1)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--image-size", type=_image_size, default=0, help="override the model's input size (square)")
+    p.add_argument("--image-size", type=image_size_or_zero, default=0, help="override the model's input size (square)")
     p.add_argument("--resize", choices=["squash", "center_crop"], default=None, help="override the resize rule")
     p.add_argument("--tta-flip", action="store_true",
                    help="average with the horizontally flipped photo (an ONNX model: the engine's own flip TTA, as "

@@ -21,7 +21,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -33,12 +33,13 @@ from torch import nn
 from catdog_gui.core import contract as c
 from catdog_gui.core.contract import CONTRACT_VERSION, INPUT_NAME, OUTPUT_NAMES
 from catdog_gui.core.imaging import Preprocessing, preprocess
-from training.data import LABELS, find_samples, stratified_split
+from training.calibration import apply_temperature, fit_temperature
+from training.checkpoint import load_checkpoint, load_exported
+from training.data import find_samples, stratified_split
 from training.quantize import calibration_samples, int8_path, quantize_int8
 from training.xception import Xception
 
-__all__ = ["CONTRACT_VERSION", "OUTPUT_NAMES", "ContractModule", "ExportVerificationError", "load_checkpoint",
-           "apply_temperature", "recompute_bn_statistics", "fit_validation_temperature", "export_onnx", "verify_onnx",
+__all__ = ["ContractModule", "ExportVerificationError", "recompute_bn_statistics", "fit_validation_temperature", "export_onnx", "verify_onnx",
            "store_weights_float16", "compare_onnx", "main"]
 
 PROB_ATOL = 1e-4  # |p_onnx - p_torch| (issue 2)
@@ -79,47 +80,6 @@ class ContractModule(nn.Module):
         weight = self.model.fc.weight  # [C, 2048]
         cam = F.conv2d(exit_, weight[:, :, None, None])  # [N, C, h32, w32], no bias (CAM, Zhou et al. 2016)
         return logits, probabilities, entry, middle, exit_, cam
-
-
-def load_checkpoint(path: str | os.PathLike, weights: str = "auto") -> tuple[Xception, dict]:
-    """Load a ``training.train`` checkpoint into an eval-mode :class:`Xception`.
-
-    Args:
-        path: ``last.pt`` / ``best.pt`` (full checkpoint) or a weights-only file (a bare state dict).
-        weights: ``"model"`` (raw weights), ``"ema"`` (the exponential moving average), or ``"auto"``
-            (whichever had the better validation top-1 in the checkpoint's metrics).
-
-    Returns:
-        (model, info) where info has ``labels``, ``preprocessing``, ``metrics``, ``data``, ``weights``.
-
-    Raises:
-        FileNotFoundError, ValueError: missing file, or ``weights`` not available in it.
-    """
-    if not Path(path).is_file():
-        raise FileNotFoundError(f"checkpoint not found: {str(path)!r}")
-    ckpt = torch.load(path, map_location="cpu", weights_only=False)
-    if "model" not in ckpt:  # weights-only
-        ckpt = {"model": ckpt}
-    metrics = ckpt.get("metrics", {})
-    ema_state = ckpt.get("model_ema")
-    if weights == "auto":
-        weights = "ema" if ema_state is not None and metrics.get("val_top1_ema", -1) > metrics.get("val_top1", -1) else "model"
-    if weights == "ema":
-        if ema_state is None:
-            raise ValueError(f"{str(path)!r} has no EMA weights; use --weights model")
-        state = {k.removeprefix("module."): v for k, v in ema_state.items() if k != "n_averaged"}
-    elif weights == "model":
-        state = ckpt["model"]
-    else:
-        raise ValueError(f"unknown weights {weights!r}; expected 'auto', 'model' or 'ema'")
-    labels = list(ckpt.get("labels", LABELS))
-    model = Xception(num_classes=len(labels))
-    model.load_state_dict(state)
-    model.eval()
-    info = {"labels": labels, "preprocessing": ckpt.get("preprocessing", asdict(Preprocessing())),
-            "metrics": metrics, "data": ckpt.get("data", {}), "weights": weights, "epoch": ckpt.get("epoch"),
-            "args": ckpt.get("args", {})}
-    return model, info
 
 
 def _export_graph(model: Xception, path: Path, example_size: int, tta_flip: bool = False) -> None:
@@ -182,22 +142,6 @@ def verify_onnx(path: str | os.PathLike, model: Xception, images: np.ndarray, la
     return {"max_prob_diff": prob_diff, "max_cam_diff": cam_diff, "n": n}
 
 
-def apply_temperature(model: Xception, temperature: float) -> None:
-    """Fold temperature scaling into the classifier: ``fc`` weight and bias divided by ``temperature``.
-
-    Logits become ``logits / T``, so probabilities are calibrated, the arg-max is unchanged, and the CAM
-    identity ``cam.mean() + b == logits`` still holds (both use the scaled ``fc``).
-
-    Raises:
-        ValueError: ``temperature`` not a positive finite number.
-    """
-    if not (temperature > 0 and np.isfinite(temperature)):
-        raise ValueError(f"temperature must be a positive number, got {temperature!r}")
-    with torch.no_grad():
-        model.fc.weight.div_(temperature)
-        model.fc.bias.div_(temperature)
-
-
 def recompute_bn_statistics(model: Xception, info: dict, spec: Preprocessing, count: int = 2000,
                             batch_size: int = 50) -> None:
     """Re-estimate every BatchNorm's running mean and variance for the current weights (in place).
@@ -241,8 +185,6 @@ def fit_validation_temperature(model: Xception, info: dict, spec: Preprocessing,
     Returns:
         (T, top-1 on that split at ``spec``), top-1 in 0..1.
     """
-    from training.evaluate import fit_temperature
-
     data = info["data"]
     if not data.get("path") or not Path(data["path"]).is_dir():
         raise FileNotFoundError(f"the checkpoint's data folder {data.get('path')!r} is not here; pass --temperature T")
@@ -460,34 +402,6 @@ def _write_int8(fp32_path: Path, out: Path, meta: dict[str, object], calibration
             "max_cam_diff": cam_diff}
 
 
-def _load_exported(path: str | os.PathLike) -> tuple[Xception, dict]:
-    """The weights and metadata of an exported file, in :func:`load_checkpoint`'s ``(model, info)`` form.
-
-    The temperature folded into ``fc`` stays folded (``--temperature 1`` keeps the file's calibration).
-    ``info["metadata_kept"]`` holds the metadata to carry over (``trained_on``, ``val_top1``, ``training``...).
-
-    Raises:
-        FileNotFoundError: no such file; ValueError: not a ``training.export`` file.
-    """
-    from training.recover import load_weights_from_onnx
-
-    if not Path(path).is_file():
-        raise FileNotFoundError(f"model not found: {str(path)!r}")
-    meta = c.read_metadata(onnx.load(str(path), load_external_data=False))
-    if meta.get(c.TTA, "none") != "none" or meta.get(c.PRECISION, "fp32") != "fp32":
-        print(f"note: {Path(path).name} has tta={meta.get(c.TTA)!r}, precision={meta.get(c.PRECISION, 'fp32')!r}; "
-              "re-exported as set by this command's options", file=sys.stderr)
-    model = load_weights_from_onnx(path)
-    pre = {key: tuple(meta[key]) for key in (c.IMAGE_SIZE, c.MEAN, c.STD, c.BACKGROUND)}
-    pre.update(resize=meta[c.RESIZE], crop_fraction=float(meta.get(c.CROP_FRACTION, 0.875)))
-    training = meta.get(c.TRAINING, {})
-    kept = {k: meta[k] for k in (c.TRAINED_ON, c.VAL_TOP1, c.TRAINING, c.UNCERTAIN_THRESHOLD) if k in meta}
-    info = {"labels": meta[c.LABELS], "preprocessing": pre, "metrics": {}, "data": {},
-            "weights": training.get("weights", "model"), "epoch": training.get("epoch"), "args": {},
-            "metadata_kept": kept}
-    return model, info
-
-
 def get_args_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m training.export", description=__doc__.split("\n")[0])
     source = p.add_mutually_exclusive_group(required=True)
@@ -530,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
     args = get_args_parser().parse_args(argv)
     try:
         if args.from_onnx:
-            model, info = _load_exported(args.from_onnx)
+            model, info = load_exported(args.from_onnx)
         else:
             model, info = load_checkpoint(args.checkpoint, args.weights)
         spec = Preprocessing(**info["preprocessing"])

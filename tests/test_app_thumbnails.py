@@ -56,3 +56,38 @@ def test_thumbnails_are_made_at_the_device_pixel_ratio(cat_photos):
     assert max_diff <= 1  # the pixels are the 96-pixel thumbnail of the photo itself
     screen_ratio, pixmap_ratio, w, h, logical_w, logical_h, max_diff = show_thumbnail(cat_photos[0], "1")
     assert (screen_ratio, pixmap_ratio, max(w, h), max(logical_w, logical_h), max_diff) == (1, 1, 48, 48, 0)
+
+
+def test_a_run_brings_each_rows_thumbnail_without_decoding_again(qtbot, tiny_model_path, cat_photos, dog_photos,
+                                                               monkeypatch):
+    """The window's run hands the pipeline's thumbnails to the table's cache: every row's thumbnail is there
+    at once, at the device pixel ratio, and the thumbnail workers never decode a file."""
+    from PySide6.QtCore import Qt
+
+    from catdog_gui.app import thumbnails as app_thumbnails
+    from catdog_gui.app.images import to_array
+    from catdog_gui.app.main_window import MainWindow
+    from catdog_gui.app.results_model import THUMB
+    from catdog_gui.core.thumbnails import make_thumbnail
+
+    decoded: list[str] = []
+
+    def counting(path, size=64):
+        decoded.append(path)
+        return make_thumbnail(path, size)
+
+    monkeypatch.setattr(app_thumbnails, "make_thumbnail", counting)
+    window = MainWindow(tiny_model_path)
+    qtbot.addWidget(window)
+    photos = [str(p) for p in cat_photos[:3] + dog_photos[:3]]
+    with qtbot.waitSignal(window.run_finished, timeout=60_000):
+        window.classify(photos)
+    assert window.results.rowCount() == 6
+    for row in range(6):
+        pix = window.results.data(window.results.index(row, THUMB), Qt.ItemDataRole.DecorationRole)
+        assert pix is not None
+        assert max(pix.width(), pix.height()) == window.thumbnails.pixel_size
+        assert pix.deviceIndependentSize().toSize().width() <= window.thumbnails.size
+        assert to_array(pix.toImage()).std() > 5  # a photo, not a blank square
+    assert window.thumbnails.pending() == 0
+    assert decoded == []

@@ -228,3 +228,38 @@ def test_notes_reach_each_photos_row_from_the_threaded_decode_pool(cat_photos, d
     with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [bool(row["note"]) for row in rows] == [bool(k) for k in kinds]
+
+
+def test_thumbnails_come_from_the_decode_that_fed_the_model(engine, mixed_paths, monkeypatch):
+    """With ``thumbnail_size`` each photo is opened once: the same decode gives the model's input (same
+    probabilities as without thumbnails) and a thumbnail that looks like the one made from the file."""
+    from PIL import Image
+
+    from catdog_gui.core.thumbnails import make_thumbnail
+
+    plain = list(classify(engine, mixed_paths, batch_size=3))
+    opened: list[str] = []
+    real_open = Image.open
+
+    def counting_open(fp, *args, **kwargs):
+        opened.append(str(fp))
+        return real_open(fp, *args, **kwargs)
+
+    monkeypatch.setattr(Image, "open", counting_open)
+    with_thumbs = list(classify(engine, mixed_paths, batch_size=3, thumbnail_size=48))
+    monkeypatch.setattr(Image, "open", real_open)
+    assert [r.status for r in with_thumbs] == [r.status for r in plain]
+    for a, b in zip(plain, with_thumbs):
+        assert a.thumbnail is None
+        if not b.ok:
+            assert b.thumbnail is None and b.error == a.error
+            continue
+        np.testing.assert_allclose(b.probabilities, a.probabilities, atol=1e-6)
+        assert opened.count(b.path) == 1
+        thumb = b.thumbnail
+        assert thumb.dtype == np.uint8 and thumb.ndim == 3 and thumb.shape[2] == 3
+        reference = make_thumbnail(b.path, 48)
+        assert thumb.shape == reference.shape and max(thumb.shape[:2]) == 48
+        assert np.abs(thumb.astype(int) - reference).mean() < 6  # the same picture, shrunk from another scale
+    with pytest.raises(ValueError):
+        list(classify(engine, mixed_paths, thumbnail_size=-1))

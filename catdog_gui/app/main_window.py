@@ -86,6 +86,7 @@ def _setting(settings: QSettings | None, key: str, default, kind: type):
     except (TypeError, ValueError):
         return default
 THUMB_SIZE = 48
+REFRESH_MS = 250  # a run's new rows, counts and progress reach the screen at most this often (4 Hz)
 
 
 class MainWindow(QMainWindow):
@@ -139,6 +140,16 @@ class MainWindow(QMainWindow):
         tag_actions.install(self)  # Tags ▸ Write Tags… / Undo Write Tags (app/tag_actions.py)
         self.results.rowsInserted.connect(self._on_rows_inserted)
         self.results.modelReset.connect(self._recount)
+
+        # A run's results and progress are held and shown together a few times a second: each batch of
+        # rows relays out and repaints the table, the counts and the progress bar, which on a slow display
+        # costs the CPU time the model needs.
+        self._incoming: list[Result] = []
+        self._incoming_progress: tuple[int, int, float] | None = None
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.timeout.connect(self._flush_run_updates)
 
         self._select_timer = QTimer(self)
         self._select_timer.setSingleShot(True)
@@ -434,7 +445,8 @@ class MainWindow(QMainWindow):
             self._queued.extend(paths)
             self.statusBar().showMessage(self.tr("Queued: they will be classified when this run finishes"), 5000)
             return
-        worker = ClassifyWorker(self.engine, paths, skip=self.results.paths(), batch_size=self.batch_size)
+        worker = ClassifyWorker(self.engine, paths, skip=self.results.paths(), batch_size=self.batch_size,
+                                thumbnail_size=self.thumbnails.pixel_size, thumbnail_sink=self.thumbnails.put)
         worker.scanned.connect(self._on_scanned)
         worker.results.connect(self._on_results)
         worker.progress.connect(self._on_progress)
@@ -474,9 +486,26 @@ class MainWindow(QMainWindow):
             self.results.append([Result(path=p, status="error", error="no such file or folder") for p in missing])
 
     def _on_results(self, batch: list) -> None:
-        self.results.append(batch)
+        self._incoming.extend(batch)
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
 
     def _on_progress(self, done: int, total: int, rate: float) -> None:
+        self._incoming_progress = (done, total, rate)
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _flush_run_updates(self) -> None:
+        """Show the results and progress held since the last refresh: one row insertion, one repaint."""
+        self._refresh_timer.stop()
+        incoming, self._incoming = self._incoming, []
+        if incoming:
+            self.results.append(incoming)
+        progress, self._incoming_progress = self._incoming_progress, None
+        if progress is not None:
+            self._show_progress(*progress)
+
+    def _show_progress(self, done: int, total: int, rate: float) -> None:
         self.progress.setValue(done)
         left = self.remaining.update(done, total, time.monotonic())
         recent = self.remaining.rate()
@@ -537,6 +566,7 @@ class MainWindow(QMainWindow):
         return [self.proxy.index(r, NAME).data(RESULT_ROLE) for r in rows]
 
     def _on_done(self, summary) -> None:
+        self._flush_run_updates()
         self.last_summary = summary
         per_class = ", ".join(f"{label_text(k)} {v}" for k, v in summary.per_class.items())
         parts = [self.tr("Cancelled after %n photo(s)", "", summary.total) if summary.cancelled
@@ -551,11 +581,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(" · ".join(parts))
 
     def _on_failed(self, message: str) -> None:
+        self._flush_run_updates()
         self._error(self.tr("Classification stopped"),
                     self.tr("The run stopped on an unexpected error:\n\n{message}\n\n"
                             "The rows classified so far are kept.").format(message=message))
 
     def _on_thread_finished(self) -> None:
+        self._flush_run_updates()
         worker, self.worker = self.worker, None
         if worker is not None:
             worker.wait()  # returns at once: the thread has finished; Python frees the object
@@ -864,6 +896,7 @@ class MainWindow(QMainWindow):
         self._native.stop()
         self._queued.clear()
         self._select_timer.stop()
+        self._refresh_timer.stop()
         if self.sort_worker is not None:
             self.sort_worker.cancel()
             self.sort_worker.wait()

@@ -87,6 +87,19 @@ class ThumbnailProvider(QObject):
         self._request(path)
         return None
 
+    def put(self, path: str, rgb) -> None:
+        """Keep a thumbnail made elsewhere (the pipeline makes one from the decode that fed the model), so
+        that :meth:`get` does not decode the file again. Safe to call from any thread.
+
+        Args:
+            path: the photo's path, as the table's rows hold it.
+            rgb: ``(h, w, 3) uint8`` RGB, at most :attr:`pixel_size` pixels a side.
+
+        Raises:
+            ValueError: on a wrong shape or dtype.
+        """
+        self._cache.put(path, to_qimage(rgb))
+
     def _request(self, path: str) -> None:
         if self._closed:
             return

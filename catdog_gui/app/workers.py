@@ -1,7 +1,8 @@
 """Thin Qt workers over core generators: they run off the GUI thread and turn yields into signals.
 
 - :class:`ClassifyWorker` drives ``core.scan`` and ``core.pipeline.classify`` in a ``QThread`` and emits
-  results in batches (so a folder of thousands costs a few hundred model notifications, not thousands).
+  results in batches (so a folder of thousands costs a few hundred model notifications, not thousands);
+  the thumbnails the pipeline made from its one decode per photo go to a sink (the thumbnail cache).
 - :class:`ExplainRunner` computes one photo's :class:`core.explain.Explanation` in a single-thread
   ``QThreadPool``; only the latest request is computed, stale ones are skipped.
 
@@ -11,9 +12,11 @@ thread running and no signal aimed at a deleted object.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
@@ -21,12 +24,18 @@ from catdog_gui.core import pipeline
 from catdog_gui.core.results import Result
 from catdog_gui.core.scan import ScanReport, iter_image_paths
 
-BATCH_SECONDS = 0.1  # emit accumulated results at most this often...
+BATCH_SECONDS = 0.2  # emit accumulated results at most this often...
 BATCH_MAX = 256  # ...or when this many have accumulated
 
 
 class ClassifyWorker(QThread):
     """Scan ``paths`` and classify every image found, in this thread.
+
+    Args:
+        engine, paths, skip, batch_size: the model, files and folders to classify, paths already done.
+        thumbnail_size: when > 0, the pipeline makes each photo's thumbnail (at most this many device
+            pixels a side) from the decode that feeds the model, and ``thumbnail_sink(path, rgb)`` receives
+            it in this thread before the result is emitted; the emitted results carry no pixels.
 
     Signals:
         scanned(int total, int skipped_non_images, list missing): after the scan, before inference.
@@ -43,12 +52,15 @@ class ClassifyWorker(QThread):
     failed = Signal(str)
 
     def __init__(self, engine, paths: Sequence[str], skip: frozenset[str] = frozenset(),
-                 batch_size: int = 16, parent: QObject | None = None) -> None:
+                 batch_size: int = 16, parent: QObject | None = None, thumbnail_size: int = 0,
+                 thumbnail_sink: Callable[[str, object], None] | None = None) -> None:
         super().__init__(parent)
         self.engine = engine
         self.paths = [str(p) for p in paths]
         self.skip = skip
         self.batch_size = batch_size
+        self.thumbnail_size = thumbnail_size if thumbnail_sink is not None else 0
+        self.thumbnail_sink = thumbnail_sink
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -76,7 +88,12 @@ class ClassifyWorker(QThread):
             last_emit = time.perf_counter()
             if not self._cancel.is_set():
                 for result in pipeline.classify(self.engine, todo, batch_size=self.batch_size,
-                                                cancel=self._cancel):
+                                                cancel=self._cancel, thumbnail_size=self.thumbnail_size):
+                    if result.thumbnail is not None:
+                        # a thumbnail that cannot be kept is made later, on demand, by the thumbnail workers
+                        with contextlib.suppress(Exception):
+                            self.thumbnail_sink(result.path, result.thumbnail)
+                        result = dataclasses.replace(result, thumbnail=None)
                     pending.append(result)
                     finished.append(result)
                     now = time.perf_counter()

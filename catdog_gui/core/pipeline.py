@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from catdog_gui.core.imaging import ImageDecodeError, Preprocessing, preprocess
+from catdog_gui.core.imaging import ImageDecodeError, Preprocessing, load_rgb, preprocess
 from catdog_gui.core.results import STATUS_ERROR, STATUS_OK, Result
+from catdog_gui.core.thumbnails import shrink_to_thumbnail
 
-__all__ = ["DEFAULT_BATCH_SIZE", "RunSummary", "classify", "summarize", "decode_one", "PREFETCH_BATCHES"]
+__all__ = ["DEFAULT_BATCH_SIZE", "RunSummary", "classify", "summarize", "decode_one", "decode_with_thumbnail",
+           "PREFETCH_BATCHES"]
 
 # Photos per inference call. Measured (benchmarks/RESULTS.md, 2 cores, 256x256, int8): throughput barely moves
 # above 8, while ONNX Runtime's peak activation memory grows with the batch; with flip TTA (2x the batch) the
@@ -83,6 +85,35 @@ def decode_one(path: str, spec: Preprocessing, notes: list[str] | None = None) -
         return f"cannot decode: {type(exc).__name__}: {exc}"
 
 
+def decode_with_thumbnail(path: str, spec: Preprocessing, notes: list[str] | None = None,
+                          thumbnail_size: int = 64) -> tuple[np.ndarray, np.ndarray] | str:
+    """Decode one file once and make both the model's input and a small thumbnail from it; never raises.
+
+    The photo is decoded as for :func:`decode_one` (big JPEGs through draft mode, to no less than twice the
+    model's input size), the model's input is made from it, then the same image is shrunk to the thumbnail.
+
+    Args:
+        path: the image file.
+        spec: the model's preprocessing.
+        notes: as for :func:`decode_one`.
+        thumbnail_size: the thumbnail's box side in pixels (>= 1), device pixels for the app.
+
+    Returns:
+        ``([3, H, W] float32, (h, w, 3) uint8 RGB with max(h, w) <= thumbnail_size)`` on success, else the
+        human-readable reason (str).
+    """
+    try:
+        image = load_rgb(path, min_size=spec.image_size, background=spec.background, notes=notes)
+        x = preprocess(image, spec)
+        return x, shrink_to_thumbnail(image, thumbnail_size)
+    except ImageDecodeError as exc:
+        return str(exc)
+    except MemoryError:
+        return "not enough memory to decode this image"
+    except Exception as exc:  # noqa: BLE001 - a decoder bug on one odd file must not stop the run
+        return f"cannot decode: {type(exc).__name__}: {exc}"
+
+
 def _error(path: str, reason: str, note: str = "") -> Result:
     return Result(path=path, status=STATUS_ERROR, error=reason, note=note)
 
@@ -100,7 +131,7 @@ def _run_options(engine):
 
 
 def _classified(engine, paths: Sequence[str], arrays: Sequence[np.ndarray], notes: Sequence[str],
-                run_options=None) -> list[Result]:
+                run_options=None, thumbnails: Sequence[np.ndarray | None] | None = None) -> list[Result]:
     labels = engine.info.labels
     try:
         x = np.stack(arrays)
@@ -108,15 +139,16 @@ def _classified(engine, paths: Sequence[str], arrays: Sequence[np.ndarray], note
     except Exception as exc:  # noqa: BLE001 - report the batch as errors rather than losing the run
         return [_error(p, f"inference failed: {exc}", n) for p, n in zip(paths, notes)]
     results = []
-    for path, probs, note in zip(paths, probabilities, notes):
+    thumbnails = thumbnails if thumbnails is not None else [None] * len(paths)
+    for path, probs, note, thumb in zip(paths, probabilities, notes, thumbnails):
         best = int(np.argmax(probs))
         results.append(Result(path=path, status=STATUS_OK, label=labels[best], confidence=float(probs[best]),
-                              probabilities=tuple(float(v) for v in probs), note=note))
+                              probabilities=tuple(float(v) for v in probs), note=note, thumbnail=thumb))
     return results
 
 
 def classify(engine, paths: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE, decode_workers: int | None = None,
-             cancel: threading.Event | None = None) -> Iterator[Result]:
+             cancel: threading.Event | None = None, thumbnail_size: int = 0) -> Iterator[Result]:
     """Classify ``paths`` with ``engine``, yielding one :class:`Result` per path, in input order.
 
     Args:
@@ -128,19 +160,24 @@ def classify(engine, paths: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE,
             0.1 s whether it is waiting for decoding or for inference (the ONNX Runtime call in flight is
             terminated); results already yielded stay valid. Pending decodes are dropped. An exception in
             the consuming thread (Ctrl-C's KeyboardInterrupt) or closing the generator stops it the same way.
+        thumbnail_size: when > 0, each ``ok`` result also carries a thumbnail of at most this many pixels a
+            side (``Result.thumbnail``), made from the decode that fed the model, so the app need not decode
+            the file again (:func:`decode_with_thumbnail`); 0 (the CLI) makes none.
 
     Yields:
         ``Result`` objects: ``ok`` with label, confidence and probabilities, or ``error`` with a reason.
         Never raises for a bad file. At most ``(PREFETCH_BATCHES + 1) * batch_size`` photos are held decoded.
 
     Raises:
-        ValueError: ``batch_size < 1`` or ``decode_workers < 1``.
+        ValueError: ``batch_size < 1``, ``decode_workers < 1`` or ``thumbnail_size < 0``.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size!r}")
     workers = decode_workers if decode_workers is not None else min(8, os.cpu_count() or 1)
     if workers < 1:
         raise ValueError(f"decode_workers must be >= 1, got {decode_workers!r}")
+    if thumbnail_size < 0:
+        raise ValueError(f"thumbnail_size must be >= 0, got {thumbnail_size!r}")
     paths = list(paths)
     if not paths:
         return
@@ -158,7 +195,11 @@ def classify(engine, paths: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE,
         if chunk is None:
             return False
         notes: list[list[str]] = [[] for _ in chunk]  # one list per file, filled by its decode thread
-        pending.append((chunk, [pool.submit(decode_one, p, spec, n) for p, n in zip(chunk, notes)], notes))
+        if thumbnail_size:
+            futures = [pool.submit(decode_with_thumbnail, p, spec, n, thumbnail_size) for p, n in zip(chunk, notes)]
+        else:
+            futures = [pool.submit(decode_one, p, spec, n) for p, n in zip(chunk, notes)]
+        pending.append((chunk, futures, notes))
         return True
 
     try:
@@ -177,10 +218,12 @@ def classify(engine, paths: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE,
             good = [(p, a, n) for p, a, n in zip(chunk, decoded, notes_text) if not isinstance(a, str)]
             batch: list[Result] = []
             if good:
+                arrays = [a[0] if isinstance(a, tuple) else a for _, a, _ in good]
+                thumbs = [a[1] if isinstance(a, tuple) else None for _, a, _ in good]
                 # In its own thread, so that this thread keeps polling ``cancel`` (and takes Ctrl-C at once).
-                running = infer.submit(_classified, engine, [p for p, _, _ in good], [a for _, a, _ in good],
-                                       [n for _, _, n in good], run_options)
-                del good
+                running = infer.submit(_classified, engine, [p for p, _, _ in good], arrays,
+                                       [n for _, _, n in good], run_options, thumbs)
+                del good, arrays, thumbs
                 while not cancel.is_set() and not running.done():
                     wait([running], timeout=_POLL_S)
                 if cancel.is_set():

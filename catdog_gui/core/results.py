@@ -18,7 +18,9 @@ import os
 import tempfile
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from catdog_gui.core.atomic import finish_replace
 
@@ -36,7 +38,7 @@ class InPlaceWriteWarning(UserWarning):
 
 @dataclass(frozen=True)
 class Result:
-    """The outcome for one file; holds no pixels.
+    """The outcome for one file; holds no pixels, except a small thumbnail on its way to the app.
 
     Attributes:
         path: the file as scanned (absolute path string).
@@ -47,6 +49,9 @@ class Result:
         error: human-readable reason when ``status == "error"`` (``""`` otherwise).
         note: what was repaired or ignored while decoding the file, human-readable, ``"; "``-separated
             (a damaged EXIF block, an unusable colour profile, an empty alpha channel); ``""`` when nothing.
+        thumbnail: ``(h, w, 3) uint8`` RGB preview made from the same decode as the model's input, when
+            :func:`~catdog_gui.core.pipeline.classify` was asked for one (``thumbnail_size``), else None.
+            Not compared, not printed, not written to CSV; the app takes it and keeps the row without it.
     """
 
     path: str
@@ -56,6 +61,7 @@ class Result:
     probabilities: tuple[float, ...] = ()
     error: str = ""
     note: str = ""
+    thumbnail: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def name(self) -> str:

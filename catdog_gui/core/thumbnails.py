@@ -17,7 +17,7 @@ from PIL import Image
 
 from catdog_gui.core.imaging import load_rgb
 
-__all__ = ["make_thumbnail", "LRUCache"]
+__all__ = ["make_thumbnail", "shrink_to_thumbnail", "LRUCache"]
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -39,7 +39,30 @@ def make_thumbnail(path: str, size: int = 64) -> np.ndarray:
     """
     if size < 1:
         raise ValueError(f"size must be >= 1, got {size!r}")
-    image = load_rgb(path, min_size=(size, size))
+    return shrink_to_thumbnail(load_rgb(path, min_size=(size, size)), size)
+
+
+def shrink_to_thumbnail(image: Image.Image, size: int) -> np.ndarray:
+    """Shrink an already decoded, upright RGB image to fit a ``size`` x ``size`` box (aspect ratio kept).
+
+    The pipeline calls this on the image it decoded for the model, so that a photo is decoded once for
+    both the model and its thumbnail.
+
+    Args:
+        image: an ``"RGB"`` Pillow image (e.g. from :func:`~catdog_gui.core.imaging.load_rgb`); it is
+            shrunk in place (Pillow's ``thumbnail``), so pass a copy if it is still needed.
+        size: the box side in pixels (>= 1).
+
+    Returns:
+        ``(h, w, 3) uint8`` RGB with ``max(h, w) == min(size, longer side of the image)``.
+
+    Raises:
+        ValueError: ``size < 1`` or an image that is not RGB.
+    """
+    if size < 1:
+        raise ValueError(f"size must be >= 1, got {size!r}")
+    if image.mode != "RGB":
+        raise ValueError(f"expected an RGB image, got mode {image.mode!r}")
     image.thumbnail((size, size), Image.Resampling.LANCZOS)
     return np.ascontiguousarray(np.asarray(image, dtype=np.uint8))
 

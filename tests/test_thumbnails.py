@@ -74,15 +74,37 @@ def test_lru_cache_is_bounded_and_keeps_recent():
 
 def test_lru_cache_under_concurrent_use():
     cache: LRUCache[int, int] = LRUCache(50)
+    errors: list[BaseException] = []  # an exception in a thread does not fail the test by itself
 
     def work(offset):
-        for i in range(2000):
-            cache.put(offset + i, i)
-            cache.get(offset + i // 2)
+        try:
+            for i in range(2000):
+                cache.put(offset + i, i)
+                cache.get(offset + i // 2)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(n * 10_000,)) for n in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert len(cache) == 50
+    assert not errors and len(cache) == 50
+
+
+def test_lru_cache_calls_wait_while_another_thread_holds_it():
+    """Each call runs under the cache's lock: one started while the lock is held waits for it."""
+    cache: LRUCache[str, int] = LRUCache(2)
+    finished = threading.Event()
+
+    def use():
+        cache.put("a", 1)
+        cache.get("a")
+        finished.set()
+
+    with cache._lock:
+        thread = threading.Thread(target=use)
+        thread.start()
+        assert not finished.wait(0.3)
+    thread.join(5)
+    assert finished.is_set() and cache.get("a") == 1

@@ -81,11 +81,15 @@ def test_resume_continues_from_the_next_epoch(sixteen_photos, tmp_path):
     assert len((out / "history.jsonl").read_text().splitlines()) == 2
 
 
-def test_amp_choice():
+@pytest.mark.parametrize("native_bf16", [True, False])
+def test_amp_choice(monkeypatch, native_bf16):
+    """"auto" on the CPU is bfloat16 exactly when oneDNN runs bfloat16 natively, else full float32."""
     cpu = torch.device("cpu")
     assert train_mod.autocast_dtype(cpu, "off") is None
     assert train_mod.autocast_dtype(cpu, "bf16") is torch.bfloat16
-    assert train_mod.autocast_dtype(cpu, "auto") in (None, torch.bfloat16)
+    assert train_mod.autocast_dtype(cpu, "fp16") is torch.float16
+    monkeypatch.setattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: native_bf16)
+    assert train_mod.autocast_dtype(cpu, "auto") is (torch.bfloat16 if native_bf16 else None)
 
 
 def test_bad_data_folder_is_a_clear_error(tmp_path, capsys):

@@ -142,6 +142,29 @@ def verify_onnx(path: str | os.PathLike, model: Xception, images: np.ndarray, la
     return {"max_prob_diff": prob_diff, "max_cam_diff": cam_diff, "n": n}
 
 
+def _checkpoint_split(info: dict, folder: str | None = None, hint: str = "") -> tuple[list, list, list]:
+    """``(samples, train, val)`` of ``folder`` (default: the checkpoint's data folder) split as training split
+    it (the checkpoint's ``val_fraction`` and ``seed``).
+
+    Raises:
+        FileNotFoundError: the folder is not on this machine (``hint`` says what to do instead).
+    """
+    data = info["data"]
+    folder = folder or data.get("path")
+    if not folder or not Path(folder).is_dir():
+        raise FileNotFoundError(f"the checkpoint's data folder {folder!r} is not here{hint}")
+    samples, _ = find_samples(folder)
+    train, val = stratified_split(samples, data.get("val_fraction", 0.1), data.get("seed", 0))
+    return samples, train, val
+
+
+def _batches(samples: Sequence, spec: Preprocessing, batch_size: int):
+    """``[B, 3, H, W] float32`` channels-last tensors of ``samples`` preprocessed at ``spec``, in order."""
+    for i in range(0, len(samples), batch_size):
+        x = torch.from_numpy(np.stack([preprocess(s.path, spec) for s in samples[i:i + batch_size]]))
+        yield x.contiguous(memory_format=torch.channels_last)
+
+
 def recompute_bn_statistics(model: Xception, info: dict, spec: Preprocessing, count: int = 2000,
                             batch_size: int = 50) -> None:
     """Re-estimate every BatchNorm's running mean and variance for the current weights (in place).
@@ -154,11 +177,7 @@ def recompute_bn_statistics(model: Xception, info: dict, spec: Preprocessing, co
     Raises:
         FileNotFoundError: the checkpoint's data folder is not on this machine.
     """
-    data = info["data"]
-    if not data.get("path") or not Path(data["path"]).is_dir():
-        raise FileNotFoundError(f"the checkpoint's data folder {data.get('path')!r} is not here")
-    samples, _ = find_samples(data["path"])
-    train, _ = stratified_split(samples, data.get("val_fraction", 0.1), data.get("seed", 0))
+    _, train, _ = _checkpoint_split(info)
     rng = np.random.default_rng(0)
     chosen = [train[i] for i in rng.permutation(len(train))[:count]]
     bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm2d)]
@@ -168,9 +187,8 @@ def recompute_bn_statistics(model: Xception, info: dict, spec: Preprocessing, co
         bn.momentum = None
     model.train()
     with torch.no_grad():
-        for i in range(0, len(chosen), batch_size):
-            x = torch.from_numpy(np.stack([preprocess(s.path, spec) for s in chosen[i:i + batch_size]]))
-            model(x.contiguous(memory_format=torch.channels_last))
+        for x in _batches(chosen, spec, batch_size):
+            model(x)
     for bn, momentum in zip(bns, momenta):
         bn.momentum = momentum
     model.eval()
@@ -185,17 +203,12 @@ def fit_validation_temperature(model: Xception, info: dict, spec: Preprocessing,
     Returns:
         (T, top-1 on that split at ``spec``), top-1 in 0..1.
     """
-    data = info["data"]
-    if not data.get("path") or not Path(data["path"]).is_dir():
-        raise FileNotFoundError(f"the checkpoint's data folder {data.get('path')!r} is not here; pass --temperature T")
-    samples, _ = find_samples(data["path"])
-    _, val = stratified_split(samples, data.get("val_fraction", 0.1), data.get("seed", 0))
+    _, _, val = _checkpoint_split(info, hint="; pass --temperature T")
     wrapper = ContractModule(model, tta_flip).eval()
     logits = []
     with torch.no_grad():
-        for i in range(0, len(val), batch_size):
-            x = torch.from_numpy(np.stack([preprocess(s.path, spec) for s in val[i:i + batch_size]]))
-            logits.append(wrapper(x.contiguous(memory_format=torch.channels_last))[0].numpy())
+        for x in _batches(val, spec, batch_size):
+            logits.append(wrapper(x)[0].numpy())
     logits_arr, targets = np.concatenate(logits), np.array([s.target for s in val])
     t = fit_temperature(logits_arr, targets)
     top1 = float((logits_arr.argmax(1) == targets).mean())
@@ -205,12 +218,8 @@ def fit_validation_temperature(model: Xception, info: dict, spec: Preprocessing,
 
 
 def _verification_photos(data_dir: str | None, info: dict, spec: Preprocessing, count: int) -> np.ndarray:
-    data_dir = data_dir or info["data"].get("path")
-    if not data_dir or not Path(data_dir).is_dir():
-        raise FileNotFoundError("no photos to verify the export with: pass --verify-data DIR "
-                                f"(the checkpoint's data folder {data_dir!r} is not here)")
-    samples, _ = find_samples(data_dir)
-    _, val = stratified_split(samples, info["data"].get("val_fraction", 0.1), info["data"].get("seed", 0))
+    samples, _, val = _checkpoint_split(info, data_dir, hint=": no photos to verify the export with, pass "
+                                                             "--verify-data DIR")
     pool = val if len(val) >= count else samples
     per_class: dict[int, list] = {}
     for s in pool:

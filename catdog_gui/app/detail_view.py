@@ -19,7 +19,7 @@ import math
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -314,7 +314,6 @@ class FlowTab(QWidget):
 class DetailView(QWidget):
     """Photo, verdict, CAM and flow tabs for one result; follows :meth:`show_result`."""
 
-    explained = Signal(object)  # the Explanation now shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -67,10 +67,6 @@ class ClassifyWorker(QThread):
         """Ask the run to stop soon; results already emitted stay valid. Thread-safe."""
         self._cancel.set()
 
-    @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
     def run(self) -> None:  # runs in the worker thread
         labels = list(self.engine.info.labels)
         report = ScanReport()
@@ -151,10 +147,6 @@ class ExplainRunner(QObject):
         """Queue ``explainer.explain(path)``; returns the request's token (ignore other tokens)."""
         self._latest += 1
         self._pool.start(_ExplainTask(self, self._latest, explainer, path))
-        return self._latest
-
-    @property
-    def latest(self) -> int:
         return self._latest
 
     def shutdown(self) -> None:

@@ -9,9 +9,7 @@ LRU cache, so moving back and forth through the results does not recompute them.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -19,7 +17,8 @@ import numpy as np
 from PIL import Image
 
 from catdog_gui.core.contract import CAM_OUTPUT, FLOW_OUTPUTS, PROBABILITIES_OUTPUT
-from catdog_gui.core.imaging import load_rgb, preprocess
+from catdog_gui.core.imaging import center_crop_scale, load_rgb, preprocess
+from catdog_gui.core.thumbnails import LRUCache
 
 __all__ = ["FLOW_OUTPUTS", "FLOW_TITLES", "Explanation", "Explainer", "display_image", "model_region"]
 
@@ -99,7 +98,7 @@ def model_region(size: tuple[int, int], spec) -> tuple[int, int, int, int]:
     if spec.resize != "center_crop":
         return (0, 0, width, height)
     h, w = spec.image_size
-    scale = max(h / height, w / width) / spec.crop_fraction
+    scale = center_crop_scale(size, spec)
     cw, ch = min(width, round(w / scale)), min(height, round(h / scale))
     return ((width - cw) // 2, (height - ch) // 2, cw, ch)
 
@@ -124,19 +123,14 @@ class Explainer:
         self.engine = engine
         self.cache_size = cache_size
         self.display_max = display_max
-        self._cache: OrderedDict[str, Explanation] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache: LRUCache[str, Explanation] = LRUCache(cache_size)
         available = [name for name in (*FLOW_OUTPUTS, CAM_OUTPUT) if engine.has_outputs([name])]
         self.outputs: tuple[str, ...] = (PROBABILITIES_OUTPUT, *available)
         self.missing: tuple[str, ...] = tuple(n for n in (*FLOW_OUTPUTS, CAM_OUTPUT) if n not in available)
 
     def cached(self, path: str) -> Explanation | None:
         """The cached explanation of ``path`` (marking it recently used), or ``None``."""
-        with self._lock:
-            exp = self._cache.get(path)
-            if exp is not None:
-                self._cache.move_to_end(path)
-            return exp
+        return self._cache.get(path)
 
     def explain(self, path: str) -> Explanation:
         """Explain one photo: decode it, run the model once for the needed outputs, cache the result.
@@ -172,13 +166,8 @@ class Explainer:
             provider=self.engine.describe_provider(),
             region=model_region(shown.shape[:2], spec),
         )
-        with self._lock:
-            self._cache[path] = exp
-            self._cache.move_to_end(path)
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+        self._cache.put(path, exp)
         return exp
 
     def __len__(self) -> int:
-        with self._lock:
-            return len(self._cache)
+        return len(self._cache)

@@ -32,6 +32,7 @@ import numpy as np
 from PIL import Image, ImageCms, UnidentifiedImageError
 
 from catdog_gui.core import warncapture
+from catdog_gui.core.scan import heif_kind
 
 try:  # HEIC/HEIF and AVIF from iPhones and recent Android phones, through a maintained plugin.
     import pillow_heif
@@ -523,13 +524,19 @@ def _unidentified_reason(source: PathOrFile) -> str:
             head = source.read(32)
     except OSError as exc:
         return f"cannot read file: {exc.strerror or exc}"
-    if head[4:8] == b"ftyp":
-        brand = head[8:12].decode("ascii", "replace").strip()
-        kind = "AVIF" if brand.startswith("avi") else "HEIC"
+    kind = heif_kind(head)
+    if kind is not None:
         if HEIF_SUPPORTED:
             return f"damaged or unsupported {kind} file (the HEIF/AVIF decoder cannot read it)"
         return f"unsupported format: {kind} (install pillow-heif)"
     return "not an image (unrecognised file content)"
+
+
+def center_crop_scale(size: tuple[int, int], spec: Preprocessing) -> float:
+    """The factor ``resize="center_crop"`` scales a photo of ``size`` = (height, width) pixels by: the
+    shorter side (relative to the input's) goes to ``image_size / crop_fraction`` before the central crop."""
+    h, w = spec.image_size
+    return max(h / size[0], w / size[1]) / spec.crop_fraction
 
 
 def resize_for_model(image: Image.Image, spec: Preprocessing) -> Image.Image:
@@ -541,8 +548,7 @@ def resize_for_model(image: Image.Image, spec: Preprocessing) -> Image.Image:
     h, w = spec.image_size
     if spec.resize == "squash":
         return image.resize((w, h), _RESAMPLE)
-    # center_crop: the shorter side to size / crop_fraction, then the central crop.
-    scale = max(h / image.height, w / image.width) / spec.crop_fraction
+    scale = center_crop_scale((image.height, image.width), spec)
     rw, rh = max(w, round(image.width * scale)), max(h, round(image.height * scale))
     resized = image.resize((rw, rh), _RESAMPLE)
     left, top = (rw - w) // 2, (rh - h) // 2

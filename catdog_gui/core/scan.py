@@ -35,6 +35,14 @@ _HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b
 _APPLEDOUBLE_MAGIC = b"\x00\x05\x16\x07"  # "._name" resource-fork files that macOS leaves on shared drives
 
 
+def heif_kind(head: bytes) -> str | None:
+    """``"AVIF"`` or ``"HEIC"`` when the first 12 bytes of a file are an ISO base media ``ftyp`` box with a
+    HEIF or AVIF brand (see ``_HEIF_BRANDS``), else None (other ISO media, such as an MP4 video, included)."""
+    if head[4:8] != b"ftyp" or head[8:12] not in _HEIF_BRANDS:
+        return None
+    return "AVIF" if head[8:12].startswith(b"avi") else "HEIC"
+
+
 def _has_image_signature(path: Path) -> bool:
     try:
         with open(path, "rb") as f:
@@ -45,7 +53,7 @@ def _has_image_signature(path: Path) -> bool:
         return True
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return True
-    return head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS
+    return heif_kind(head) is not None
 
 
 def _is_appledouble(path: Path) -> bool:

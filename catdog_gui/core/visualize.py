@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image
 
-__all__ = ["normalize_map", "upsample", "colorize", "overlay", "top_channels", "tile_maps"]
+__all__ = ["normalize_map", "upsample", "colorize", "top_channels"]
 
 
 def _check_map(m: np.ndarray, name: str = "map") -> np.ndarray:
@@ -98,32 +98,6 @@ def colorize(m01: np.ndarray, cmap: str = "inferno") -> np.ndarray:
     return np.ascontiguousarray(rgba[..., :3])
 
 
-def overlay(rgb: np.ndarray, heat: np.ndarray, alpha: float) -> np.ndarray:
-    """Blend a heat map over a photo: ``(1 - alpha) * rgb + alpha * heat``.
-
-    Args:
-        rgb: ``(H, W, 3) uint8`` photo.
-        heat: ``(H, W, 3) uint8`` coloured map of the same size (see :func:`upsample`, :func:`colorize`).
-        alpha: opacity of the heat map in [0, 1] (0: the photo, 1: the heat map).
-
-    Returns:
-        ``(H, W, 3) uint8``.
-
-    Raises:
-        ValueError: shapes or dtypes differ from the above, or ``alpha`` outside [0, 1].
-    """
-    rgb, heat = np.asarray(rgb), np.asarray(heat)
-    for name, a in (("rgb", rgb), ("heat", heat)):
-        if a.ndim != 3 or a.shape[2] != 3 or a.dtype != np.uint8:
-            raise ValueError(f"{name} must be (H, W, 3) uint8, got {a.shape} {a.dtype}")
-    if rgb.shape != heat.shape:
-        raise ValueError(f"rgb {rgb.shape} and heat {heat.shape} must have the same shape")
-    if not 0.0 <= float(alpha) <= 1.0:
-        raise ValueError(f"alpha must be in [0, 1], got {alpha!r}")
-    blended = (1.0 - alpha) * rgb.astype(np.float32) + float(alpha) * heat.astype(np.float32)
-    return np.clip(np.rint(blended), 0, 255).astype(np.uint8)
-
-
 def top_channels(fmap: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` channels with the highest mean activation.
 
@@ -145,35 +119,3 @@ def top_channels(fmap: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     means = fmap.reshape(fmap.shape[0], -1).astype(np.float64).mean(axis=1)
     order = np.argsort(-means, kind="stable")[: min(int(k), fmap.shape[0])]
     return order.astype(np.int64), means[order].astype(np.float32)
-
-
-def tile_maps(maps: np.ndarray, columns: int, tile: int = 64, pad: int = 2, cmap: str = "inferno") -> np.ndarray:
-    """Lay out maps as a grid of coloured tiles (each map min-max normalised on its own).
-
-    Args:
-        maps: ``(K, h, w)`` float maps (e.g. ``fmap[top_channels(fmap, k)[0]]``).
-        columns: tiles per row (>= 1); rows = ``ceil(K / columns)``.
-        tile: side of each square tile in pixels (>= 1); maps are upsampled bilinearly to it.
-        pad: pixels between tiles and around the grid (>= 0), black.
-        cmap: matplotlib colour map.
-
-    Returns:
-        ``(rows * (tile + pad) + pad, columns * (tile + pad) + pad, 3) uint8``.
-
-    Raises:
-        ValueError: bad shapes or arguments.
-    """
-    maps = np.asarray(maps)
-    if maps.ndim != 3 or maps.shape[0] == 0 or maps.shape[1] == 0 or maps.shape[2] == 0:
-        raise ValueError(f"maps must be a non-empty (K, h, w) array, got shape {maps.shape}")
-    for name, value, least in (("columns", columns, 1), ("tile", tile, 1), ("pad", pad, 0)):
-        if int(value) != value or value < least:
-            raise ValueError(f"{name} must be an integer >= {least}, got {value!r}")
-    k = maps.shape[0]
-    rows = math.ceil(k / columns)
-    grid = np.zeros((rows * (tile + pad) + pad, columns * (tile + pad) + pad, 3), np.uint8)
-    for i in range(k):
-        r, c = divmod(i, columns)
-        top, left = pad + r * (tile + pad), pad + c * (tile + pad)
-        grid[top:top + tile, left:left + tile] = colorize(normalize_map(upsample(maps[i], (tile, tile))), cmap)
-    return grid

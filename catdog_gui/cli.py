@@ -5,9 +5,16 @@ Files and folders (recursive) are classified with the model; every image gets on
 its prediction, or ``error`` with the reason), and a summary is printed: counts per class, errors,
 files skipped as not images, images/s, and the execution provider in use.
 
+A row whose answer is not worth much says ``uncertain`` in its ``label`` column (the model's top label stays in
+``top_label``, the reason in ``uncertain_reason``): its top probability is below the threshold (the model's
+``uncertain_threshold`` metadata, or ``--threshold``), or the decoded input is degenerate (tiny, one flat
+colour, a long strip: :mod:`catdog_gui.core.degenerate`). Every row also names the model, the execution
+provider, the precision, TTA and the threshold of the run.
+
 Exit codes: 0 when the run happened (even if some files could not be read); 1 when ``--sort-into`` could not
 sort every photo (or ``--self-test`` found a problem); 2 on bad arguments, a
-missing or invalid model, no path that exists, or a CSV that cannot be written; 130 when interrupted
+missing or invalid model, ``--device cuda`` without a usable CUDA provider, no path that exists, or a CSV
+that cannot be written; 130 when interrupted
 with Ctrl-C, 128 + the signal number when ended by SIGTERM or SIGHUP (a closed terminal, ``kill``, a
 session logging out): in every case the rows finished so far are still written.
 """
@@ -34,6 +41,16 @@ _MAX_ERRORS_SHOWN = 10
 MAX_BATCH_SIZE = 1024
 
 
+def _threshold(text: str) -> float:
+    """argparse ``type`` for ``--threshold``: a probability strictly between 0 and 1."""
+    from catdog_gui.core.tally import valid_threshold
+
+    value = valid_threshold(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"must be a probability between 0 and 1 (exclusive), got {text!r}")
+    return value
+
+
 def _batch_size(text: str) -> int:
     value = positive_int(text)
     if value > MAX_BATCH_SIZE:
@@ -52,8 +69,10 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="image files and folders (searched recursively); required unless --self-test")
     p.add_argument("--csv", default=None, metavar="OUT.csv",
-                   help="CSV to write: path,label,confidence,p_<label>...,status,error,note,model,precision,tta "
-                        "(replaced atomically); required unless --write-tags or --sort-into is given")
+                   help="CSV to write: path,label,confidence,p_<label>...,status,error,note,top_label,"
+                        "uncertain_reason,model,provider,precision,tta,threshold (replaced atomically; label is "
+                        "'uncertain' when the answer is not worth much); required unless --write-tags or "
+                        "--sort-into is given")
     p.add_argument("--model", default=None, metavar="MODEL.onnx",
                    help="ONNX model following the catdog contract (default: the bundled model, or $CATDOG_MODEL)")
     p.add_argument("--batch-size", type=_batch_size, default=8, metavar="N",
@@ -61,7 +80,13 @@ def get_args_parser() -> argparse.ArgumentParser:
                         "and memory grows with the batch)")
     p.add_argument("--workers", type=positive_int, default=None, metavar="N",
                    help="decoding threads (default: min(8, CPU cores))")
-    p.add_argument("--cpu", action="store_true", help="use the CPU even when CUDA is available")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default=None,
+                   help="auto: CUDA when it can be used, else the CPU (default); cpu: never try CUDA; cuda: "
+                        "CUDA or exit 2 with the reason")
+    p.add_argument("--cpu", action="store_true", help="the same as --device cpu")
+    p.add_argument("--threshold", type=_threshold, default=None, metavar="T",
+                   help="a row whose top probability is below T (0..1) is 'uncertain' (default: the model's "
+                        "uncertain_threshold, chosen on its validation split)")
     p.add_argument("--tta", action=argparse.BooleanOptionalAction, default=True,
                    help="average each photo with its mirror image: more accurate, 2x slower (default: on; "
                         "--no-tta for speed)")
@@ -103,6 +128,7 @@ def _print_summary(summary, engine, csv_path: str | None, rows: int, results, mi
     width = max([len(label) for label in summary.per_class] + [len("skipped non-images")])
     for label, count in summary.per_class.items():
         print(f"  {label:<{width}}  {count}")
+    print(f"  {'uncertain':<{width}}  {summary.uncertain}")
     print(f"  {'errors':<{width}}  {summary.errors}")
     print(f"  {'skipped non-images':<{width}}  {summary.skipped_non_images}")
     if csv_path is not None:
@@ -208,23 +234,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import onnxruntime as ort
 
-    from catdog_gui.core.model import DEFAULT_PROVIDERS, Engine, ModelError, default_model_path
+    from catdog_gui.core.model import Engine, ModelError, default_model_path, providers_for
     from catdog_gui.core.pipeline import classify, summarize
-    from catdog_gui.core.results import InPlaceWriteWarning, Result, write_csv
+    from catdog_gui.core.results import InPlaceWriteWarning, Result, run_settings, write_csv
     from catdog_gui.core.scan import scan_paths
+    from catdog_gui.core.tally import uncertain_threshold
 
     if not args.verbose:
         ort.set_default_logger_severity(4)  # the engine reports CUDA problems itself, in one line
     model_path = args.model or default_model_path()
-    providers = ("CPUExecutionProvider",) if args.cpu else DEFAULT_PROVIDERS
+    if args.cpu and args.device not in (None, "cpu"):
+        return _fail(f"--cpu contradicts --device {args.device}")
+    device = "cpu" if args.cpu else (args.device or "auto")
     try:
-        engine = Engine(model_path, providers=providers, precision=args.precision, tta=args.tta)
+        engine = Engine(model_path, providers=providers_for(device), precision=args.precision, tta=args.tta)
     except ModelError as exc:
         return _fail(str(exc))
+    if device == "cuda" and not engine.using_cuda:
+        return _fail(f"--device cuda: the CUDA provider cannot be used: {engine.cuda_unavailable_reason}")
+    threshold = uncertain_threshold(engine.info.metadata, args.threshold)
 
     paths, report = scan_paths(args.paths)
     try:
-        tags = cli_tags.TagRun(args, engine)
+        tags = cli_tags.TagRun(args, engine, threshold)
     except OSError as exc:
         return _fail(f"cannot read the model file for its SHA-256: {exc.strerror or exc}")
     paths, tagged_rows = tags.split(paths)  # --skip-tagged: rows from the photos' XMP, not classified again
@@ -273,20 +305,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings(record=True) as in_place:  # main thread; no decoding runs any more
             warnings.simplefilter("always", InPlaceWriteWarning)
             if csv_path is not None:  # None: --write-tags alone
-                rows = write_csv(results, csv_path, labels, run_info={"model": engine.info.name,
-                                                                      "precision": engine.precision,
-                                                                      "tta": "flip" if engine.tta else "none"})
+                rows = write_csv(results, csv_path, labels, run_info=run_settings(engine, threshold),
+                                 threshold=threshold)
     except OSError as exc:
         return _fail(f"cannot write {args.csv!r}: {exc.strerror or exc}")
     for w in in_place:
         print(f"catdog-classify: warning: {w.message}", file=sys.stderr)
-    summary = summarize(classified + missing_rows, labels, elapsed, skipped_non_images=report.skipped_non_images,
-                        cancelled=interrupted)
+    summary = summarize(classified + missing_rows, labels, elapsed,
+                        skipped_non_images=report.skipped_non_images, cancelled=interrupted, threshold=threshold)
     _print_summary(summary, engine, csv_path, rows, results, [], report.unreadable_dirs)
     tags.print_summary()
     if interrupted:
         return exit_interrupted
-    return EXIT_OK if cli_sort.run(args, classified, labels, engine.info.metadata) else 1
+    return EXIT_OK if cli_sort.run(args, classified, labels, threshold) else 1
 
 
 if __name__ == "__main__":

@@ -43,16 +43,16 @@ def check_arguments(args: argparse.Namespace) -> str | None:
     return None
 
 
-def run(args: argparse.Namespace, results: Sequence, labels: Sequence[str], metadata) -> bool:
-    """Sort ``results`` as ``--sort-into``/``--copy``/``--move`` ask; print what happened. Returns whether
-    every photo was sorted (``True`` also when no sort was asked for)."""
+def run(args: argparse.Namespace, results: Sequence, labels: Sequence[str], threshold: float) -> bool:
+    """Sort ``results`` as ``--sort-into``/``--copy``/``--move`` ask (uncertain rows, at ``threshold``, into
+    ``DIR/uncertain``); print what happened. Returns whether every photo was sorted (``True`` also when no
+    sort was asked for)."""
     if args.sort_into is None:
         return True
     from catdog_gui.core.sorting import plan_sort, run_sort
-    from catdog_gui.core.tally import uncertain_threshold
 
     target = os.path.abspath(args.sort_into)
-    plan = plan_sort(results, target, labels, uncertain_threshold(metadata))
+    plan = plan_sort(results, target, labels, threshold)
     if getattr(args, "dry_run", False):
         for item in plan:
             print(f"  would {args.sort_mode} {item.source!r} -> {item.destination!r}")

@@ -2,8 +2,9 @@
 ``--dry-run`` and ``--skip-tagged`` (the work itself is :mod:`catdog_gui.core.xmp`).
 
 - ``--write-tags [sidecar|embed]`` stores each verdict as XMP keywords: in a sidecar beside the photo
-  (default) or, only when asked, in the photo's own XMP. Photos whose top probability is below the model's
-  ``uncertain_threshold`` get no tag unless ``--tag-uncertain``.
+  (default) or, only when asked, in the photo's own XMP. Uncertain photos (top probability below the
+  threshold, or a degenerate input) get no tag unless ``--tag-uncertain``. ``--sidecar-naming`` names
+  sidecars, so it is refused with ``--write-tags embed`` (unless ``--skip-tagged`` reads sidecars by it).
 - ``--dry-run`` lists what ``--write-tags`` would change and writes no tag (and what ``--sort-into`` would
   copy or move, touching no photo: :mod:`catdog_gui.cli_sort`).
 - ``--skip-tagged`` does not classify photos that already carry a verdict from the same model (same SHA-256)
@@ -16,7 +17,6 @@ reported on stderr and do not change the exit status.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -56,6 +56,9 @@ def check_arguments(args: argparse.Namespace) -> str | None:
     """Why the tag options do not fit together, or None."""
     if args.dry_run and not args.write_tags and getattr(args, "sort_into", None) is None:
         return "--dry-run lists what --write-tags or --sort-into would change: give one of them too"
+    if args.write_tags == "embed" and args.sidecar_naming is not None and not args.skip_tagged:
+        return ("--sidecar-naming names sidecar files, and --write-tags embed writes none (it tags the photos "
+                "themselves): drop one of them")
     if not args.write_tags:
         given = [option for option, value in (("--tag-root", args.tag_root), ("--tag-uncertain", args.tag_uncertain))
                  if value not in (None, False)]
@@ -73,13 +76,13 @@ class TagRun:
     Args:
         args: the parsed arguments (see :func:`add_arguments`).
         engine: the :class:`~catdog_gui.core.model.Engine` in use (its file names the model).
+        threshold: the uncertain threshold of the run (``--threshold`` or the model's).
 
     Raises:
         OSError: the model file cannot be read (for its SHA-256).
     """
 
-    def __init__(self, args: argparse.Namespace, engine) -> None:
-        from catdog_gui.core.tally import uncertain_threshold
+    def __init__(self, args: argparse.Namespace, engine, threshold: float) -> None:
         from catdog_gui.core.xmp import DEFAULT_ROOT, NAMING_APPEND, model_digest
 
         self.args = args
@@ -88,7 +91,7 @@ class TagRun:
         self.root = DEFAULT_ROOT if args.tag_root is None else args.tag_root
         self.active = bool(args.write_tags or args.skip_tagged)
         self.digest = model_digest(engine.info.path) if self.active else ""
-        self.threshold = uncertain_threshold(engine.info.metadata)
+        self.threshold = threshold
         self.already_tagged = 0
         self._lines: list[tuple[str, bool]] = []  # (line, to stderr), printed by print_summary()
 
@@ -105,7 +108,8 @@ class TagRun:
         for path, v in tagged.items():
             how = "set by hand" if v.source == SOURCE_HAND else f"by {v.model or 'this model'}"
             rows.append(Result(path=path, status="ok", label=v.label, confidence=v.confidence,
-                               note=f"verdict read from XMP tags ({how}), not classified again"))
+                               note=f"verdict read from XMP tags ({how}), not classified again",
+                               uncertain_because="tagged uncertain in XMP" if v.uncertain else ""))
         self.already_tagged = len(rows)
         return todo, rows
 
@@ -124,7 +128,7 @@ class TagRun:
         for r in results:
             if not r.ok:
                 continue
-            uncertain = math.isnan(r.confidence) or r.confidence < self.threshold
+            uncertain = r.is_uncertain(self.threshold)
             if uncertain and not a.tag_uncertain:
                 uncertain_skipped += 1
                 continue

@@ -17,7 +17,8 @@ import pytest
 from catdog_gui.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
-COLUMNS = ["path", "label", "confidence", "p_cat", "p_dog", "status", "error", "note", "model", "precision", "tta"]
+COLUMNS = ["path", "label", "confidence", "p_cat", "p_dog", "status", "error", "note", "top_label", "uncertain_reason",
+           "model", "provider", "precision", "tta", "threshold"]
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -61,16 +62,20 @@ def test_end_to_end_subprocess(tiny_model_path, photo_folder, tmp_path):
     for r in ok:
         p_cat, p_dog = float(r["p_cat"]), float(r["p_dog"])
         assert abs(p_cat + p_dog - 1) < 1e-4
-        assert r["label"] == ("cat" if p_cat > p_dog else "dog")
+        assert r["top_label"] == ("cat" if p_cat > p_dog else "dog")
+        below = float(r["confidence"]) < float(r["threshold"])  # the random model is rarely sure
+        assert r["label"] == ("uncertain" if below else r["top_label"]) and bool(r["uncertain_reason"]) == below
         assert float(r["confidence"]) == max(p_cat, p_dog) and r["error"] == ""
+        assert r["provider"] == "CPUExecutionProvider" and r["model"] == "tiny.onnx"
         assert os.path.isabs(r["path"]) and Path(r["path"]).is_file()
     for r in rows:
         if r["status"] == "error":
             assert r["label"] == r["confidence"] == r["p_cat"] == r["p_dog"] == ""
     # the summary: counts per class, errors, skipped non-images, images/s, the provider
-    n_cat = sum(r["label"] == "cat" for r in ok)
+    n_cat, n_dog = sum(r["label"] == "cat" for r in ok), sum(r["label"] == "dog" for r in ok)
     assert re.search(rf"^\s+cat\s+{n_cat}$", proc.stdout, re.M), proc.stdout
-    assert re.search(rf"^\s+dog\s+{6 - n_cat}$", proc.stdout, re.M)
+    assert re.search(rf"^\s+dog\s+{n_dog}$", proc.stdout, re.M)
+    assert re.search(rf"^\s+uncertain\s+{6 - n_cat - n_dog}$", proc.stdout, re.M)
     assert re.search(r"^\s+errors\s+2$", proc.stdout, re.M)
     assert re.search(r"^\s+skipped non-images\s+2$", proc.stdout, re.M)
     assert re.search(r"[\d.]+ images/s", proc.stdout)

@@ -111,7 +111,7 @@ def test_cancel_stops_early_and_keeps_yielded_results(engine, cat_photos, dog_ph
 def test_cancel_while_decoding(monkeypatch):
     release = threading.Event()
 
-    def slow_decode(path, spec, notes=None):
+    def slow_decode(path, spec, notes=None, degenerate=None):
         release.wait(5)
         return np.zeros((3, 32, 32), np.float32)
 
@@ -131,7 +131,7 @@ def test_decoding_is_bounded_ahead_of_inference(monkeypatch):
     started = []
     lock = threading.Lock()
 
-    def counting_decode(path, spec, notes=None):
+    def counting_decode(path, spec, notes=None, degenerate=None):
         with lock:
             started.append(path)
         return np.full((3, 32, 32), float(path.split("/")[-1].split(".")[0]), np.float32)
@@ -150,21 +150,21 @@ def test_decoding_is_bounded_ahead_of_inference(monkeypatch):
 
 
 def test_batches_reach_the_engine_in_batch_size(monkeypatch):
-    monkeypatch.setattr(pipeline, "decode_one", lambda p, s, n=None: np.zeros((3, 32, 32), np.float32))
+    monkeypatch.setattr(pipeline, "decode_one", lambda p, s, n=None, d=None: np.zeros((3, 32, 32), np.float32))
     engine = FakeEngine()
     assert len(list(classify(engine, [f"/x/{i}" for i in range(10)], batch_size=4))) == 10
     assert engine.batches == [4, 4, 2]
 
 
 def test_unexpected_decoder_exception_is_an_error_row(monkeypatch, cat_photos):
-    real = pipeline.preprocess
+    real = pipeline.load_rgb
 
-    def flaky(path, spec, notes=None):
+    def flaky(path, **kwargs):
         if path.endswith("boom.jpg"):
             raise RuntimeError("plugin crashed")
-        return real(path, spec, notes)
+        return real(path, **kwargs)
 
-    monkeypatch.setattr(pipeline, "preprocess", flaky)
+    monkeypatch.setattr(pipeline, "load_rgb", flaky)
     results = list(classify(FakeEngine(), [str(cat_photos[0]), "/x/boom.jpg"]))
     assert [r.status for r in results] == ["ok", "error"]
     assert "RuntimeError: plugin crashed" in results[1].error

@@ -35,7 +35,8 @@ def test_result_defaults_and_name():
 
 
 def test_columns():
-    assert csv_columns(LABELS) == ["path", "label", "confidence", "p_cat", "p_dog", "status", "error", "note"]
+    assert csv_columns(LABELS) == ["path", "label", "confidence", "p_cat", "p_dog", "status", "error", "note",
+                                   "top_label", "uncertain_reason"]
     assert csv_columns(("a", "b", "c"))[3:6] == ["p_a", "p_b", "p_c"]
 
 
@@ -49,10 +50,10 @@ def test_write_csv_rows_bom_crlf_and_numbers(tmp_path):
     assert raw.count(b"\r\n") == 4  # header + 3 rows, RFC 4180 line ends
     table = read_rows(out)
     assert table[0] == csv_columns(LABELS)
-    assert table[1] == ["/p/cat1.jpg", "cat", "0.875000", "0.875000", "0.125000", "ok", "", ""]
+    assert table[1] == ["/p/cat1.jpg", "cat", "0.875000", "0.875000", "0.125000", "ok", "", "", "cat", ""]
     assert table[2][0] == "/p/dog, with comma.jpg" and table[2][2] == "0.600000"
     assert b'"/p/dog, with comma.jpg"' in raw
-    assert table[3] == ["/p/broken.jpg", "", "", "", "", "error", 'not an image (says "hello")', ""]
+    assert table[3] == ["/p/broken.jpg", "", "", "", "", "error", 'not an image (says "hello")', "", "", ""]
     assert b'"not an image (says ""hello"")"' in raw  # quotes doubled inside a quoted field
 
 
@@ -86,7 +87,7 @@ def test_formula_injection_neutralised(tmp_path, text):
     out = tmp_path / "o.csv"
     write_csv([Result(text, "error", label=text, error=text)], out, LABELS)
     row = read_rows(out)[1]
-    assert row[0] == "'" + text and row[1] == "'" + text and row[6] == "'" + text
+    assert row[0] == "'" + text and row[1] == "'" + text and row[6] == "'" + text and row[8] == "'" + text
 
 
 def test_numeric_columns_untouched_and_plain_text_unchanged(tmp_path):

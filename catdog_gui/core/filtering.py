@@ -27,7 +27,7 @@ class ResultFilter:
 
     Args:
         category: ``"all"``, a class label (its confident results only, as the summary counts them),
-            ``"uncertain"`` (``ok`` results below ``threshold``) or ``"errors"``.
+            ``"uncertain"`` (:meth:`Result.is_uncertain`: degenerate input or below ``threshold``) or ``"errors"``.
         low, high: confidence range in [0, 1], inclusive; rows without a confidence (errors) are kept only
             by the ``"all"`` and ``"errors"`` categories.
         text: case-insensitive substring of the file name or its folder's name ("" matches everything).
@@ -49,7 +49,7 @@ class ResultFilter:
         """Whether ``r`` is shown."""
         ok = r.status == "ok"
         confidence = r.confidence if ok and not math.isnan(r.confidence) else None
-        uncertain = ok and (confidence is None or confidence < self.threshold)
+        uncertain = r.is_uncertain(self.threshold)
         if self.category == ERRORS and ok:
             return False
         if self.category == UNCERTAIN and not uncertain:

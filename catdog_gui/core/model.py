@@ -32,13 +32,27 @@ from catdog_gui.core.contract import INPUT_NAME, OPTIONAL_OUTPUTS, REQUIRED_OUTP
 from catdog_gui.core.imaging import RESIZE_MODES, Preprocessing
 from catdog_gui.resources import resource_path
 
-__all__ = ["DEFAULT_PROVIDERS", "SUPPORTED_CONTRACTS", "REQUIRED_OUTPUTS", "OPTIONAL_OUTPUTS", "PRECISIONS",
+__all__ = ["DEVICES", "providers_for", "DEFAULT_PROVIDERS", "SUPPORTED_CONTRACTS", "REQUIRED_OUTPUTS", "OPTIONAL_OUTPUTS", "PRECISIONS",
            "ModelError", "ModelInfo", "Engine", "default_model_path", "read_model_info", "int8_sibling",
            "physical_cores"]
 
 DEFAULT_PROVIDERS = ("CUDAExecutionProvider", "CPUExecutionProvider")
 MODEL_FILE_NAME = "catdog-xception.onnx"
 PRECISIONS = ("auto", "fp32", "int8")
+# Where to run: "auto" tries CUDA and falls back to the CPU; "cpu" never tries CUDA; "cuda" is refused by
+# the callers (CLI exit 2, a dialog in the app) when the engine did not get the CUDA provider.
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def providers_for(device: str) -> tuple[str, ...]:
+    """The execution providers to ask :class:`Engine` for on ``device`` (one of :data:`DEVICES`).
+
+    Raises:
+        ValueError: an unknown device.
+    """
+    if device not in DEVICES:
+        raise ValueError(f"unknown device {device!r}; expected one of {DEVICES}")
+    return ("CPUExecutionProvider",) if device == "cpu" else DEFAULT_PROVIDERS
 INT8_SUFFIX = "-int8"  # <name>-int8.onnx sits beside <name>.onnx (training.export --int8)
 SPATIAL_OUTPUTS = OPTIONAL_OUTPUTS  # [N, K, h, w]: mirrored back under TTA
 _CUDA = "CUDAExecutionProvider"

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from catdog_gui.core.imaging import ImageDecodeError, Preprocessing, load_rgb, preprocess
+from catdog_gui.core.degenerate import degenerate_reason
+from catdog_gui.core.imaging import ImageDecodeError, Preprocessing, load_rgb, normalize, resize_for_model
 from catdog_gui.core.results import STATUS_ERROR, STATUS_OK, Result
 from catdog_gui.core.thumbnails import shrink_to_thumbnail
 
@@ -46,7 +47,9 @@ class RunSummary:
     Attributes:
         total: results produced (ok + errors).
         ok, errors: results per status.
-        per_class: ok results per predicted label (every label present, possibly 0).
+        per_class: confident ``ok`` results per predicted label (every label present, possibly 0).
+        uncertain: ``ok`` results that are uncertain (:meth:`Result.is_uncertain`); ``ok`` is
+            ``sum(per_class.values()) + uncertain``.
         skipped_non_images: files in folders skipped as not images (no result each).
         elapsed_s: wall time of the run in seconds.
         images_per_s: ``total / elapsed_s`` (0 when nothing ran).
@@ -57,13 +60,15 @@ class RunSummary:
     ok: int
     errors: int
     per_class: dict[str, int] = field(default_factory=dict)
+    uncertain: int = 0
     skipped_non_images: int = 0
     elapsed_s: float = 0.0
     images_per_s: float = 0.0
     cancelled: bool = False
 
 
-def decode_one(path: str, spec: Preprocessing, notes: list[str] | None = None) -> np.ndarray | str:
+def decode_one(path: str, spec: Preprocessing, notes: list[str] | None = None,
+               degenerate: list[str] | None = None) -> np.ndarray | str:
     """Preprocess one file for the model; never raises for a bad file.
 
     Args:
@@ -71,12 +76,15 @@ def decode_one(path: str, spec: Preprocessing, notes: list[str] | None = None) -
         spec: the model's preprocessing.
         notes: when given, notes on what was repaired or ignored in the file are appended (see
             :func:`~catdog_gui.core.imaging.load_rgb`).
+        degenerate: when given, why the decoded photo is degenerate (tiny, flat, a strip:
+            :func:`~catdog_gui.core.degenerate.degenerate_reason`) is appended, if it is.
 
     Returns:
         ``[3, H, W] float32`` on success, else the human-readable reason (str).
     """
     try:
-        return preprocess(path, spec, notes) if notes is not None else preprocess(path, spec)
+        image = load_rgb(path, min_size=spec.image_size, background=spec.background, notes=notes)
+        return _model_input(image, spec, degenerate)
     except ImageDecodeError as exc:
         return str(exc)
     except MemoryError:
@@ -85,8 +93,20 @@ def decode_one(path: str, spec: Preprocessing, notes: list[str] | None = None) -
         return f"cannot decode: {type(exc).__name__}: {exc}"
 
 
+def _model_input(image, spec: Preprocessing, degenerate: list[str] | None) -> np.ndarray:
+    """The model's ``[3, H, W] float32`` input from a decoded RGB image; why it is degenerate, if it is, is
+    appended to ``degenerate`` (when given)."""
+    pixels = np.asarray(resize_for_model(image, spec))
+    if degenerate is not None:
+        reason = degenerate_reason(image.width, image.height, pixels)
+        if reason:
+            degenerate.append(reason)
+    return normalize(pixels, spec)
+
+
 def decode_with_thumbnail(path: str, spec: Preprocessing, notes: list[str] | None = None,
-                          thumbnail_size: int = 64) -> tuple[np.ndarray, np.ndarray] | str:
+                          thumbnail_size: int = 64, degenerate: list[str] | None = None
+                          ) -> tuple[np.ndarray, np.ndarray] | str:
     """Decode one file once and make both the model's input and a small thumbnail from it; never raises.
 
     The photo is decoded as for :func:`decode_one` (big JPEGs through draft mode, to no less than twice the
@@ -97,6 +117,7 @@ def decode_with_thumbnail(path: str, spec: Preprocessing, notes: list[str] | Non
         spec: the model's preprocessing.
         notes: as for :func:`decode_one`.
         thumbnail_size: the thumbnail's box side in pixels (>= 1), device pixels for the app.
+        degenerate: as for :func:`decode_one`.
 
     Returns:
         ``([3, H, W] float32, (h, w, 3) uint8 RGB with max(h, w) <= thumbnail_size)`` on success, else the
@@ -104,7 +125,7 @@ def decode_with_thumbnail(path: str, spec: Preprocessing, notes: list[str] | Non
     """
     try:
         image = load_rgb(path, min_size=spec.image_size, background=spec.background, notes=notes)
-        x = preprocess(image, spec)
+        x = _model_input(image, spec, degenerate)
         return x, shrink_to_thumbnail(image, thumbnail_size)
     except ImageDecodeError as exc:
         return str(exc)
@@ -131,7 +152,8 @@ def _run_options(engine):
 
 
 def _classified(engine, paths: Sequence[str], arrays: Sequence[np.ndarray], notes: Sequence[str],
-                run_options=None, thumbnails: Sequence[np.ndarray | None] | None = None) -> list[Result]:
+                run_options=None, thumbnails: Sequence[np.ndarray | None] | None = None,
+                degenerate: Sequence[str] | None = None) -> list[Result]:
     labels = engine.info.labels
     try:
         x = np.stack(arrays)
@@ -140,10 +162,12 @@ def _classified(engine, paths: Sequence[str], arrays: Sequence[np.ndarray], note
         return [_error(p, f"inference failed: {exc}", n) for p, n in zip(paths, notes)]
     results = []
     thumbnails = thumbnails if thumbnails is not None else [None] * len(paths)
-    for path, probs, note, thumb in zip(paths, probabilities, notes, thumbnails):
+    degenerate = degenerate if degenerate is not None else [""] * len(paths)
+    for path, probs, note, thumb, why in zip(paths, probabilities, notes, thumbnails, degenerate):
         best = int(np.argmax(probs))
         results.append(Result(path=path, status=STATUS_OK, label=labels[best], confidence=float(probs[best]),
-                              probabilities=tuple(float(v) for v in probs), note=note, thumbnail=thumb))
+                              probabilities=tuple(float(v) for v in probs), note=note, thumbnail=thumb,
+                              uncertain_because=why))
     return results
 
 
@@ -188,25 +212,27 @@ def classify(engine, paths: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE,
     infer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="catdog-infer")
     run_options = _run_options(engine)
     finished = False
-    pending: deque[tuple[list[str], list[Future], list[list[str]]]] = deque()
+    pending: deque[tuple[list[str], list[Future], list[list[str]], list[list[str]]]] = deque()
 
     def submit_next() -> bool:
         chunk = next(chunks, None)
         if chunk is None:
             return False
         notes: list[list[str]] = [[] for _ in chunk]  # one list per file, filled by its decode thread
+        flags: list[list[str]] = [[] for _ in chunk]  # why a file is degenerate, likewise
         if thumbnail_size:
-            futures = [pool.submit(decode_with_thumbnail, p, spec, n, thumbnail_size) for p, n in zip(chunk, notes)]
+            futures = [pool.submit(decode_with_thumbnail, p, spec, n, thumbnail_size, f)
+                       for p, n, f in zip(chunk, notes, flags)]
         else:
-            futures = [pool.submit(decode_one, p, spec, n) for p, n in zip(chunk, notes)]
-        pending.append((chunk, futures, notes))
+            futures = [pool.submit(decode_one, p, spec, n, f) for p, n, f in zip(chunk, notes, flags)]
+        pending.append((chunk, futures, notes, flags))
         return True
 
     try:
         while len(pending) < PREFETCH_BATCHES and submit_next():
             pass
         while pending and not cancel.is_set():
-            chunk, futures, notes = pending.popleft()
+            chunk, futures, notes, flags = pending.popleft()
             not_done = set(futures)
             while not_done and not cancel.is_set():
                 _, not_done = wait(not_done, timeout=_POLL_S, return_when=FIRST_COMPLETED)
@@ -216,13 +242,14 @@ def classify(engine, paths: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE,
             decoded = [f.result() for f in futures]
             notes_text = ["; ".join(n) for n in notes]
             good = [(p, a, n) for p, a, n in zip(chunk, decoded, notes_text) if not isinstance(a, str)]
+            why = ["; ".join(f) for f, a in zip(flags, decoded) if not isinstance(a, str)]
             batch: list[Result] = []
             if good:
                 arrays = [a[0] if isinstance(a, tuple) else a for _, a, _ in good]
                 thumbs = [a[1] if isinstance(a, tuple) else None for _, a, _ in good]
                 # In its own thread, so that this thread keeps polling ``cancel`` (and takes Ctrl-C at once).
                 running = infer.submit(_classified, engine, [p for p, _, _ in good], arrays,
-                                       [n for _, _, n in good], run_options, thumbs)
+                                       [n for _, _, n in good], run_options, thumbs, why)
                 del good, arrays, thumbs
                 while not cancel.is_set() and not running.done():
                     wait([running], timeout=_POLL_S)
@@ -239,7 +266,7 @@ def classify(engine, paths: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE,
         if not finished and run_options is not None:
             run_options.terminate = True  # stop the ONNX Runtime call in flight, within one operator
         infer.shutdown(wait=False, cancel_futures=True)
-        for _, futures, _ in pending:
+        for _, futures, _, _ in pending:
             for f in futures:
                 f.cancel()
         # On cancel, return at once: a decode already running (one per worker) finishes on its own.
@@ -247,8 +274,8 @@ def classify(engine, paths: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE,
 
 
 def summarize(results: Iterable[Result], labels: Sequence[str], elapsed_s: float, skipped_non_images: int = 0,
-              cancelled: bool = False) -> RunSummary:
-    """Count results per status and per predicted class.
+              cancelled: bool = False, threshold: float | None = None) -> RunSummary:
+    """Count results per status, uncertain, and per predicted class (as the app's tally counts them).
 
     Args:
         results: the results of a run.
@@ -256,19 +283,24 @@ def summarize(results: Iterable[Result], labels: Sequence[str], elapsed_s: float
         elapsed_s: wall time of the run in seconds.
         skipped_non_images: files skipped by the folder scan as not images.
         cancelled: whether the run was stopped early.
+        threshold: the uncertain threshold (None: only degenerate inputs are uncertain).
 
     Returns:
         A :class:`RunSummary`.
     """
     per_class = {label: 0 for label in labels}
-    ok = errors = 0
+    ok = errors = uncertain = 0
     for r in results:
         if r.status == STATUS_OK:
             ok += 1
-            per_class[r.label] = per_class.get(r.label, 0) + 1
+            if r.is_uncertain(threshold):
+                uncertain += 1
+            else:
+                per_class[r.label] = per_class.get(r.label, 0) + 1
         else:
             errors += 1
     total = ok + errors
     rate = total / elapsed_s if elapsed_s > 0 else 0.0
-    return RunSummary(total=total, ok=ok, errors=errors, per_class=per_class, skipped_non_images=skipped_non_images,
+    return RunSummary(total=total, ok=ok, errors=errors, per_class=per_class, uncertain=uncertain,
+                      skipped_non_images=skipped_non_images,
                       elapsed_s=float(elapsed_s), images_per_s=rate, cancelled=cancelled)

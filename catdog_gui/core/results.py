@@ -24,11 +24,12 @@ import numpy as np
 
 from catdog_gui.core.atomic import finish_replace
 
-__all__ = ["Result", "csv_columns", "write_csv", "neutralize_cell", "InPlaceWriteWarning", "STATUS_OK",
-           "STATUS_ERROR"]
+__all__ = ["Result", "csv_columns", "run_settings", "RUN_COLUMNS", "write_csv", "neutralize_cell",
+           "InPlaceWriteWarning", "STATUS_OK", "STATUS_ERROR", "UNCERTAIN"]
 
 STATUS_OK = "ok"
 STATUS_ERROR = "error"
+UNCERTAIN = "uncertain"  # the verdict of a row whose answer is not worth much (Result.verdict)
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -52,6 +53,8 @@ class Result:
         thumbnail: ``(h, w, 3) uint8`` RGB preview made from the same decode as the model's input, when
             :func:`~catdog_gui.core.pipeline.classify` was asked for one (``thumbnail_size``), else None.
             Not compared, not printed, not written to CSV; the app takes it and keeps the row without it.
+        uncertain_because: why the row is ``uncertain`` whatever the threshold (a degenerate input, see
+            :mod:`catdog_gui.core.degenerate`, or a verdict read back from tags); ``""`` when nothing.
     """
 
     path: str
@@ -62,6 +65,7 @@ class Result:
     error: str = ""
     note: str = ""
     thumbnail: np.ndarray | None = field(default=None, compare=False, repr=False)
+    uncertain_because: str = ""
 
     @property
     def name(self) -> str:
@@ -73,12 +77,52 @@ class Result:
         """True when the file was classified."""
         return self.status == STATUS_OK
 
+    def uncertain_reason(self, threshold: float | None) -> str:
+        """Why this ``ok`` row is ``uncertain``, or ``""`` when it is not (errors are never uncertain).
+
+        The one definition used by the CSV, the summaries, the filters, the gallery, sorting and tags: the
+        input is degenerate (:attr:`uncertain_because`), or the top probability is below ``threshold`` (or
+        not a number). ``threshold`` None checks only the former.
+        """
+        if not self.ok:
+            return ""
+        if self.uncertain_because:
+            return self.uncertain_because
+        if math.isnan(self.confidence):
+            return "no confidence"
+        if threshold is not None and self.confidence < threshold:
+            return f"top probability {self.confidence:.1%} below the threshold {threshold:.1%}"
+        return ""
+
+    def is_uncertain(self, threshold: float | None) -> bool:
+        """Whether :meth:`uncertain_reason` gives a reason."""
+        return bool(self.uncertain_reason(threshold))
+
+    def verdict(self, threshold: float | None) -> str:
+        """What the row says: ``"uncertain"``, else the top label (``label``, ``""`` for an error)."""
+        if not self.ok:
+            return self.label
+        return UNCERTAIN if self.is_uncertain(threshold) else self.label
+
 
 def csv_columns(labels: Sequence[str], run_columns: Sequence[str] = ()) -> list[str]:
-    """CSV header: ``path, label, confidence, p_<label> for each label, status, error, note``, then ``run_columns``
-    (settings of the run repeated on every row, e.g. ``precision, tta``)."""
+    """CSV header: ``path, label, confidence, p_<label> for each label, status, error, note, top_label,
+    uncertain_reason``, then ``run_columns`` (settings of the run repeated on every row, e.g. ``model, provider,
+    precision, tta, threshold``: :func:`run_settings`). ``label`` is the verdict (``uncertain`` included),
+    ``top_label`` the model's most probable class."""
     return ["path", "label", "confidence", *[f"p_{label}" for label in labels], "status", "error", "note",
-            *run_columns]
+            "top_label", "uncertain_reason", *run_columns]
+
+
+RUN_COLUMNS = ("model", "provider", "precision", "tta", "threshold")
+
+
+def run_settings(engine, threshold: float) -> dict[str, str]:
+    """The run columns of a CSV (:data:`RUN_COLUMNS`) for an opened :class:`~catdog_gui.core.model.Engine`:
+    model file name, the provider in use (e.g. ``CPUExecutionProvider``), ``fp32``/``int8``, ``flip``/``none``,
+    and the uncertain threshold (a probability, 3 decimals)."""
+    return {"model": engine.info.name, "provider": engine.providers[0] if engine.providers else "",
+            "precision": engine.precision, "tta": "flip" if engine.tta else "none", "threshold": f"{threshold:.3f}"}
 
 
 def neutralize_cell(text: str) -> str:
@@ -109,14 +153,15 @@ def _number(value: float) -> str:
     return f"{value:.6f}"
 
 
-def _row(result: Result, labels: Sequence[str]) -> list[str]:
+def _row(result: Result, labels: Sequence[str], threshold: float | None) -> list[str]:
     probs = list(result.probabilities) if len(result.probabilities) == len(labels) else [math.nan] * len(labels)
-    return [_text(result.path), _text(result.label), _number(result.confidence),
-            *[_number(p) for p in probs], _text(result.status), _text(result.error), _text(result.note)]
+    return [_text(result.path), _text(result.verdict(threshold)), _number(result.confidence),
+            *[_number(p) for p in probs], _text(result.status), _text(result.error), _text(result.note),
+            _text(result.label), _text(result.uncertain_reason(threshold))]
 
 
 def write_csv(results: Iterable[Result], path: str | os.PathLike, labels: Sequence[str],
-              run_info: Mapping[str, str] | None = None) -> int:
+              run_info: Mapping[str, str] | None = None, threshold: float | None = None) -> int:
     """Write one row per result to ``path`` atomically (see the module docstring for the format).
 
     Args:
@@ -127,6 +172,8 @@ def write_csv(results: Iterable[Result], path: str | os.PathLike, labels: Sequen
         run_info: settings of the run (column -> value, e.g. ``{"precision": "int8", "tta": "flip"}``),
             appended as columns with the same value on every row; a callable value ``f(result) -> str``
             gives each row its own cell (the GUI's ``label_by_person``).
+        threshold: the uncertain threshold: rows below it (or with a degenerate input) get ``label``
+            ``uncertain`` and a ``uncertain_reason``; None marks only degenerate inputs.
 
     Returns:
         The number of data rows written (the header not counted).
@@ -147,11 +194,12 @@ def write_csv(results: Iterable[Result], path: str | os.PathLike, labels: Sequen
     except OSError as exc:
         if not os.path.isfile(path):
             raise
-        return _write_in_place(results, path, labels, exc, run_info)
-    return finish_replace(fd, tmp, path, lambda f: _write_rows(f, results, labels, run_info), text=True)
+        return _write_in_place(results, path, labels, exc, run_info, threshold)
+    return finish_replace(fd, tmp, path, lambda f: _write_rows(f, results, labels, run_info, threshold), text=True)
 
 
-def _write_rows(f, results: Iterable[Result], labels: Sequence[str], run_info: Mapping[str, str] | None = None) -> int:
+def _write_rows(f, results: Iterable[Result], labels: Sequence[str], run_info: Mapping[str, str] | None = None,
+                threshold: float | None = None) -> int:
     writer = csv.writer(f, dialect="excel", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     extra = dict(run_info or {})
     writer.writerow(csv_columns(labels, list(extra)))
@@ -161,17 +209,17 @@ def _write_rows(f, results: Iterable[Result], labels: Sequence[str], run_info: M
     for result in results:
         row_cells = ([_text(str(v(result))) if callable(v) else c for v, c in zip(extra.values(), cells)]
                      if per_row else cells)
-        writer.writerow(_row(result, labels) + row_cells)
+        writer.writerow(_row(result, labels, threshold) + row_cells)
         rows += 1
     return rows
 
 
 def _write_in_place(results: Iterable[Result], path: str, labels: Sequence[str], refused: OSError,
-                    run_info: Mapping[str, str] | None = None) -> int:
+                    run_info: Mapping[str, str] | None = None, threshold: float | None = None) -> int:
     """Rewrite the existing ``path`` in place: the whole CSV is built in memory first, so the file is open
     for writing only for one write; re-raises ``refused`` when the file itself cannot be written."""
     buffer = io.StringIO(newline="")
-    rows = _write_rows(buffer, results, labels, run_info)
+    rows = _write_rows(buffer, results, labels, run_info, threshold)
     data = buffer.getvalue().encode("utf-8-sig")
     try:
         f = open(path, "r+b")  # noqa: SIM115 - closed by the `with` below; not "wb": open the file before truncating it, so a refusal changes nothing

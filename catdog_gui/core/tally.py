@@ -1,7 +1,8 @@
 """Counts over every result in the table, and how long a run has left.
 
-- :class:`Tally`: per-class counts, ``uncertain`` (top probability below the model's
-  ``uncertain_threshold``) and ``errors``, updated batch by batch as rows arrive.
+- :class:`Tally`: per-class counts, ``uncertain`` (:meth:`Result.is_uncertain
+  <catdog_gui.core.results.Result.is_uncertain>`: a degenerate input, or a top probability below the
+  threshold) and ``errors``, updated batch by batch as rows arrive.
 - :class:`RemainingTime`: a time-remaining estimate from the recent throughput (a sliding window, so
   start-up costs such as loading the model and the first, slower batches do not skew it), given only
   once a few photos and a few seconds have gone by.
@@ -16,20 +17,30 @@ from dataclasses import dataclass, field
 
 from catdog_gui.core.results import Result
 
-__all__ = ["DEFAULT_UNCERTAIN_THRESHOLD", "RemainingTime", "Tally", "format_duration", "uncertain_threshold"]
+__all__ = ["DEFAULT_UNCERTAIN_THRESHOLD", "RemainingTime", "Tally", "format_duration", "uncertain_threshold",
+           "valid_threshold"]
 
 # The ONNX contract's example value (DESIGN.md, metadata ``uncertain_threshold``); used for models whose
-# metadata does not carry a fitted one.
+# metadata does not carry a fitted one (``python -m training.threshold`` fits and records one).
 DEFAULT_UNCERTAIN_THRESHOLD = 0.8
 
 
-def uncertain_threshold(metadata: Mapping[str, str]) -> float:
-    """The model's ``uncertain_threshold`` metadata (a probability in (0, 1)), else the default 0.8."""
+def valid_threshold(value: object) -> float | None:
+    """``value`` as a threshold: a probability in (0, 1); None when it is not one."""
     try:
-        value = float(metadata.get("uncertain_threshold", DEFAULT_UNCERTAIN_THRESHOLD))
+        number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        return DEFAULT_UNCERTAIN_THRESHOLD
-    return value if 0.0 < value < 1.0 else DEFAULT_UNCERTAIN_THRESHOLD
+        return None
+    return number if 0.0 < number < 1.0 else None
+
+
+def uncertain_threshold(metadata: Mapping[str, str], override: float | None = None) -> float:
+    """The threshold in use: ``override`` (``--threshold``, the app's setting) when given, else the model's
+    ``uncertain_threshold`` metadata (a probability in (0, 1)), else the default 0.8."""
+    if override is not None and valid_threshold(override) is not None:
+        return float(override)
+    value = valid_threshold(metadata.get("uncertain_threshold"))
+    return DEFAULT_UNCERTAIN_THRESHOLD if value is None else value
 
 
 @dataclass
@@ -55,8 +66,8 @@ class Tally:
         return sum(self.per_class.values()) + self.uncertain + self.errors
 
     def is_uncertain(self, result: Result) -> bool:
-        """``True`` for an ``ok`` result whose confidence is below the threshold (or not a number)."""
-        return result.status == "ok" and (math.isnan(result.confidence) or result.confidence < self.threshold)
+        """``True`` for an ``ok`` result that is uncertain (:meth:`Result.is_uncertain` at this threshold)."""
+        return result.is_uncertain(self.threshold)
 
     def add(self, results: Iterable[Result]) -> None:
         """Count a batch of new results."""

@@ -1,6 +1,7 @@
 """The ONNX contract as training.export writes it, and its refusal to write a graph that does not verify."""
 
 import json
+import os
 
 import numpy as np
 import onnx
@@ -124,15 +125,24 @@ def test_store_weights_float16_refuses_values_out_of_range():
         store_weights_float16(helper.make_model(graph), min_elements=1)
 
 
-def test_export_cli_from_onnx_writes_the_light_file_and_int8(tiny_model_path, tmp_path, data_dir):
+def test_export_cli_from_onnx_writes_the_light_file_and_int8(tiny_model_path, tmp_path, data_dir, tmp_path_factory):
     from training.export import main
 
+    small = tmp_path_factory.mktemp("threshold-data")  # 30 photos a class: a validation split of 3 + 3
+    for folder in ("Cat", "Dog"):
+        (small / folder).mkdir()
+        for photo in sorted((data_dir / "petimages" / folder).glob("*.jpg"))[:30]:
+            os.symlink(photo, small / folder / photo.name)
     out = tmp_path / "again.onnx"
     code = main(["--from-onnx", str(tiny_model_path), "--out", str(out), "--verify-data", str(data_dir / "petimages"),
-                 "--int8", "--calibration-data", str(data_dir / "petimages"), "--calibration-count", "8"])
+                 "--int8", "--calibration-data", str(data_dir / "petimages"), "--calibration-count", "8",
+                 "--threshold-data", str(small)])
     assert code == 0 and out.is_file() and (tmp_path / "again-int8.onnx").is_file()
     before = read_metadata(onnx.load(str(tiny_model_path), load_external_data=False))
     after = read_metadata(onnx.load(str(out), load_external_data=False))
+    int8_meta = read_metadata(onnx.load(str(tmp_path / "again-int8.onnx"), load_external_data=False))
+    for meta in (after, int8_meta):  # each file its own threshold, chosen on the 6 validation photos
+        assert 0.5 <= meta["uncertain_threshold"] < 1 and meta["uncertain_threshold_rule"]["photos"] == 6
     assert after["trained_on"] == before["trained_on"] and after["image_size"] == before["image_size"]
     assert after["weights_storage"] == "float16" and after["tta"] == "none"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["again-int8.onnx", "again.onnx"]  # no leftovers

@@ -443,6 +443,10 @@ def get_args_parser() -> argparse.ArgumentParser:
                    help="seed of the train/val split of --calibration-data (default: the checkpoint's, else 0)")
     p.add_argument("--recompute-bn", type=int, default=0, metavar="N",
                    help="re-estimate BN statistics on N training photos (for EMA weights); 0 = keep")
+    p.add_argument("--threshold-data", default=None, metavar="DIR",
+                   help="training data whose validation split chooses the uncertain_threshold recorded in each "
+                        "written file (training.threshold; default: the checkpoint's data, else --verify-data)")
+    p.add_argument("--no-threshold", action="store_true", help="record no uncertain_threshold")
     p.add_argument("--temperature", default="1",
                    help="divide the logits by T (folded into fc; predictions unchanged): a number, or 'auto' to fit "
                         "T on the checkpoint's validation split (Guo et al. 2017 temperature scaling)")
@@ -510,6 +514,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {q['path']} ({q['bytes'] / 1e6:.1f} MB, int8 QDQ, calibrated on {q['calibration_photos']} "
               f"training photos); on the {result['n']} verification photos: agreement with float32 "
               f"{q['agreement']:.1%}, max |dp| {q['max_prob_diff']:.2e}")
+    return _record_threshold(args, data, [args.out] + ([result["int8"]["path"]] if "int8" in result else []))
+
+
+def _record_threshold(args: argparse.Namespace, data: dict, files: list) -> int:
+    """Choose and record each written file's ``uncertain_threshold`` on the validation split
+    (:mod:`training.threshold`) unless ``--no-threshold``; 0, or 2 when that fails."""
+    if args.no_threshold:
+        return 0
+    from training.threshold import fit_and_record
+
+    root = args.threshold_data or data.get("path") or args.verify_data
+    if not root or not Path(root).is_dir():
+        print("warning: no uncertain_threshold recorded (pass --threshold-data DIR, the training data)",
+              file=sys.stderr)
+        return 0
+    try:
+        fit_and_record(files, root, data.get("val_fraction", 0.1), data.get("seed", 0))
+    except (FileNotFoundError, ValueError, RuntimeError) as exc:
+        print(f"error: uncertain_threshold not recorded: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -32,6 +32,7 @@ import numpy as np
 __all__ = ["TARGET_ACCURACY", "choose_threshold", "measure", "write_threshold", "fit_and_record", "main"]
 
 TARGET_ACCURACY = 0.99
+RULE_KEY = "uncertain_threshold_rule"  # JSON dict: how the threshold was chosen (rule, data, coverage, accuracy)
 
 
 def choose_threshold(confidence: np.ndarray, correct: np.ndarray, target: float = TARGET_ACCURACY) -> dict:
@@ -125,9 +126,11 @@ def write_threshold(model: str | os.PathLike, chosen: dict, check_images: np.nda
             "data": f"{data_name} validation split (training.data.stratified_split)", "photos": chosen["n"],
             "coverage": round(chosen["coverage"], 4), "accuracy_accepted": round(chosen["accuracy"], 4),
             "accuracy_all": round(chosen["overall_accuracy"], 4), "command": "python -m training.threshold"}
-    meta = {p.key: p.value for p in proto.metadata_props}
-    meta["uncertain_threshold"] = f"{chosen['threshold']:.3f}"
-    meta["uncertain_threshold_rule"] = json.dumps(rule)
+    from catdog_gui.core.contract import UNCERTAIN_THRESHOLD
+
+    meta = {p.key: p.value for p in proto.metadata_props}  # the other keys stay exactly as stored
+    meta[UNCERTAIN_THRESHOLD] = f"{chosen['threshold']:.3f}"  # JSON, as every value the contract writes
+    meta[RULE_KEY] = json.dumps(rule)
     del proto.metadata_props[:]
     for key, value in meta.items():
         proto.metadata_props.add(key=key, value=value)

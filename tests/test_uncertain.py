@@ -156,3 +156,21 @@ def test_embed_tags_refuse_a_sidecar_naming(cat_photos, tmp_path, capsys):
     before = photo.read_bytes()
     assert main([str(photo), "--write-tags", "embed", "--sidecar-naming", "replace"]) == 2
     assert "--sidecar-naming" in capsys.readouterr().err and photo.read_bytes() == before
+
+
+def test_xmp_sidecars_are_not_skipped_non_images(tiny_model_path, cat_photos, tmp_path, capsys):
+    from catdog_gui.core.scan import scan_paths
+
+    folder = tmp_path / "tagged"
+    folder.mkdir()
+    for p in cat_photos[:2]:
+        shutil.copy(p, folder / p.name)
+    (folder / "notes.txt").write_text("not a photo")
+    assert main([str(folder), "--model", str(tiny_model_path), "--write-tags", "--tag-uncertain", "-q"]) == 0
+    assert len(list(folder.glob("*.jpg.xmp"))) == 2  # photo.jpg.xmp beside each photo
+    (folder / cat_photos[0].stem).with_suffix(".xmp").write_text("<x:xmpmeta xmlns:x='adobe:ns:meta/'/>")  # photo.xmp
+    paths, report = scan_paths([str(folder)])
+    assert len(paths) == 2 and report.skipped_non_images == 1  # notes.txt only
+    capsys.readouterr()
+    assert main([str(folder), "--csv", str(tmp_path / "r.csv"), "--model", str(tiny_model_path), "-q"]) == 0
+    assert re.search(r"^\s+skipped non-images\s+1$", capsys.readouterr().out, re.M)

@@ -67,6 +67,9 @@ def _is_appledouble(path: Path) -> bool:
         return False
 
 
+SIDECAR_SUFFIX = ".xmp"  # XMP sidecars beside photos (catdog-classify --write-tags, digiKam, darktable, Lightroom)
+
+
 def is_image_candidate(path: str | os.PathLike) -> bool:
     """True when ``path`` looks like an image: a known extension, or known leading bytes."""
     p = Path(path)
@@ -80,7 +83,8 @@ class ScanReport:
     """What a scan found besides the images.
 
     Attributes:
-        skipped_non_images: files seen in folders that are not images (no row each).
+        skipped_non_images: files seen in folders that are not images (no row each); XMP sidecars
+            (``photo.jpg.xmp``, ``photo.xmp``) are not counted: they belong to the photos.
         missing: paths given explicitly that do not exist.
         unreadable_dirs: folders that could not be listed.
     """
@@ -145,6 +149,8 @@ def iter_image_paths(paths: Iterable[str | os.PathLike], report: ScanReport | No
                     continue  # pipes, sockets, devices; a broken symlink goes on to get a row or be skipped
             except OSError:
                 continue
+            if p.suffix.lower() == SIDECAR_SUFFIX:
+                continue  # an XMP sidecar (ours, or a photo manager's): metadata of a photo, not a skipped file
             if not is_image_candidate(p) or _is_appledouble(p):
                 report.skipped_non_images += 1
                 continue

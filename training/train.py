@@ -2,7 +2,8 @@
 
 Runs on the CPU, one GPU, or several GPUs / machines through ``torchrun`` (DistributedDataParallel; rank 0
 writes). Layout after the manner of torchvision's ``references/classification/train.py``:
-``get_args_parser()``, ``train_one_epoch(...)``, ``evaluate(...)``, ``main(args)``.
+``get_args_parser()``, ``load_data(...)`` (data), ``build_optimisation(...)`` (model and optimiser),
+``train_one_epoch(...)`` and ``evaluate(...)`` (the loop), ``main(args)``.
 
 Every epoch writes ``OUT/last.pt`` (model, EMA model, optimiser, scheduler, epoch, args, metrics) and
 appends to ``OUT/history.jsonl``; ``OUT/best.pt`` keeps the epoch with the best validation top-1 (of the
@@ -20,8 +21,9 @@ import os
 import shutil
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import torch
 import torch.distributed as dist
@@ -36,7 +38,8 @@ from training.data import (AUTO_AUGMENT, LABELS, CachedDataset, ImageDataset, St
                            train_transform)
 from training.xception import Xception
 
-__all__ = ["get_args_parser", "train_one_epoch", "evaluate", "main", "build_model", "autocast_dtype", "ema_avg_fn"]
+__all__ = ["get_args_parser", "train_one_epoch", "evaluate", "main", "build_model", "autocast_dtype", "ema_avg_fn",
+           "Optimisation", "StepConfig", "RunData", "load_data", "build_optimisation"]
 
 
 def _default_memory_budget_mb() -> int:
@@ -148,62 +151,98 @@ def _autocast(device: torch.device, dtype: torch.dtype | None):
     return torch.autocast(device_type=device.type, dtype=dtype)
 
 
-def train_one_epoch(model: nn.Module, criterion: nn.Module, optimizer: torch.optim.Optimizer,
-                    lr_scheduler, loader: DataLoader, device: torch.device, epoch: int,
-                    amp_dtype: torch.dtype | None, scaler: torch.amp.GradScaler | None,
-                    model_ema: AveragedModel | None, channels_last: bool, max_steps: int = 0,
-                    steps_done: int = 0, show_progress: bool = True, micro_batches: int = 1) -> dict:
-    """One pass over ``loader`` with one optimiser step per batch.
+@dataclass
+class Optimisation:
+    """What one optimiser step needs.
 
-    With ``micro_batches = K > 1`` each batch goes through forward and backward in K interleaved parts
+    Attributes:
+        model: the network being trained (possibly wrapped in DistributedDataParallel or compiled).
+        criterion: the loss, ``(logits [B, C], targets [B]) -> scalar``.
+        optimizer, lr_scheduler: stepped once per batch.
+        scaler: a ``GradScaler`` under float16 autocast, else None.
+        model_ema: the exponential moving average of the weights (``--ema-decay``), or None.
+    """
+
+    model: nn.Module
+    criterion: nn.Module
+    optimizer: torch.optim.Optimizer
+    lr_scheduler: Any
+    scaler: torch.amp.GradScaler | None = None
+    model_ema: AveragedModel | None = None
+
+
+@dataclass
+class StepConfig:
+    """How batches are run: ``device``, autocast dtype (None: float32), channels-last memory format,
+    ``micro_batches`` parts per batch, ``max_steps`` (0: no limit) and whether to show a progress bar."""
+
+    device: torch.device
+    amp_dtype: torch.dtype | None = None
+    channels_last: bool = False
+    micro_batches: int = 1
+    max_steps: int = 0
+    show_progress: bool = True
+
+
+def _train_step(opt: Optimisation, images: torch.Tensor, targets: torch.Tensor, cfg: StepConfig
+                ) -> tuple[float, int, int]:
+    """One optimiser step on a batch; returns (summed loss, correct predictions, photos)."""
+    opt.optimizer.zero_grad(set_to_none=True)
+    total_loss, correct, seen = 0.0, 0, 0
+    parts = min(cfg.micro_batches, targets.numel())
+    for k in range(parts):
+        last = k == parts - 1
+        sync = contextlib.nullcontext() if last or not hasattr(opt.model, "no_sync") else opt.model.no_sync()
+        with sync:
+            with _autocast(cfg.device, cfg.amp_dtype):
+                logits = opt.model(images[k::parts])
+                loss = opt.criterion(logits, targets[k::parts])
+            if opt.scaler is not None:
+                opt.scaler.scale(loss / parts).backward()
+            else:
+                (loss / parts).backward()
+        n = targets[k::parts].numel()
+        total_loss += loss.item() * n
+        correct += (logits.argmax(1) == targets[k::parts]).sum().item()
+        seen += n
+    if opt.scaler is not None:
+        opt.scaler.step(opt.optimizer)
+        opt.scaler.update()
+    else:
+        opt.optimizer.step()
+    opt.lr_scheduler.step()
+    if opt.model_ema is not None:
+        opt.model_ema.update_parameters(opt.model)
+    return total_loss, correct, seen
+
+
+def train_one_epoch(opt: Optimisation, loader: DataLoader, epoch: int, cfg: StepConfig, steps_done: int = 0) -> dict:
+    """One pass over ``loader`` with one optimiser step per batch (stopping at ``cfg.max_steps`` in all).
+
+    With ``cfg.micro_batches = K > 1`` each batch goes through forward and backward in K interleaved parts
     (``batch[k::K]``, gradients averaged: the same step with 1/K of the activation memory, except that
     BatchNorm sees each part's statistics). Under DistributedDataParallel with W processes of batch B this
     makes one process of batch W*B with K = W take exactly the steps the W processes take together.
 
     Returns:
-        ``{"train_loss", "train_top1", "images_per_s", "steps"}`` (top-1 in 0..1, throughput in images/s);
-        under DistributedDataParallel, loss and top-1 are over the photos of every process.
+        ``{"train_loss", "train_top1", "images_per_s", "images_per_s_this_process", "steps"}`` (top-1 in 0..1,
+        throughput in images/s); under DistributedDataParallel, loss and top-1 are over every process's photos.
     """
-    model.train()
+    opt.model.train()
     total_loss, correct, seen, steps = 0.0, 0, 0, 0
     start = time.perf_counter()
-    bar = tqdm(loader, desc=f"epoch {epoch}", disable=not show_progress, leave=False, dynamic_ncols=True)
+    bar = tqdm(loader, desc=f"epoch {epoch}", disable=not cfg.show_progress, leave=False, dynamic_ncols=True)
     for images, targets in bar:
-        if max_steps and steps_done + steps >= max_steps:
+        if cfg.max_steps and steps_done + steps >= cfg.max_steps:
             break
-        images = images.to(device, non_blocking=True)
-        if channels_last:
+        images = images.to(cfg.device, non_blocking=True)
+        if cfg.channels_last:
             images = images.contiguous(memory_format=torch.channels_last)
-        targets = targets.to(device, non_blocking=True)
-        optimizer.zero_grad(set_to_none=True)
-        parts = min(micro_batches, targets.numel())
-        for k in range(parts):
-            last = k == parts - 1
-            sync = contextlib.nullcontext() if last or not hasattr(model, "no_sync") else model.no_sync()
-            with sync:
-                with _autocast(device, amp_dtype):
-                    logits = model(images[k::parts])
-                    loss = criterion(logits, targets[k::parts])
-                if scaler is not None:
-                    scaler.scale(loss / parts).backward()
-                else:
-                    (loss / parts).backward()
-            n = targets[k::parts].numel()
-            total_loss += loss.item() * n
-            correct += (logits.argmax(1) == targets[k::parts]).sum().item()
-            seen += n
-        if scaler is not None:
-            scaler.step(optimizer)
-            scaler.update()
-        else:
-            optimizer.step()
-        lr_scheduler.step()
-        if model_ema is not None:
-            model_ema.update_parameters(model)
-        steps += 1
+        loss_sum, right, n = _train_step(opt, images, targets.to(cfg.device, non_blocking=True), cfg)
+        total_loss, correct, seen, steps = total_loss + loss_sum, correct + right, seen + n, steps + 1
         bar.set_postfix(loss=f"{total_loss / seen:.4f}", top1=f"{correct / seen:.3f}",
                         img_s=f"{seen / (time.perf_counter() - start):.1f}",
-                        lr=f"{optimizer.param_groups[0]['lr']:.2e}")
+                        lr=f"{opt.optimizer.param_groups[0]['lr']:.2e}")
     elapsed = time.perf_counter() - start
     local_seen = seen
     if dist.is_available() and dist.is_initialized():
@@ -379,23 +418,34 @@ def _unwrap(model: nn.Module) -> nn.Module:
     return getattr(model, "_orig_mod", model)  # torch.compile
 
 
-def main(args: argparse.Namespace) -> dict:
-    """Train (or evaluate with ``--eval-only``); returns the last epoch's metrics."""
-    device, rank, world = _setup_distributed(args)
-    is_main = rank == 0
-    out = Path(args.out)
-    if is_main:
-        out.mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(1234 + rank)
-    amp_dtype = autocast_dtype(device, args.amp)
-    spec = Preprocessing(image_size=(args.image_size, args.image_size), resize=args.resize)
+@dataclass
+class RunData:
+    """The photos of a run and their loaders (see :func:`load_data`)."""
 
+    roots: list[str]
+    layout: object
+    mode: str
+    train_ds: torch.utils.data.Dataset
+    val_ds: torch.utils.data.Dataset
+    train_sampler: object
+    train_loader: DataLoader
+    val_loader: DataLoader
+
+
+def load_data(args: argparse.Namespace, spec: Preprocessing, out: Path, rank: int, world: int,
+              cfg: StepConfig) -> RunData:
+    """Split every ``--data`` folder, build the datasets (:func:`build_datasets`), samplers and loaders.
+
+    Raises:
+        ValueError: ``--source-weights`` does not give one weight per folder; FileNotFoundError, ValueError
+            from :func:`training.data.split_sources`.
+    """
+    is_main = rank == 0
     roots = [args.data] if isinstance(args.data, str) else list(args.data)
     if args.source_weights is not None and len(args.source_weights) != len(roots):
         raise ValueError(f"--source-weights needs one weight per --data folder: {len(roots)} folders, "
                          f"{len(args.source_weights)} weights")
     train_s, val_s, layouts = split_sources(roots, args.val_fraction, args.seed)
-    layout = layouts[0] if len(layouts) == 1 else layouts
     if is_main:
         print(f"CPU flags: {cpu_flags()}; {os.cpu_count()} logical CPUs; torch {torch.__version__}", flush=True)
         for i, root in enumerate(roots):
@@ -403,8 +453,8 @@ def main(args: argparse.Namespace) -> dict:
             n_va = sum(s.source == i for s in val_s)
             w = f", sampling weight {args.source_weights[i]:g}" if args.source_weights else ""
             print(f"data [{i}]: {root} ({layouts[i]}), {n_tr} train / {n_va} val photos{w}", flush=True)
-        print(f"{len(train_s)} train / {len(val_s)} val photos; device {device}, autocast {amp_dtype}, "
-              f"channels_last {args.channels_last}, world size {world}", flush=True)
+        print(f"{len(train_s)} train / {len(val_s)} val photos; device {cfg.device}, autocast {cfg.amp_dtype}, "
+              f"channels_last {cfg.channels_last}, world size {world}", flush=True)
     augment = (train_transform(spec, (args.crop_scale, 1.0), args.color_jitter, args.auto_augment,
                                args.random_erasing) if args.augment == "standard" else eval_transform(spec))
     train_ds, val_ds, kept, mode = build_datasets(args, train_s, val_s, spec, augment, out, is_main)
@@ -416,39 +466,45 @@ def main(args: argparse.Namespace) -> dict:
         train_sampler = DistributedSampler(train_ds, num_replicas=world, rank=rank, shuffle=True, seed=args.seed,
                                            drop_last=world > 1 and len(train_ds) >= world)
     val_sampler = DistributedSampler(val_ds, shuffle=False) if world > 1 else None
-    pin = device.type == "cuda"
+    pin = cfg.device.type == "cuda"
     train_loader = DataLoader(train_ds, args.batch_size, shuffle=train_sampler is None, sampler=train_sampler,
                               num_workers=args.workers, pin_memory=pin, drop_last=len(train_ds) > args.batch_size,
                               persistent_workers=args.workers > 0)
     val_loader = DataLoader(val_ds, args.batch_size, sampler=val_sampler, num_workers=args.workers,
                             pin_memory=pin)
+    return RunData(roots, layouts[0] if len(layouts) == 1 else layouts, mode, train_ds, val_ds, train_sampler,
+                   train_loader, val_loader)
 
+
+def _initial_model(args: argparse.Namespace, train_loader: DataLoader, device: torch.device) -> nn.Module:
+    """A new network, or one continued from ``--init-from`` (a checkpoint or an exported model), on ``device``."""
     model = build_model(len(LABELS), args.drop_rate)
-    if args.init_from:  # continue from a checkpoint's weights or an exported model (the committed default)
-        if args.init_from.endswith(".onnx"):
-            from training.recover import load_weights_from_onnx
+    if args.init_from and args.init_from.endswith(".onnx"):
+        from training.recover import load_weights_from_onnx, restore_batchnorm_statistics
 
-            from training.recover import restore_batchnorm_statistics
-
-            model.load_state_dict(load_weights_from_onnx(args.init_from, unfold_temperature=True).state_dict())
-            # Folded BatchNorm has no statistics: measure them on ~512 training batches' worth of photos so
-            # that training mode starts from the exported network, not from a re-normalised one.
-            n_batches = max(1, 512 // args.batch_size)
-            restore_batchnorm_statistics(model, itertools.islice(iter(train_loader), n_batches))
-        else:
-            model.load_state_dict(torch.load(args.init_from, map_location="cpu", weights_only=False)["model"])
+        model.load_state_dict(load_weights_from_onnx(args.init_from, unfold_temperature=True).state_dict())
+        # Folded BatchNorm has no statistics: measure them on ~512 training batches' worth of photos so
+        # that training mode starts from the exported network, not from a re-normalised one.
+        n_batches = max(1, 512 // args.batch_size)
+        restore_batchnorm_statistics(model, itertools.islice(iter(train_loader), n_batches))
+    elif args.init_from:
+        model.load_state_dict(torch.load(args.init_from, map_location="cpu", weights_only=False)["model"])
     model = model.to(device)
-    if args.channels_last:
-        model = model.to(memory_format=torch.channels_last)
+    return model.to(memory_format=torch.channels_last) if args.channels_last else model
+
+
+def build_optimisation(args: argparse.Namespace, model: nn.Module, steps_per_epoch: int,
+                       amp_dtype: torch.dtype | None, device: torch.device) -> Optimisation:
+    """AdamW (no weight decay on BatchNorm and biases), linear warm-up then cosine decay per step, the
+    weight EMA, label-smoothed cross-entropy and a GradScaler under float16."""
     model_ema = None
     if args.ema_decay > 0:
         model_ema = AveragedModel(model, avg_fn=ema_avg_fn(args.ema_decay), use_buffers=True)
     decay, no_decay = [], []
     for param in model.parameters():
-        (no_decay if param.ndim <= 1 else decay).append(param)  # no weight decay on BN and biases
+        (no_decay if param.ndim <= 1 else decay).append(param)
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
                                    {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
-    steps_per_epoch = max(1, len(train_loader))
     total_steps = max(1, args.epochs * steps_per_epoch)
     warmup = min(max(1, int(args.warmup_epochs * steps_per_epoch)), total_steps - 1) if total_steps > 1 else 0
     if warmup > 0:
@@ -459,94 +515,124 @@ def main(args: argparse.Namespace) -> dict:
     else:
         lr_scheduler = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0, total_iters=0)
     scaler = torch.amp.GradScaler(device.type) if amp_dtype == torch.float16 else None
-    criterion = nn.CrossEntropyLoss(label_smoothing=args.label_smoothing)
+    return Optimisation(model, nn.CrossEntropyLoss(label_smoothing=args.label_smoothing), optimizer, lr_scheduler,
+                        scaler, model_ema)
 
-    start_epoch, best_top1, steps_done = 0, -1.0, 0
+
+def _resume(args: argparse.Namespace, out: Path, opt: Optimisation, is_main: bool) -> tuple[int, float, int]:
+    """Load ``--resume`` into ``opt`` (weights only with ``--eval-only``); returns (start epoch, best top-1,
+    steps done), ``(0, -1.0, 0)`` when there is nothing to resume."""
     resume = str(out / "last.pt") if args.resume == "auto" else args.resume
-    if resume and (args.resume != "auto" or Path(resume).exists()):
-        ckpt = torch.load(resume, map_location="cpu", weights_only=False)
-        model.load_state_dict(ckpt["model"])
-        if model_ema is not None and ckpt.get("model_ema") is not None:
-            model_ema.load_state_dict(ckpt["model_ema"])
-        if not args.eval_only:
-            optimizer.load_state_dict(ckpt["optimizer"])
-            lr_scheduler.load_state_dict(ckpt["lr_scheduler"])
-            if scaler is not None and ckpt.get("scaler"):
-                scaler.load_state_dict(ckpt["scaler"])
-        start_epoch = ckpt["epoch"] + 1
-        best_top1 = ckpt.get("best_top1", -1.0)
-        steps_done = ckpt.get("steps_done", 0)
-        if is_main:
-            print(f"resumed from {resume} at epoch {start_epoch}", flush=True)
+    if not resume or (args.resume == "auto" and not Path(resume).exists()):
+        return 0, -1.0, 0
+    ckpt = torch.load(resume, map_location="cpu", weights_only=False)
+    opt.model.load_state_dict(ckpt["model"])
+    if opt.model_ema is not None and ckpt.get("model_ema") is not None:
+        opt.model_ema.load_state_dict(ckpt["model_ema"])
+    if not args.eval_only:
+        opt.optimizer.load_state_dict(ckpt["optimizer"])
+        opt.lr_scheduler.load_state_dict(ckpt["lr_scheduler"])
+        if opt.scaler is not None and ckpt.get("scaler"):
+            opt.scaler.load_state_dict(ckpt["scaler"])
+    if is_main:
+        print(f"resumed from {resume} at epoch {ckpt['epoch'] + 1}", flush=True)
+    return ckpt["epoch"] + 1, ckpt.get("best_top1", -1.0), ckpt.get("steps_done", 0)
 
+
+def _validate(opt: Optimisation, data: RunData, cfg: StepConfig) -> tuple[dict, dict | None]:
+    """:func:`evaluate` of the raw weights and of the EMA (None without one) on the validation photos."""
+    run = (lambda m: evaluate(m, data.val_loader, cfg.device, cfg.amp_dtype, cfg.channels_last,
+                              num_sources=len(data.roots)))
+    return run(opt.model), (run(opt.model_ema.module) if opt.model_ema is not None else None)
+
+
+def _epoch_metrics(epoch: int, train_m: dict, val_m: dict, val_ema: dict | None, opt: Optimisation,
+                   seconds: float, steps_done: int) -> dict:
+    metrics = {"epoch": epoch, **train_m, "val_top1": val_m["top1"], "val_loss": val_m["loss"],
+               "val_confusion": val_m["confusion"], "val_top1_per_source": val_m["top1_per_source"],
+               "lr": opt.optimizer.param_groups[0]["lr"], "epoch_s": seconds, "steps_done": steps_done}
+    if val_ema:
+        metrics.update(val_top1_ema=val_ema["top1"], val_loss_ema=val_ema["loss"],
+                       val_confusion_ema=val_ema["confusion"], val_top1_per_source_ema=val_ema["top1_per_source"])
+    return metrics
+
+
+def _save(args: argparse.Namespace, out: Path, opt: Optimisation, data: RunData, spec: Preprocessing,
+          metrics: dict, best_top1: float, is_best: bool) -> None:
+    """Write ``last.pt`` (atomically), copy it to ``best.pt`` when best, append to ``history.jsonl``."""
+    ckpt = {
+        "model": _unwrap(opt.model).state_dict(),
+        "model_ema": opt.model_ema.state_dict() if opt.model_ema else None,
+        "optimizer": opt.optimizer.state_dict(), "lr_scheduler": opt.lr_scheduler.state_dict(),
+        "scaler": opt.scaler.state_dict() if opt.scaler else None,
+        "epoch": metrics["epoch"], "steps_done": metrics["steps_done"], "args": vars(args), "metrics": metrics,
+        "best_top1": best_top1, "labels": list(LABELS), "preprocessing": asdict(spec),
+        "data": {"path": os.path.abspath(data.roots[0]), "paths": [os.path.abspath(r) for r in data.roots],
+                 "source_weights": args.source_weights, "layout": data.layout, "mode": data.mode,
+                 "train": len(data.train_ds), "val": len(data.val_ds), "val_fraction": args.val_fraction,
+                 "seed": args.seed},
+    }
+    tmp = out / "last.pt.tmp"
+    torch.save(ckpt, tmp)
+    os.replace(tmp, out / "last.pt")
+    if is_best:
+        shutil.copyfile(out / "last.pt", out / "best.pt")
+    with open(out / "history.jsonl", "a", encoding="utf-8") as f:
+        f.write(json.dumps(metrics) + "\n")
+
+
+def _print_epoch(metrics: dict, val_ema: dict | None, sources: int, is_best: bool) -> None:
+    ema_txt = f", EMA {val_ema['top1']:.4f}" if val_ema else ""
+    if sources > 1:
+        per = ", ".join(f"[{i}] {t:.4f}" for i, t in enumerate(metrics["val_top1_per_source"]) if t is not None)
+        ema_txt += f" (per source: {per})"
+    print(f"epoch {metrics['epoch']}: train loss {metrics['train_loss']:.4f} top-1 {metrics['train_top1']:.4f}, "
+          f"val top-1 {metrics['val_top1']:.4f}{ema_txt}, {metrics['images_per_s']:.1f} images/s, "
+          f"{metrics['epoch_s']:.0f} s{' (best)' if is_best else ''}", flush=True)
+
+
+def main(args: argparse.Namespace) -> dict:
+    """Train (or evaluate with ``--eval-only``); returns the last epoch's metrics."""
+    device, rank, world = _setup_distributed(args)
+    is_main = rank == 0
+    out = Path(args.out)
+    if is_main:
+        out.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(1234 + rank)
+    cfg = StepConfig(device, autocast_dtype(device, args.amp), args.channels_last, args.micro_batches,
+                     args.max_steps, show_progress=is_main)
+    spec = Preprocessing(image_size=(args.image_size, args.image_size), resize=args.resize)
+    data = load_data(args, spec, out, rank, world, cfg)
+    model = _initial_model(args, data.train_loader, device)
+    opt = build_optimisation(args, model, max(1, len(data.train_loader)), cfg.amp_dtype, device)
+    start_epoch, best_top1, steps_done = _resume(args, out, opt, is_main)
     if args.eval_only:
-        metrics = {"val": evaluate(model, val_loader, device, amp_dtype, args.channels_last,
-                         num_sources=len(roots))}
-        if model_ema is not None:
-            metrics["val_ema"] = evaluate(model_ema.module, val_loader, device, amp_dtype, args.channels_last,
-                         num_sources=len(roots))
+        val_m, val_ema = _validate(opt, data, cfg)
+        metrics = {"val": val_m, **({"val_ema": val_ema} if val_ema is not None else {})}
         if is_main:
             print(json.dumps(metrics), flush=True)
         return metrics
-
     train_model = model
     if world > 1:
-        train_model = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if pin else None)
+        train_model = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda"
+                                                          else None)
     if args.compile:
         train_model = torch.compile(train_model)
-
     metrics: dict = {}
     for epoch in range(start_epoch, args.epochs):
         if args.max_steps and steps_done >= args.max_steps:
             break
-        if train_sampler is not None:
-            train_sampler.set_epoch(epoch)
+        data.train_sampler.set_epoch(epoch)
         t0 = time.perf_counter()
-        train_m = train_one_epoch(train_model, criterion, optimizer, lr_scheduler, train_loader, device, epoch,
-                                  amp_dtype, scaler, model_ema, args.channels_last, args.max_steps, steps_done,
-                                  show_progress=is_main, micro_batches=args.micro_batches)
+        train_m = train_one_epoch(replace(opt, model=train_model), data.train_loader, epoch, cfg, steps_done)
         steps_done += train_m.pop("steps")
-        val_m = evaluate(model, val_loader, device, amp_dtype, args.channels_last,
-                         num_sources=len(roots))
-        val_ema = evaluate(model_ema.module, val_loader, device, amp_dtype, args.channels_last,
-                         num_sources=len(roots)) if model_ema else None
+        val_m, val_ema = _validate(opt, data, cfg)
+        metrics = _epoch_metrics(epoch, train_m, val_m, val_ema, opt, time.perf_counter() - t0, steps_done)
         top1 = max(val_m["top1"], val_ema["top1"] if val_ema else -1.0)
-        metrics = {"epoch": epoch, **train_m, "val_top1": val_m["top1"], "val_loss": val_m["loss"],
-                   "val_confusion": val_m["confusion"], "val_top1_per_source": val_m["top1_per_source"],
-                   "lr": optimizer.param_groups[0]["lr"],
-                   "epoch_s": time.perf_counter() - t0, "steps_done": steps_done}
-        if val_ema:
-            metrics.update(val_top1_ema=val_ema["top1"], val_loss_ema=val_ema["loss"],
-                           val_confusion_ema=val_ema["confusion"],
-                           val_top1_per_source_ema=val_ema["top1_per_source"])
-        is_best = top1 > best_top1
-        best_top1 = max(best_top1, top1)
+        is_best, best_top1 = top1 > best_top1, max(best_top1, top1)
         if is_main:
-            ckpt = {
-                "model": _unwrap(model).state_dict(),
-                "model_ema": model_ema.state_dict() if model_ema else None,
-                "optimizer": optimizer.state_dict(), "lr_scheduler": lr_scheduler.state_dict(),
-                "scaler": scaler.state_dict() if scaler else None,
-                "epoch": epoch, "steps_done": steps_done, "args": vars(args), "metrics": metrics,
-                "best_top1": best_top1, "labels": list(LABELS), "preprocessing": asdict(spec),
-                "data": {"path": os.path.abspath(roots[0]), "paths": [os.path.abspath(r) for r in roots],
-                         "source_weights": args.source_weights, "layout": layout, "mode": mode, "train": len(train_ds),
-                         "val": len(val_ds), "val_fraction": args.val_fraction, "seed": args.seed},
-            }
-            tmp = out / "last.pt.tmp"
-            torch.save(ckpt, tmp)
-            os.replace(tmp, out / "last.pt")
-            if is_best:
-                shutil.copyfile(out / "last.pt", out / "best.pt")
-            with open(out / "history.jsonl", "a", encoding="utf-8") as f:
-                f.write(json.dumps(metrics) + "\n")
-            ema_txt = f", EMA {val_ema['top1']:.4f}" if val_ema else ""
-            if len(roots) > 1:
-                per = ", ".join(f"[{i}] {t:.4f}" for i, t in enumerate(val_m["top1_per_source"]) if t is not None)
-                ema_txt += f" (per source: {per})"
-            print(f"epoch {epoch}: train loss {train_m['train_loss']:.4f} top-1 {train_m['train_top1']:.4f}, "
-                  f"val top-1 {val_m['top1']:.4f}{ema_txt}, {train_m['images_per_s']:.1f} images/s, "
-                  f"{metrics['epoch_s']:.0f} s{' (best)' if is_best else ''}", flush=True)
+            _save(args, out, opt, data, spec, metrics, best_top1, is_best)
+            _print_epoch(metrics, val_ema, len(data.roots), is_best)
     if world > 1:
         dist.destroy_process_group()
     return metrics

@@ -24,7 +24,7 @@ from catdog_gui.app.main_window import MainWindow
 from catdog_gui.app.results_model import CONFIDENCE, NAME, PREDICTION, RESULT_ROLE, THUMB, natural_key
 from catdog_gui.core import visualize
 from catdog_gui.core.explain import FLOW_OUTPUTS
-from catdog_gui.core.results import csv_columns
+from catdog_gui.core.results import RUN_COLUMNS, csv_columns
 
 RUN_TIMEOUT = 60_000  # ms; the tiny model classifies a few photos in well under a second
 
@@ -313,12 +313,14 @@ def test_export_csv_writes_cli_columns_and_asks_before_overwriting(qtbot, window
     with open(out, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     labels = list(window.engine.info.labels)
-    assert rows[0] == csv_columns(labels)
+    assert rows[0] == csv_columns(labels, RUN_COLUMNS)  # the CLI's columns, run settings included
     assert len(rows) == 7
     by_path = {r[0]: r for r in rows[1:]}
     for r in window.results.results:
         row = by_path[r.path]
-        assert row[1] == r.label and abs(float(row[2]) - r.confidence) < 1e-6
+        assert row[1] == r.verdict(window.threshold) and row[rows[0].index("top_label")] == r.label
+        assert abs(float(row[2]) - r.confidence) < 1e-6
+        assert row[rows[0].index("provider")] == "CPUExecutionProvider"
         assert row[rows[0].index("status")] == "ok"
 
     asked = []

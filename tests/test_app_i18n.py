@@ -83,9 +83,9 @@ def test_window_in_korean_menus_headers_filters_summary(qtbot, korean, ko, tiny_
     assert header == {col: ko[("ResultsModel", src)][0] for col, src in
                       ((NAME, "File"), (PREDICTION, "Prediction"), (CONFIDENCE, "Confidence"), (STATUS, "Status"),
                        (FOLDER, "Folder"))}
-    # the verdicts in the table are the Korean class names; the CSV keeps the model's labels
+    # the verdicts in the table are the Korean class names (or "uncertain"); the CSV keeps the model's labels
     predictions = {w.proxy.index(r, PREDICTION).data() for r in range(4)}
-    assert predictions <= {ko[("Labels", "cat")][0], ko[("Labels", "dog")][0]} and predictions
+    assert predictions <= {ko[("Labels", label)][0] for label in ("cat", "dog", "uncertain")} and predictions
 
     buttons = w.filter_bar.buttons
     assert buttons["all"].text() == f"{ko[('FilterBar', 'All')][0]} 4"

@@ -60,5 +60,6 @@ def test_open_copy_and_mark_by_hand(qtbot, tiny_model_path, cat_photos, tmp_path
     assert w.export_csv(str(out)) == 4
     with open(out, encoding="utf-8-sig", newline="") as f:
         rows = {r["path"]: r for r in csv.DictReader(f)}
-    assert rows[target.path]["label"] == target.label and rows[target.path]["label_by_person"] == other
+    assert rows[target.path]["top_label"] == target.label and rows[target.path]["label_by_person"] == other
+    assert rows[target.path]["label"] == target.verdict(w.threshold)  # "uncertain" below the threshold
     assert all(r["label_by_person"] == "" for p, r in rows.items() if p != target.path)

@@ -79,6 +79,15 @@ class FilterBar(QWidget):
         self.buttons[ALL].setChecked(True)
         self._emit()
 
+    def set_threshold(self, threshold: float) -> None:
+        """Use another uncertain threshold (the buttons stay as they are); the filter is emitted again."""
+        if threshold == self._threshold:
+            return
+        self._threshold = threshold
+        self.buttons[UNCERTAIN].setToolTip(
+            self.tr("Top probability below {threshold}").format(threshold=f"{threshold:.0%}"))
+        self._emit()
+
     def set_counts(self, tally: Tally) -> None:
         """Show each category's count on its button."""
         counts = {ALL: tally.total, UNCERTAIN: tally.uncertain, ERRORS: tally.errors, **tally.per_class}

@@ -27,7 +27,7 @@ def badge_colour(result, labels, threshold: float) -> QColor:
     """The badge colour: one colour per class (in the model's label order), amber for uncertain, red for errors."""
     if result.status != "ok":
         return ERROR_COLOUR
-    if math.isnan(result.confidence) or result.confidence < threshold:
+    if result.is_uncertain(threshold):
         return UNCERTAIN_COLOUR
     index = list(labels).index(result.label) if result.label in labels else 0
     return _PALETTE[index % len(_PALETTE)]

@@ -31,7 +31,8 @@ CATALOGUE = "catdog"  # catdog_<language>.qm
 # Names that reach the window from the model's metadata or from core/: listed here so that pyside6-lupdate
 # collects them; label_text() and flow_title() look them up at run time. A label the catalogue does not know
 # (another model's classes) is shown as the model names it.
-_LABELS = (QT_TRANSLATE_NOOP("Labels", "cat"), QT_TRANSLATE_NOOP("Labels", "dog"))
+_LABELS = (QT_TRANSLATE_NOOP("Labels", "cat"), QT_TRANSLATE_NOOP("Labels", "dog"),
+           QT_TRANSLATE_NOOP("Labels", "uncertain"))  # the verdict of a row whose answer is not worth much
 _FLOWS = (QT_TRANSLATE_NOOP("Flows", "Entry flow"), QT_TRANSLATE_NOOP("Flows", "Middle flow"),
           QT_TRANSLATE_NOOP("Flows", "Exit flow"))
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -54,12 +55,12 @@ from catdog_gui.app.thumbnails import ThumbnailProvider
 from catdog_gui.app.window_state import PREFERRED_SIZE, WindowState, initial_geometry
 from catdog_gui.app.workers import ClassifyWorker
 from catdog_gui.core.explain import Explainer
-from catdog_gui.core.model import PRECISIONS, Engine, ModelError, default_model_path
+from catdog_gui.core.model import DEVICES, PRECISIONS, Engine, ModelError, default_model_path, providers_for
 from catdog_gui.core.pipeline import DEFAULT_BATCH_SIZE
-from catdog_gui.core.results import Result, write_csv
+from catdog_gui.core.results import Result, run_settings, write_csv
 from catdog_gui.core.scan import IMAGE_EXTENSIONS
 from catdog_gui.core.sorting import plan_sort, undo_sort
-from catdog_gui.core.tally import RemainingTime, Tally, uncertain_threshold
+from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD, RemainingTime, Tally, uncertain_threshold, valid_threshold
 
 APP_NAME = "catdog"
 
@@ -124,6 +125,11 @@ class MainWindow(QMainWindow):
         self.precision = _setting(settings, "engine/precision", "auto", str)
         if self.precision not in PRECISIONS:
             self.precision = "auto"
+        self.device = _setting(settings, "engine/device", "auto", str)  # Model ▸ Device: auto, cpu or cuda
+        if self.device not in DEVICES:
+            self.device = "auto"
+        # Model ▸ Uncertain Threshold…: None = the model's own (metadata uncertain_threshold)
+        self.threshold_override = valid_threshold(_setting(settings, "verdict/threshold", "", str))
         self.worker: ClassifyWorker | None = None
         self.sort_worker: SortWorker | None = None
         self._last_journal: str | None = None
@@ -335,6 +341,64 @@ class MainWindow(QMainWindow):
                 menu.addAction(a)
                 store[value] = a
             menu.addSeparator()
+        self._build_device_menu(menu)
+
+    def _build_device_menu(self, menu: QMenu) -> None:
+        """Model ▸ Device: Auto / CPU / CUDA, and Model ▸ Uncertain Threshold…."""
+        group = QActionGroup(self)
+        self.device_actions: dict[str, QAction] = {}
+        for value, text in (("auto", self.tr("Device: &auto (CUDA when it works)")), ("cpu", self.tr("Device: &CPU")),
+                            ("cuda", self.tr("Device: CU&DA"))):
+            a = QAction(text, self, checkable=True, checked=value == self.device)
+            a.triggered.connect(lambda _checked=False, v=value: self.set_device(v))
+            group.addAction(a)
+            menu.addAction(a)
+            self.device_actions[value] = a
+        menu.addSeparator()
+        self.threshold_action = QAction(self.tr("Uncertain &Threshold…"), self)
+        self.threshold_action.setStatusTip(self.tr("The top probability below which a photo counts as uncertain"))
+        self.threshold_action.triggered.connect(lambda _checked=False: self.ask_threshold())
+        menu.addAction(self.threshold_action)
+
+    def set_device(self, device: str) -> bool:
+        """Run on ``device`` (``auto``, ``cpu``, ``cuda``) and reopen the current model (kept in the settings).
+        Returns False (and keeps the previous choice) when a run is going on, the model refuses, or CUDA was
+        asked for and cannot be used (a dialog says why)."""
+        old = self.device
+        self.device = device
+        ok = self._model_path is None or self.load_model(self._model_path)
+        if not ok:
+            self.device = old
+        self.device_actions[self.device].setChecked(True)
+        if ok and self._settings is not None:
+            self._settings.setValue("engine/device", self.device)
+        return ok
+
+    @property
+    def threshold(self) -> float:
+        """The uncertain threshold in use: the one set in Model ▸ Uncertain Threshold…, else the model's."""
+        metadata = self.engine.info.metadata if self.engine is not None else {}
+        return uncertain_threshold(metadata, self.threshold_override)
+
+    def set_threshold(self, threshold: float | None) -> None:
+        """Use ``threshold`` (a probability in (0, 1); None: the model's own) and re-evaluate every row at
+        once, without running the model again (kept in the settings)."""
+        self.threshold_override = valid_threshold(threshold) if threshold is not None else None
+        if self._settings is not None:
+            self._settings.setValue("verdict/threshold", "" if self.threshold_override is None
+                                    else str(self.threshold_override))
+        self._recount()
+
+    def ask_threshold(self) -> None:
+        """Model ▸ Uncertain Threshold…: a percentage; Cancel changes nothing."""
+        model_value = uncertain_threshold(self.engine.info.metadata) if self.engine is not None \
+            else DEFAULT_UNCERTAIN_THRESHOLD
+        value, ok = QInputDialog.getDouble(
+            self, self.tr("Uncertain threshold"),
+            self.tr("A photo whose top probability is below this is uncertain (the model's own: {value}):").format(
+                value=f"{model_value:.1%}"), self.threshold * 100, 50.0, 99.9, 1)
+        if ok:
+            self.set_threshold(None if abs(value / 100 - model_value) < 5e-4 else value / 100)
 
     def set_speed(self, tta: bool | None = None, precision: str | None = None) -> bool:
         """Change flip TTA and/or precision and reopen the current model with them (kept in the settings).
@@ -359,7 +423,10 @@ class MainWindow(QMainWindow):
             self._error(self.tr("Model"), self.tr("Cancel or finish the current run before opening another model."))
             return False
         try:
-            engine = Engine(path, precision=self.precision, tta=self.tta)
+            engine = Engine(path, providers=providers_for(self.device), precision=self.precision, tta=self.tta)
+            if self.device == "cuda" and not engine.using_cuda:
+                raise ModelError(self.tr("Device CUDA: the CUDA provider cannot be used: {reason}").format(
+                    reason=engine.cuda_unavailable_reason))
         except ModelError as exc:
             self._model_error(path, str(exc), startup)
             return False
@@ -521,13 +588,16 @@ class MainWindow(QMainWindow):
     # -- summary -------------------------------------------------------------------------------------
     def _recount(self) -> None:
         labels = self.engine.info.labels if self.engine is not None else ()
-        threshold = uncertain_threshold(self.engine.info.metadata) if self.engine is not None else 0.8
+        threshold = self.threshold
         self.tally = Tally(labels, threshold)
         self.tally.add(self.results.results)
         if tuple(labels) != getattr(self, "_filter_labels", None):
             self._filter_labels = tuple(labels)
             self.filter_bar.set_labels(labels, threshold)
+        else:
+            self.filter_bar.set_threshold(threshold)
         self.gallery.set_labels(labels, threshold)
+        self.results.set_threshold(threshold)
         self._update_summary()
 
     def _on_rows_inserted(self, _parent, first: int, last: int) -> None:
@@ -644,9 +714,11 @@ class MainWindow(QMainWindow):
                 return None
         try:
             # the model's label stays in "label"; a person's correction gets its own column
-            extra = ({"label_by_person": lambda r: self.results.person_label(r.path)}
-                     if self.results.has_person_labels() else None)
-            n = write_csv(rows, path, list(self.engine.info.labels), run_info=extra)
+            # the same run columns as catdog-classify's (model, provider, precision, tta, threshold)
+            extra: dict = dict(run_settings(self.engine, self.tally.threshold))
+            if self.results.has_person_labels():
+                extra["label_by_person"] = lambda r: self.results.person_label(r.path)
+            n = write_csv(rows, path, list(self.engine.info.labels), run_info=extra, threshold=self.tally.threshold)
         except OSError as exc:
             self._error(self.tr("Export CSV"),
                         self.tr("Could not write {path}:\n{reason}").format(path=path, reason=exc.strerror or exc))

@@ -56,6 +56,7 @@ class ResultsModel(QAbstractTableModel):
         self._rows: list[Result] = []
         self._row_of: dict[str, int] = {}
         self._by_person: dict[str, str] = {}  # path -> the label a person gave it (File's context menu)
+        self._threshold: float | None = None  # the uncertain threshold the verdicts are shown at
         self._thumbnails = thumbnails
         if thumbnails is not None:
             thumbnails.ready.connect(self._on_thumbnail)
@@ -85,6 +86,14 @@ class ResultsModel(QAbstractTableModel):
             self._row_of[r.path] = first + i
         self._rows.extend(new)
         self.endInsertRows()
+
+    def set_threshold(self, threshold: float | None) -> None:
+        """Show each row's verdict at ``threshold`` (``uncertain`` below it); repaints the verdicts at once."""
+        if threshold == self._threshold:
+            return
+        self._threshold = threshold
+        if self._rows:
+            self.dataChanged.emit(self.index(0, PREDICTION), self.index(len(self._rows) - 1, PREDICTION))
 
     def person_label(self, path: str) -> str:
         """The label a person set for ``path`` ("" when none)."""
@@ -152,7 +161,7 @@ class ResultsModel(QAbstractTableModel):
                 person = self._by_person.get(r.path)
                 if person:
                     return f"{label_text(person)} ✎" if person != r.label else f"{label_text(person)} ✓"
-                return label_text(r.label) if r.status == "ok" else ""
+                return label_text(r.verdict(self._threshold)) if r.status == "ok" else ""
             if col == CONFIDENCE:
                 return f"{r.confidence:.1%}" if r.status == "ok" and not math.isnan(r.confidence) else ""
             if col == STATUS:
@@ -167,6 +176,10 @@ class ResultsModel(QAbstractTableModel):
             return QBrush(QColor(180, 30, 30))
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = r.path if r.status == "ok" else f"{r.path}\n{r.error}"
+            why = r.uncertain_reason(self._threshold)
+            if why:  # the model's own answer, and why it is not worth much
+                tip += "\n" + self.tr("Uncertain ({label} {confidence}): {reason}").format(
+                    label=label_text(r.label), confidence=f"{r.confidence:.1%}", reason=why)
             if r.path in self._by_person:
                 said = label_text(r.label) if r.label else self.tr("nothing")
                 tip += "\n" + self.tr("Marked by hand as {person}; the model said {label}").format(
@@ -181,7 +194,7 @@ class ResultsModel(QAbstractTableModel):
             if col == FOLDER:
                 return natural_key(os.path.join(os.path.dirname(r.path), r.name))
             if col == PREDICTION:
-                return r.label if r.status == "ok" else "\uffff"  # errors last
+                return r.verdict(self._threshold) if r.status == "ok" else "\uffff"  # errors last
             if col == CONFIDENCE:
                 return -1.0 if r.status != "ok" or math.isnan(r.confidence) else float(r.confidence)
             if col == STATUS:

@@ -8,7 +8,6 @@ write's outcomes are the journal that Undo walks back, newest first.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QSettings, QTimer, Signal
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from catdog_gui.app.results_model import RESULT_ROLE
 from catdog_gui.core.results import Result
-from catdog_gui.core.tally import uncertain_threshold
 from catdog_gui.core.xmp import (
     NAMING_APPEND,
     NAMING_REPLACE,
@@ -173,10 +171,10 @@ class TagActions(QObject):
         path = str(engine.info.path)
         if path not in self._digests:
             self._digests[path] = model_digest(path)
-        threshold = uncertain_threshold(engine.info.metadata)
+        threshold = self.window.threshold  # Model ▸ Uncertain Threshold…, else the model's
         self._queue = []
         for r in results:
-            uncertain = math.isnan(r.confidence) or r.confidence < threshold
+            uncertain = r.is_uncertain(threshold)
             if uncertain and not tag_uncertain:
                 continue
             verdict = Verdict(label=r.label, confidence=r.confidence, uncertain=uncertain,

@@ -318,6 +318,10 @@ Help ▸ How to read the maps explains more.</source>
         <source>dog</source>
         <translation>개</translation>
     </message>
+    <message>
+        <source>uncertain</source>
+        <translation>불확실</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -450,12 +454,44 @@ Help ▸ How to read the maps explains more.</source>
         <translation>정밀도: &amp;int8</translation>
     </message>
     <message>
+        <source>Device: &amp;auto (CUDA when it works)</source>
+        <translation>장치: 자동(&amp;A) (쓸 수 있으면 CUDA)</translation>
+    </message>
+    <message>
+        <source>Device: &amp;CPU</source>
+        <translation>장치: &amp;CPU</translation>
+    </message>
+    <message>
+        <source>Device: CU&amp;DA</source>
+        <translation>장치: CU&amp;DA</translation>
+    </message>
+    <message>
+        <source>Uncertain &amp;Threshold…</source>
+        <translation>불확실 기준값(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>The top probability below which a photo counts as uncertain</source>
+        <translation>가장 높은 확률이 이 값보다 낮으면 불확실로 봅니다</translation>
+    </message>
+    <message>
+        <source>Uncertain threshold</source>
+        <translation>불확실 기준값</translation>
+    </message>
+    <message>
+        <source>A photo whose top probability is below this is uncertain (the model&apos;s own: {value}):</source>
+        <translation>가장 높은 확률이 이 값보다 낮은 사진은 불확실입니다 (모델 기본값: {value}):</translation>
+    </message>
+    <message>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
         <source>Cancel or finish the current run before opening another model.</source>
         <translation>다른 모델을 열기 전에 현재 작업을 취소하거나 끝내세요.</translation>
+    </message>
+    <message>
+        <source>Device CUDA: the CUDA provider cannot be used: {reason}</source>
+        <translation>장치 CUDA: CUDA 실행 공급자를 쓸 수 없습니다: {reason}</translation>
     </message>
     <message numerus="yes">
         <source>Model changed ({settings}): classifying the %n photo(s) again</source>
@@ -919,6 +955,10 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
     <message>
         <source>error: {error}</source>
         <translation>오류: {error}</translation>
+    </message>
+    <message>
+        <source>Uncertain ({label} {confidence}): {reason}</source>
+        <translation>불확실 ({label} {confidence}): {reason}</translation>
     </message>
     <message>
         <source>nothing</source>

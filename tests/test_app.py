@@ -420,7 +420,7 @@ def test_thumbnails_arrive_from_workers(qtbot, window, photo_dir):
     assert arr.std() > 5  # a photo, not a blank square
 
 
-def test_detail_view_shows_flows_and_cam(qtbot, window, photo_dir, tmp_path):
+def test_detail_view_shows_flows_and_cam(qtbot, window, photo_dir, tmp_path, monkeypatch):
     classified(qtbot, window, photo_dir)
     exp = select_and_explain(qtbot, window, 0)
     detail = window.detail
@@ -488,6 +488,13 @@ def test_detail_view_shows_flows_and_cam(qtbot, window, photo_dir, tmp_path):
         assert im.width > 300 and np.asarray(im).std() > 10
     assert detail.copy_to_clipboard()
     assert not QGuiApplication.clipboard().image().isNull()
+
+    # the Save PNG... button as a person clicks it: the file dialog's answer is where the PNG goes
+    clicked_png = tmp_path / "clicked"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(clicked_png), "PNG images (*.png)"))
+    qtbot.mouseClick(detail.save_button, Qt.MouseButton.LeftButton)
+    with Image.open(tmp_path / "clicked.png") as im:
+        assert im.width > 300
 
 
 def test_arrow_keys_move_through_results_and_view_follows(qtbot, window, photo_dir):

@@ -76,12 +76,15 @@ def _names(providers: Sequence[str]) -> str:
     return ", ".join(p.removesuffix("ExecutionProvider") for p in providers) or "none"
 
 
-def check_model(model_path: str | Path | None, providers: Sequence[str]):
-    """Open the model; returns ``(checks, engine or None)``: the model line and the providers line.
+def check_model(model_path: str | Path | None, providers: Sequence[str], precision: str = "auto"):
+    """Open the model as the app does; returns ``(checks, engine or None)``: the model line and the
+    providers line.
 
     Args:
         model_path: the ONNX file; ``None`` for :func:`catdog_gui.core.model.default_model_path`.
         providers: execution providers to ask for, in order of preference.
+        precision: ``"auto"`` (what catdog-gui and catdog-classify use: the int8 sibling on the CPU when there
+            is one), ``"fp32"`` or ``"int8"``.
     """
     import onnxruntime as ort
 
@@ -90,13 +93,14 @@ def check_model(model_path: str | Path | None, providers: Sequence[str]):
     path = Path(model_path) if model_path is not None else default_model_path()
     start = time.perf_counter()
     try:
-        engine = Engine(path, providers=providers)
+        engine = Engine(path, providers=providers, precision=precision)
     except ModelError as exc:
-        return [Check("model", False, str(exc))], None
+        return [Check(f"model ({precision})", False, str(exc))], None
     seconds = time.perf_counter() - start
     info = engine.info
-    checks = [Check("model", True, f"{info.name} ({info.architecture or 'unknown architecture'}; labels "
-                                   f"{', '.join(info.labels)}) opened in {seconds:.2f} s from {info.path}")]
+    checks = [Check(f"model ({precision})", True,
+                    f"{info.name}, {engine.precision} ({info.architecture or 'unknown architecture'}; labels "
+                    f"{', '.join(info.labels)}) opened in {seconds:.2f} s from {info.path}")]
     reason = "" if engine.cuda_unavailable_reason is None else \
         f"; CUDA not in use: {engine.cuda_unavailable_reason}"
     checks.append(Check("providers", None, f"ONNX Runtime {ort.__version__}: available "
@@ -117,17 +121,18 @@ def check_samples(engine, samples: dict[str, Path] | None = None) -> Check:
     from catdog_gui.core.imaging import ImageDecodeError, preprocess
     from catdog_gui.resources import resource_path, sample_photos
 
+    name = f"samples ({engine.precision})"
     samples = sample_photos() if samples is None else samples
     if not samples:
-        return Check("samples", False, f"no sample photos in {resource_path('samples')}")
+        return Check(name, False, f"no sample photos in {resource_path('samples')}")
     unknown = [label for label in samples if label not in engine.info.labels]
     if unknown:
-        return Check("samples", False, f"sample label(s) {unknown} are not among the model's labels "
+        return Check(name, False, f"sample label(s) {unknown} are not among the model's labels "
                                        f"{list(engine.info.labels)}")
     try:
         batch = np.stack([preprocess(path, engine.info.preprocessing) for path in samples.values()])
     except (ImageDecodeError, OSError) as exc:
-        return Check("samples", False, f"cannot read a sample photo: {exc}")
+        return Check(name, False, f"cannot read a sample photo: {exc}")
     _, probabilities = engine.predict(batch)
     parts, wrong = [], []
     for (expected, path), p in zip(samples.items(), probabilities):
@@ -136,8 +141,8 @@ def check_samples(engine, samples: dict[str, Path] | None = None) -> Check:
         if got != expected:
             wrong.append(f"{path.name} -> {got} ({float(p.max()):.2f}), expected {expected}")
     if wrong:
-        return Check("samples", False, "; ".join(wrong))
-    return Check("samples", True, ", ".join(parts))
+        return Check(name, False, "; ".join(wrong))
+    return Check(name, True, ", ".join(parts))
 
 
 def check_qt_image_formats(required: Sequence[str] = REQUIRED_QT_FORMATS, qt_required: bool = True,
@@ -237,6 +242,11 @@ def run_self_test(model_path: str | Path | None = None, cpu: bool = False, qt_re
     report.checks += checks
     if engine is not None:
         report.checks.append(check_samples(engine, samples))
+        if engine.precision == "int8":  # the float32 file serves --precision fp32 and CUDA: check it too
+            fp32_checks, fp32_engine = check_model(model_path, providers, precision="fp32")
+            report.checks += fp32_checks[:1]
+            if fp32_engine is not None:
+                report.checks.append(check_samples(fp32_engine, samples))
     report.checks.append(check_qt_image_formats(qt_required=qt_required))
     report.checks.append(check_pillow())
     report.checks.append(check_colour_maps())
@@ -256,7 +266,12 @@ def main(argv: Sequence[str] | None = None, prog: str = "catdog", qt_required: b
     from catdog_gui.resources import is_frozen, resources_dir
 
     ort.set_default_logger_severity(4)  # the providers line says why CUDA is off, in one line
-    where = f"frozen bundle, {sys.executable}" if is_frozen() else f"source tree, Python {sys.version.split()[0]}"
+    if is_frozen():
+        where = f"frozen bundle, {sys.executable}"
+    else:
+        in_source = resources_dir() == Path(__file__).resolve().parents[1] / "resources"
+        kind = "source tree" if in_source else "installed package"
+        where = f"{kind}, Python {sys.version.split()[0]}"
     print(f"{prog} self-test ({where}; resources {resources_dir()})")
     report = run_self_test(args.model, cpu=args.cpu, qt_required=qt_required)
     for check in report.checks:

@@ -126,7 +126,7 @@ def test_frozen_self_test_passes_from_root(bundle, program):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.startswith(f"{program} self-test (frozen bundle")
     assert f"resources {bundle / '_internal' / 'resources'}" in proc.stdout.splitlines()[0]
-    assert "ok    samples: cat.jpg -> cat" in proc.stdout and "dog.jpg -> dog" in proc.stdout
+    assert "ok    samples (int8): cat.jpg -> cat" in proc.stdout and "dog.jpg -> dog" in proc.stdout
     assert "ok    Qt image formats" in proc.stdout  # the bundle carries Qt even for the CLI
     assert "frozen" not in proc.stdout.split("providers:")[1].splitlines()[0]  # the loader's own reason
     assert proc.stdout.rstrip().endswith("self-test passed")

@@ -67,6 +67,7 @@ def test_wheel_carries_resources_and_classifies_from_site_packages(tmp_path):
                            "--self-test"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert str(site / "catdog_resources") in proc.stdout, proc.stdout
+    assert "(installed package, Python" in proc.stdout, proc.stdout
 
 
 def test_every_package_folder_is_listed_in_pyproject():

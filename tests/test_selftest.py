@@ -42,8 +42,12 @@ def test_self_test_passes_on_the_default_model(default_model_path):
     report = run_self_test(default_model_path, cpu=True)
     assert report.passed, report.failure
     by_name = {c.name: c for c in report.checks}
-    assert set(by_name) == {"model", "providers", "samples", "Qt image formats", "Pillow", "colour maps"}
-    assert "cat.jpg -> cat" in by_name["samples"].detail and "dog.jpg -> dog" in by_name["samples"].detail
+    # On the CPU the app opens the int8 sibling: both files are checked on the sample photos.
+    assert set(by_name) == {"model (auto)", "samples (int8)", "model (fp32)", "samples (fp32)", "providers",
+                            "Qt image formats", "Pillow", "colour maps"}
+    assert "catdog-xception-int8.onnx, int8" in by_name["model (auto)"].detail
+    for name in ("samples (int8)", "samples (fp32)"):
+        assert "cat.jpg -> cat" in by_name[name].detail and "dog.jpg -> dog" in by_name[name].detail
     assert "in use CPU" in by_name["providers"].detail
     assert "CUDA not in use: not requested" in by_name["providers"].detail
     for fmt in REQUIRED_QT_FORMATS:
@@ -54,7 +58,7 @@ def test_self_test_fails_when_a_photo_gets_the_wrong_label(default_model_path):
     swapped = {"dog": REPO / "resources/samples/cat.jpg", "cat": REPO / "resources/samples/dog.jpg"}
     report = run_self_test(default_model_path, cpu=True, samples=swapped)
     assert not report.passed
-    assert report.failure.startswith("samples: cat.jpg -> cat")
+    assert report.failure.startswith("samples (int8): cat.jpg -> cat")
     assert "expected dog" in report.failure and "\n" not in report.failure
 
 
@@ -63,7 +67,7 @@ def test_self_test_fails_on_a_model_that_does_not_fulfil_the_contract(tmp_path):
     broken.write_bytes(b"not an onnx file")
     report = run_self_test(broken, cpu=True)
     assert not report.passed
-    assert report.failure.startswith("model: cannot open 'broken.onnx' as an ONNX model")
+    assert report.failure.startswith("model (auto): cannot open 'broken.onnx' as an ONNX model")
     assert "samples" not in {c.name for c in report.checks}  # nothing to classify with
 
 
@@ -92,14 +96,14 @@ def test_gui_self_test_runs_headless_from_another_folder(tmp_path):
 def test_self_test_exits_1_with_a_one_line_reason(module, tmp_path):
     proc = _run(["-m", module, "--self-test", "--model", "missing.onnx"], cwd=tmp_path)
     assert proc.returncode == 1
-    assert proc.stderr.splitlines() == ["self-test failed: model: model file not found: 'missing.onnx'"]
+    assert proc.stderr.splitlines() == ["self-test failed: model (auto): model file not found: 'missing.onnx'"]
 
 
 def test_cli_self_test_needs_no_path_or_csv(tmp_path):
     proc = _run(["-m", "catdog_gui.cli", "--self-test"], cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.startswith("catdog-classify self-test")
-    assert "ok    samples: cat.jpg -> cat" in proc.stdout
+    assert "ok    samples (int8): cat.jpg -> cat" in proc.stdout
 
 
 def test_cuda_reason_is_the_loaders_own_message_in_a_bundle():

@@ -425,9 +425,9 @@ class DetailView(QWidget):
         self.class_combo.currentIndexChanged.connect(self._update_cam)
         self.show_cam.toggled.connect(self._update_cam)
         self.opacity.valueChanged.connect(self._on_opacity)
-        # clicked(bool) would pass `checked` as the path: the buttons call without arguments.
-        self.save_button.clicked.connect(lambda: self.save_png())
-        self.copy_button.clicked.connect(lambda: self.copy_to_clipboard())
+        # Not connected directly: clicked(bool) would pass `checked` as save_png's path.
+        self.save_button.clicked.connect(lambda: self.save_png())  # noqa: PLW0108
+        self.copy_button.clicked.connect(self.copy_to_clipboard)
         self._set_enabled(False)
         self.legend.setPixmap(QPixmap.fromImage(colorbar(self.cmap_combo.currentText())))
 

@@ -59,6 +59,8 @@ def test_threshold_and_degenerate_rows_in_the_window(qtbot, default_model_path, 
     sure_photos = sum(r.ok and r.confidence >= model_threshold and not r.uncertain_because
                       for r in w.results.results)
     assert w.tally.uncertain == 6 - sure_photos and sum(w.tally.per_class.values()) == sure_photos
+    assert f"{w.tally.uncertain} uncertain" in w.statusBar().currentMessage()  # the run's summary counts alike
+    assert w.last_summary.uncertain == w.tally.uncertain and w.last_summary.per_class == w.tally.per_class
 
     # a threshold of 50.01%: every real photo is sure, the degenerate two stay uncertain; nothing runs again
     calls = []

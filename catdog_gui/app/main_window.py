@@ -513,7 +513,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Queued: they will be classified when this run finishes"), 5000)
             return
         worker = ClassifyWorker(self.engine, paths, skip=self.results.paths(), batch_size=self.batch_size,
-                                thumbnail_size=self.thumbnails.pixel_size, thumbnail_sink=self.thumbnails.put)
+                                thumbnail_size=self.thumbnails.pixel_size, thumbnail_sink=self.thumbnails.put,
+                                threshold=self.threshold)
         worker.scanned.connect(self._on_scanned)
         worker.results.connect(self._on_results)
         worker.progress.connect(self._on_progress)
@@ -643,6 +644,8 @@ class MainWindow(QMainWindow):
                  else self.tr("Classified %n photo(s)", "", summary.total)]
         if per_class:
             parts.append(per_class)
+        if summary.uncertain:
+            parts.append(self.tr("{n} uncertain").format(n=summary.uncertain))
         if summary.errors:
             parts.append(self.tr("{n} unreadable").format(n=summary.errors))
         if summary.skipped_non_images:

@@ -36,6 +36,7 @@ class ClassifyWorker(QThread):
         thumbnail_size: when > 0, the pipeline makes each photo's thumbnail (at most this many device
             pixels a side) from the decode that feeds the model, and ``thumbnail_sink(path, rgb)`` receives
             it in this thread before the result is emitted; the emitted results carry no pixels.
+        threshold: the uncertain threshold the ``done`` summary counts with (None: degenerate inputs only).
 
     Signals:
         scanned(int total, int skipped_non_images, list missing): after the scan, before inference.
@@ -53,9 +54,10 @@ class ClassifyWorker(QThread):
 
     def __init__(self, engine, paths: Sequence[str], skip: frozenset[str] = frozenset(),
                  batch_size: int = 16, parent: QObject | None = None, thumbnail_size: int = 0,
-                 thumbnail_sink: Callable[[str, object], None] | None = None) -> None:
+                 thumbnail_sink: Callable[[str, object], None] | None = None, threshold: float | None = None) -> None:
         super().__init__(parent)
         self.engine = engine
+        self.threshold = threshold  # the uncertain threshold the run's summary counts with
         self.paths = [str(p) for p in paths]
         self.skip = skip
         self.batch_size = batch_size
@@ -99,7 +101,7 @@ class ClassifyWorker(QThread):
             self._emit(pending, len(finished), len(todo), time.perf_counter() - start)
             elapsed = time.perf_counter() - start
             summary = pipeline.summarize(finished, labels, elapsed, report.skipped_non_images,
-                                         cancelled=self._cancel.is_set())
+                                         cancelled=self._cancel.is_set(), threshold=self.threshold)
             self.done.emit(summary)
         except Exception as exc:  # noqa: BLE001 - report anything unexpected to the GUI, keep its rows
             self.failed.emit(f"{type(exc).__name__}: {exc}")

@@ -656,6 +656,10 @@ Help ▸ How to read the maps explains more.</source>
         </translation>
     </message>
     <message>
+        <source>{n} uncertain</source>
+        <translation>불확실 {n}</translation>
+    </message>
+    <message>
         <source>{n} unreadable</source>
         <translation>읽을 수 없음 {n}</translation>
     </message>

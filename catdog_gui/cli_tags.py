@@ -109,7 +109,8 @@ class TagRun:
             how = "set by hand" if v.source == SOURCE_HAND else f"by {v.model or 'this model'}"
             rows.append(Result(path=path, status="ok", label=v.label, confidence=v.confidence,
                                note=f"verdict read from XMP tags ({how}), not classified again",
-                               uncertain_because="tagged uncertain in XMP" if v.uncertain else ""))
+                               uncertain_because="tagged uncertain in XMP" if v.uncertain else "",
+                               person_label=v.label if v.source == SOURCE_HAND else ""))
         self.already_tagged = len(rows)
         return todo, rows
 
@@ -117,7 +118,7 @@ class TagRun:
         """With ``--write-tags``: tag every ``ok`` result (see the module docstring); a dry run prints each
         change now, the summary waits for :meth:`print_summary`. Ctrl-C stops between two files (each file is
         written whole or not at all)."""
-        from catdog_gui.core.xmp import TagOutcome, Verdict, shared_sidecars, sidecar_path, write_verdict
+        from catdog_gui.core.xmp import TagOutcome, shared_sidecars, sidecar_path, verdict_for, write_verdict
 
         a = self.args
         if not a.write_tags:
@@ -128,15 +129,15 @@ class TagRun:
         for r in results:
             if not r.ok:
                 continue
-            uncertain = r.is_uncertain(self.threshold)
-            if uncertain and not a.tag_uncertain:
+            verdict = verdict_for(r, self.threshold, self.engine.info.name, self.digest)  # a person's mark wins
+            if verdict.uncertain and not a.tag_uncertain:
                 uncertain_skipped += 1
                 continue
-            todo.append((r, uncertain))
+            todo.append((r, verdict))
         # photo.jpg and photo.png would share photo.xmp: tag neither rather than keep only the last verdict
         clashes = shared_sidecars([r.path for r, _ in todo], self.naming) if a.write_tags == "sidecar" else {}
         try:
-            for r, uncertain in todo:
+            for r, verdict in todo:
                 if r.path in clashes:
                     target = sidecar_path(r.path, self.naming)
                     others = ", ".join(repr(os.path.basename(o)) for o in clashes[r.path])
@@ -145,8 +146,6 @@ class TagRun:
                                             "(use --sidecar-naming append)")
                     shared += 1
                 else:
-                    verdict = Verdict(label=r.label, confidence=r.confidence, uncertain=uncertain,
-                                      model=self.engine.info.name, model_digest=self.digest)
                     out = write_verdict(r.path, verdict, mode=a.write_tags, naming=self.naming,
                                         root=self.root, dry_run=a.dry_run)
                 counts[out.action] += 1

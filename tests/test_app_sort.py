@@ -84,3 +84,36 @@ def test_copy_takes_only_the_selected_rows(qtbot, tiny_model_path, data_dir, tmp
     for r in chosen:
         copy = next(p for p in copies if p.name == r.name)
         assert filecmp.cmp(r.path, copy, shallow=False) and os.path.exists(r.path)
+
+
+def test_a_mark_by_hand_wins_in_counts_filter_sort_and_tags(qtbot, tiny_model_path, cat_photos, tmp_path):
+    src = tmp_path / "photos"
+    src.mkdir()
+    for p in cat_photos[:3]:
+        shutil.copy(p, src / p.name)
+    w = classified_window(qtbot, tiny_model_path, src, 3)
+    w.tally.threshold = 0.0  # every row confident, whatever the tiny model says
+    w.tally.clear()
+    w.tally.add(w.results.results)
+    marked = w.results.result(0)
+    other = "dog" if marked.label == "cat" else "cat"
+    before = dict(w.tally.per_class)
+    w.table.selectRow(next(i for i in range(3) if w.proxy.index(i, NAME).data() == marked.name))
+    assert w.mark_selected(other) == 1
+    assert w.tally.per_class[other] == before[other] + 1 and w.tally.per_class[marked.label] == before[marked.label] - 1
+    assert f"{other} <b>{w.tally.per_class[other]}</b>" in w.summary.text()
+    w.filter_bar.select(other)  # the class button shows the marked photo
+    shown = {w.proxy.index(i, NAME).data() for i in range(w.proxy.rowCount())}
+    assert marked.name in shown and len(shown) == w.tally.per_class[other]
+    w.filter_bar.select("all")
+    w.table.clearSelection()
+    target = tmp_path / "sorted"
+    assert w.sort_into("copy", str(target), confirm=False)
+    qtbot.waitUntil(lambda: w.sort_worker is None, timeout=RUN_TIMEOUT)
+    assert (target / other / marked.name).exists() and not (target / marked.label / marked.name).exists()
+    w.tag_actions.write(w.results.results)
+    qtbot.waitUntil(lambda: not w.tag_actions.busy, timeout=RUN_TIMEOUT)
+    from catdog_gui.core.xmp import read_verdict
+
+    v = read_verdict(marked.path)
+    assert (v.verdict, v.source) == (other, "hand")

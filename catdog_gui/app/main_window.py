@@ -766,6 +766,10 @@ class MainWindow(QMainWindow):
         rows = self.selected_results() or ([self.current_result()] if self.current_result() else [])
         for r in rows:
             self.results.set_person_label(r.path, label)
+        if rows:  # a mark moves the row to another count (the proxy re-filters on dataChanged by itself)
+            self.tally.clear()
+            self.tally.add(self.results.results)
+            self._update_summary()
         return len(rows)
 
     def _row_menu(self, pos) -> None:

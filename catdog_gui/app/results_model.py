@@ -55,7 +55,6 @@ class ResultsModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Result] = []
         self._row_of: dict[str, int] = {}
-        self._by_person: dict[str, str] = {}  # path -> the label a person gave it (File's context menu)
         self._threshold: float | None = None  # the uncertain threshold the verdicts are shown at
         self._thumbnails = thumbnails
         if thumbnails is not None:
@@ -97,20 +96,20 @@ class ResultsModel(QAbstractTableModel):
 
     def person_label(self, path: str) -> str:
         """The label a person set for ``path`` ("" when none)."""
-        return self._by_person.get(path, "")
+        row = self._row_of.get(path)
+        return "" if row is None else self._rows[row].person_label
 
     def has_person_labels(self) -> bool:
-        return bool(self._by_person)
+        return any(r.person_label for r in self._rows)
 
     def set_person_label(self, path: str, label: str | None) -> None:
-        """Record (or, with ``None``/"", clear) the label a person gives the photo at ``path``."""
-        if label:
-            self._by_person[path] = label
-        else:
-            self._by_person.pop(path, None)
+        """Record (or, with ``None``/"", clear) the label a person gives the photo at ``path``: kept in its
+        :class:`Result` (``person_label``), so counts, filters, sorting and tags see it."""
         row = self._row_of.get(path)
-        if row is not None:
-            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+        if row is None:
+            return
+        self._rows[row] = dataclasses.replace(self._rows[row], person_label=label or "")
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def replace_paths(self, moved: dict[str, str]) -> int:
         """Point rows at their files' new paths (``old path -> new path``, after a move); returns rows changed."""
@@ -121,8 +120,6 @@ class ResultsModel(QAbstractTableModel):
                 continue
             self._rows[row] = dataclasses.replace(self._rows[row], path=new)
             self._row_of[new] = row
-            if old in self._by_person:
-                self._by_person[new] = self._by_person.pop(old)
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
             changed += 1
         return changed
@@ -132,7 +129,6 @@ class ResultsModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows.clear()
         self._row_of.clear()
-        self._by_person.clear()
         self.endResetModel()
 
     # -- QAbstractTableModel -------------------------------------------------------------------------
@@ -158,7 +154,7 @@ class ResultsModel(QAbstractTableModel):
             if col == FOLDER:
                 return folder_name(r.path)
             if col == PREDICTION:
-                person = self._by_person.get(r.path)
+                person = r.person_label
                 if person:
                     return f"{label_text(person)} ✎" if person != r.label else f"{label_text(person)} ✓"
                 return label_text(r.verdict(self._threshold)) if r.status == "ok" else ""
@@ -180,10 +176,10 @@ class ResultsModel(QAbstractTableModel):
             if why:  # the model's own answer, and why it is not worth much
                 tip += "\n" + self.tr("Uncertain ({label} {confidence}): {reason}").format(
                     label=label_text(r.label), confidence=f"{r.confidence:.1%}", reason=why)
-            if r.path in self._by_person:
+            if r.person_label:
                 said = label_text(r.label) if r.label else self.tr("nothing")
                 tip += "\n" + self.tr("Marked by hand as {person}; the model said {label}").format(
-                    person=label_text(self._by_person[r.path]), label=said)
+                    person=label_text(r.person_label), label=said)
                 tip += f" ({r.confidence:.1%})" if r.status == "ok" else ""
             return f"{tip}\n{r.note}" if r.note else tip
         if role == Qt.ItemDataRole.TextAlignmentRole and col == CONFIDENCE:

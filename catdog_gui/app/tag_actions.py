@@ -32,9 +32,9 @@ from catdog_gui.core.xmp import (
     NAMING_APPEND,
     NAMING_REPLACE,
     TagOutcome,
-    Verdict,
     model_digest,
     undo_write,
+    verdict_for,
     write_verdict,
 )
 
@@ -174,11 +174,9 @@ class TagActions(QObject):
         threshold = self.window.threshold  # Model ▸ Uncertain Threshold…, else the model's
         self._queue = []
         for r in results:
-            uncertain = r.is_uncertain(threshold)
-            if uncertain and not tag_uncertain:
+            verdict = verdict_for(r, threshold, engine.info.name, self._digests[path])  # a person's mark wins
+            if verdict.uncertain and not tag_uncertain:
                 continue
-            verdict = Verdict(label=r.label, confidence=r.confidence, uncertain=uncertain,
-                              model=engine.info.name, model_digest=self._digests[path])
             self._queue.append(lambda p=r.path, v=verdict: write_verdict(p, v, mode=mode, naming=naming,
                                                                         dry_run=dry_run))
         self._start(undoing=False)

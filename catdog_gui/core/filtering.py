@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass
 
 from catdog_gui.core.results import Result
+from catdog_gui.core.verdicts import effective_label
 
 __all__ = ["ALL", "ERRORS", "UNCERTAIN", "ResultFilter", "folder_name"]
 
@@ -26,8 +27,9 @@ class ResultFilter:
     """A row filter.
 
     Args:
-        category: ``"all"``, a class label (its confident results only, as the summary counts them),
-            ``"uncertain"`` (:meth:`Result.is_uncertain`: degenerate input or below ``threshold``) or ``"errors"``.
+        category: ``"all"``, a class label (its confident results and the rows a person marked so, as the
+            summary counts them), ``"uncertain"`` (degenerate input or below ``threshold``, not marked by a
+            person: :func:`~catdog_gui.core.verdicts.effective_label`) or ``"errors"``.
         low, high: confidence range in [0, 1], inclusive; rows without a confidence (errors) are kept only
             by the ``"all"`` and ``"errors"`` categories.
         text: case-insensitive substring of the file name or its folder's name ("" matches everything).
@@ -49,12 +51,12 @@ class ResultFilter:
         """Whether ``r`` is shown."""
         ok = r.status == "ok"
         confidence = r.confidence if ok and not math.isnan(r.confidence) else None
-        uncertain = r.is_uncertain(self.threshold)
+        verdict = effective_label(r, self.threshold)  # a person's mark wins over the model
         if self.category == ERRORS and ok:
             return False
-        if self.category == UNCERTAIN and not uncertain:
+        if self.category == UNCERTAIN and verdict != UNCERTAIN:
             return False
-        if self.category not in (ALL, ERRORS, UNCERTAIN) and (not ok or uncertain or r.label != self.category):
+        if self.category not in (ALL, ERRORS, UNCERTAIN) and (not ok or verdict != self.category):
             return False
         in_range = confidence is not None and self.low - 1e-9 <= confidence <= self.high + 1e-9
         if (self.low > 0.0 or self.high < 1.0) and self.category != ERRORS and not in_range:

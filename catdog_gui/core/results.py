@@ -55,6 +55,9 @@ class Result:
             Not compared, not printed, not written to CSV; the app takes it and keeps the row without it.
         uncertain_because: why the row is ``uncertain`` whatever the threshold (a degenerate input, see
             :mod:`catdog_gui.core.degenerate`, or a verdict read back from tags); ``""`` when nothing.
+        person_label: the label a person gave the photo by hand ("Mark as"), ``""`` when none; it wins over
+            the model wherever a verdict is used (:func:`catdog_gui.core.verdicts.effective_label`), while
+            ``label`` stays the model's answer.
     """
 
     path: str
@@ -66,6 +69,7 @@ class Result:
     note: str = ""
     thumbnail: np.ndarray | None = field(default=None, compare=False, repr=False)
     uncertain_because: str = ""
+    person_label: str = ""
 
     @property
     def name(self) -> str:

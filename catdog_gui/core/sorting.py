@@ -25,8 +25,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catdog_gui.core.results import Result
-from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD, Tally
+from catdog_gui.core.results import UNCERTAIN, Result
+from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD
+from catdog_gui.core.verdicts import effective_label
 
 __all__ = ["JOURNAL_NAME", "SortItem", "SortReport", "plan_sort", "run_sort", "undo_sort", "UNCERTAIN_FOLDER"]
 
@@ -64,15 +65,17 @@ def _with_suffix(name: str, n: int) -> str:
 def plan_sort(results: Iterable[Result], target: str | os.PathLike, labels: Sequence[str],
               threshold: float = DEFAULT_UNCERTAIN_THRESHOLD) -> list[SortItem]:
     """Destinations for ``results``: confident ones into ``target/<label>``, uncertain ones into
-    ``target/uncertain``; errors are skipped. Names are made unique against the disk and the plan itself."""
+    ``target/uncertain``, a photo a person marked by hand into ``target/<their label>``
+    (:func:`~catdog_gui.core.verdicts.effective_label`); errors are skipped. ``labels`` is unused (kept for
+    callers). Names are made unique against the disk and the plan itself."""
     target = Path(target)
-    tally = Tally(labels, threshold)
     taken: set[str] = set()
     plan = []
     for r in results:
         if r.status != "ok":
             continue
-        category = UNCERTAIN_FOLDER if tally.is_uncertain(r) else r.label
+        verdict = effective_label(r, threshold)  # a person's mark wins over the model
+        category = UNCERTAIN_FOLDER if verdict == UNCERTAIN else verdict
         folder = target / category
         n = 0
         while True:

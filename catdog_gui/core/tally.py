@@ -2,7 +2,8 @@
 
 - :class:`Tally`: per-class counts, ``uncertain`` (:meth:`Result.is_uncertain
   <catdog_gui.core.results.Result.is_uncertain>`: a degenerate input, or a top probability below the
-  threshold) and ``errors``, updated batch by batch as rows arrive.
+  threshold) and ``errors``, updated batch by batch as rows arrive; a row a person marked by hand counts
+  under the person's label (:func:`~catdog_gui.core.verdicts.effective_label`).
 - :class:`RemainingTime`: a time-remaining estimate from the recent throughput (a sliding window, so
   start-up costs such as loading the model and the first, slower batches do not skew it), given only
   once a few photos and a few seconds have gone by.
@@ -15,7 +16,8 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from catdog_gui.core.results import Result
+from catdog_gui.core.results import UNCERTAIN, Result
+from catdog_gui.core.verdicts import effective_label
 
 __all__ = ["DEFAULT_UNCERTAIN_THRESHOLD", "RemainingTime", "Tally", "format_duration", "uncertain_threshold",
            "valid_threshold"]
@@ -45,7 +47,8 @@ def uncertain_threshold(metadata: Mapping[str, str], override: float | None = No
 
 @dataclass
 class Tally:
-    """Counts of results: each ``ok`` result is either ``uncertain`` or counted under its label.
+    """Counts of results: each ``ok`` result is either ``uncertain`` or counted under its label (the
+    person's label when marked by hand: :func:`~catdog_gui.core.verdicts.effective_label`).
 
     Args:
         labels: class names in the model's order (every one gets a count, 0 included).
@@ -74,10 +77,12 @@ class Tally:
         for r in results:
             if r.status != "ok":
                 self.errors += 1
-            elif self.is_uncertain(r):
-                self.uncertain += 1
             else:
-                self.per_class[r.label] = self.per_class.get(r.label, 0) + 1
+                verdict = effective_label(r, self.threshold)  # a person's mark wins over the model
+                if verdict == UNCERTAIN:
+                    self.uncertain += 1
+                else:
+                    self.per_class[verdict] = self.per_class.get(verdict, 0) + 1
 
     def clear(self) -> None:
         self.per_class = {label: 0 for label in self.labels}

@@ -42,10 +42,12 @@ from dataclasses import dataclass, field
 import exiv2
 
 from catdog_gui.core.atomic import finish_replace
+from catdog_gui.core.results import Result
+from catdog_gui.core.verdicts import marked_by_person
 
 __all__ = ["NAMESPACE", "PREFIX", "NAMING_APPEND", "NAMING_REPLACE", "NAMINGS", "MODES", "UNCERTAIN",
            "DEFAULT_ROOT", "Verdict", "TagOutcome", "sidecar_path", "keywords_for", "model_digest",
-           "read_verdict", "split_tagged", "shared_sidecars", "write_verdict", "undo_write"]
+           "read_verdict", "verdict_for", "split_tagged", "shared_sidecars", "write_verdict", "undo_write"]
 
 NAMESPACE = "urn:catdog:xmp:1.0/"  # catdog's XMP namespace URI (any URI; this one is ours and stable)
 PREFIX = "catdog"
@@ -139,6 +141,24 @@ def sidecar_path(photo: str | os.PathLike, naming: str = NAMING_APPEND) -> str:
     if naming == NAMING_REPLACE:
         return os.path.splitext(photo)[0] + ".xmp"
     raise ValueError(f"unknown sidecar naming {naming!r}; expected one of {NAMINGS}")
+
+
+def verdict_for(result: Result, threshold: float | None, model: str = "", digest: str = "") -> Verdict:
+    """The verdict to tag a classified (``ok``) row with: a person's mark (``Result.person_label``) as a
+    verdict set by hand (``source="hand"``, never uncertain, no confidence unless the model said the same),
+    else the model's answer, ``uncertain`` below ``threshold`` (:meth:`Result.is_uncertain`).
+
+    Args:
+        result: the row.
+        threshold: the run's uncertain threshold (top probability in [0, 1]).
+        model, digest: the model's file name and SHA-256 (:func:`model_digest`).
+    """
+    if marked_by_person(result):
+        same = result.person_label == result.label
+        return Verdict(label=result.person_label, confidence=result.confidence if same else math.nan,
+                       model=model, model_digest=digest, source=SOURCE_HAND)
+    return Verdict(label=result.label, confidence=result.confidence, uncertain=result.is_uncertain(threshold),
+                   model=model, model_digest=digest)
 
 
 def keywords_for(verdict: Verdict, root: str = DEFAULT_ROOT) -> tuple[str, str]:

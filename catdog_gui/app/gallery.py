@@ -12,6 +12,8 @@ from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from catdog_gui.app.i18n import label_text
+from catdog_gui.core.results import UNCERTAIN
+from catdog_gui.core.verdicts import effective_label
 from catdog_gui.app.results_model import NAME, RESULT_ROLE
 from catdog_gui.app.thumbnails import ThumbnailProvider
 
@@ -27,9 +29,10 @@ def badge_colour(result, labels, threshold: float) -> QColor:
     """The badge colour: one colour per class (in the model's label order), amber for uncertain, red for errors."""
     if result.status != "ok":
         return ERROR_COLOUR
-    if result.is_uncertain(threshold):
+    verdict = effective_label(result, threshold)  # a person's mark wins over the model
+    if verdict == UNCERTAIN:
         return UNCERTAIN_COLOUR
-    index = list(labels).index(result.label) if result.label in labels else 0
+    index = list(labels).index(verdict) if verdict in labels else 0
     return _PALETTE[index % len(_PALETTE)]
 
 
@@ -74,10 +77,12 @@ class _TileDelegate(QStyledItemDelegate):
             painter.fillRect(box, option.palette.color(QPalette.ColorRole.AlternateBase))
         # the verdict badge, on the thumbnail's top left corner
         colour = badge_colour(r, self.view.labels, self.view.threshold)
-        text = (label_text(r.label) if r.status == "ok" else self.tr("error"))
+        text = (label_text(r.person_label or r.label) if r.status == "ok" else self.tr("error"))
         if r.status == "ok" and colour == UNCERTAIN_COLOUR:
             text = f"{label_text(r.label)}?"
-        if r.status == "ok" and not math.isnan(r.confidence):
+        if r.person_label and r.status == "ok":
+            text += " ✎"  # marked by hand
+        elif r.status == "ok" and not math.isnan(r.confidence):
             text += f" {r.confidence:.0%}"
         fm = option.fontMetrics
         badge = QRect(image.x() + 4, image.y() + 4, fm.horizontalAdvance(text) + 12, fm.height() + 4)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 from catdog_gui.app.i18n import label_text
 from catdog_gui.core.filtering import ResultFilter, folder_name
 from catdog_gui.core.results import Result
+from catdog_gui.core.verdicts import effective_label
 
 THUMB, NAME, PREDICTION, CONFIDENCE, STATUS, FOLDER = range(6)  # FOLDER is shown after NAME (header order)
 # column titles, translated in headerData() (QT_TRANSLATE_NOOP only marks them for pyside6-lupdate)
@@ -190,7 +191,7 @@ class ResultsModel(QAbstractTableModel):
             if col == FOLDER:
                 return natural_key(os.path.join(os.path.dirname(r.path), r.name))
             if col == PREDICTION:
-                return r.verdict(self._threshold) if r.status == "ok" else "\uffff"  # errors last
+                return effective_label(r, self._threshold) if r.status == "ok" else "\uffff"  # errors last
             if col == CONFIDENCE:
                 return -1.0 if r.status != "ok" or math.isnan(r.confidence) else float(r.confidence)
             if col == STATUS:

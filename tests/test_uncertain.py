@@ -43,6 +43,8 @@ def built_inputs(tmp_path, cat_photos) -> dict[str, Path]:
     Image.new("RGB", (1, 1), (200, 120, 40)).save(files.setdefault("1x1", tmp_path / "pixel.png"))
     Image.new("RGB", (640, 480), (255, 255, 255)).save(files.setdefault("blank", tmp_path / "blank.jpg"), quality=90)
     Image.new("RGB", (500, 400), (30, 90, 160)).save(files.setdefault("flat", tmp_path / "flat.png"))
+    noise = np.random.default_rng(0).normal(0, 1.0, (400, 500, 3))  # a grey card photographed: sensor noise only
+    Image.fromarray(np.clip(128 + noise, 0, 255).astype(np.uint8)).save(files.setdefault("grey", tmp_path / "grey.png"))
     strip = np.asarray(Image.fromarray(photo).resize((2000, 50)))  # a real photo's content, as a strip
     Image.fromarray(strip).save(files.setdefault("strip", tmp_path / "strip.png"))
     zero_alpha = np.zeros((300, 400, 3), np.uint8)  # what a screenshot tool left: colour bytes 0, alpha 0
@@ -55,6 +57,7 @@ def test_built_degenerate_inputs_are_flagged_with_their_reason(built_inputs):
     assert "tiny image (1x1 px" in degenerate_of(built_inputs["1x1"])
     assert "flat colour" in degenerate_of(built_inputs["blank"])
     assert "flat colour" in degenerate_of(built_inputs["flat"])
+    assert "flat colour" in degenerate_of(built_inputs["grey"])
     assert "extreme aspect ratio (2000x50" in degenerate_of(built_inputs["strip"])
     assert "flat colour" in degenerate_of(built_inputs["bmp"])  # opaque black after the alpha fix
 
@@ -107,7 +110,7 @@ def test_cli_marks_degenerate_and_low_confidence_rows_uncertain(built_inputs, ca
     rows = {Path(r["path"]).name: r for r in read_csv(out)}
     summary = capsys.readouterr().out
     threshold = uncertain_threshold({"uncertain_threshold": rows["pixel.png"]["threshold"]})
-    for name in ("pixel.png", "blank.jpg", "flat.png", "strip.png", "screenshot.bmp"):
+    for name in ("pixel.png", "blank.jpg", "flat.png", "grey.png", "strip.png", "screenshot.bmp"):
         r = rows[name]
         assert r["status"] == "ok" and r["label"] == "uncertain", (name, r)
         assert r["top_label"] in ("cat", "dog") and r["uncertain_reason"] and r["p_cat"] and r["p_dog"]
@@ -126,7 +129,7 @@ def test_cli_marks_degenerate_and_low_confidence_rows_uncertain(built_inputs, ca
     low = read_csv(out)
     assert {r["threshold"] for r in low} == {"0.500"}
     assert {Path(r["path"]).name for r in low if r["label"] == "uncertain"} == \
-        {"pixel.png", "blank.jpg", "flat.png", "strip.png", "screenshot.bmp"}
+        {"pixel.png", "blank.jpg", "flat.png", "grey.png", "strip.png", "screenshot.bmp"}
     capsys.readouterr()
     for bad in ("0", "1", "1.5", "x"):
         assert main([str(folder), "--csv", str(out), "--threshold", bad]) == 2

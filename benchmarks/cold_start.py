@@ -68,6 +68,28 @@ def run_once(command: list[str], env: dict) -> tuple[float, float, float, str]:
     return float(match.group(1)), float(match.group(2)), wall, match.group(3)
 
 
+def _build(bundle: Path) -> float:
+    """Run ``pyinstaller build.spec`` into ``bundle``'s parent; returns the seconds it took."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "PyInstaller", str(REPO / "build.spec"), "--noconfirm",
+                    "--distpath", str(bundle.parent), "--workpath", str(REPO / "build")],
+                   check=True, cwd=REPO, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def _time_starts(variants: dict[str, list[str]], env: dict, runs: int
+                 ) -> tuple[dict[str, list[tuple[float, float, float]]], str]:
+    """``runs`` interleaved starts of each variant: per variant (shown, loaded, wall) seconds, and what loaded."""
+    times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in variants}
+    loaded = ""
+    for i in range(runs):
+        for name, command in variants.items():
+            shown, ready, wall, loaded = run_once(command, env)
+            times[name].append((shown, ready, wall))
+            print(f"run {i + 1} {name}: window shown {shown:.2f} s, model loaded {ready:.2f} s, command {wall:.2f} s")
+    return times, loaded
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bundle", type=Path, default=REPO / "dist" / "catdog", help="built bundle folder")
@@ -77,13 +99,7 @@ def main() -> int:
     parser.add_argument("--no-append", action="store_true", help="print only; leave RESULTS.md alone")
     args = parser.parse_args()
 
-    build_s = None
-    if args.build:
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "PyInstaller", str(REPO / "build.spec"), "--noconfirm",
-                        "--distpath", str(args.bundle.parent), "--workpath", str(REPO / "build")],
-                       check=True, cwd=REPO, stdout=subprocess.DEVNULL)
-        build_s = time.perf_counter() - start
+    build_s = _build(args.bundle) if args.build else None
     frozen = args.bundle / ("catdog-gui.exe" if os.name == "nt" else "catdog-gui")
     if not frozen.is_file():
         print(f"no bundle at {args.bundle}: run `pyinstaller build.spec --noconfirm` or pass --build", file=sys.stderr)
@@ -96,13 +112,7 @@ def main() -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     flags = cpu_flags()
     print(f"CPU flags: {flags}; load average before: {load:.2f}; Qt platform: {platform_name}")
-    times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in variants}
-    loaded = ""
-    for i in range(args.runs):
-        for name, command in variants.items():
-            shown, ready, wall, loaded = run_once(command, env)
-            times[name].append((shown, ready, wall))
-            print(f"run {i + 1} {name}: window shown {shown:.2f} s, model loaded {ready:.2f} s, command {wall:.2f} s")
+    times, loaded = _time_starts(variants, env, args.runs)
     import onnxruntime as ort
 
     wheel = ("onnxruntime-gpu" if "CUDAExecutionProvider" in ort.get_available_providers() else "onnxruntime (CPU)")

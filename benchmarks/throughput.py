@@ -204,7 +204,7 @@ def bench_gui(model: Path, folder: Path, batch: int) -> tuple[float, int, str]:
     return result["rows"] / result["seconds"], result["rows"], result["settings"]
 
 
-def main() -> None:
+def _args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--model", default=str(default_model_path()))
     p.add_argument("--seconds", type=float, default=9.0, help="time per model-only setting, over all rounds (9)")
@@ -214,7 +214,48 @@ def main() -> None:
     p.add_argument("--no-gui", action="store_true", help="skip the GUI measurement")
     p.add_argument("--folder-photos", type=int, default=0,
                    help="end-to-end runs on the first N photos of pets-ood-val only (0: all 1,200)")
-    args = p.parse_args()
+    return p.parse_args()
+
+
+def _peak_rss_note(model: Path, count: int) -> str:
+    """The CLI's peak RSS on the first ``count`` petimages photos, as one line."""
+    with tempfile.TemporaryDirectory() as tmp:
+        every = sorted((DATA / "petimages").rglob("*.jpg"))[:count]
+        for i, src in enumerate(every):
+            os.symlink(src, Path(tmp) / f"{i:05d}_{src.name}")
+        rss_rate, rss_n, rss = bench_cli(model, Path(tmp), [])
+    return f"catdog-classify peak RSS on {rss_n} petimages photos: {rss:.0f} MB ({rss_rate:.1f} images/s)"
+
+
+def _ratios(rate: dict[str, float], batch: int, cli_rate: float, gui_rate: float | None) -> list[str]:
+    def get(prefix: str) -> float:
+        return next(v for k, v in rate.items() if k.startswith(prefix))
+
+    best_torch = max(v for k, v in rate.items() if k.startswith("same weights") and "TTA on" in k)
+    best_torch_name = max((k for k in rate if k.startswith("same weights") and "TTA on" in k), key=rate.get)
+    default = get(f"catdog engine int8, TTA on, batch {batch}")
+    ratios = [
+        f"catdog default CPU path (int8, TTA on, batch {batch}) / best PyTorch with TTA ({best_torch_name.split(',')[1].strip()}): "
+        f"{default / best_torch:.2f}x",
+        f"int8 / fp32 in ONNX Runtime (TTA off, batch {batch}): "
+        f"{get(f'catdog engine int8, TTA off, batch {batch}') / get(f'catdog engine fp32, TTA off, batch {batch}'):.2f}x",
+        f"catdog-classify end to end / engine model-only at the same settings: {cli_rate / default:.0%}",
+    ]
+    if gui_rate is not None:
+        ratios.append(f"GUI / catdog-classify: {gui_rate / cli_rate:.0%}")
+    return ratios
+
+
+def _append_results(text: str) -> None:
+    results = HERE / "RESULTS.md"
+    if not results.exists():
+        results.write_text("# Benchmark results\n\nAppended by `python benchmarks/throughput.py`.\n", encoding="utf-8")
+    with open(results, "a", encoding="utf-8") as f:
+        f.write(text)
+
+
+def main() -> None:
+    args = _args()
     model = prepared_models(Path(args.model))
     batch = DEFAULT_BATCH_SIZE
     folder = DATA / "pets-ood-val"
@@ -234,36 +275,15 @@ def main() -> None:
     rows.append((f"catdog-classify end to end, {n} pets-ood-val photos (int8, TTA on, batch {batch}; process start "
                  f"included; peak RSS {cli_rss:.0f} MB)", cli_rate))
     print(f"  {rows[-1][0]}: {cli_rate:.1f}", flush=True)
+    gui_rate = None
     if not args.no_gui:
         gui_rate, gui_n, gui_settings = bench_gui(model, folder, batch)
         rows.append((f"catdog GUI (offscreen), {gui_n} pets-ood-val photos ({gui_settings}, batch {batch})", gui_rate))
         print(f"  {rows[-1][0]}: {gui_rate:.1f}", flush=True)
-    rss_note = ""
-    if args.rss_photos:
-        with tempfile.TemporaryDirectory() as tmp:
-            every = sorted((DATA / "petimages").rglob("*.jpg"))[:args.rss_photos]
-            for i, src in enumerate(every):
-                os.symlink(src, Path(tmp) / f"{i:05d}_{src.name}")
-            rss_rate, rss_n, rss = bench_cli(model, Path(tmp), [])
-        rss_note = f"catdog-classify peak RSS on {rss_n} petimages photos: {rss:.0f} MB ({rss_rate:.1f} images/s)"
+    rss_note = _peak_rss_note(model, args.rss_photos) if args.rss_photos else ""
+    if rss_note:
         print("  " + rss_note, flush=True)
-    rate = dict(rows)
-
-    def get(prefix: str) -> float:
-        return next(v for k, v in rate.items() if k.startswith(prefix))
-
-    best_torch = max(v for k, v in rate.items() if k.startswith("same weights") and "TTA on" in k)
-    best_torch_name = max((k for k in rate if k.startswith("same weights") and "TTA on" in k), key=rate.get)
-    default = get(f"catdog engine int8, TTA on, batch {batch}")
-    ratios = [
-        f"catdog default CPU path (int8, TTA on, batch {batch}) / best PyTorch with TTA ({best_torch_name.split(',')[1].strip()}): "
-        f"{default / best_torch:.2f}x",
-        f"int8 / fp32 in ONNX Runtime (TTA off, batch {batch}): "
-        f"{get(f'catdog engine int8, TTA off, batch {batch}') / get(f'catdog engine fp32, TTA off, batch {batch}'):.2f}x",
-        f"catdog-classify end to end / engine model-only at the same settings: {cli_rate / default:.0%}",
-    ]
-    if not args.no_gui:
-        ratios.append(f"GUI / catdog-classify: {gui_rate / cli_rate:.0%}")
+    ratios = _ratios(dict(rows), batch, cli_rate, gui_rate)
     lines = [f"\n## {dt.datetime.now().isoformat(timespec='minutes')}: {Path(args.model).name}, {h}x{w}, one run\n",
              f"Machine: {machine()}; ONNX Runtime intra-op threads {physical_cores()}; load average "
              f"{load_before:.1f} before, {os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan'):.1f} "
@@ -274,11 +294,7 @@ def main() -> None:
     lines += [""] + [f"- {r}" for r in ratios] + ([f"- {rss_note}"] if rss_note else [])
     text = "\n".join(lines) + "\n"
     print(text)
-    results = HERE / "RESULTS.md"
-    if not results.exists():
-        results.write_text("# Benchmark results\n\nAppended by `python benchmarks/throughput.py`.\n", encoding="utf-8")
-    with open(results, "a", encoding="utf-8") as f:
-        f.write(text)
+    _append_results(text)
 
 
 if __name__ == "__main__":

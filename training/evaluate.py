@@ -164,6 +164,27 @@ def get_args_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _write_report(args: argparse.Namespace, metrics: dict, labels: list[str], spec: Preprocessing,
+                  engine_desc: str) -> bool:
+    """``--out``: the report folder (:func:`training.report.write_report`) and its summary; False when it
+    cannot be written (said on stderr)."""
+    from training.report import write_report
+
+    details = dict(model=args.model or args.checkpoint, data=args.data, split=args.split,
+                   image_size=list(spec.image_size), resize=spec.resize, tta_flip=args.tta_flip, engine=engine_desc)
+    try:
+        record = write_report(args.out, {k: v for k, v in metrics.items() if k != "paths"}, metrics["paths"],
+                              labels, details)
+    except OSError as exc:
+        print(f"error: cannot write the report into {args.out!r}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    auc = f"{record['roc_auc']:.4f}" if record["roc_auc"] is not None else "n/a"
+    print(f"ROC AUC: {auc}; report written to {args.out} (metrics.json and 4 PNGs)")
+    for m in record["most_confident_mistakes"][:10]:
+        print(f"  {m['true']} called {m['predicted']} ({m['p_predicted'] * 100:.1f}%): {m['path']}")
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     args = get_args_parser().parse_args(argv)
     if args.json is not None:  # find out now, not after evaluating every photo
@@ -201,22 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         why = "every photo failed to decode" if metrics["errors"] else f"split {args.split!r} selects no photos"
         print(f"error: no photo was evaluated ({why}); no accuracy to report", file=sys.stderr)
         return 1
-    if args.out:
-        from training.report import write_report
-
-        details = dict(model=args.model or args.checkpoint, data=args.data, split=args.split,
-                       image_size=list(spec.image_size), resize=spec.resize, tta_flip=args.tta_flip,
-                       engine=engine_desc)
-        try:
-            record = write_report(args.out, {k: v for k, v in metrics.items() if k != "paths"}, metrics["paths"],
-                                  labels, details)
-        except OSError as exc:
-            print(f"error: cannot write the report into {args.out!r}: {exc.strerror or exc}", file=sys.stderr)
-            return 1
-        auc = f"{record['roc_auc']:.4f}" if record["roc_auc"] is not None else "n/a"
-        print(f"ROC AUC: {auc}; report written to {args.out} (metrics.json and 4 PNGs)")
-        for m in record["most_confident_mistakes"][:10]:
-            print(f"  {m['true']} called {m['predicted']} ({m['p_predicted'] * 100:.1f}%): {m['path']}")
+    if args.out and not _write_report(args, metrics, labels, spec, engine_desc):
+        return 1
     if args.json:
         record = {k: v for k, v in metrics.items() if k not in ("probabilities", "targets", "paths")}
         record.update(model=args.model or args.checkpoint, data=args.data, split=args.split, labels=labels,

@@ -303,6 +303,42 @@ def compare_onnx(reference: str | os.PathLike, candidate: str | os.PathLike, ima
             "agreement": float((ref.argmax(1) == cand.argmax(1)).mean())}
 
 
+def _contract_metadata(labels: Sequence[str], spec: Preprocessing, tta_flip: bool) -> dict:
+    """The contract's metadata for a float32 export of ``labels`` at ``spec`` (values, not yet encoded)."""
+    return {
+        c.CONTRACT_KEY: CONTRACT_VERSION,
+        c.LABELS: list(labels),
+        c.IMAGE_SIZE: list(spec.image_size),
+        c.RESIZE: spec.resize,
+        c.CROP_FRACTION: spec.crop_fraction,
+        c.MEAN: list(spec.mean),
+        c.STD: list(spec.std),
+        c.BACKGROUND: list(spec.background),
+        c.ARCHITECTURE: "Xception (Chollet 2017), training/xception.py"
+                        + (", horizontal-flip test-time augmentation in the graph" if tta_flip else ""),
+        c.TTA: "flip" if tta_flip else "none",
+        c.PRECISION: "fp32",
+        c.CREATED: _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def _write_float16(proto: onnx.ModelProto, meta: dict, fp32_path: Path, out: Path, images: np.ndarray) -> float:
+    """Write ``proto`` with float16 weights to ``out``; returns its largest probability change against
+    ``fp32_path`` on ``images``.
+
+    Raises:
+        ExportVerificationError: the change exceeds :data:`FLOAT16_PROB_ATOL`.
+    """
+    store_weights_float16(proto)
+    c.write_metadata(proto, {**meta, c.WEIGHTS_STORAGE: "float16"})
+    onnx.save(proto, str(out))
+    diff = compare_onnx(fp32_path, out, images)["max_prob_diff"]
+    if not diff <= FLOAT16_PROB_ATOL:
+        raise ExportVerificationError(f"float16 weights change the probabilities by {diff:.2e} "
+                                      f"(tolerance {FLOAT16_PROB_ATOL:g})")
+    return diff
+
+
 def export_onnx(model: Xception, out: str | os.PathLike, labels: Sequence[str], spec: Preprocessing,
                 verify_images: np.ndarray, extra_metadata: dict | None = None, tta_flip: bool = False,
                 float16_weights: bool = False, int8_calibration: Sequence[str | os.PathLike] | None = None) -> dict:
@@ -340,22 +376,7 @@ def export_onnx(model: Xception, out: str | os.PathLike, labels: Sequence[str], 
         tmp_path = Path(tmp) / "model.onnx"
         _export_graph(model, tmp_path, example_size=spec.image_size[0], tta_flip=tta_flip)
         proto = onnx.load(str(tmp_path))
-        meta = {
-            c.CONTRACT_KEY: CONTRACT_VERSION,
-            c.LABELS: list(labels),
-            c.IMAGE_SIZE: list(spec.image_size),
-            c.RESIZE: spec.resize,
-            c.CROP_FRACTION: spec.crop_fraction,
-            c.MEAN: list(spec.mean),
-            c.STD: list(spec.std),
-            c.BACKGROUND: list(spec.background),
-            c.ARCHITECTURE: "Xception (Chollet 2017), training/xception.py"
-                            + (", horizontal-flip test-time augmentation in the graph" if tta_flip else ""),
-            c.TTA: "flip" if tta_flip else "none",
-            c.PRECISION: "fp32",
-            c.CREATED: _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-            **(extra_metadata or {}),
-        }
+        meta = {**_contract_metadata(labels, spec, tta_flip), **(extra_metadata or {})}
         c.write_metadata(proto, meta)
         onnx.save(proto, str(tmp_path))
         images = verify_images.astype(np.float32)
@@ -365,14 +386,7 @@ def export_onnx(model: Xception, out: str | os.PathLike, labels: Sequence[str], 
                                          model.fc.bias.detach().numpy())
         if float16_weights:
             half_path = Path(tmp) / "float16.onnx"
-            store_weights_float16(proto)
-            c.write_metadata(proto, {**meta, c.WEIGHTS_STORAGE: "float16"})
-            onnx.save(proto, str(half_path))
-            diff = compare_onnx(tmp_path, half_path, images)["max_prob_diff"]
-            if not diff <= FLOAT16_PROB_ATOL:
-                raise ExportVerificationError(f"float16 weights change the probabilities by {diff:.2e} "
-                                              f"(tolerance {FLOAT16_PROB_ATOL:g})")
-            result["float16_max_prob_diff"] = diff
+            result["float16_max_prob_diff"] = _write_float16(proto, meta, tmp_path, half_path, images)
             tmp_path = half_path
         os.replace(tmp_path, out)
         if int8_calibration is not None:
@@ -474,20 +488,8 @@ def main(argv: list[str] | None = None) -> int:
             temperature = float(args.temperature)
         apply_temperature(model, temperature)
         images = _verification_photos(args.verify_data, info, spec, args.verify_count)
-        metrics = info["metrics"]
-        top1 = val_top1_here if val_top1_here is not None else \
-            metrics.get("val_top1_ema" if info["weights"] == "ema" else "val_top1")
         data = info["data"]
-        trained_on = args.trained_on or (f"{Path(data.get('path', '?')).name}: {data.get('train', '?')} train / "
-                                         f"{data.get('val', '?')} val photos (seed {data.get('seed', 0)})")
-        extra = {"trained_on": trained_on, "val_top1": top1 if top1 is not None else "unknown",
-                 "training": {"epoch": info["epoch"], "weights": info["weights"], "temperature": temperature,
-                              "recomputed_bn_on": args.recompute_bn,
-                              "train_image_size": info["preprocessing"].get("image_size")}}
-        if args.from_onnx:
-            extra = {**info["metadata_kept"], **({"trained_on": args.trained_on} if args.trained_on else {})}
-            if val_top1_here is not None:
-                extra["val_top1"] = val_top1_here
+        extra = _extra_metadata(args, info, temperature, val_top1_here)
         calibration = None
         if args.int8:
             roots = args.calibration_data or data.get("paths") or ([data["path"]] if data.get("path") else None)
@@ -515,6 +517,24 @@ def main(argv: list[str] | None = None) -> int:
               f"training photos); on the {result['n']} verification photos: agreement with float32 "
               f"{q['agreement']:.1%}, max |dp| {q['max_prob_diff']:.2e}")
     return _record_threshold(args, data, [args.out] + ([result["int8"]["path"]] if "int8" in result else []))
+
+
+def _extra_metadata(args: argparse.Namespace, info: dict, temperature: float, val_top1_here: float | None) -> dict:
+    """``trained_on``, ``val_top1`` and ``training`` for the export (an exported source keeps its own)."""
+    if args.from_onnx:
+        extra = {**info["metadata_kept"], **({"trained_on": args.trained_on} if args.trained_on else {})}
+        if val_top1_here is not None:
+            extra["val_top1"] = val_top1_here
+        return extra
+    top1 = val_top1_here if val_top1_here is not None else \
+        info["metrics"].get("val_top1_ema" if info["weights"] == "ema" else "val_top1")
+    data = info["data"]
+    trained_on = args.trained_on or (f"{Path(data.get('path', '?')).name}: {data.get('train', '?')} train / "
+                                     f"{data.get('val', '?')} val photos (seed {data.get('seed', 0)})")
+    return {"trained_on": trained_on, "val_top1": top1 if top1 is not None else "unknown",
+            "training": {"epoch": info["epoch"], "weights": info["weights"], "temperature": temperature,
+                         "recomputed_bn_on": args.recompute_bn,
+                         "train_image_size": info["preprocessing"].get("image_size")}}
 
 
 def _record_threshold(args: argparse.Namespace, data: dict, files: list) -> int:

@@ -213,18 +213,22 @@ def compare_models(reference: str | os.PathLike, candidate: str | os.PathLike, s
                        "top1_candidate": float((cand.argmax(1) == targets).mean()),
                        "agreement": float((ref.argmax(1) == cand.argmax(1)).mean()),
                        "max_prob_diff": float(np.abs(p_ref - p_cand).max())}
-    result["maps"] = {}
     predicted = arrays[0][:map_photos].argmax(1)
-    for name, (ref_list, cand_list) in maps.items():
-        ref, cand = np.concatenate(ref_list), np.concatenate(cand_list)
-        cos = _cosine(ref, cand)
-        entry = {"photos": len(ref), "cosine_mean": float(cos.mean()), "cosine_min": float(cos.min())}
-        if name == CAM_OUTPUT:
-            rows = np.arange(len(ref))
-            r, c = ref[rows, predicted[:len(ref)]], cand[rows, predicted[:len(ref)]]
-            entry["peak_same_cell"] = float((r.reshape(len(r), -1).argmax(1) == c.reshape(len(c), -1).argmax(1)).mean())
-        result["maps"][name] = entry
+    result["maps"] = {name: _compare_maps(name, np.concatenate(ref_list), np.concatenate(cand_list), predicted)
+                      for name, (ref_list, cand_list) in maps.items()}
     return result
+
+
+def _compare_maps(name: str, ref: np.ndarray, cand: np.ndarray, predicted: np.ndarray) -> dict:
+    """Per-photo cosine similarity of two ``[N, K, h, w]`` maps; for ``cam`` also how often the peak of the
+    ``predicted`` class's map is at the same cell."""
+    cos = _cosine(ref, cand)
+    entry = {"photos": len(ref), "cosine_mean": float(cos.mean()), "cosine_min": float(cos.min())}
+    if name == CAM_OUTPUT:
+        rows = np.arange(len(ref))
+        r, c = ref[rows, predicted[:len(ref)]], cand[rows, predicted[:len(ref)]]
+        entry["peak_same_cell"] = float((r.reshape(len(r), -1).argmax(1) == c.reshape(len(c), -1).argmax(1)).mean())
+    return entry
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:

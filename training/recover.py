@@ -43,6 +43,26 @@ def _conv_bn_pairs(model: Xception) -> list[tuple[str, str]]:
     return pairs
 
 
+def _graph_weights(proto: onnx.ModelProto) -> dict[str, np.ndarray]:
+    """The graph's initializers by parameter name, float16-stored ones as float32, and each convolution's
+    folded bias under ``<weight name>_bias``."""
+    inits = {i.name.removeprefix("model."): numpy_helper.to_array(i) for i in proto.graph.initializer}
+    # Weights stored as float16 (training.export --float16-weights) reach the graph through a Cast to float32
+    # that keeps the original name.
+    for node in proto.graph.node:
+        source = node.input[0].removeprefix("model.") if node.input else ""
+        if node.op_type == "Cast" and source in inits:
+            inits[node.output[0].removeprefix("model.")] = inits[source].astype(np.float32)
+    # The folded bias of each convolution is its Conv node's third input (the exporter may share one
+    # initializer between equal biases, so go by the graph, not by name).
+    for node in proto.graph.node:
+        if node.op_type == "Conv" and len(node.input) == 3:
+            weight, bias = (name.removeprefix("model.") for name in node.input[1:3])
+            if bias in inits:
+                inits[f"{weight}_bias"] = inits[bias]
+    return inits
+
+
 def load_weights_from_onnx(path: str | os.PathLike, unfold_temperature: bool = False) -> Xception:
     """Build an :class:`Xception` whose eval-mode outputs equal the ONNX file's ``logits``.
 
@@ -62,20 +82,7 @@ def load_weights_from_onnx(path: str | os.PathLike, unfold_temperature: bool = F
     proto = onnx.load(str(path))
     meta = read_metadata(proto)
     labels = meta.get(LABELS, ["cat", "dog"])
-    inits = {i.name.removeprefix("model."): numpy_helper.to_array(i) for i in proto.graph.initializer}
-    # Weights stored as float16 (training.export --float16-weights) reach the graph through a Cast to float32
-    # that keeps the original name.
-    for node in proto.graph.node:
-        source = node.input[0].removeprefix("model.") if node.input else ""
-        if node.op_type == "Cast" and source in inits:
-            inits[node.output[0].removeprefix("model.")] = inits[source].astype(np.float32)
-    # The folded bias of each convolution is its Conv node's third input (the exporter may share one
-    # initializer between equal biases, so go by the graph, not by name).
-    for node in proto.graph.node:
-        if node.op_type == "Conv" and len(node.input) == 3:
-            weight, bias = (name.removeprefix("model.") for name in node.input[1:3])
-            if bias in inits:
-                inits[f"{weight}_bias"] = inits[bias]
+    inits = _graph_weights(proto)
     model = Xception(num_classes=len(labels)).eval()
     state = model.state_dict()
     if all(f"{bn}.running_var" in inits for _, bn in _conv_bn_pairs(model)):  # BN kept (optimize=False)

@@ -13,6 +13,7 @@ call within one operator (``RunOptions.terminate``) and drops the decodes not ye
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import threading
@@ -171,6 +172,76 @@ def _classified(engine, paths: Sequence[str], arrays: Sequence[np.ndarray], note
     return results
 
 
+def _checked_workers(batch_size: int, decode_workers: int | None, thumbnail_size: int) -> int:
+    """:func:`classify`'s decoding threads, after checking its arguments (ValueError, as documented there)."""
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size!r}")
+    workers = decode_workers if decode_workers is not None else min(8, os.cpu_count() or 1)
+    if workers < 1:
+        raise ValueError(f"decode_workers must be >= 1, got {decode_workers!r}")
+    if thumbnail_size < 0:
+        raise ValueError(f"thumbnail_size must be >= 0, got {thumbnail_size!r}")
+    return workers
+
+
+def _submit_decodes(pool: ThreadPoolExecutor, chunk: list[str], spec, thumbnail_size: int
+                    ) -> tuple[list[str], list[Future], list[list[str]], list[list[str]]]:
+    """Queue the decoding of ``chunk``: ``(chunk, futures, notes, flags)``, each list one entry per file."""
+    notes: list[list[str]] = [[] for _ in chunk]  # one list per file, filled by its decode thread
+    flags: list[list[str]] = [[] for _ in chunk]  # why a file is degenerate, likewise
+    if thumbnail_size:
+        futures = [pool.submit(decode_with_thumbnail, p, spec, n, thumbnail_size, f)
+                   for p, n, f in zip(chunk, notes, flags)]
+    else:
+        futures = [pool.submit(decode_one, p, spec, n, f) for p, n, f in zip(chunk, notes, flags)]
+    return chunk, futures, notes, flags
+
+
+def _queue_next(pending: deque, chunks: Iterator[list[str]], pool: ThreadPoolExecutor, spec,
+                thumbnail_size: int) -> bool:
+    """Queue the decoding of the next chunk onto ``pending``; False when there is none left."""
+    chunk = next(chunks, None)
+    if chunk is not None:
+        pending.append(_submit_decodes(pool, chunk, spec, thumbnail_size))
+    return chunk is not None
+
+
+def _stop(pool: ThreadPoolExecutor, infer: ThreadPoolExecutor, pending: deque, terminate, cancel: threading.Event
+          ) -> None:
+    """End a :func:`classify` run: ``terminate`` (run options, or None when the run finished) stops the
+    ONNX Runtime call in flight, within one operator; queued decodes and inference are dropped."""
+    if terminate is not None:
+        terminate.terminate = True
+    infer.shutdown(wait=False, cancel_futures=True)
+    for _, futures, _, _ in pending:
+        for f in futures:
+            f.cancel()
+    # On cancel, return at once: a decode already running (one per worker) finishes on its own.
+    pool.shutdown(wait=not cancel.is_set(), cancel_futures=True)
+
+
+def _wait_unless_cancelled(futures: Sequence[Future], cancel: threading.Event) -> bool:
+    """Wait for every future, checking ``cancel`` every ``_POLL_S``; False when it was set first."""
+    not_done = set(futures)
+    while not_done and not cancel.is_set():
+        _, not_done = wait(not_done, timeout=_POLL_S, return_when=FIRST_COMPLETED)
+    return not cancel.is_set()
+
+
+def _submit_inference(infer: ThreadPoolExecutor, engine, chunk: list[str], decoded: list, notes: list[str],
+                      flags: list[list[str]], run_options) -> Future | None:
+    """Queue :func:`_classified` for the photos of ``chunk`` that decoded (None when none did). It runs in
+    its own thread so that the caller keeps polling ``cancel`` (and takes Ctrl-C at once)."""
+    good = [(p, a, n) for p, a, n in zip(chunk, decoded, notes) if not isinstance(a, str)]
+    if not good:
+        return None
+    why = ["; ".join(f) for f, a in zip(flags, decoded) if not isinstance(a, str)]
+    arrays = [a[0] if isinstance(a, tuple) else a for _, a, _ in good]
+    thumbs = [a[1] if isinstance(a, tuple) else None for _, a, _ in good]
+    return infer.submit(_classified, engine, [p for p, _, _ in good], arrays, [n for _, _, n in good],
+                        run_options, thumbs, why)
+
+
 def classify(engine, paths: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE, decode_workers: int | None = None,
              cancel: threading.Event | None = None, thumbnail_size: int = 0) -> Iterator[Result]:
     """Classify ``paths`` with ``engine``, yielding one :class:`Result` per path, in input order.
@@ -195,13 +266,7 @@ def classify(engine, paths: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE,
     Raises:
         ValueError: ``batch_size < 1``, ``decode_workers < 1`` or ``thumbnail_size < 0``.
     """
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be >= 1, got {batch_size!r}")
-    workers = decode_workers if decode_workers is not None else min(8, os.cpu_count() or 1)
-    if workers < 1:
-        raise ValueError(f"decode_workers must be >= 1, got {decode_workers!r}")
-    if thumbnail_size < 0:
-        raise ValueError(f"thumbnail_size must be >= 0, got {thumbnail_size!r}")
+    workers = _checked_workers(batch_size, decode_workers, thumbnail_size)
     paths = list(paths)
     if not paths:
         return
@@ -214,63 +279,29 @@ def classify(engine, paths: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE,
     finished = False
     pending: deque[tuple[list[str], list[Future], list[list[str]], list[list[str]]]] = deque()
 
-    def submit_next() -> bool:
-        chunk = next(chunks, None)
-        if chunk is None:
-            return False
-        notes: list[list[str]] = [[] for _ in chunk]  # one list per file, filled by its decode thread
-        flags: list[list[str]] = [[] for _ in chunk]  # why a file is degenerate, likewise
-        if thumbnail_size:
-            futures = [pool.submit(decode_with_thumbnail, p, spec, n, thumbnail_size, f)
-                       for p, n, f in zip(chunk, notes, flags)]
-        else:
-            futures = [pool.submit(decode_one, p, spec, n, f) for p, n, f in zip(chunk, notes, flags)]
-        pending.append((chunk, futures, notes, flags))
-        return True
+    submit_next = functools.partial(_queue_next, pending, chunks, pool, spec, thumbnail_size)
 
     try:
         while len(pending) < PREFETCH_BATCHES and submit_next():
             pass
         while pending and not cancel.is_set():
             chunk, futures, notes, flags = pending.popleft()
-            not_done = set(futures)
-            while not_done and not cancel.is_set():
-                _, not_done = wait(not_done, timeout=_POLL_S, return_when=FIRST_COMPLETED)
-            if cancel.is_set():
+            if not _wait_unless_cancelled(futures, cancel):
                 break
             submit_next()  # keep the decoders busy while this batch is inferred
             decoded = [f.result() for f in futures]
             notes_text = ["; ".join(n) for n in notes]
-            good = [(p, a, n) for p, a, n in zip(chunk, decoded, notes_text) if not isinstance(a, str)]
-            why = ["; ".join(f) for f, a in zip(flags, decoded) if not isinstance(a, str)]
-            batch: list[Result] = []
-            if good:
-                arrays = [a[0] if isinstance(a, tuple) else a for _, a, _ in good]
-                thumbs = [a[1] if isinstance(a, tuple) else None for _, a, _ in good]
-                # In its own thread, so that this thread keeps polling ``cancel`` (and takes Ctrl-C at once).
-                running = infer.submit(_classified, engine, [p for p, _, _ in good], arrays,
-                                       [n for _, _, n in good], run_options, thumbs, why)
-                del good, arrays, thumbs
-                while not cancel.is_set() and not running.done():
-                    wait([running], timeout=_POLL_S)
-                if cancel.is_set():
-                    break
-                batch = running.result()
-            classified = iter(batch)
+            running = _submit_inference(infer, engine, chunk, decoded, notes_text, flags, run_options)
+            if running is not None and not _wait_unless_cancelled([running], cancel):
+                break
+            classified = iter(running.result() if running is not None else [])
             for path, value, note in zip(chunk, decoded, notes_text):
                 if cancel.is_set():
                     return
                 yield _error(path, value, note) if isinstance(value, str) else next(classified)
         finished = not cancel.is_set()
     finally:
-        if not finished and run_options is not None:
-            run_options.terminate = True  # stop the ONNX Runtime call in flight, within one operator
-        infer.shutdown(wait=False, cancel_futures=True)
-        for _, futures, _, _ in pending:
-            for f in futures:
-                f.cancel()
-        # On cancel, return at once: a decode already running (one per worker) finishes on its own.
-        pool.shutdown(wait=not cancel.is_set(), cancel_futures=True)
+        _stop(pool, infer, pending, None if finished else run_options, cancel)
 
 
 def summarize(results: Iterable[Result], labels: Sequence[str], elapsed_s: float, skipped_non_images: int = 0,

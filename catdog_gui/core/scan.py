@@ -112,38 +112,65 @@ def iter_image_paths(paths: Iterable[str | os.PathLike], report: ScanReport | No
     Yields:
         Absolute paths (str) as the user would recognise them (symlinks not resolved).
     """
-    report = report if report is not None else ScanReport()
-    seen_files: set[str] = set()
-    seen_dirs: set[tuple[int, int] | str] = set()
+    walker = _Walker(report if report is not None else ScanReport())
+    for raw in paths:
+        p = Path(os.path.abspath(os.fspath(raw)))
+        if p.is_dir():
+            yield from walker.walk(p)
+        elif not (p.exists() or p.is_symlink()):
+            walker.report.missing.append(str(p))
+        elif walker.first_time(p):
+            yield str(p)
 
-    def key(p: Path) -> str:
-        try:
-            return os.path.normcase(os.path.realpath(p))
-        except OSError:
-            return os.path.normcase(os.path.abspath(p))
 
-    def walk(folder: Path) -> Iterator[str]:
+def _identity(p: Path) -> str:
+    try:
+        return os.path.normcase(os.path.realpath(p))
+    except OSError:
+        return os.path.normcase(os.path.abspath(p))
+
+
+class _Walker:
+    """One :func:`iter_image_paths` call's walk: the files already yielded, the folders already entered."""
+
+    def __init__(self, report: ScanReport) -> None:
+        self.report = report
+        self.seen_files: set[str] = set()
+        self.seen_dirs: set[tuple[int, int] | str] = set()
+
+    def first_time(self, p: Path) -> bool:
+        """True the first time a file (by its resolved path) is met."""
+        k = _identity(p)
+        if k in self.seen_files:
+            return False
+        self.seen_files.add(k)
+        return True
+
+    def _entries(self, folder: Path) -> list[os.DirEntry]:
+        """The folder's entries by name; none when it cannot be read (recorded) or was entered before."""
         try:
             st = folder.stat()
         except OSError:
-            report.unreadable_dirs.append(str(folder))
-            return
+            self.report.unreadable_dirs.append(str(folder))
+            return []
         # (device, inode) identifies a folder, except on mounts that report inode 0 for everything (sshfs-win,
         # Google Drive File Stream, some SMB/FAT mounts): there the resolved path is the identity.
-        ident = (st.st_dev, st.st_ino) if st.st_ino else key(folder)
-        if ident in seen_dirs:  # symlink loop or a folder reached twice
-            return
-        seen_dirs.add(ident)
+        ident = (st.st_dev, st.st_ino) if st.st_ino else _identity(folder)
+        if ident in self.seen_dirs:  # symlink loop or a folder reached twice
+            return []
+        self.seen_dirs.add(ident)
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            return sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
-            report.unreadable_dirs.append(str(folder))
-            return
-        for entry in entries:
+            self.report.unreadable_dirs.append(str(folder))
+            return []
+
+    def walk(self, folder: Path) -> Iterator[str]:
+        for entry in self._entries(folder):
             p = Path(entry.path)
             try:
                 if entry.is_dir():
-                    yield from walk(p)
+                    yield from self.walk(p)
                     continue
                 if not entry.is_file() and not (entry.is_symlink() and not p.exists()):
                     continue  # pipes, sockets, devices; a broken symlink goes on to get a row or be skipped
@@ -152,24 +179,9 @@ def iter_image_paths(paths: Iterable[str | os.PathLike], report: ScanReport | No
             if p.suffix.lower() == SIDECAR_SUFFIX:
                 continue  # an XMP sidecar (ours, or a photo manager's): metadata of a photo, not a skipped file
             if not is_image_candidate(p) or _is_appledouble(p):
-                report.skipped_non_images += 1
-                continue
-            k = key(p)
-            if k not in seen_files:
-                seen_files.add(k)
+                self.report.skipped_non_images += 1
+            elif self.first_time(p):
                 yield str(p)
-
-    for raw in paths:
-        p = Path(os.path.abspath(os.fspath(raw)))
-        if p.is_dir():
-            yield from walk(p)
-        elif p.exists() or p.is_symlink():
-            k = key(p)
-            if k not in seen_files:
-                seen_files.add(k)
-                yield str(p)
-        else:
-            report.missing.append(str(p))
 
 
 def scan_paths(paths: Iterable[str | os.PathLike]) -> tuple[list[str], ScanReport]:

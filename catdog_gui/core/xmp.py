@@ -397,6 +397,49 @@ def _replace_atomically(target: str, data: bytes, before: tuple[int, int, int] |
     finish_replace(fd, tmp, target, lambda f: f.write(data), check=unchanged)
 
 
+def _read_target(target: str, mode: str) -> tuple[object, bytes | None, object]:
+    """``(identity, bytes, exiv2 image)`` of the file a verdict goes into; ``(None, None, None)`` for a
+    sidecar not yet written, and no image for an empty sidecar (started afresh).
+
+    Raises:
+        _Refused: an embed target that does not exist, or metadata libexiv2 cannot read.
+        OSError: the file cannot be read.
+    """
+    before = _identity(target)
+    if before is None:
+        if mode == "embed":
+            raise _Refused("no such file")
+        return None, None, None
+    with open(target, "rb") as f:
+        data = f.read()
+    if mode == "sidecar" and not data.strip():
+        return before, data, None
+    try:
+        return before, data, _open(data)
+    except exiv2.Exiv2Error as exc:
+        raise _Refused(f"cannot read its metadata: {exc.args[-1] if exc.args else exc}") from None
+
+
+def _write(image, xmp, target: str, before, snapshot) -> None:
+    """Write ``xmp`` through ``image`` and replace ``target`` with the result (atomically). ``snapshot``:
+    the embedded image's other metadata, which must come out unchanged (None for a sidecar).
+
+    Raises:
+        _Refused: a read-only file, libexiv2 cannot write, or it would change the other metadata.
+    """
+    if before is not None and _read_only(target):
+        raise _Refused(f"{os.path.basename(target)!r} is read-only")
+    image.setXmpData(xmp)
+    try:
+        image.writeMetadata()
+    except exiv2.Exiv2Error as exc:
+        raise _Refused(f"cannot write its metadata: {exc.args[-1] if exc.args else exc}") from None
+    out = bytes(image.io().mmap())
+    if snapshot is not None and _snapshot(_open(out)) != snapshot:
+        raise _Refused("libexiv2 would change its EXIF, IPTC or ICC profile; left untouched (use a sidecar)")
+    _replace_atomically(target, out, before)
+
+
 def write_verdict(photo: str | os.PathLike, verdict: Verdict, mode: str = "sidecar",
                   naming: str = NAMING_APPEND, root: str = DEFAULT_ROOT, dry_run: bool = False,
                   replace_hand: bool = False) -> TagOutcome:
@@ -424,21 +467,7 @@ def write_verdict(photo: str | os.PathLike, verdict: Verdict, mode: str = "sidec
         raise ValueError(f"unknown mode {mode!r}; expected one of {MODES}")
     target = sidecar_path(photo, naming) if mode == "sidecar" else photo
     try:
-        before = _identity(target)
-        if mode == "embed" and before is None:
-            raise _Refused("no such file")
-        if before is not None:
-            with open(target, "rb") as f:
-                data = f.read()
-            if mode == "sidecar" and not data.strip():
-                before_image = None  # an empty sidecar: start afresh
-            else:
-                try:
-                    before_image = _open(data)
-                except exiv2.Exiv2Error as exc:
-                    raise _Refused(f"cannot read its metadata: {exc.args[-1] if exc.args else exc}") from None
-        else:
-            before_image = None
+        before, data, before_image = _read_target(target, mode)
         if mode == "embed" and before_image.checkMode(exiv2.MetadataId.mdXmp) != exiv2.AccessMode.amReadWrite:
             raise _Refused(f"libexiv2 cannot write XMP into {before_image.mimeType()} files; use a sidecar")
         image = before_image if before_image is not None else exiv2.ImageFactory.create(exiv2.ImageType.xmp)
@@ -459,17 +488,7 @@ def write_verdict(photo: str | os.PathLike, verdict: Verdict, mode: str = "sidec
             return TagOutcome(photo, target, "unchanged")
         if dry_run:
             return TagOutcome(photo, target, "would write", added, removed)
-        if before is not None and _read_only(target):
-            raise _Refused(f"{os.path.basename(target)!r} is read-only")
-        image.setXmpData(xmp)
-        try:
-            image.writeMetadata()
-        except exiv2.Exiv2Error as exc:
-            raise _Refused(f"cannot write its metadata: {exc.args[-1] if exc.args else exc}") from None
-        out = bytes(image.io().mmap())
-        if mode == "embed" and _snapshot(_open(out)) != snapshot:
-            raise _Refused("libexiv2 would change its EXIF, IPTC or ICC profile; left untouched (use a sidecar)")
-        _replace_atomically(target, out, before)
+        _write(image, xmp, target, before, snapshot)
     except _Refused as exc:
         return TagOutcome(photo, target, "error", reason=str(exc))
     except OSError as exc:

@@ -116,7 +116,14 @@ class FlowTab(QWidget):
         self._tiles: list[QImage] = []
         self._mean_tile: QImage | None = None
         self._selected = MEAN_ITEM
+        self._build_widgets()
+        self._lay_out()
+        self.k_spin.valueChanged.connect(self._rebuild)
+        self.over_photo.toggled.connect(self._show_large)
+        self.grid.currentItemChanged.connect(self._on_item)
 
+    def _build_widgets(self) -> None:
+        """The shape line, Top K and Over photo controls, the tile grid and the large view."""
         self.shape_label = QLabel()
         self.shape_label.setWordWrap(True)  # wraps in a narrow window instead of widening it
         self.k_spin = QSpinBox()
@@ -145,6 +152,7 @@ class FlowTab(QWidget):
                                               " model squashes photos to its input size), so it is drawn with that"
                                               " part's shape"))
 
+    def _lay_out(self) -> None:
         controls = QHBoxLayout()
         controls.addWidget(self.shape_label, 1)
         controls.addWidget(QLabel(self.tr("Top K:")))
@@ -165,10 +173,6 @@ class FlowTab(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.splitter, 1)
         self.message.hide()
-
-        self.k_spin.valueChanged.connect(self._rebuild)
-        self.over_photo.toggled.connect(self._show_large)
-        self.grid.currentItemChanged.connect(self._on_item)
 
     # -- public --------------------------------------------------------------------------------------
     def set_explanation(self, exp: Explanation | None, cmap: str, alpha: float) -> None:
@@ -325,7 +329,14 @@ class DetailView(QWidget):
         self.runner.ready.connect(self._on_ready)
         self.runner.failed.connect(self._on_failed)
 
-        # verdict
+        self._build_verdict()
+        self._build_controls()
+        self._build_tabs(self._build_cam_tab())
+        self._lay_out()
+        self._connect()
+
+    def _build_verdict(self) -> None:
+        """The title, verdict line, probability bars and model line."""
         self.title = QLabel(self.tr("No photo selected"))
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.25)
@@ -341,7 +352,8 @@ class DetailView(QWidget):
         self.info.setWordWrap(True)
         self.info.setStyleSheet("color: palette(placeholder-text);")
 
-        # shared controls
+    def _build_controls(self) -> None:
+        """The colour map, Save and Copy controls shared by every tab."""
         self.cmap_combo = QComboBox()
         self.cmap_combo.addItems(COLORMAPS)
         self.cmap_combo.setToolTip(self.tr("Perceptually uniform colour map (matplotlib)"))
@@ -350,7 +362,8 @@ class DetailView(QWidget):
         self.save_button.setToolTip(self.tr("Save the current visualisation as a PNG file"))
         self.copy_button.setToolTip(self.tr("Copy the current visualisation to the clipboard"))
 
-        # CAM tab
+    def _build_cam_tab(self) -> QWidget:
+        """The CAM tab: photo with the map over it, its controls and the colour legend."""
         self.cam_view = ImageView()
         self.cam_view.set_placeholder(self.tr("Select a photo in the results"))
         self.class_combo = QComboBox()
@@ -383,7 +396,9 @@ class DetailView(QWidget):
         legend_row.addWidget(self.legend)
         legend_row.addWidget(QLabel(self.tr("max")))
         cl.addLayout(legend_row)
+        return cam_tab
 
+    def _build_tabs(self, cam_tab: QWidget) -> None:
         self.tabs = QTabWidget()
         self.tabs.addTab(cam_tab, self.tr("CAM"))  # short: the tab bar, Save and Copy share a narrow window's width
         self.tabs.setTabToolTip(0, self.tr("Class activation map: where the photo pushed the model towards a class"))
@@ -393,6 +408,7 @@ class DetailView(QWidget):
             self.flow_tabs[name] = tab
             self.tabs.addTab(tab, flow_title(name))
 
+    def _lay_out(self) -> None:
         head = QHBoxLayout()
         head_left = QVBoxLayout()
         head_left.addWidget(self.title)
@@ -421,6 +437,7 @@ class DetailView(QWidget):
         layout.addLayout(tools)
         layout.addWidget(self.tabs, 1)
 
+    def _connect(self) -> None:
         self.cmap_combo.currentTextChanged.connect(self._on_cmap)
         self.class_combo.currentIndexChanged.connect(self._update_cam)
         self.show_cam.toggled.connect(self._update_cam)

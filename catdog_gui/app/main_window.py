@@ -147,6 +147,19 @@ class MainWindow(QMainWindow):
         self.results.rowsInserted.connect(self._on_rows_inserted)
         self.results.modelReset.connect(self._recount)
 
+        self._build_timers()
+
+        self._update_status()
+        self._update_summary()
+        path = model_path if model_path is not None else default_model_path()
+        if not self.load_model(path, startup=True):
+            self.drop_zone.set_text(
+                self.tr("No model loaded — use File ▸ Open Model… to choose an ONNX model file"))
+        self._fit_to_screen()  # after the model: its labels add filter buttons, the window's minimum grows
+        if paths:
+            QTimer.singleShot(0, self, lambda: self.classify(list(paths)))
+
+    def _build_timers(self) -> None:
         # A run's results and progress are held and shown together a few times a second: each batch of
         # rows relays out and repaints the table, the counts and the progress bar, which on a slow display
         # costs the CPU time the model needs.
@@ -164,16 +177,6 @@ class MainWindow(QMainWindow):
         self._native = NativeWindowWatcher(self)  # destroyed from outside (xdotool windowclose): stop, quit
         self._native.lost.connect(self._on_native_window_lost)
 
-        self._update_status()
-        self._update_summary()
-        path = model_path if model_path is not None else default_model_path()
-        if not self.load_model(path, startup=True):
-            self.drop_zone.set_text(
-                self.tr("No model loaded — use File ▸ Open Model… to choose an ONNX model file"))
-        self._fit_to_screen()  # after the model: its labels add filter buttons, the window's minimum grows
-        if paths:
-            QTimer.singleShot(0, self, lambda: self.classify(list(paths)))
-
     # -- UI ------------------------------------------------------------------------------------------
     def _build_ui(self) -> None:
         self.drop_zone = DropZone()
@@ -181,6 +184,53 @@ class MainWindow(QMainWindow):
         self.drop_zone.setMaximumHeight(90)
         self.drop_zone.clicked.connect(self.open_files)
 
+        self._build_table()
+        self.filter_bar = FilterBar()
+        self.filter_bar.changed.connect(self._on_filter)
+
+        self.detail = DetailView()
+
+        self.summary = QLabel()
+        self.summary.setObjectName("Summary")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        table_box = QWidget()
+        tb = QVBoxLayout(table_box)
+        tb.setContentsMargins(0, 0, 0, 0)
+        self.gallery = GalleryView(self.proxy)
+        self.gallery.setSelectionModel(self.table.selectionModel())  # one current photo for both views
+        self.gallery.activated.connect(lambda _index: self.open_current())
+        self.gallery.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.gallery.customContextMenuRequested.connect(
+            lambda pos: self.row_menu().exec(self.gallery.viewport().mapToGlobal(pos)))
+        self.views = QStackedWidget()
+        self.views.addWidget(self.table)
+        self.views.addWidget(self.gallery)
+        tb.addWidget(self.views, 1)
+        tb.addWidget(self.summary)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(table_box)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([520, 760])
+
+        self._build_progress_row()
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.drop_zone)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.progress_row)
+        self.setCentralWidget(central)
+
+        self.model_label = ElidedLabel()  # a long provider note is elided, never widens the window
+        self.statusBar().addPermanentWidget(self.model_label)
+
+    def _build_table(self) -> None:
+        """The results table: thumbnail, name, folder, prediction, confidence and status columns."""
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -213,37 +263,8 @@ class MainWindow(QMainWindow):
         self.proxy.layoutChanged.connect(self._keep_current_in_view)
         self.proxy.rowsRemoved.connect(self._keep_current_in_view)
 
-        self.filter_bar = FilterBar()
-        self.filter_bar.changed.connect(self._on_filter)
-
-        self.detail = DetailView()
-
-        self.summary = QLabel()
-        self.summary.setObjectName("Summary")
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
-        table_box = QWidget()
-        tb = QVBoxLayout(table_box)
-        tb.setContentsMargins(0, 0, 0, 0)
-        self.gallery = GalleryView(self.proxy)
-        self.gallery.setSelectionModel(self.table.selectionModel())  # one current photo for both views
-        self.gallery.activated.connect(lambda _index: self.open_current())
-        self.gallery.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.gallery.customContextMenuRequested.connect(
-            lambda pos: self.row_menu().exec(self.gallery.viewport().mapToGlobal(pos)))
-        self.views = QStackedWidget()
-        self.views.addWidget(self.table)
-        self.views.addWidget(self.gallery)
-        tb.addWidget(self.views, 1)
-        tb.addWidget(self.summary)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(table_box)
-        self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([520, 760])
-
+    def _build_progress_row(self) -> None:
+        """Progress bar, time remaining and Cancel, shown during a run."""
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.eta_label = QLabel()
@@ -257,17 +278,6 @@ class MainWindow(QMainWindow):
         pr.addWidget(self.eta_label)
         pr.addWidget(self.cancel_button)
         self.progress_row.hide()
-
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addWidget(self.drop_zone)
-        layout.addWidget(self.filter_bar)
-        layout.addWidget(self.splitter, 1)
-        layout.addWidget(self.progress_row)
-        self.setCentralWidget(central)
-
-        self.model_label = ElidedLabel()  # a long provider note is elided, never widens the window
-        self.statusBar().addPermanentWidget(self.model_label)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))

@@ -1,4 +1,5 @@
-"""Cost of the decoding repairs of issue 15, as ratios measured in one run; appends to benchmarks/RESULTS.md.
+"""Cost of the decoding repairs (colour profiles, alpha, EXIF, huge images), as ratios measured in one run;
+appends to benchmarks/RESULTS.md.
 
     python benchmarks/imaging.py [--repeat 20]
 

@@ -1,4 +1,4 @@
-"""Filter and find in the results table (issue 14, item 6): category buttons, confidence range, search,
+"""Filter and find in the results table: category buttons, confidence range, search,
 the folder column, the current row kept in view when sorting, several rows selected. Offscreen, the tiny
 exported model (random weights) on real photos: the counts are checked against the rows themselves."""
 

@@ -1,4 +1,4 @@
-"""The gallery (issue 14, item 9): large thumbnails with a coloured verdict badge, at the screen's device
+"""The gallery: large thumbnails with a coloured verdict badge, at the screen's device
 pixel ratio, toggled with the table and sharing its current photo. Offscreen, tiny model, real photos."""
 
 from __future__ import annotations

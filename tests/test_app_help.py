@@ -1,4 +1,4 @@
-"""Help ▸ How to Read the Maps and the tile scores (issue 14, item 10): offscreen, tiny model, a real photo."""
+"""Help ▸ How to Read the Maps and the tile scores: offscreen, tiny model, a real photo."""
 
 from __future__ import annotations
 

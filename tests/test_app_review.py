@@ -1,4 +1,4 @@
-"""Open, reveal, review (issue 14, item 8): Enter or a double-click opens the photo, the right-click menu,
+"""Open, reveal, review: Enter or a double-click opens the photo, the right-click menu,
 copy path, and a verdict corrected by hand that the CSV keeps beside the model's. Offscreen, tiny model,
 real photos. The desktop's launcher is the one thing replaced: it would start a real viewer."""
 

@@ -1,4 +1,4 @@
-"""File ▸ Copy to Folders… / Move to Folders… / Undo Last Sort (issue 14, item 7): offscreen, the tiny exported
+"""File ▸ Copy to Folders… / Move to Folders… / Undo Last Sort: offscreen, the tiny exported
 model on real photos. The summary is shown before anything is written; moved rows follow their files."""
 
 from __future__ import annotations

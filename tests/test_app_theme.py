@@ -1,4 +1,4 @@
-"""Light and dark colours (issue 14, item 10): the window is drawn light or dark as the scheme says.
+"""Light and dark colours: the window is drawn light or dark as the scheme says.
 Offscreen, tiny model, real photos; the application's palette and style are put back afterwards."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""app.thumbnails: thumbnails made in a thread pool, sharp on HiDPI screens (issue 15 point 12)."""
+"""app.thumbnails: thumbnails made in a thread pool, sharp on HiDPI screens."""
 
 from __future__ import annotations
 

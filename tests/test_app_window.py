@@ -1,6 +1,5 @@
-"""The main window's size, what it remembers between launches, and its permanent counts (issue 14, items
-4 and 5): offscreen, with the tiny exported model (random weights: the plumbing is real, the verdicts are not)
-on real photos.
+"""The main window's size, what it remembers between launches, and its permanent counts: offscreen, with
+the tiny exported model (random weights: the plumbing is real, the verdicts are not) on real photos.
 """
 
 from __future__ import annotations

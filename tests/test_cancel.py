@@ -1,4 +1,4 @@
-"""Cancel and Ctrl-C stop a run at once, at any batch size (issue 15 point 8).
+"""Cancel and Ctrl-C stop a run at once, at any batch size.
 
 Inference of a batch of 64 photos with the default model takes many seconds on a CPU; before, a cancel
 (closing the window) or Ctrl-C waited for it to finish. Now the ONNX Runtime call is terminated

@@ -270,7 +270,7 @@ def test_relative_names_with_formula_or_dash_characters(name, tiny_model_path, c
 
 
 def test_every_kind_of_file_gets_the_right_row(tiny_model_path, cat_photos, tmp_path, capsys):
-    """Issue 6 points 2-5 through the CLI: odd but valid photos are ok rows, broken ones error rows."""
+    """Through the CLI: odd but valid photos are ok rows, broken ones error rows."""
     import struct
     import zlib
 

@@ -1,4 +1,4 @@
-"""catdog_gui.app.drop: what a file manager drops becomes the paths of the files it names (issue 15 point 7)."""
+"""catdog_gui.app.drop: what a file manager drops becomes the paths of the files it names."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """catdog_gui.core.imaging: every photo people have becomes an upright RGB image and the model's tensor.
 
-Issue 6 points 1-5 (orientation, pixel formats, damaged files, huge images, format by content) and
-issue 2 point 6 (the app preprocesses exactly as training evaluated).
+Orientation, pixel formats, damaged files, huge images, format by content, and the app preprocessing
+exactly as training evaluated.
 """
 
 from __future__ import annotations
@@ -388,7 +388,7 @@ _MEASURE = textwrap.dedent("""
     ("webp", 10000, 9000),  # 90 Mpx stitched panorama for the web (libwebp cannot write 250 Mpx lossy WebP)
 ])
 def test_big_images_classified_in_bounded_memory(fmt, width, height, dog_photos, tmp_path):
-    """Issue 15 point 5: images up to 250 megapixels in every format decode with under 1.5 GB extra memory
+    """Images up to 250 megapixels in every format decode with under 1.5 GB extra memory
     (the bound the issue sets) and look like the photo they were made from; beyond MAX_PIXELS they are
     refused with a reason that says so."""
     path = tmp_path / f"big.{fmt}"
@@ -494,7 +494,7 @@ def test_heic_without_plugin_says_unsupported(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("size", [160, 299])
 def test_preprocess_equals_training_eval_transform(size, data_dir, cat_photos, dog_photos):
-    """Issue 2 point 6: the app's tensor equals training's evaluation transform within 1e-5."""
+    """The app's tensor equals training's evaluation transform within 1e-5."""
     from training.data import eval_transform
 
     spec = Preprocessing(image_size=(size, size))
@@ -530,7 +530,7 @@ def test_pipe_and_device_are_not_called_empty_files(tmp_path):
             load_rgb("/dev/zero")
 
 
-# ------------------------------------------------------ issue 15: every photo, round 2 (points 1-5)
+# ------------------------------------------------------------ every photo: profiles, alpha, odd EXIF
 
 def _s15(v: float) -> bytes:
     return struct.pack(">i", round(v * 65536))
@@ -605,7 +605,7 @@ def cmyk_for(upright: Image.Image) -> Image.Image:
 
 @pytest.mark.parametrize("kind", ["cmyk-jpeg", "prophoto-jpeg", "prophoto-png"])
 def test_embedded_colour_profile_converted_to_srgb(kind, upright, tmp_path):
-    """Issue 15 point 1: a photo with an embedded ICC profile is converted to sRGB (Pillow's ImageCms)
+    """A photo with an embedded ICC profile is converted to sRGB (Pillow's ImageCms)
     before the model sees it; without the conversion its colours are far off."""
     from PIL import ImageCms
 
@@ -658,7 +658,7 @@ def bmp_v5_argb(pixels: np.ndarray, alpha: int) -> bytes:
 
 
 def test_32bit_bmp_with_all_zero_alpha_is_opaque(upright, tmp_path):
-    """Issue 15 point 2: alpha zero everywhere means "no alpha" (not a blank, fully transparent picture)."""
+    """Alpha zero everywhere means "no alpha" (not a blank, fully transparent picture)."""
     up = np.asarray(upright)
     (tmp_path / "screenshot.bmp").write_bytes(bmp_v5_argb(up, 0))
     with Image.open(tmp_path / "screenshot.bmp") as raw:
@@ -685,7 +685,7 @@ def exif_with_bad_gps(orientation: int) -> bytes:
 
 @pytest.mark.parametrize("orientation", [3, 6, 8])
 def test_orientation_applied_when_another_exif_tag_is_malformed(orientation, upright, tmp_path):
-    """Issue 15 point 3: rotate from the orientation tag alone whenever it is readable."""
+    """Rotate from the orientation tag alone whenever it is readable."""
     from PIL import ImageOps
 
     up = np.asarray(upright)
@@ -711,7 +711,7 @@ def exif_count_past_end() -> bytes:
 
 
 def test_library_warnings_become_a_note_not_stderr(cat_photos, tmp_path):
-    """Issue 15 point 4: a damaged EXIF makes Pillow warn; the warning is caught for that file and becomes
+    """A damaged EXIF makes Pillow warn; the warning is caught for that file and becomes
     its note; nothing reaches stderr, whatever the warning filters (here: turned into errors)."""
     path = tmp_path / "count-past-end.jpg"
     load_rgb(cat_photos[0]).save(path, quality=95, exif=exif_count_past_end())

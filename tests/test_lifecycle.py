@@ -1,7 +1,7 @@
 """The app's life cycle: queued signals must not corrupt the interpreter, and the real ``catdog-gui``
 process quits cleanly (exit code 0, nothing on stderr) after classifying a large folder.
 
-Background (issue 14): PySide6-Essentials 6.12.0 on Python 3.11 lowers ``sys.getrefcount(True)`` by one
+Background: PySide6-Essentials 6.12.0 on Python 3.11 lowers ``sys.getrefcount(True)`` by one
 on every queued (cross-thread) signal emission, whatever the argument types; after a run of 1,200
 photos the count reached zero at interpreter finalisation and the process died with
 ``Fatal Python error: bool_dealloc: deallocating True or False`` (exit code 134). ``pyproject.toml``

@@ -190,7 +190,7 @@ def test_summarize(engine, mixed_paths):
 
 
 def test_notes_reach_each_photos_row_from_the_threaded_decode_pool(cat_photos, dog_photos, tmp_path, capfd):
-    """Issue 15 point 4: warnings are caught per file in the decode threads (not by the process-wide
+    """Warnings are caught per file in the decode threads (not by the process-wide
     ``warnings.catch_warnings``): each row gets its own file's note, nothing reaches stderr, and the note is
     in the CSV."""
     import struct

@@ -190,7 +190,7 @@ def read_only_folder(tmp_path):
 
 
 def test_writable_csv_in_a_read_only_folder_is_written_in_place(read_only_folder):
-    """Issue 15 point 11: the atomic write needs a temporary file beside the CSV; when the folder refuses it
+    """The atomic write needs a temporary file beside the CSV; when the folder refuses it
     but the file itself is writable, the file is rewritten in place, with a warning saying it was not atomic."""
     rows = [Result("/a.jpg", "ok", "cat", 0.9, (0.9, 0.1)), Result("/b.jpg", "error", error="truncated")]
     with pytest.warns(results_mod.InPlaceWriteWarning, match="in place"):
@@ -220,7 +220,7 @@ def test_cli_updates_a_csv_in_a_read_only_folder(read_only_folder, tiny_model_pa
 
 
 def test_note_column_holds_what_was_repaired(tmp_path):
-    """Issue 15 point 4: notes about a file (damaged EXIF, colour profile) are in its row, not on stderr."""
+    """Notes about a file (damaged EXIF, colour profile) are in its row, not on stderr."""
     rows = [Result("/p/a.jpg", "ok", "cat", 0.9, (0.9, 0.1), note="damaged EXIF metadata ignored (Tag data)"),
             Result("/p/b.jpg", "ok", "dog", 0.8, (0.2, 0.8))]
     write_csv(rows, tmp_path / "n.csv", LABELS)

@@ -1,4 +1,4 @@
-"""catdog_gui.core.scan: files and folders -> image paths (issue 6 points 5 and 6)."""
+"""catdog_gui.core.scan: files and folders -> image paths."""
 
 from __future__ import annotations
 
@@ -166,7 +166,7 @@ def test_broken_symlinks_get_a_row_or_are_counted_never_silently_dropped(tree):
 
 
 def test_network_drive_reporting_inode_0_keeps_every_folder(tmp_path, cat_photos, dog_photos, monkeypatch):
-    """Issue 15 point 6: sshfs-win, Google Drive File Stream and some SMB/FAT mounts report inode 0 for every
+    """sshfs-win, Google Drive File Stream and some SMB/FAT mounts report inode 0 for every
     file and folder; (device, inode) is then no identity, and folders must not be taken for each other."""
     share = tmp_path / "share"
     for i, photo in enumerate([cat_photos[0], dog_photos[0], cat_photos[1]]):

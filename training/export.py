@@ -42,9 +42,9 @@ from training.xception import Xception
 __all__ = ["ContractModule", "ExportVerificationError", "recompute_bn_statistics", "fit_validation_temperature", "export_onnx", "verify_onnx",
            "store_weights_float16", "compare_onnx", "main"]
 
-PROB_ATOL = 1e-4  # |p_onnx - p_torch| (issue 2)
-CAM_ATOL = 1e-3   # |cam.mean() + b - logits| (issue 2)
-FLOAT16_PROB_ATOL = 1e-3  # |p_float16_weights - p_float32| (issue 17)
+PROB_ATOL = 1e-4  # |p_onnx - p_torch|
+CAM_ATOL = 1e-3   # |cam.mean() + b - logits|
+FLOAT16_PROB_ATOL = 1e-3  # |p_float16_weights - p_float32|
 FLOAT16_MIN_ELEMENTS = 65536  # initializers this big or bigger are stored as float16 (store_weights_float16)
 
 

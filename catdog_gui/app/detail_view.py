@@ -1,4 +1,4 @@
-"""The detail view: why the model decided, for the selected photo (issue 3).
+"""The detail view: why the model decided, for the selected photo.
 
 - The photo upright, scaled to fit, with the class activation map of a chosen class over it
   (colour-mapped, opacity slider, show/hide toggle, normalisation stated).

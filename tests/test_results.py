@@ -227,3 +227,15 @@ def test_note_column_holds_what_was_repaired(tmp_path):
     table = read_rows(tmp_path / "n.csv")
     col = table[0].index("note")
     assert [r[col] for r in table[1:]] == ["damaged EXIF metadata ignored (Tag data)", ""]
+
+
+def test_status_members_are_the_strings_they_replace(tmp_path):
+    from catdog_gui.core.results import Status
+
+    assert Status.OK == "ok" and Status.ERROR == "error" and f"{Status.ERROR}" == "error"
+    rows = [Result(path=str(tmp_path / "a.jpg"), status=Status.OK, label="cat", confidence=0.9,
+                   probabilities=(0.9, 0.1)),
+            Result(path=str(tmp_path / "b.jpg"), status=Status.ERROR, error="broken")]
+    write_csv(rows, tmp_path / "out.csv", ["cat", "dog"])
+    text = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
+    assert ",ok," in text and ",error,broken," in text and "Status." not in text

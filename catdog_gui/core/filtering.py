@@ -8,7 +8,7 @@ import math
 import os
 from dataclasses import dataclass
 
-from catdog_gui.core.results import Result
+from catdog_gui.core.results import Result, Status
 from catdog_gui.core.verdicts import effective_label
 
 __all__ = ["ALL", "ERRORS", "UNCERTAIN", "ResultFilter", "folder_name"]
@@ -49,7 +49,7 @@ class ResultFilter:
 
     def accepts(self, r: Result) -> bool:
         """Whether ``r`` is shown."""
-        ok = r.status == "ok"
+        ok = r.status == Status.OK
         confidence = r.confidence if ok and not math.isnan(r.confidence) else None
         verdict = effective_label(r, self.threshold)  # a person's mark wins over the model
         if self.category == ERRORS and ok:

@@ -19,16 +19,30 @@ import tempfile
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 
 import numpy as np
 
 from catdog_gui.core.atomic import finish_replace
 
 __all__ = ["Result", "csv_columns", "run_settings", "RUN_COLUMNS", "write_csv", "neutralize_cell",
-           "InPlaceWriteWarning", "STATUS_OK", "STATUS_ERROR", "UNCERTAIN"]
+           "InPlaceWriteWarning", "Status", "STATUS_OK", "STATUS_ERROR", "UNCERTAIN"]
 
-STATUS_OK = "ok"
-STATUS_ERROR = "error"
+
+
+class Status(str, Enum):
+    """A result's status. A ``str``: ``status == "ok"``, the CSV text and JSON stay as they were, so code that
+    still compares with the bare strings keeps working while it moves to the members."""
+
+    OK = "ok"
+    ERROR = "error"
+
+    __str__ = str.__str__
+    __format__ = str.__format__
+
+
+STATUS_OK = Status.OK
+STATUS_ERROR = Status.ERROR
 UNCERTAIN = "uncertain"  # the verdict of a row whose answer is not worth much (Result.verdict)
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,7 +57,7 @@ class Result:
 
     Attributes:
         path: the file as scanned (absolute path string).
-        status: ``"ok"`` or ``"error"``.
+        status: :attr:`Status.OK` or :attr:`Status.ERROR` (equal to ``"ok"`` / ``"error"``).
         label: predicted class name (``""`` on error).
         confidence: probability of ``label`` in [0, 1] (NaN on error).
         probabilities: one probability per model label, in the model's label order (empty on error).
@@ -61,7 +75,7 @@ class Result:
     """
 
     path: str
-    status: str
+    status: Status | str
     label: str = ""
     confidence: float = float("nan")
     probabilities: tuple[float, ...] = ()

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catdog_gui.core.results import UNCERTAIN, Result
+from catdog_gui.core.results import UNCERTAIN, Result, Status
 from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD
 from catdog_gui.core.verdicts import effective_label
 
@@ -72,7 +72,7 @@ def plan_sort(results: Iterable[Result], target: str | os.PathLike, labels: Sequ
     taken: set[str] = set()
     plan = []
     for r in results:
-        if r.status != "ok":
+        if r.status != Status.OK:
             continue
         verdict = effective_label(r, threshold)  # a person's mark wins over the model
         category = UNCERTAIN_FOLDER if verdict == UNCERTAIN else verdict

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from catdog_gui.core.results import UNCERTAIN, Result
+from catdog_gui.core.results import UNCERTAIN, Result, Status
 from catdog_gui.core.verdicts import effective_label
 
 __all__ = ["DEFAULT_UNCERTAIN_THRESHOLD", "RemainingTime", "Tally", "format_duration", "uncertain_threshold",
@@ -75,7 +75,7 @@ class Tally:
     def add(self, results: Iterable[Result]) -> None:
         """Count a batch of new results."""
         for r in results:
-            if r.status != "ok":
+            if r.status != Status.OK:
                 self.errors += 1
             else:
                 verdict = effective_label(r, self.threshold)  # a person's mark wins over the model

@@ -1,5 +1,6 @@
 """``catdog-classify --sort-into DIR --copy|--move``: put the classified photos into ``DIR/<label>`` and
-``DIR/uncertain`` (the work itself is :mod:`catdog_gui.core.sorting`: never overwrites, journal in DIR).
+``DIR/uncertain`` (the work itself is :mod:`catdog_gui.core.sorting`: never overwrites, journal in DIR; XMP
+sidecars go with their photos; photos already in their folder are left alone).
 
 Photos that cannot be copied or moved are listed on stderr and make the exit status 1; a full disk stops
 the sort. Unreadable photos stay where they are. An interrupted run (Ctrl-C) sorts nothing. With
@@ -53,14 +54,18 @@ def run(args: argparse.Namespace, results: Sequence, labels: Sequence[str], thre
 
     target = os.path.abspath(args.sort_into)
     plan = plan_sort(results, target, labels, threshold)
+    in_place = sum(item.in_place for item in plan)
+    already = f" ({in_place} already in place, left alone)" if in_place else ""
     if getattr(args, "dry_run", False):
         for item in plan:
-            print(f"  would {args.sort_mode} {item.source!r} -> {item.destination!r}")
-        print(f"Would {args.sort_mode} {len(plan)} photo(s) into {target} (dry run: nothing copied or moved)")
+            if not item.in_place:
+                print(f"  would {args.sort_mode} {item.source!r} -> {item.destination!r}")
+        print(f"Would {args.sort_mode} {len(plan) - in_place} photo(s) into {target}{already} "
+              "(dry run: nothing copied or moved)")
         return True
     report = run_sort(plan, args.sort_mode)
     verb = "Copied" if args.sort_mode == "copy" else "Moved"
-    print(f"{verb} {len(report.done)} photo(s) into {target}")
+    print(f"{verb} {len(report.done)} photo(s) into {target}{already}")
     for source, reason in report.failed[:_MAX_SHOWN]:
         print(f"catdog-classify: could not sort {source}: {reason}", file=sys.stderr)
     if len(report.failed) > _MAX_SHOWN:

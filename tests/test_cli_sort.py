@@ -91,3 +91,26 @@ def test_dry_run_lists_the_sort_and_touches_nothing(tiny_model_path, cat_photos,
     assert cli.main([str(src), "--model", str(tiny_model_path), "--sort-into", str(target), "--copy",
                      "--dry-run", "-q"]) == 0  # --dry-run with --sort-into alone
     assert not target.exists()
+
+
+def test_write_tags_then_move_takes_the_sidecars_along_and_a_second_sort_leaves_photos_in_place(
+        default_model_path, cat_photos, dog_photos, tmp_path, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    for p in cat_photos[:2] + dog_photos[:2]:
+        shutil.copy(p, src / p.name)
+    target = tmp_path / "sorted"
+    code = cli.main([str(src), "--model", str(default_model_path), "--write-tags", "sidecar", "--tag-uncertain",
+                     "--sort-into", str(target), "--move", "-q"])
+    assert code == 0, capsys.readouterr().err
+    assert list(src.iterdir()) == []  # no sidecar left behind
+    photos = sorted(target.rglob("*.jpg"))
+    assert len(photos) == 4
+    for photo in photos:
+        assert (photo.parent / (photo.name + ".xmp")).is_file(), photo
+    capsys.readouterr()
+    # the target sorted into itself again: every photo is already in place, nothing is renamed
+    code = cli.main([str(target), "--model", str(default_model_path), "--sort-into", str(target), "--move", "-q"])
+    assert code == 0
+    assert f"Moved 0 photo(s) into {target} (4 already in place, left alone)" in capsys.readouterr().out
+    assert sorted(target.rglob("*.jpg")) == photos

@@ -148,3 +148,62 @@ def test_move_whose_original_cannot_be_removed_leaves_no_copy_behind(photos, tmp
     assert len(undone.done) == 3 and not undone.failed
     assert all(os.path.exists(r.path) for r in photos)
     assert not [p for p in target.rglob("*") if p.is_file()]
+
+
+def test_sidecars_move_with_their_photo_with_the_same_suffix_and_come_back(tmp_path, cat_photos, dog_photos):
+    src, target = tmp_path / "src", tmp_path / "sorted"
+    src.mkdir()
+    shutil.copy(cat_photos[0], src / "a.jpg")
+    (src / "a.jpg.xmp").write_bytes(b"<x:xmpmeta>a append</x:xmpmeta>")
+    (src / "a.xmp").write_bytes(b"<x:xmpmeta>a replace</x:xmpmeta>")
+    shutil.copy(dog_photos[0], src / "b.jpg")  # b.xmp is shared with b.png: copied, not taken from b.png
+    shutil.copy(dog_photos[1], src / "b.png")
+    (src / "b.xmp").write_bytes(b"<x:xmpmeta>b shared</x:xmpmeta>")
+    (target / "cat").mkdir(parents=True)
+    (target / "cat" / "a.jpg.xmp").write_bytes(b"an orphan sidecar")  # a.jpg is free but its sidecar name is not
+    rows = [Result(str(src / "a.jpg"), "ok", "cat", 0.99, (0.99, 0.01)),
+            Result(str(src / "b.jpg"), "ok", "dog", 0.99, (0.01, 0.99))]
+    before = {p.name: p.read_bytes() for p in src.iterdir()}
+    plan = plan_sort(rows, target, ["cat", "dog"], threshold=0.8)
+    assert [os.path.basename(i.destination) for i in plan] == ["a (1).jpg", "b.jpg"]
+    report = run_sort(plan, "move")
+    assert not report.failed
+    assert (target / "cat" / "a (1).jpg.xmp").read_bytes() == before["a.jpg.xmp"]
+    assert (target / "cat" / "a (1).xmp").read_bytes() == before["a.xmp"]
+    assert (target / "cat" / "a.jpg.xmp").read_bytes() == b"an orphan sidecar"
+    assert (target / "dog" / "b.xmp").read_bytes() == before["b.xmp"]
+    assert sorted(p.name for p in src.iterdir()) == ["b.png", "b.xmp"]  # b.png keeps its sidecar
+    undo = undo_sort(target / JOURNAL_NAME)
+    assert not undo.failed
+    assert {p.name: p.read_bytes() for p in src.iterdir()} == before
+    assert sorted(p.name for p in (target / "cat").iterdir()) == ["a.jpg.xmp"]
+    # a copy takes copies of the sidecars, and its undo deletes them only
+    report = run_sort(plan_sort(rows, target, ["cat", "dog"], threshold=0.8), "copy")
+    assert (target / "cat" / "a (1).xmp").read_bytes() == before["a.xmp"] and (src / "a.xmp").exists()
+    undo_sort(target / JOURNAL_NAME)
+    assert not (target / "cat" / "a (1).xmp").exists() and {p.name: p.read_bytes() for p in src.iterdir()} == before
+
+
+def test_a_photo_already_in_its_folder_is_left_alone(tmp_path, cat_photos, dog_photos):
+    """Sorting a folder into itself, twice: the second time nothing is renamed."""
+    folder = tmp_path / "pets"
+    folder.mkdir()
+    for i, p in enumerate(cat_photos[:2] + dog_photos[:2]):
+        shutil.copy(p, folder / f"p{i}.jpg")
+
+    def rows():
+        return [Result(str(p), "ok", "cat" if p.name < "p2" else "dog", 0.99, ())
+                for p in sorted(folder.rglob("*.jpg"))]
+
+    first = run_sort(plan_sort(rows(), folder, ["cat", "dog"], threshold=0.8), "move")
+    assert len(first.done) == 4 and not first.in_place
+    layout = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.jpg"))
+    assert layout == ["cat/p0.jpg", "cat/p1.jpg", "dog/p2.jpg", "dog/p3.jpg"]
+    plan = plan_sort(rows(), folder, ["cat", "dog"], threshold=0.8)
+    assert all(i.in_place and i.destination == i.source for i in plan)
+    second = run_sort(plan, "move")
+    assert not second.done and not second.failed and len(second.in_place) == 4
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.jpg")) == layout
+    # a target given by another spelling of the same folder is the same folder
+    spelled = str(folder / "cat" / "..")
+    assert all(i.in_place for i in plan_sort(rows(), spelled, ["cat", "dog"], threshold=0.8))

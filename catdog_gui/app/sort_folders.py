@@ -21,6 +21,8 @@ __all__ = ["SortWorker", "summary_text"]
 def summary_text(plan: list[SortItem], mode: str, target: str, skipped_errors: int) -> str:
     """What the confirmation dialog says before a sort: per folder counts, renamed photos, skipped ones (in the
     app's language; translated in :class:`SortWorker`'s context). The folder names stay as they are on disk."""
+    in_place = sum(item.in_place for item in plan)
+    plan = [item for item in plan if not item.in_place]
     per_folder = Counter(item.category for item in plan)
     renamed = sum(os.path.basename(i.destination) != os.path.basename(i.source) for i in plan)
     head = (SortWorker.tr("Copy %n photo(s) into {target}:", "", len(plan)) if mode == "copy"
@@ -33,6 +35,8 @@ def summary_text(plan: list[SortItem], mode: str, target: str, skipped_errors: i
                                    "Nothing is overwritten.", "", renamed))
     else:
         lines.append(SortWorker.tr("Nothing is overwritten."))
+    if in_place:
+        lines.append(SortWorker.tr("%n photo(s) already in their folder stay as they are.", "", in_place))
     if skipped_errors:
         lines.append(SortWorker.tr("%n unreadable photo(s) stay where they are.", "", skipped_errors))
     lines.append(SortWorker.tr("File ▸ Undo Last Sort puts moved photos back.") if mode == "move" else

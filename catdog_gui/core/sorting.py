@@ -11,6 +11,14 @@
 - A photo that fails (permissions, a read-only target, an original that cannot be removed: the new copy is
   then removed again) is reported and the run goes on; a full disk
   (``ENOSPC``, ``EDQUOT``) stops the run, and the partial file is removed.
+- XMP sidecars travel with their photo (``photo.jpg.xmp`` and ``photo.xmp``, :func:`~catdog_gui.core.xmp.sidecar_path`):
+  moved with a move, copied with a copy, under the photo's new name (same collision suffix: ``x (1).jpg`` gets
+  ``x (1).jpg.xmp``); a name is free only when the photo's and its sidecars' names all are. A ``photo.xmp``
+  that another file of the same stem in the folder still uses (``photo.png``) is copied, not moved. A sidecar
+  that cannot follow undoes its photo's move (the photo is reported). The journal records them; undo puts
+  them back too.
+- A photo already at its destination (``<target>/<label>/<name>``: sorting a folder into itself twice) is
+  left alone, never renamed (:attr:`SortItem.in_place`, :attr:`SortReport.in_place`).
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from pathlib import Path
 from catdog_gui.core.results import UNCERTAIN, Result, Status
 from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD
 from catdog_gui.core.verdicts import effective_label
+from catdog_gui.core.xmp import NAMING_REPLACE, NAMINGS, sidecar_path
 
 __all__ = ["JOURNAL_NAME", "SortItem", "SortReport", "plan_sort", "run_sort", "undo_sort", "UNCERTAIN_FOLDER"]
 
@@ -44,14 +53,17 @@ class SortItem:
     source: str
     destination: str
     category: str
+    in_place: bool = False  # already at its destination: nothing to do (``destination == source``)
 
 
 @dataclass
 class SortReport:
-    """What a run did. ``done``: (source, destination) pairs; ``failed``: (source, reason) pairs."""
+    """What a run did. ``done``: (source, destination) pairs of photos (their sidecars went along);
+    ``failed``: (source, reason) pairs; ``in_place``: photos already where they belong, left alone."""
 
     mode: str
     done: list[tuple[str, str]] = field(default_factory=list)
+    in_place: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     stopped: str = ""  # why the run stopped early ("" if it did not)
     cancelled: bool = False
@@ -77,15 +89,56 @@ def plan_sort(results: Iterable[Result], target: str | os.PathLike, labels: Sequ
         verdict = effective_label(r, threshold)  # a person's mark wins over the model
         category = UNCERTAIN_FOLDER if verdict == UNCERTAIN else verdict
         folder = target / category
+        if _in_folder(r.path, folder):  # already at <target>/<label>/<name>: stays as it is
+            plan.append(SortItem(r.path, r.path, category, in_place=True))
+            continue
+        namings = [naming for _, naming in _sidecars(r.path)]
         n = 0
         while True:
             dest = str(folder / _with_suffix(r.name, n))
-            if dest not in taken and not os.path.lexists(dest):
+            if dest not in taken and not _taken(dest, namings):
                 break
             n += 1
         taken.add(dest)
         plan.append(SortItem(r.path, dest, category))
     return plan
+
+
+def _in_folder(path: str, folder: Path) -> bool:
+    """Whether the file ``path`` lies directly in ``folder`` (the same folder, whatever the spelling)."""
+    parent = os.path.dirname(os.path.abspath(path))
+    try:
+        return os.path.samefile(parent, folder)
+    except OSError:  # the folder does not exist yet
+        return False
+
+
+def _sidecars(photo: str) -> list[tuple[str, str]]:
+    """The XMP sidecars beside ``photo`` that exist: (sidecar path, naming) pairs."""
+    found = []
+    for naming in NAMINGS:
+        path = sidecar_path(photo, naming)
+        if os.path.isfile(path) and not os.path.islink(path):
+            found.append((path, naming))
+    return found
+
+
+def _taken(dest: str, namings: Sequence[str]) -> bool:
+    """Whether ``dest`` or the sidecar name it would need (for each of ``namings``) exists."""
+    return os.path.lexists(dest) or any(os.path.lexists(sidecar_path(dest, n)) for n in namings)
+
+
+def _shared(sidecar: str, photo: str) -> bool:
+    """Whether another file beside ``photo`` with the same stem (``photo.png`` for ``photo.jpg``) still uses
+    the ``photo.xmp`` sidecar ``sidecar``."""
+    if sidecar != sidecar_path(photo, NAMING_REPLACE):
+        return False
+    stem, mine = os.path.splitext(os.path.basename(photo))[0], {os.path.basename(photo), os.path.basename(sidecar)}
+    try:
+        with os.scandir(os.path.dirname(photo) or ".") as entries:
+            return any(e.name not in mine and os.path.splitext(e.name)[0] == stem and e.is_file() for e in entries)
+    except OSError:
+        return True  # cannot tell: copy, which loses nothing
 
 
 def _free_name(dest: str) -> Iterable[str]:
@@ -142,6 +195,39 @@ def _place(src: str, dest: str, mode: str) -> None:
         _copy_exclusive(src, dest)
 
 
+def _unplace(src: str, dest: str, mode: str) -> None:
+    """Undo one :func:`_place`: delete a copy, or move ``dest`` back to ``src`` (``FileExistsError`` when
+    ``src`` is taken again)."""
+    if mode == "copy":
+        os.unlink(dest)
+        return
+    if os.path.lexists(src):
+        raise FileExistsError(errno.EEXIST, "a file of that name is back in the original folder", src)
+    os.makedirs(os.path.dirname(src), exist_ok=True)
+    _place(dest, src, "move")
+
+
+def _place_sidecars(photo: str, dest: str, sidecars: Sequence[tuple[str, str]], mode: str) -> list[list[str]]:
+    """Take ``photo``'s sidecars to ``dest``'s sidecar names, as the photo went (``mode``); a ``photo.xmp``
+    still used by another file is copied. Returns ``[sidecar, new sidecar, mode]`` triples for the journal.
+    On failure the sidecars taken so far and the photo itself go back, then the error is raised."""
+    done: list[list[str]] = []
+    try:
+        for sidecar, naming in sidecars:
+            how = "copy" if mode == "copy" or _shared(sidecar, photo) else "move"
+            new = sidecar_path(dest, naming)
+            _place(sidecar, new, how)
+            done.append([sidecar, new, how])
+    except OSError:
+        for sidecar, new, how in reversed(done):
+            with contextlib.suppress(OSError):
+                _unplace(sidecar, new, how)
+        with contextlib.suppress(OSError):
+            _unplace(photo, dest, mode)
+        raise
+    return done
+
+
 def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | None = None,
              progress: Callable[[int, int], None] | None = None,
              cancel: Callable[[], bool] | None = None) -> SortReport:
@@ -162,19 +248,28 @@ def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | N
     if not plan:
         return report
     if journal is None:
-        target = os.path.commonpath([os.path.dirname(os.path.dirname(i.destination)) for i in plan])
+        target = os.path.commonpath([os.path.dirname(os.path.dirname(os.path.abspath(i.destination)))
+                                     for i in plan])
         journal = Path(target) / JOURNAL_NAME
     journal_file = None
     for i, item in enumerate(plan):
         if cancel is not None and cancel():
             report.cancelled = True
             break
+        if item.in_place:
+            report.in_place.append(item.source)
+            if progress is not None:
+                progress(i + 1, len(plan))
+            continue
         try:
             os.makedirs(os.path.dirname(item.destination), exist_ok=True)
             if journal_file is None:  # before the first photo: a sort that cannot be undone does not start
                 journal_file = open(journal, "w", encoding="utf-8")  # noqa: SIM115 - closed in `finally`
                 journal_file.write(json.dumps({"mode": mode}) + "\n")
+            sidecars = _sidecars(item.source)
             for dest in _free_name(item.destination):
+                if any(os.path.lexists(sidecar_path(dest, naming)) for _, naming in sidecars):
+                    continue
                 try:
                     _place(item.source, dest, mode)
                     break
@@ -182,7 +277,8 @@ def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | N
                     continue
             else:
                 raise FileExistsError(errno.EEXIST, "no free name", item.destination)
-            journal_file.write(json.dumps({"source": item.source, "destination": dest}) + "\n")
+            followed = _place_sidecars(item.source, dest, sidecars, mode)
+            journal_file.write(json.dumps({"source": item.source, "destination": dest, "sidecars": followed}) + "\n")
             journal_file.flush()
             os.fsync(journal_file.fileno())
             report.done.append((item.source, dest))
@@ -200,8 +296,8 @@ def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | N
 
 
 def undo_sort(journal: str | os.PathLike) -> SortReport:
-    """Undo the sort recorded in ``journal``: moved photos go back where they were (unless that name is
-    taken again), copies are deleted. The journal is removed when everything was undone.
+    """Undo the sort recorded in ``journal``: moved photos and their sidecars go back where they were (unless
+    that name is taken again), copies (of photos and sidecars) are deleted. The journal is removed when everything was undone.
 
     Raises:
         FileNotFoundError: no journal.
@@ -216,13 +312,9 @@ def undo_sort(journal: str | os.PathLike) -> SortReport:
     for entry in reversed(lines[1:]):
         src, dest = entry["source"], entry["destination"]
         try:
-            if mode == "copy":
-                os.unlink(dest)
-            else:
-                if os.path.lexists(src):
-                    raise FileExistsError(errno.EEXIST, "a file of that name is back in the original folder", src)
-                os.makedirs(os.path.dirname(src), exist_ok=True)
-                _place(dest, src, "move")
+            _unplace(src, dest, mode)
+            for sidecar, new, how in entry.get("sidecars", ()):
+                _unplace(sidecar, new, how)
             report.done.append((dest, src))
         except OSError as exc:
             report.failed.append((dest, exc.strerror or str(exc)))

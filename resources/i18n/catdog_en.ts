@@ -91,6 +91,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n photo(s) already in their folder stay as they are.</source>
+        <translation>
+            <numerusform>%n photo already in its folder stays as it is.</numerusform>
+            <numerusform>%n photos already in their folder stay as they are.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n unreadable photo(s) stay where they are.</source>
         <translation>
             <numerusform>%n unreadable photo stays where it is.</numerusform>

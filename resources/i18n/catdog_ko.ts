@@ -998,6 +998,12 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
         <translation>덮어쓰는 파일은 없습니다.</translation>
     </message>
     <message numerus="yes">
+        <source>%n photo(s) already in their folder stay as they are.</source>
+        <translation>
+            <numerusform>이미 제 폴더에 있는 사진 %n장은 그대로 둡니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n unreadable photo(s) stay where they are.</source>
         <translation>
             <numerusform>읽을 수 없는 사진 %n장은 그대로 둡니다.</numerusform>

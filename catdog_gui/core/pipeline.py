@@ -83,9 +83,17 @@ def decode_one(path: str, spec: Preprocessing, notes: list[str] | None = None,
     Returns:
         ``[3, H, W] float32`` on success, else the human-readable reason (str).
     """
+    return _decode(path, spec, notes, degenerate, None)
+
+
+def _decode(path: str, spec: Preprocessing, notes: list[str] | None, degenerate: list[str] | None,
+            thumbnail_size: int | None):
+    """:func:`decode_one` (``thumbnail_size`` None) or :func:`decode_with_thumbnail`: one decode, and every
+    failure turned into its human-readable reason."""
     try:
         image = load_rgb(path, min_size=spec.image_size, background=spec.background, notes=notes)
-        return _model_input(image, spec, degenerate)
+        x = _model_input(image, spec, degenerate)
+        return x if thumbnail_size is None else (x, shrink_to_thumbnail(image, thumbnail_size))
     except ImageDecodeError as exc:
         return str(exc)
     except MemoryError:
@@ -124,16 +132,7 @@ def decode_with_thumbnail(path: str, spec: Preprocessing, notes: list[str] | Non
         ``([3, H, W] float32, (h, w, 3) uint8 RGB with max(h, w) <= thumbnail_size)`` on success, else the
         human-readable reason (str).
     """
-    try:
-        image = load_rgb(path, min_size=spec.image_size, background=spec.background, notes=notes)
-        x = _model_input(image, spec, degenerate)
-        return x, shrink_to_thumbnail(image, thumbnail_size)
-    except ImageDecodeError as exc:
-        return str(exc)
-    except MemoryError:
-        return "not enough memory to decode this image"
-    except Exception as exc:  # noqa: BLE001 - a decoder bug on one odd file must not stop the run
-        return f"cannot decode: {type(exc).__name__}: {exc}"
+    return _decode(path, spec, notes, degenerate, thumbnail_size)
 
 
 def _error(path: str, reason: str, note: str = "") -> Result:

@@ -75,8 +75,19 @@ def colorbar(cmap: str, width: int = 120, height: int = 12) -> QImage:
 
 
 def _icon(image: QImage) -> QIcon:
-    """An icon that shows the tile's true colours when selected (no highlight tint over the heatmap)."""
+    """An icon that shows the tile's true colours when selected (no highlight tint over the heatmap).
+
+    A tile narrower than :data:`TILE` (a portrait photo's maps) is centred on a transparent ``TILE``-wide
+    canvas: the grid wraps a caption at its icon's width, so a narrow icon cut "channel" to "chan…".
+    """
     pix = QPixmap.fromImage(image)
+    if pix.width() < TILE:
+        canvas = QPixmap(TILE, pix.height())
+        canvas.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(canvas)
+        painter.drawPixmap((TILE - pix.width()) // 2, 0, pix)
+        painter.end()
+        pix = canvas
     icon = QIcon(pix)
     icon.addPixmap(pix, QIcon.Mode.Selected)
     return icon
@@ -347,7 +358,9 @@ class DetailView(QWidget):
         self.bars_box = QWidget()
         self.bars = QGridLayout(self.bars_box)
         self.bars.setContentsMargins(0, 0, 0, 0)
-        self._bar_widgets: list[tuple[QLabel, QProgressBar]] = []
+        # class name, bar, percentage: the percentage is drawn beside the bar, not on it, where the style
+        # would paint it half in the bar's colour and half in the text colour (unreadable at the bar's end)
+        self._bar_widgets: list[tuple[QLabel, QProgressBar, QLabel]] = []
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.info.setStyleSheet("color: palette(placeholder-text);")
@@ -579,21 +592,24 @@ class DetailView(QWidget):
 
     def _set_bars(self, labels, probabilities) -> None:
         while len(self._bar_widgets) > len(labels):
-            label, bar = self._bar_widgets.pop()
-            label.deleteLater()
-            bar.deleteLater()
+            for widget in self._bar_widgets.pop():
+                widget.deleteLater()
         while len(self._bar_widgets) < len(labels):
-            label, bar = QLabel(), QProgressBar()
+            label, bar, percent = QLabel(), QProgressBar(), QLabel()
             bar.setRange(0, 1000)
-            bar.setTextVisible(True)
+            bar.setTextVisible(False)
+            bar.setMinimumWidth(40)  # its size hint still asks for room for text it no longer draws
+            percent.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            percent.setMinimumWidth(percent.fontMetrics().horizontalAdvance("100.0%") + 4)
             n = len(self._bar_widgets)
             self.bars.addWidget(label, n, 0)
             self.bars.addWidget(bar, n, 1)
-            self._bar_widgets.append((label, bar))
-        for (label, bar), name, p in zip(self._bar_widgets, labels, probabilities if labels else ()):
+            self.bars.addWidget(percent, n, 2)
+            self._bar_widgets.append((label, bar, percent))
+        for (label, bar, percent), name, p in zip(self._bar_widgets, labels, probabilities if labels else ()):
             label.setText(label_text(name))
             bar.setValue(round(float(p) * 1000))
-            bar.setFormat(f"{float(p):.1%}")
+            percent.setText(f"{float(p):.1%}")
 
     def _update_cam(self, *_args) -> None:
         exp = self._exp

@@ -99,6 +99,21 @@ class FilterBar(QWidget):
         """Check the button of ``category`` (``"all"``, a label, ``"uncertain"``, ``"errors"``)."""
         self.buttons[category].setChecked(True)
 
+    def reset(self) -> None:
+        """Back to every row: All, the full confidence range, no search text; :attr:`changed` once."""
+        controls = (self.group, self.low, self.high, self.search, *self.buttons.values())
+        blocked = [c.blockSignals(True) for c in controls]
+        try:
+            if ALL in self.buttons:
+                self.buttons[ALL].setChecked(True)
+            self.low.setValue(0)
+            self.high.setValue(100)
+            self.search.clear()
+        finally:
+            for c, was in zip(controls, blocked):
+                c.blockSignals(was)
+        self._emit()
+
     def result_filter(self) -> ResultFilter:
         """The filter the controls describe."""
         category = next((k for k, b in self.buttons.items() if b.isChecked()), ALL)

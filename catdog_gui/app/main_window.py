@@ -54,6 +54,7 @@ from catdog_gui.app.sort_folders import SortWorker, summary_text
 from catdog_gui.app.thumbnails import ThumbnailProvider
 from catdog_gui.app.window_state import PREFERRED_SIZE, WindowState, initial_geometry
 from catdog_gui.app.workers import ClassifyWorker
+from catdog_gui.app.wrap_delegate import WrappingDelegate
 from catdog_gui.core.explain import Explainer
 from catdog_gui.core.model import DEVICES, PRECISIONS, Engine, ModelError, default_model_path, providers_for
 from catdog_gui.core.pipeline import DEFAULT_BATCH_SIZE
@@ -87,6 +88,8 @@ def _setting(settings: QSettings | None, key: str, default, kind: type):
     except (TypeError, ValueError):
         return default
 THUMB_SIZE = 48
+STATUS_WIDTH = 90  # default width of the Status column, px
+TABLE_SHARE = 0.5  # of a first window's width, for the table (the detail view has the rest)
 REFRESH_MS = 250  # a run's new rows, counts and progress reach the screen at most this often (4 Hz)
 
 
@@ -245,7 +248,10 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(THUMB, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(THUMB, THUMB_SIZE + 12)
-        for col, width in ((FOLDER, 64), (PREDICTION, 75), (CONFIDENCE, 85), (STATUS, 60)):
+        # Status is wide enough for the start of an error's reason, wrapped on up to three lines (a row is
+        # as tall as its thumbnail); the whole reason is in the tooltip and the detail view.
+        self.table.setItemDelegateForColumn(STATUS, WrappingDelegate(self.table))
+        for col, width in ((FOLDER, 64), (PREDICTION, 75), (CONFIDENCE, 85), (STATUS, STATUS_WIDTH)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)  # every column fits: no side scroll
@@ -254,7 +260,7 @@ class MainWindow(QMainWindow):
         header.setMinimumSectionSize(40)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         # every column in view (the name at least 60 px), beside a vertical scroll bar and the frame
-        self.table.setMinimumWidth(THUMB_SIZE + 12 + 60 + 64 + 75 + 85 + 60 + 22)
+        self.table.setMinimumWidth(THUMB_SIZE + 12 + 60 + 64 + 75 + 85 + 60 + 22)  # Status at least 60 px
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._select_timer.start())
         self.table.activated.connect(lambda _index: self.open_current())  # double-click, Enter/Return
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -510,14 +516,17 @@ class MainWindow(QMainWindow):
     def running(self) -> bool:
         return self.worker is not None
 
-    def classify(self, paths: Sequence[str]) -> None:
-        """Scan and classify ``paths`` (files and folders) in the background; rows arrive in batches."""
+    def classify(self, paths: Sequence[str], show_all: bool = True) -> None:
+        """Scan and classify ``paths`` (files and folders) in the background; rows arrive in batches.
+        With ``show_all`` the filter goes back to every row (All), so that the new photos show."""
         paths = [str(p) for p in paths]
         if not paths:
             return
         if self.engine is None:
             self._error(self.tr("No model"), self.tr("No model is loaded; use File ▸ Open Model… first."))
             return
+        if show_all:
+            self.filter_bar.reset()
         if self.worker is not None:
             self._queued.extend(paths)
             self.statusBar().showMessage(self.tr("Queued: they will be classified when this run finishes"), 5000)
@@ -679,7 +688,7 @@ class MainWindow(QMainWindow):
         self.clear_action.setEnabled(True)
         if self._queued and not self._closing:
             queued, self._queued = self._queued, []
-            self.classify(queued)
+            self.classify(queued, show_all=False)  # already shown as All when queued
         if self.worker is None and not self._closing:
             self.run_finished.emit()
 
@@ -918,7 +927,9 @@ class MainWindow(QMainWindow):
         return True
 
     def clear_results(self) -> None:
+        """Remove every row; the filter goes back to every row (All), so the next photos all show."""
         self.table.clearSelection()
+        self.filter_bar.reset()
         self.results.clear()
         self.thumbnails.clear()
         self.detail.clear()
@@ -1043,7 +1054,7 @@ class MainWindow(QMainWindow):
         if screen is not None:
             self.setGeometry(initial_geometry(screen.availableGeometry(), PREFERRED_SIZE, self.minimumSizeHint()))
         width = self.width()
-        table = max(self.table.minimumWidth(), int(width * 0.45))
+        table = max(self.table.minimumWidth(), int(width * TABLE_SHARE))
         self.splitter.setSizes([table, max(width - table, 1)])
 
     def _on_native_window_lost(self) -> None:

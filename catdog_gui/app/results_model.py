@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QApplication, QStyle
@@ -36,6 +37,7 @@ HEADERS = ("", QT_TRANSLATE_NOOP("ResultsModel", "File"), QT_TRANSLATE_NOOP("Res
            QT_TRANSLATE_NOOP("ResultsModel", "Folder"))
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 RESULT_ROLE = Qt.ItemDataRole.UserRole + 2
+THUMBNAIL_REFRESH_MS = 200  # thumbnails made meanwhile are repainted together at most this often
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -58,6 +60,12 @@ class ResultsModel(QAbstractTableModel):
         self._row_of: dict[str, int] = {}
         self._threshold: float | None = None  # the uncertain threshold the verdicts are shown at
         self._thumbnails = thumbnails
+        # thumbnails that arrive are repainted together, a few times a second, not one repaint each
+        self._thumb_rows: set[int] = set()
+        self._thumb_timer = QTimer(self)
+        self._thumb_timer.setSingleShot(True)
+        self._thumb_timer.setInterval(THUMBNAIL_REFRESH_MS)
+        self._thumb_timer.timeout.connect(self._repaint_thumbnails)
         if thumbnails is not None:
             thumbnails.ready.connect(self._on_thumbnail)
 
@@ -128,6 +136,7 @@ class ResultsModel(QAbstractTableModel):
     def clear(self) -> None:
         """Remove every row."""
         self.beginResetModel()
+        self._thumb_rows.clear()
         self._rows.clear()
         self._row_of.clear()
         self.endResetModel()
@@ -204,8 +213,16 @@ class ResultsModel(QAbstractTableModel):
     def _on_thumbnail(self, path: str) -> None:
         row = self._row_of.get(path)
         if row is not None:
-            idx = self.index(row, THUMB)
-            self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
+            self._thumb_rows.add(row)
+            if not self._thumb_timer.isActive():
+                self._thumb_timer.start()
+
+    def _repaint_thumbnails(self) -> None:
+        rows, self._thumb_rows = self._thumb_rows, set()
+        rows = [r for r in rows if r < len(self._rows)]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), THUMB), self.index(max(rows), THUMB),
+                                  [Qt.ItemDataRole.DecorationRole])
 
 
 class ResultsProxy(QSortFilterProxyModel):

@@ -207,3 +207,21 @@ def test_a_photo_already_in_its_folder_is_left_alone(tmp_path, cat_photos, dog_p
     # a target given by another spelling of the same folder is the same folder
     spelled = str(folder / "cat" / "..")
     assert all(i.in_place for i in plan_sort(rows(), spelled, ["cat", "dog"], threshold=0.8))
+
+
+def test_moving_a_relative_symlink_keeps_it_pointing_at_the_photo(tmp_path, cat_photos):
+    real, src, target = tmp_path / "real", tmp_path / "src", tmp_path / "sorted"
+    real.mkdir()
+    src.mkdir()
+    shutil.copy(cat_photos[0], real / "cat.jpg")
+    (src / "cat.jpg").symlink_to("../real/cat.jpg")
+    rows = [Result(str(src / "cat.jpg"), "ok", "cat", 0.99, (0.99, 0.01))]
+    report = run_sort(plan_sort(rows, target, ["cat", "dog"], threshold=0.8), "move")
+    moved = target / "cat" / "cat.jpg"
+    assert not report.failed and moved.is_symlink() and not (src / "cat.jpg").exists()
+    assert os.readlink(moved) == "../../real/cat.jpg" and moved.read_bytes() == (real / "cat.jpg").read_bytes()
+    assert not undo_sort(target / JOURNAL_NAME).failed
+    assert os.readlink(src / "cat.jpg") == "../real/cat.jpg" and not moved.exists()
+    # a copy copies the photo the link points at
+    run_sort(plan_sort(rows, target, ["cat", "dog"], threshold=0.8), "copy")
+    assert not moved.is_symlink() and moved.read_bytes() == (real / "cat.jpg").read_bytes()

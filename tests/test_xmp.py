@@ -7,6 +7,7 @@ skip only on a developer machine without it.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -333,3 +334,50 @@ def test_split_tagged(tmp_path, cat_photos):
     todo, tagged = xmp.split_tagged(photos, "ab" * 32)
     assert todo == [photos[1], photos[3]]
     assert tagged == {photos[0]: CAT, photos[2]: Verdict("dog", 1.0, source="hand")}
+
+
+def test_embed_through_a_symlink_tags_the_real_photo_and_keeps_the_link(tmp_path, cat_photos):
+    real_dir, links = tmp_path / "real", tmp_path / "links"
+    real_dir.mkdir()
+    links.mkdir()
+    real = real_dir / "cat.jpg"
+    shutil.copyfile(cat_photos[0], real)
+    link = links / "cat.jpg"
+    link.symlink_to(os.path.relpath(real, links))
+    pixels = Image.open(real).tobytes()
+    out = write_verdict(link, Verdict("cat", 0.97), mode="embed")
+    assert out.action == "written" and out.target == str(real), out.reason
+    assert link.is_symlink() and os.readlink(link) == os.path.relpath(real, links)
+    assert read_verdict(real).label == read_verdict(link).label == "cat"
+    assert Image.open(real).tobytes() == pixels
+    assert undo_write(out).action == "undone" and read_verdict(real) is None and link.is_symlink()
+
+
+def test_embed_into_a_hard_linked_photo_keeps_one_file_under_both_names(tmp_path, cat_photos):
+    a, b = tmp_path / "a.jpg", tmp_path / "b.jpg"
+    shutil.copyfile(cat_photos[0], a)
+    os.link(a, b)
+    original = a.read_bytes()
+    inode = a.stat().st_ino
+    out = write_verdict(a, Verdict("dog", 0.91), mode="embed")
+    assert out.action == "written"
+    assert a.stat().st_ino == b.stat().st_ino == inode and a.stat().st_nlink == 2
+    assert read_verdict(b).label == "dog" and a.read_bytes() == b.read_bytes() != original
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jpg", "b.jpg"]  # no temporary file left
+    assert Image.open(b).tobytes() == Image.open(io.BytesIO(original)).tobytes()
+    assert undo_write(out).action == "undone"
+    assert a.read_bytes() == b.read_bytes() == original and a.stat().st_ino == inode
+
+
+def test_a_renamed_photo_keeps_its_verdict_in_its_own_sidecar_and_xmp(tmp_path, cat_photos):
+    """Sorting renames x.jpg to x (1).jpg with x (1).jpg.xmp: the verdict still reads back (catdog:File names
+    the old name, which matters only for a photo.xmp that photo.png could share)."""
+    photo = tmp_path / "x.jpg"
+    shutil.copyfile(cat_photos[0], photo)
+    assert write_verdict(photo, Verdict("cat", 0.97)).action == "written"
+    assert write_verdict(photo, Verdict("cat", 0.97), mode="embed").action == "written"
+    os.rename(photo.with_name("x.jpg.xmp"), tmp_path / "x (1).jpg.xmp")
+    os.rename(photo, tmp_path / "x (1).jpg")
+    assert read_verdict(tmp_path / "x (1).jpg").label == "cat"
+    os.unlink(tmp_path / "x (1).jpg.xmp")
+    assert read_verdict(tmp_path / "x (1).jpg").label == "cat"  # from the embedded XMP

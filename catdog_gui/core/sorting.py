@@ -17,6 +17,8 @@
   that another file of the same stem in the folder still uses (``photo.png``) is copied, not moved. A sidecar
   that cannot follow undoes its photo's move (the photo is reported). The journal records them; undo puts
   them back too.
+- A photo that is a symbolic link is moved as a link that still points at the same file (a relative link is
+  re-pointed from its new folder); a copy copies the photo it points at.
 - A photo already at its destination (``<target>/<label>/<name>``: sorting a folder into itself twice) is
   left alone, never renamed (:attr:`SortItem.in_place`, :attr:`SortReport.in_place`).
 """
@@ -169,6 +171,33 @@ def _copy_exclusive(src: str, dest: str) -> None:
         raise
 
 
+def _move_link(src: str, dest: str) -> None:
+    """Move the symbolic link ``src`` to ``dest`` so that it still points at the same file: a relative
+    link is re-pointed from its new folder (``../real/x.jpg`` stays valid), an absolute one is kept as is.
+
+    Raises:
+        FileExistsError: ``dest`` exists.
+        OSError: the link cannot be made or the old one removed (the new one is removed again), or it
+            would not point at the same file from there (``EINVAL``, with the reason).
+    """
+    text = os.readlink(src)
+    aim = text
+    if not os.path.isabs(text):
+        here = os.path.realpath(os.path.dirname(os.path.abspath(src)))
+        there = os.path.realpath(os.path.dirname(os.path.abspath(dest)))
+        aim = os.path.relpath(os.path.join(here, text), there)
+    os.symlink(aim, dest)
+    try:
+        if os.path.exists(src) and not (os.path.exists(dest) and os.path.samefile(src, dest)):
+            raise OSError(errno.EINVAL, f"the link to {text!r} would not point at the same file from "
+                                        f"{os.path.dirname(dest)!r}; left where it is", src)
+        os.unlink(src)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(dest)
+        raise
+
+
 def _place(src: str, dest: str, mode: str) -> None:
     """Copy or move ``src`` to the new name ``dest``, all or nothing: when a move cannot remove the original
     (a read-only source folder: ``PermissionError``), the link or copy just made is removed again before the
@@ -178,7 +207,9 @@ def _place(src: str, dest: str, mode: str) -> None:
         FileExistsError: ``dest`` exists.
         OSError: the copy, the link or the removal of the original failed.
     """
-    if mode == "move":
+    if mode == "move" and os.path.islink(src):
+        _move_link(src, dest)
+    elif mode == "move":
         try:
             os.link(src, dest)  # same file system: atomic, never overwrites
         except OSError as exc:

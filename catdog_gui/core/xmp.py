@@ -31,6 +31,8 @@ The metadata library is python-exiv2 (the ``exiv2`` wheel, which carries libexiv
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import math
 import os
@@ -209,13 +211,15 @@ def _open(data: bytes) -> exiv2.Image:
     return image
 
 
-def _stored(xmp: exiv2.XmpData, photo: str) -> Verdict | None:
-    """The catdog verdict in ``xmp``, when there is one about ``photo``."""
+def _stored(xmp: exiv2.XmpData, photo: str, check_name: bool = True) -> Verdict | None:
+    """The catdog verdict in ``xmp``, when there is one about ``photo``. ``check_name``: the XMP comes from
+    a ``photo.xmp`` sidecar, which ``photo.png`` could share, so ``catdog:File`` must name ``photo``; not
+    for ``photo.jpg.xmp`` or the photo's own XMP, which stay the photo's when it is renamed (``x (1).jpg``)."""
     label = _text(xmp, f"Xmp.{PREFIX}.Label")
     if not label:
         return None
     name = _text(xmp, f"Xmp.{PREFIX}.File")
-    if name and name != _file_name(photo):  # a photo.xmp written for photo.png, not photo.jpg
+    if check_name and name and name != _file_name(photo):  # a photo.xmp written for photo.png, not photo.jpg
         return None
     try:
         confidence = float(_text(xmp, f"Xmp.{PREFIX}.Confidence"))
@@ -249,7 +253,7 @@ def read_verdict(photo: str | os.PathLike, naming: str = NAMING_APPEND) -> Verdi
             else:
                 with open(path, "rb") as f:
                     image = _open(f.read())
-            verdict = _stored(image.xmpData(), photo)
+            verdict = _stored(image.xmpData(), photo, check_name=path == sidecar_path(photo, NAMING_REPLACE))
         except (OSError, exiv2.Exiv2Error):
             continue
         if verdict is not None:
@@ -381,7 +385,19 @@ def _snapshot(image: exiv2.Image) -> tuple:
 
 def _replace_atomically(target: str, data: bytes, before: tuple[int, int, int] | None) -> None:
     """Write ``data`` to a temporary file beside ``target`` and rename it over ``target``, unless
-    ``target`` changed since ``before`` was taken (then nothing is changed)."""
+    ``target`` changed since ``before`` was taken (then nothing is changed).
+
+    A file with several names (hard links, ``st_nlink > 1``) cannot be renamed over: the other names would
+    keep the old file. Its new content goes to the temporary file first (flushed to disk: a whole copy
+    exists before the photo is touched), then the space is reserved in the photo (``posix_fallocate``, so
+    a full disk fails before any byte changes) and the bytes are copied into the same inode; the temporary
+    file is removed after. If that copy fails midway, the temporary file with the whole new photo is kept
+    and named in the error. Single-name files keep the atomic rename, which can never leave half a file.
+
+    Raises:
+        _Refused: the folder is read-only, or the file changed meanwhile, or the in-place copy failed.
+        OSError: the file system refused the write.
+    """
     folder = os.path.dirname(os.path.abspath(target))
     if _read_only(folder):
         raise _Refused(f"folder {folder!r} is read-only")
@@ -394,7 +410,49 @@ def _replace_atomically(target: str, data: bytes, before: tuple[int, int, int] |
         if _identity(target) != before:
             raise _Refused("modified while writing; left untouched")
 
-    finish_replace(fd, tmp, target, lambda f: f.write(data), check=unchanged)
+    try:
+        links = os.stat(target).st_nlink
+    except FileNotFoundError:
+        links = 1
+    if links <= 1:
+        finish_replace(fd, tmp, target, lambda f: f.write(data), check=unchanged)
+        return
+    with os.fdopen(fd, "wb") as f:  # the whole new photo, on disk, before the photo is touched
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    try:
+        unchanged()
+        _write_in_place(target, data, tmp)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            if _identity(target) == before:  # the photo was not touched: the copy is not needed
+                os.unlink(tmp)
+        raise
+    os.unlink(tmp)
+
+
+def _write_in_place(target: str, data: bytes, copy: str) -> None:
+    """Overwrite ``target``'s content with ``data`` through its own inode (every hard link sees it)."""
+    fd = os.open(target, os.O_WRONLY | getattr(os, "O_BINARY", 0))
+    try:
+        if hasattr(os, "posix_fallocate") and len(data) > os.fstat(fd).st_size:
+            try:
+                os.posix_fallocate(fd, 0, len(data))
+            except OSError as exc:
+                if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+                    raise _Refused(f"no room to write it ({exc.strerror or exc}); left untouched") from None
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.ftruncate(fd, len(data))
+            os.fsync(fd)
+        except OSError as exc:
+            raise _Refused(f"writing into the hard-linked file failed ({exc.strerror or exc}); the whole tagged "
+                           f"photo is in {copy!r}") from None
+    finally:
+        os.close(fd)
 
 
 def _read_target(target: str, mode: str) -> tuple[object, bytes | None, object]:
@@ -465,7 +523,8 @@ def write_verdict(photo: str | os.PathLike, verdict: Verdict, mode: str = "sidec
     photo = os.fspath(photo)
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; expected one of {MODES}")
-    target = sidecar_path(photo, naming) if mode == "sidecar" else photo
+    # embed: into the real file behind a symbolic link (replacing the link would leave the photo untagged)
+    target = sidecar_path(photo, naming) if mode == "sidecar" else os.path.realpath(photo)
     try:
         before, data, before_image = _read_target(target, mode)
         if mode == "embed" and before_image.checkMode(exiv2.MetadataId.mdXmp) != exiv2.AccessMode.amReadWrite:
@@ -476,7 +535,7 @@ def write_verdict(photo: str | os.PathLike, verdict: Verdict, mode: str = "sidec
         if other is not None:  # replacing it would lose that photo's verdict
             raise _Refused(f"{os.path.basename(target)!r} holds the verdict of {os.path.basename(other)!r} "
                            "(same name before the extension); use photo.jpg.xmp sidecar naming")
-        stored = _stored(xmp, photo)
+        stored = _stored(xmp, photo, check_name=mode == "sidecar" and naming == NAMING_REPLACE)
         if stored is not None and stored.source == SOURCE_HAND and verdict.source != SOURCE_HAND \
                 and not replace_hand:
             return TagOutcome(photo, target, "kept", reason=f"set by hand to {stored.verdict!r}")

@@ -208,6 +208,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from catdog_gui.selftest import main as self_test
 
         return self_test(arguments, prog="catdog-classify", qt_required=False)
+    if args.undo_sort is not None:  # reads the journal in TARGET; no photos, no model
+        from catdog_gui import cli_sort
+
+        if args.paths:
+            return _fail("--undo-sort TARGET takes no PATH")
+        return cli_sort.undo(args.undo_sort)
     if not args.paths:
         parser.print_usage(sys.stderr)
         return _fail("the following arguments are required: PATH")

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-__all__ = ["add_arguments", "check_arguments", "run"]
+__all__ = ["add_arguments", "check_arguments", "run", "undo"]
 
 _MAX_SHOWN = 10
 
@@ -28,6 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     mode = g.add_mutually_exclusive_group()
     mode.add_argument("--copy", dest="sort_mode", action="store_const", const="copy", help="copy the photos")
     mode.add_argument("--move", dest="sort_mode", action="store_const", const="move", help="move the photos")
+    g.add_argument("--undo-sort", default=None, metavar="TARGET",
+                   help="undo the last sort into TARGET (from its journal, .catdog-sort-journal.jsonl): moved photos "
+                        "go back, copies are removed, the folders it made go when empty; no PATH needed")
 
 
 def check_arguments(args: argparse.Namespace) -> str | None:
@@ -73,3 +76,35 @@ def run(args: argparse.Namespace, results: Sequence, labels: Sequence[str], thre
     if report.stopped:
         print(f"catdog-classify: the sort stopped: {report.stopped}", file=sys.stderr)
     return not report.failed and not report.stopped
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def undo(target: str) -> int:
+    """``--undo-sort TARGET``: undo the last sort into ``target`` from its journal; print what was done.
+    Returns the exit status: 0 when everything was undone, 1 otherwise (no journal, or photos that could
+    not go back, listed on stderr)."""
+    from catdog_gui.core.sorting import JOURNAL_NAME, last_journal, undo_sort
+
+    journal = last_journal(target)
+    if journal is None:
+        print(f"catdog-classify: no sort to undo in {target!r} (no {JOURNAL_NAME} there)", file=sys.stderr)
+        return 1
+    try:
+        report = undo_sort(journal)
+    except (OSError, ValueError) as exc:
+        print(f"catdog-classify: cannot undo the sort in {target!r}: {exc}", file=sys.stderr)
+        return 1
+    n = len(report.done)
+    print(f"Undone: removed {_plural(n, 'copy', 'copies')}" if report.mode == "copy"
+          else f"Undone: moved {_plural(n, 'photo', 'photos')} back")
+    for path, reason in report.failed[:_MAX_SHOWN]:
+        print(f"catdog-classify: could not undo {path}: {reason}", file=sys.stderr)
+    if len(report.failed) > _MAX_SHOWN:
+        print(f"catdog-classify: ... and {len(report.failed) - _MAX_SHOWN} more", file=sys.stderr)
+    if report.failed:
+        print(f"catdog-classify: {_plural(len(report.failed), 'photo', 'photos')} not undone; the journal is kept, "
+              "run --undo-sort again after fixing the reason", file=sys.stderr)
+    return 0 if not report.failed else 1

@@ -117,3 +117,30 @@ def test_a_mark_by_hand_wins_in_counts_filter_sort_and_tags(qtbot, tiny_model_pa
 
     v = read_verdict(marked.path)
     assert (v.verdict, v.source) == (other, "hand")
+
+
+def test_undo_last_sort_after_a_restart(qtbot, tiny_model_path, cat_photos, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    src = tmp_path / "photos"
+    src.mkdir()
+    for p in cat_photos[:2]:
+        shutil.copy(p, src / p.name)
+    settings = QSettings(str(tmp_path / "catdog.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(tiny_model_path, [str(src)], settings=settings)
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.results.rowCount() == 2 and not w.running, timeout=RUN_TIMEOUT)
+    target = tmp_path / "sorted"
+    assert w.sort_into("move", str(target), confirm=False)
+    qtbot.waitUntil(lambda: w.sort_worker is None, timeout=RUN_TIMEOUT)
+    assert list(src.iterdir()) == []
+    w.close()
+    settings.sync()
+    again = MainWindow(tiny_model_path, [], settings=QSettings(str(tmp_path / "catdog.ini"),
+                                                               QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    assert again.undo_sort_action.isEnabled()
+    assert again.undo_last_sort()
+    assert sorted(p.name for p in src.iterdir()) == sorted(p.name for p in cat_photos[:2])
+    assert again.statusBar().currentMessage() == "Undone: moved 2 photos back"
+    assert not target.exists() and not again.undo_sort_action.isEnabled()

@@ -114,3 +114,32 @@ def test_write_tags_then_move_takes_the_sidecars_along_and_a_second_sort_leaves_
     assert code == 0
     assert f"Moved 0 photo(s) into {target} (4 already in place, left alone)" in capsys.readouterr().out
     assert sorted(target.rglob("*.jpg")) == photos
+
+
+def test_undo_sort_from_the_journal_after_the_run(default_model_path, cat_photos, dog_photos, tmp_path, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    for p in cat_photos[:2] + dog_photos[:1]:
+        shutil.copy(p, src / p.name)
+    before = sorted(p.name for p in src.iterdir())
+    target = tmp_path / "sorted"
+    assert cli.main([str(src), "--model", str(default_model_path), "--sort-into", str(target), "--move", "-q"]) == 0
+    assert list(src.iterdir()) == []
+    # the journal in the target is not a "skipped non-image" when the target is scanned
+    from catdog_gui.core.scan import scan_paths
+
+    paths, report = scan_paths([target])
+    assert len(paths) == 3 and report.skipped_non_images == 0
+    capsys.readouterr()
+    assert cli.main(["--undo-sort", str(target)]) == 0
+    assert capsys.readouterr().out.strip() == "Undone: moved 3 photos back"
+    assert sorted(p.name for p in src.iterdir()) == before
+    assert not target.exists()  # cat/, dog/, uncertain/ and the target it made, empty again, are gone
+    assert cli.main(["--undo-sort", str(target)]) == 1
+    assert "no sort to undo" in capsys.readouterr().err
+    # a copy: its undo removes the copies, one of them said in the singular
+    assert cli.main([str(src / before[0]), "--model", str(default_model_path), "--sort-into", str(target),
+                     "--copy", "-q"]) == 0
+    capsys.readouterr()
+    assert cli.main(["--undo-sort", str(target)]) == 0
+    assert capsys.readouterr().out.strip() == "Undone: removed 1 copy" and not target.exists()

@@ -60,7 +60,7 @@ from catdog_gui.core.model import DEVICES, PRECISIONS, Engine, ModelError, defau
 from catdog_gui.core.pipeline import DEFAULT_BATCH_SIZE
 from catdog_gui.core.results import Result, run_settings, write_csv
 from catdog_gui.core.scan import IMAGE_EXTENSIONS
-from catdog_gui.core.sorting import plan_sort, undo_sort
+from catdog_gui.core.sorting import last_journal, plan_sort, undo_sort
 from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD, RemainingTime, Tally, uncertain_threshold, valid_threshold
 
 APP_NAME = "catdog"
@@ -316,7 +316,10 @@ class MainWindow(QMainWindow):
             self.tr("Move the selected (or shown) photos into cat/, dog/, uncertain/ folders"))
         self.undo_sort_action = action(self.tr("&Undo Last Sort"), self.undo_last_sort, None,
                                        self.tr("Put moved photos back, or delete the copies, of the last sort"))
-        self.undo_sort_action.setEnabled(False)
+        # the last sort can be undone after a restart: its target is remembered, its journal is on disk
+        last_target = _setting(self._settings, "sort/last_target", "", str)
+        self._last_journal = last_journal(last_target) if last_target else None
+        self.undo_sort_action.setEnabled(self._last_journal is not None)
         file_menu.addSeparator()
         self.quit_action = action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         if not self.quit_action.shortcuts():  # Windows' and Qt's fallback theme bind nothing to Quit
@@ -882,6 +885,8 @@ class MainWindow(QMainWindow):
             self._show_current()
         if report.done and worker is not None:
             self._last_journal = worker.journal
+            if self._settings is not None:
+                self._settings.setValue("sort/last_target", worker.target)
         self.undo_sort_action.setEnabled(self._last_journal is not None)
         copied = report.mode == "copy"
         target = worker.target if worker is not None else ""
@@ -922,8 +927,8 @@ class MainWindow(QMainWindow):
         self._last_journal = None
         self.undo_sort_action.setEnabled(False)
         self.statusBar().showMessage(
-            self.tr("Undone: %n photo(s) back in place", "", len(report.done)) if report.mode == "move"
-            else self.tr("Undone: %n copy(ies) deleted", "", len(report.done)), 8000)
+            self.tr("Undone: moved %n photo(s) back", "", len(report.done)) if report.mode == "move"
+            else self.tr("Undone: removed %n copy(ies)", "", len(report.done)), 8000)
         return True
 
     def clear_results(self) -> None:

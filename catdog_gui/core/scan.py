@@ -68,6 +68,7 @@ def _is_appledouble(path: Path) -> bool:
 
 
 SIDECAR_SUFFIX = ".xmp"  # XMP sidecars beside photos (catdog-classify --write-tags, digiKam, darktable, Lightroom)
+SORT_JOURNAL_NAME = ".catdog-sort-journal.jsonl"  # core.sorting's undo journal in a sort's target folder
 
 
 def is_image_candidate(path: str | os.PathLike) -> bool:
@@ -84,7 +85,8 @@ class ScanReport:
 
     Attributes:
         skipped_non_images: files seen in folders that are not images (no row each); XMP sidecars
-            (``photo.jpg.xmp``, ``photo.xmp``) are not counted: they belong to the photos.
+            (``photo.jpg.xmp``, ``photo.xmp``) are not counted: they belong to the photos; nor is the journal
+            a sort leaves in its target (``.catdog-sort-journal.jsonl``).
         missing: paths given explicitly that do not exist.
         unreadable_dirs: folders that could not be listed.
     """
@@ -176,8 +178,8 @@ class _Walker:
                     continue  # pipes, sockets, devices; a broken symlink goes on to get a row or be skipped
             except OSError:
                 continue
-            if p.suffix.lower() == SIDECAR_SUFFIX:
-                continue  # an XMP sidecar (ours, or a photo manager's): metadata of a photo, not a skipped file
+            if p.suffix.lower() == SIDECAR_SUFFIX or p.name == SORT_JOURNAL_NAME:
+                continue  # an XMP sidecar (ours, or a photo manager's), or catdog's sort journal: not a skipped file
             if not is_image_candidate(p) or _is_appledouble(p):
                 self.report.skipped_non_images += 1
             elif self.first_time(p):

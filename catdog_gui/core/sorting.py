@@ -36,14 +36,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from catdog_gui.core.results import UNCERTAIN, Result, Status
+from catdog_gui.core.scan import SORT_JOURNAL_NAME
 from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD
 from catdog_gui.core.verdicts import effective_label
 from catdog_gui.core.xmp import NAMING_REPLACE, NAMINGS, sidecar_path
 
-__all__ = ["JOURNAL_NAME", "SortItem", "SortReport", "plan_sort", "run_sort", "undo_sort", "UNCERTAIN_FOLDER"]
+__all__ = ["JOURNAL_NAME", "SortItem", "SortReport", "last_journal", "plan_sort", "run_sort", "undo_sort", "UNCERTAIN_FOLDER"]
 
 UNCERTAIN_FOLDER = "uncertain"
-JOURNAL_NAME = ".catdog-sort-journal.jsonl"  # in the target folder: the last sort into it
+JOURNAL_NAME = SORT_JOURNAL_NAME  # in the target folder: the last sort into it (the scan ignores it)
 _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _CHUNK = 1 << 20
 
@@ -293,10 +294,15 @@ def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | N
                 progress(i + 1, len(plan))
             continue
         try:
-            os.makedirs(os.path.dirname(item.destination), exist_ok=True)
+            folder = os.path.dirname(item.destination)
+            made = [] if os.path.isdir(folder) else [f for f in (folder, os.path.dirname(folder))
+                                                     if not os.path.isdir(f)]
+            os.makedirs(folder, exist_ok=True)
             if journal_file is None:  # before the first photo: a sort that cannot be undone does not start
                 journal_file = open(journal, "w", encoding="utf-8")  # noqa: SIM115 - closed in `finally`
                 journal_file.write(json.dumps({"mode": mode}) + "\n")
+            for f in made:  # folders this sort created: its undo removes them again when they are empty
+                journal_file.write(json.dumps({"created": f}) + "\n")
             sidecars = _sidecars(item.source)
             for dest in _free_name(item.destination):
                 if any(os.path.lexists(sidecar_path(dest, naming)) for _, naming in sidecars):
@@ -328,7 +334,8 @@ def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | N
 
 def undo_sort(journal: str | os.PathLike) -> SortReport:
     """Undo the sort recorded in ``journal``: moved photos and their sidecars go back where they were (unless
-    that name is taken again), copies (of photos and sidecars) are deleted. The journal is removed when everything was undone.
+    that name is taken again), copies (of photos and sidecars) are deleted, and the folders the sort created
+    (``cat/``, ``dog/``, ``uncertain/``, the target) are removed when they are left empty. The journal is removed when everything was undone.
 
     Raises:
         FileNotFoundError: no journal.
@@ -340,7 +347,10 @@ def undo_sort(journal: str | os.PathLike) -> SortReport:
         raise ValueError(f"{journal} is not a catdog sort journal")
     mode = lines[0]["mode"]
     report = SortReport(mode)
+    created = [entry["created"] for entry in lines[1:] if "created" in entry]
     for entry in reversed(lines[1:]):
+        if "created" in entry:
+            continue
         src, dest = entry["source"], entry["destination"]
         try:
             _unplace(src, dest, mode)
@@ -351,4 +361,13 @@ def undo_sort(journal: str | os.PathLike) -> SortReport:
             report.failed.append((dest, exc.strerror or str(exc)))
     if not report.failed:
         os.unlink(journal)
+    for folder in sorted(set(created), key=len, reverse=True):  # made by the sort; only when left empty
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)
     return report
+
+
+def last_journal(target: str | os.PathLike) -> str | None:
+    """The journal of the last sort into ``target`` (:data:`JOURNAL_NAME`), or None when there is none."""
+    path = os.path.join(os.fspath(target), JOURNAL_NAME)
+    return path if os.path.isfile(path) else None

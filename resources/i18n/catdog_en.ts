@@ -53,17 +53,17 @@
         </translation>
     </message>
     <message numerus="yes">
-        <source>Undone: %n photo(s) back in place</source>
+        <source>Undone: moved %n photo(s) back</source>
         <translation>
-            <numerusform>Undone: %n photo back in place</numerusform>
-            <numerusform>Undone: %n photos back in place</numerusform>
+            <numerusform>Undone: moved %n photo back</numerusform>
+            <numerusform>Undone: moved %n photos back</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Undone: %n copy(ies) deleted</source>
+        <source>Undone: removed %n copy(ies)</source>
         <translation>
-            <numerusform>Undone: %n copy deleted</numerusform>
-            <numerusform>Undone: %n copies deleted</numerusform>
+            <numerusform>Undone: removed %n copy</numerusform>
+            <numerusform>Undone: removed %n copies</numerusform>
         </translation>
     </message>
 </context>

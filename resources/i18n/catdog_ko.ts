@@ -840,13 +840,13 @@ Replace it?</source>
         <translation>{n}개는 되돌리지 못했습니다:</translation>
     </message>
     <message numerus="yes">
-        <source>Undone: %n photo(s) back in place</source>
+        <source>Undone: moved %n photo(s) back</source>
         <translation>
             <numerusform>취소 완료: 사진 %n장을 제자리로 되돌렸습니다</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Undone: %n copy(ies) deleted</source>
+        <source>Undone: removed %n copy(ies)</source>
         <translation>
             <numerusform>취소 완료: 복사본 %n개를 삭제했습니다</numerusform>
         </translation>

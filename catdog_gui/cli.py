@@ -323,7 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     tags.print_summary()
     if interrupted:
         return exit_interrupted
-    return EXIT_OK if cli_sort.run(args, classified, labels, threshold) else 1
+    # photos skipped as already tagged are sorted by their tags' verdict (a person's mark there wins)
+    return EXIT_OK if cli_sort.run(args, classified + tagged_rows, labels, threshold) else 1
 
 
 if __name__ == "__main__":

@@ -143,3 +143,20 @@ def test_undo_sort_from_the_journal_after_the_run(default_model_path, cat_photos
     capsys.readouterr()
     assert cli.main(["--undo-sort", str(target)]) == 0
     assert capsys.readouterr().out.strip() == "Undone: removed 1 copy" and not target.exists()
+
+
+def test_a_verdict_set_by_hand_in_the_tags_decides_the_folder(default_model_path, cat_photos, tmp_path, capsys):
+    from catdog_gui.core.xmp import SOURCE_HAND, Verdict, write_verdict
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for p in cat_photos[:2]:
+        shutil.copy(p, src / p.name)
+    marked = src / cat_photos[0].name
+    assert write_verdict(marked, Verdict("dog", source=SOURCE_HAND)).action == "written"  # a person said dog
+    target = tmp_path / "sorted"
+    code = cli.main([str(src), "--model", str(default_model_path), "--skip-tagged", "--sort-into", str(target),
+                     "--copy", "-q"])
+    assert code == 0, capsys.readouterr().err
+    assert (target / "dog" / marked.name).is_file() and (target / "dog" / (marked.name + ".xmp")).is_file()
+    assert not (target / "cat" / marked.name).exists()

@@ -118,8 +118,8 @@ def _progress(done: int, total: int, start: float, final: bool = False) -> None:
     print(f"\r{done}/{total} images ({rate:.1f} images/s)", end=end, file=sys.stderr, flush=True)
 
 
-def _print_summary(summary, engine, csv_path: str | None, rows: int, results, missing: Sequence[str],
-                   unreadable_dirs: Sequence[str]) -> None:
+def _print_summary(summary, engine, csv_path: str | None, rows: int, results, unreadable_dirs: Sequence[str]
+                   ) -> None:
     state = f", {summary.errors} error(s)" if summary.errors else ""
     state += " (interrupted)" if summary.cancelled else ""
     rate = f" ({summary.ok / summary.elapsed_s:.1f} images/s)" if summary.ok and summary.elapsed_s > 0 else ""
@@ -138,8 +138,6 @@ def _print_summary(summary, engine, csv_path: str | None, rows: int, results, mi
         print(f"  error: {r.path!r}: {r.error}", file=sys.stderr)
     if len(errors) > _MAX_ERRORS_SHOWN:
         print(f"  ... and {len(errors) - _MAX_ERRORS_SHOWN} more error(s), see the CSV", file=sys.stderr)
-    for path in missing:
-        print(f"  warning: no such file or folder: {path!r}", file=sys.stderr)
     for folder in unreadable_dirs:
         print(f"  warning: could not read folder: {folder!r}", file=sys.stderr)
 
@@ -189,6 +187,171 @@ def _csv_unwritable(csv_path: str) -> str | None:
     return None
 
 
+def _self_test(args: argparse.Namespace, arguments: list[str]) -> int:
+    """``--self-test``: PATH, --csv, --write-tags and --sort-into are not needed for it, and would be silently
+    ignored, so they are refused."""
+    given = [name for name, value in (("PATH", args.paths), ("--csv", args.csv), ("--write-tags", args.write_tags),
+                                      ("--sort-into", args.sort_into)) if value]
+    if given:
+        return _fail(f"--self-test checks the installation and takes no {' or '.join(given)}")
+    from catdog_gui.selftest import main as self_test
+
+    return self_test(arguments, prog="catdog-classify", qt_required=False)
+
+
+def _usage_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with the outputs asked for (found now, not after classifying every photo); None when
+    nothing is."""
+    from catdog_gui import cli_sort, cli_tags
+
+    problem = cli_tags.check_arguments(args) or cli_sort.check_arguments(args)
+    if problem:
+        return problem
+    if args.csv is None and not args.write_tags and args.sort_into is None:
+        return "nothing to write: give --csv OUT.csv, --write-tags, --sort-into DIR, or several"
+    if args.csv is None:
+        return None
+    csv_path = os.path.abspath(args.csv)
+    if not args.csv.strip():
+        return "--csv is empty; give a file name"
+    if os.path.isdir(csv_path):
+        return f"--csv {args.csv!r} is a folder; give a file name"
+    if not os.path.isdir(os.path.dirname(csv_path)):
+        return f"--csv {args.csv!r}: folder {os.path.dirname(csv_path)!r} does not exist"
+    unwritable = _csv_unwritable(csv_path)
+    return f"cannot write {args.csv!r}: {unwritable}" if unwritable else None
+
+
+def _open_engine(args: argparse.Namespace):
+    """``(engine, threshold)`` for ``--model``, ``--device``/``--cpu``, ``--precision``, ``--tta`` and
+    ``--threshold``, or the reason it cannot be opened (str)."""
+    import onnxruntime as ort
+
+    from catdog_gui.core.model import Engine, ModelError, default_model_path, providers_for
+    from catdog_gui.core.tally import uncertain_threshold
+
+    if not args.verbose:
+        ort.set_default_logger_severity(4)  # the engine reports CUDA problems itself, in one line
+    model_path = args.model or default_model_path()
+    if args.cpu and args.device not in (None, "cpu"):
+        return f"--cpu contradicts --device {args.device}"
+    device = "cpu" if args.cpu else (args.device or "auto")
+    try:
+        engine = Engine(model_path, providers=providers_for(device), precision=args.precision, tta=args.tta)
+    except ModelError as exc:
+        return str(exc)
+    if device == "cuda" and not engine.using_cuda:
+        return f"--device cuda: the CUDA provider cannot be used: {engine.cuda_unavailable_reason}"
+    return engine, uncertain_threshold(engine.info.metadata, args.threshold)
+
+
+def _classify_all(engine, paths: list[str], args: argparse.Namespace) -> tuple[list, float, int | None]:
+    """Classify ``paths`` with a progress line; Ctrl-C, SIGTERM and SIGHUP end the run early.
+
+    Returns:
+        (results so far, seconds, None or the exit status of the interruption).
+    """
+    from catdog_gui.core.pipeline import classify
+
+    results: list = []
+    cancel = threading.Event()
+    show_progress = not args.quiet and sys.stderr.isatty()
+    start = time.perf_counter()
+    interrupted: int | None = None
+    previous_handlers = _catch_termination()
+    try:
+        for result in classify(engine, paths, batch_size=args.batch_size, decode_workers=args.workers,
+                               cancel=cancel):
+            results.append(result)
+            if show_progress and (len(results) % args.batch_size == 0 or len(results) == len(paths)):
+                _progress(len(results), len(paths), start)
+    except KeyboardInterrupt:
+        cancel.set()
+        interrupted = EXIT_INTERRUPTED
+    except _Terminated as exc:
+        cancel.set()
+        interrupted = 128 + exc.signum
+    finally:
+        for signum, handler in previous_handlers.items():
+            signal.signal(signum, handler)
+    elapsed = time.perf_counter() - start
+    if show_progress and results:
+        _progress(len(results), len(paths), start, final=True)
+    return results, elapsed, interrupted
+
+
+def _write_csv(args: argparse.Namespace, csv_path: str | None, results: list, labels, engine,
+               threshold: float) -> int | str:
+    """Write the CSV (None: --write-tags or --sort-into alone); its rows, or why it could not be written."""
+    from catdog_gui.core.results import InPlaceWriteWarning, run_settings, write_csv
+
+    rows, in_place = 0, []
+    try:
+        with warnings.catch_warnings(record=True) as in_place:  # main thread; no decoding runs any more
+            warnings.simplefilter("always", InPlaceWriteWarning)
+            if csv_path is not None:
+                rows = write_csv(results, csv_path, labels, run_info=run_settings(engine, threshold),
+                                 threshold=threshold)
+    except OSError as exc:
+        return f"cannot write {args.csv!r}: {exc.strerror or exc}"
+    for w in in_place:
+        print(f"catdog-classify: warning: {w.message}", file=sys.stderr)
+    return rows
+
+
+def _photos(args: argparse.Namespace, csv_path: str | None, tags):
+    """``(paths to classify, scan report, rows read back from tags)``, or why there is nothing to do (str)."""
+    from catdog_gui.core.scan import scan_paths
+
+    paths, report = scan_paths(args.paths)
+    paths, tagged_rows = tags.split(paths)  # --skip-tagged: rows from the photos' XMP, not classified again
+    if not paths and report.missing and len(report.missing) == len(args.paths):
+        return "no such file or folder: " + ", ".join(repr(p) for p in report.missing)
+    if csv_path is not None and os.path.exists(csv_path):
+        csv_real = os.path.normcase(os.path.realpath(csv_path))
+        if any(os.path.normcase(os.path.realpath(p)) == csv_real for p in paths):
+            return f"--csv {args.csv!r} is one of the photos to classify; writing the CSV would replace it"
+    if not paths and not report.missing and not tagged_rows:
+        skipped = f" ({report.skipped_non_images} non-image file(s) skipped)" if report.skipped_non_images else ""
+        print(f"catdog-classify: warning: no images found in {', '.join(repr(p) for p in args.paths)}{skipped}",
+              file=sys.stderr)
+    return paths, report, tagged_rows
+
+
+def _run(args: argparse.Namespace, engine, threshold: float) -> int:
+    """Classify the photos, write what was asked for and print the summary; the exit status."""
+    from catdog_gui import cli_sort, cli_tags
+    from catdog_gui.core.pipeline import summarize
+    from catdog_gui.core.results import Result, Status
+
+    csv_path = None if args.csv is None else os.path.abspath(args.csv)
+    try:
+        tags = cli_tags.TagRun(args, engine, threshold)
+    except OSError as exc:
+        return _fail(f"cannot read the model file for its SHA-256: {exc.strerror or exc}")
+    found = _photos(args, csv_path, tags)
+    if isinstance(found, str):
+        return _fail(found)
+    paths, report, tagged_rows = found
+    # A path the user named that does not exist gets an error row too, so that nothing is silently lost.
+    missing_rows = [Result(path=p, status=Status.ERROR, error="no such file or folder") for p in report.missing]
+    labels = engine.info.labels
+    classified, elapsed, interrupted = _classify_all(engine, paths, args)
+    tags.write(classified)  # --write-tags: after the run (each file written whole or not at all)
+    results = classified + tagged_rows + missing_rows
+    rows = _write_csv(args, csv_path, results, labels, engine, threshold)
+    if isinstance(rows, str):
+        return _fail(rows)
+    summary = summarize(classified + missing_rows, labels, elapsed, skipped_non_images=report.skipped_non_images,
+                        cancelled=interrupted is not None, threshold=threshold)
+    _print_summary(summary, engine, csv_path, rows, results, report.unreadable_dirs)
+    tags.print_summary()
+    if interrupted is not None:
+        return interrupted
+    # photos skipped as already tagged are sorted by their tags' verdict (a person's mark there wins)
+    return EXIT_OK if cli_sort.run(args, classified + tagged_rows, labels, threshold) else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``catdog-classify``; returns the exit status (see the module docstring)."""
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show "—" or a file name must not crash
@@ -200,14 +363,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(arguments)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2, message already printed)
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
-    if args.self_test:  # PATH and --csv are not needed for it, and would be silently ignored
-        given = [name for name, value in (("PATH", args.paths), ("--csv", args.csv), ("--write-tags", args.write_tags),
-                                          ("--sort-into", args.sort_into)) if value]
-        if given:
-            return _fail(f"--self-test checks the installation and takes no {' or '.join(given)}")
-        from catdog_gui.selftest import main as self_test
-
-        return self_test(arguments, prog="catdog-classify", qt_required=False)
+    if args.self_test:
+        return _self_test(args, arguments)
     if args.undo_sort is not None:  # reads the journal in TARGET; no photos, no model
         from catdog_gui import cli_sort
 
@@ -217,114 +374,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.paths:
         parser.print_usage(sys.stderr)
         return _fail("the following arguments are required: PATH")
-    from catdog_gui import cli_sort, cli_tags
-
-    if cli_tags.check_arguments(args):
-        return _fail(cli_tags.check_arguments(args))
-    if cli_sort.check_arguments(args):
-        return _fail(cli_sort.check_arguments(args))
-
-    if args.csv is None and not args.write_tags and args.sort_into is None:
-        return _fail("nothing to write: give --csv OUT.csv, --write-tags, --sort-into DIR, or several")
-    csv_path = None if args.csv is None else os.path.abspath(args.csv)
-    if csv_path is not None:
-        if not args.csv.strip():
-            return _fail("--csv is empty; give a file name")
-        if os.path.isdir(csv_path):
-            return _fail(f"--csv {args.csv!r} is a folder; give a file name")
-        if not os.path.isdir(os.path.dirname(csv_path)):
-            return _fail(f"--csv {args.csv!r}: folder {os.path.dirname(csv_path)!r} does not exist")
-        unwritable = _csv_unwritable(csv_path)
-        if unwritable:  # find out now, not after classifying every photo
-            return _fail(f"cannot write {args.csv!r}: {unwritable}")
-
-    import onnxruntime as ort
-
-    from catdog_gui.core.model import Engine, ModelError, default_model_path, providers_for
-    from catdog_gui.core.pipeline import classify, summarize
-    from catdog_gui.core.results import InPlaceWriteWarning, Result, run_settings, write_csv
-    from catdog_gui.core.scan import scan_paths
-    from catdog_gui.core.tally import uncertain_threshold
-
-    if not args.verbose:
-        ort.set_default_logger_severity(4)  # the engine reports CUDA problems itself, in one line
-    model_path = args.model or default_model_path()
-    if args.cpu and args.device not in (None, "cpu"):
-        return _fail(f"--cpu contradicts --device {args.device}")
-    device = "cpu" if args.cpu else (args.device or "auto")
-    try:
-        engine = Engine(model_path, providers=providers_for(device), precision=args.precision, tta=args.tta)
-    except ModelError as exc:
-        return _fail(str(exc))
-    if device == "cuda" and not engine.using_cuda:
-        return _fail(f"--device cuda: the CUDA provider cannot be used: {engine.cuda_unavailable_reason}")
-    threshold = uncertain_threshold(engine.info.metadata, args.threshold)
-
-    paths, report = scan_paths(args.paths)
-    try:
-        tags = cli_tags.TagRun(args, engine, threshold)
-    except OSError as exc:
-        return _fail(f"cannot read the model file for its SHA-256: {exc.strerror or exc}")
-    paths, tagged_rows = tags.split(paths)  # --skip-tagged: rows from the photos' XMP, not classified again
-    if not paths and report.missing and len(report.missing) == len(args.paths):
-        return _fail("no such file or folder: " + ", ".join(repr(p) for p in report.missing))
-    if csv_path is not None and os.path.exists(csv_path):
-        csv_real = os.path.normcase(os.path.realpath(csv_path))
-        if any(os.path.normcase(os.path.realpath(p)) == csv_real for p in paths):
-            return _fail(f"--csv {args.csv!r} is one of the photos to classify; writing the CSV would replace it")
-    # A path the user named that does not exist gets an error row too, so that nothing is silently lost.
-    missing_rows = [Result(path=p, status="error", error="no such file or folder") for p in report.missing]
-    if not paths and not report.missing and not tagged_rows:
-        skipped = f" ({report.skipped_non_images} non-image file(s) skipped)" if report.skipped_non_images else ""
-        print(f"catdog-classify: warning: no images found in {', '.join(repr(p) for p in args.paths)}{skipped}",
-              file=sys.stderr)
-
-    labels = engine.info.labels
-    results: list[Result] = []
-    cancel = threading.Event()
-    show_progress = not args.quiet and sys.stderr.isatty()
-    start = time.perf_counter()
-    interrupted, exit_interrupted = False, EXIT_INTERRUPTED
-    previous_handlers = _catch_termination()
-    try:
-        for result in classify(engine, paths, batch_size=args.batch_size, decode_workers=args.workers,
-                               cancel=cancel):
-            results.append(result)
-            if show_progress and (len(results) % args.batch_size == 0 or len(results) == len(paths)):
-                _progress(len(results), len(paths), start)
-    except KeyboardInterrupt:
-        cancel.set()
-        interrupted = True
-    except _Terminated as exc:
-        cancel.set()
-        interrupted, exit_interrupted = True, 128 + exc.signum
-    finally:
-        for signum, handler in previous_handlers.items():
-            signal.signal(signum, handler)
-    elapsed = time.perf_counter() - start
-    if show_progress and results:
-        _progress(len(results), len(paths), start, final=True)
-    tags.write(results)  # --write-tags: after the run (each file written whole or not at all)
-    classified, results = results, results + tagged_rows + missing_rows
-    rows, in_place = 0, []
-    try:
-        with warnings.catch_warnings(record=True) as in_place:  # main thread; no decoding runs any more
-            warnings.simplefilter("always", InPlaceWriteWarning)
-            if csv_path is not None:  # None: --write-tags alone
-                rows = write_csv(results, csv_path, labels, run_info=run_settings(engine, threshold),
-                                 threshold=threshold)
-    except OSError as exc:
-        return _fail(f"cannot write {args.csv!r}: {exc.strerror or exc}")
-    for w in in_place:
-        print(f"catdog-classify: warning: {w.message}", file=sys.stderr)
-    summary = summarize(classified + missing_rows, labels, elapsed,
-                        skipped_non_images=report.skipped_non_images, cancelled=interrupted, threshold=threshold)
-    _print_summary(summary, engine, csv_path, rows, results, [], report.unreadable_dirs)
-    tags.print_summary()
-    if interrupted:
-        return exit_interrupted
-    # photos skipped as already tagged are sorted by their tags' verdict (a person's mark there wins)
-    return EXIT_OK if cli_sort.run(args, classified + tagged_rows, labels, threshold) else 1
+    problem = _usage_problem(args)
+    if problem:
+        return _fail(problem)
+    opened = _open_engine(args)
+    if isinstance(opened, str):
+        return _fail(opened)
+    return _run(args, *opened)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ import dataclasses
 import math
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -27,14 +28,10 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from catdog_gui.app.i18n import label_text
 from catdog_gui.core.filtering import ResultFilter, folder_name
-from catdog_gui.core.results import Result
+from catdog_gui.core.results import Result, Status
 from catdog_gui.core.verdicts import effective_label
 
 THUMB, NAME, PREDICTION, CONFIDENCE, STATUS, FOLDER = range(6)  # FOLDER is shown after NAME (header order)
-# column titles, translated in headerData() (QT_TRANSLATE_NOOP only marks them for pyside6-lupdate)
-HEADERS = ("", QT_TRANSLATE_NOOP("ResultsModel", "File"), QT_TRANSLATE_NOOP("ResultsModel", "Prediction"),
-           QT_TRANSLATE_NOOP("ResultsModel", "Confidence"), QT_TRANSLATE_NOOP("ResultsModel", "Status"),
-           QT_TRANSLATE_NOOP("ResultsModel", "Folder"))
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 RESULT_ROLE = Qt.ItemDataRole.UserRole + 2
 THUMBNAIL_REFRESH_MS = 200  # thumbnails made meanwhile are repainted together at most this often
@@ -45,6 +42,32 @@ _Index = QModelIndex | QPersistentModelIndex
 def natural_key(name: str) -> str:
     """A sort key that orders ``2.jpg`` before ``10.jpg`` (digit runs zero-padded), case-insensitive."""
     return re.sub(r"\d+", lambda m: m.group().zfill(20), name.casefold())
+
+
+_ERRORS_LAST = "\uffff"
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the results table.
+
+    Attributes:
+        header: its title, untranslated (translated in ``headerData``; ``QT_TRANSLATE_NOOP`` marks it for
+            pyside6-lupdate).
+        display: ``(model, result) -> str | None``, the cell's text.
+        sort_key: ``(model, result) -> key``, what the column sorts by (numbers as numbers, errors last).
+        alignment: of the text; None for the view's default.
+        decoration: ``(model, result) -> icon or pixmap``, or None for no picture.
+        error_colour: whether an error row's text is drawn in red.
+    """
+
+    header: str
+    display: Callable[[ResultsModel, Result], str | None]
+    sort_key: Callable[[ResultsModel, Result], object]
+    alignment: Qt.AlignmentFlag | None = None
+    decoration: Callable[[ResultsModel, Result], object] | None = None
+    error_colour: bool = False
 
 
 class ResultsModel(QAbstractTableModel):
@@ -157,57 +180,53 @@ class ResultsModel(QAbstractTableModel):
         if not index.isValid():
             return None
         r = self._rows[index.row()]
-        col = index.column()
+        column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == NAME:
-                return r.name
-            if col == FOLDER:
-                return folder_name(r.path)
-            if col == PREDICTION:
-                person = r.person_label
-                if person:
-                    return f"{label_text(person)} ✎" if person != r.label else f"{label_text(person)} ✓"
-                return label_text(r.verdict(self._threshold)) if r.status == "ok" else ""
-            if col == CONFIDENCE:
-                return f"{r.confidence:.1%}" if r.status == "ok" and not math.isnan(r.confidence) else ""
-            if col == STATUS:
-                status = self.tr("ok") if r.status == "ok" else self.tr("error: {error}").format(error=r.error)
-                return f"{status} · {r.note}" if r.note else status  # repaired or ignored while decoding
-            return None
-        if role == Qt.ItemDataRole.DecorationRole and col == THUMB:
-            if r.status != "ok":
-                return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-            return self._thumbnails.get(r.path) if self._thumbnails is not None else None
-        if role == Qt.ItemDataRole.ForegroundRole and col == STATUS and r.status != "ok":
-            return QBrush(QColor(180, 30, 30))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tip = r.path if r.status == "ok" else f"{r.path}\n{r.error}"
-            why = r.uncertain_reason(self._threshold)
-            if why:  # the model's own answer, and why it is not worth much
-                tip += "\n" + self.tr("Uncertain ({label} {confidence}): {reason}").format(
-                    label=label_text(r.label), confidence=f"{r.confidence:.1%}", reason=why)
-            if r.person_label:
-                said = label_text(r.label) if r.label else self.tr("nothing")
-                tip += "\n" + self.tr("Marked by hand as {person}; the model said {label}").format(
-                    person=label_text(r.person_label), label=said)
-                tip += f" ({r.confidence:.1%})" if r.status == "ok" else ""
-            return f"{tip}\n{r.note}" if r.note else tip
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == CONFIDENCE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return column.display(self, r)
         if role == SORT_ROLE:
-            if col in (THUMB, NAME):
-                return natural_key(r.name)
-            if col == FOLDER:
-                return natural_key(os.path.join(os.path.dirname(r.path), r.name))
-            if col == PREDICTION:
-                return effective_label(r, self._threshold) if r.status == "ok" else "\uffff"  # errors last
-            if col == CONFIDENCE:
-                return -1.0 if r.status != "ok" or math.isnan(r.confidence) else float(r.confidence)
-            if col == STATUS:
-                return f"{r.status}:{r.error}"
+            return column.sort_key(self, r)
         if role == RESULT_ROLE:
             return r
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(r)
+        if role == Qt.ItemDataRole.DecorationRole and column.decoration is not None:
+            return column.decoration(self, r)
+        if role == Qt.ItemDataRole.ForegroundRole and column.error_colour and r.status != Status.OK:
+            return QBrush(QColor(180, 30, 30))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.alignment is not None:
+            return int(column.alignment)
         return None
+
+    def _tooltip(self, r: Result) -> str:
+        tip = r.path if r.status == Status.OK else f"{r.path}\n{r.error}"
+        why = r.uncertain_reason(self._threshold)
+        if why:  # the model's own answer, and why it is not worth much
+            tip += "\n" + self.tr("Uncertain ({label} {confidence}): {reason}").format(
+                label=label_text(r.label), confidence=f"{r.confidence:.1%}", reason=why)
+        if r.person_label:
+            said = label_text(r.label) if r.label else self.tr("nothing")
+            tip += "\n" + self.tr("Marked by hand as {person}; the model said {label}").format(
+                person=label_text(r.person_label), label=said)
+            tip += f" ({r.confidence:.1%})" if r.status == Status.OK else ""
+        return f"{tip}\n{r.note}" if r.note else tip
+
+    def _prediction_text(self, r: Result) -> str:
+        person = r.person_label
+        if person:
+            return f"{label_text(person)} ✎" if person != r.label else f"{label_text(person)} ✓"
+        return label_text(r.verdict(self._threshold)) if r.status == Status.OK else ""
+
+    def _prediction_key(self, r: Result) -> str:
+        return effective_label(r, self._threshold) if r.status == Status.OK else _ERRORS_LAST
+
+    def _status_text(self, r: Result) -> str:
+        status = self.tr("ok") if r.status == Status.OK else self.tr("error: {error}").format(error=r.error)
+        return f"{status} · {r.note}" if r.note else status  # repaired or ignored while decoding
+
+    def _thumbnail(self, r: Result):
+        if r.status != Status.OK:
+            return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        return self._thumbnails.get(r.path) if self._thumbnails is not None else None
 
     # -- thumbnails ----------------------------------------------------------------------------------
     def _on_thumbnail(self, path: str) -> None:
@@ -223,6 +242,23 @@ class ResultsModel(QAbstractTableModel):
         if rows:
             self.dataChanged.emit(self.index(min(rows), THUMB), self.index(max(rows), THUMB),
                                   [Qt.ItemDataRole.DecorationRole])
+
+
+COLUMNS = (  # indexed by THUMB, NAME, PREDICTION, CONFIDENCE, STATUS, FOLDER
+    Column("", lambda m, r: None, lambda m, r: natural_key(r.name), decoration=ResultsModel._thumbnail),
+    Column(QT_TRANSLATE_NOOP("ResultsModel", "File"), lambda m, r: r.name, lambda m, r: natural_key(r.name)),
+    Column(QT_TRANSLATE_NOOP("ResultsModel", "Prediction"), ResultsModel._prediction_text,
+           ResultsModel._prediction_key),
+    Column(QT_TRANSLATE_NOOP("ResultsModel", "Confidence"),
+           lambda m, r: f"{r.confidence:.1%}" if r.status == Status.OK and not math.isnan(r.confidence) else "",
+           lambda m, r: -1.0 if r.status != Status.OK or math.isnan(r.confidence) else float(r.confidence),
+           alignment=_RIGHT),
+    Column(QT_TRANSLATE_NOOP("ResultsModel", "Status"), ResultsModel._status_text,
+           lambda m, r: f"{r.status}:{r.error}", error_colour=True),
+    Column(QT_TRANSLATE_NOOP("ResultsModel", "Folder"), lambda m, r: folder_name(r.path),
+           lambda m, r: natural_key(os.path.join(os.path.dirname(r.path), r.name))),
+)
+HEADERS = tuple(column.header for column in COLUMNS)  # translated in headerData()
 
 
 class ResultsProxy(QSortFilterProxyModel):

@@ -260,6 +260,34 @@ def _place_sidecars(photo: str, dest: str, sidecars: Sequence[tuple[str, str]], 
     return done
 
 
+def _make_folders(folder: str) -> list[str]:
+    """Create ``folder`` (and its parent); returns the ones that did not exist before."""
+    made = [] if os.path.isdir(folder) else [f for f in (folder, os.path.dirname(folder)) if not os.path.isdir(f)]
+    os.makedirs(folder, exist_ok=True)
+    return made
+
+
+def _place_at_free_name(item: SortItem, mode: str) -> tuple[str, list]:
+    """Copy or move ``item``'s photo to the first free name beside its destination (free for its sidecars
+    too), then its sidecars; returns (where the photo went, the sidecars placed).
+
+    Raises:
+        OSError: the photo could not be placed (FileExistsError when no name is free).
+    """
+    sidecars = _sidecars(item.source)
+    for dest in _free_name(item.destination):
+        if any(os.path.lexists(sidecar_path(dest, naming)) for _, naming in sidecars):
+            continue
+        try:
+            _place(item.source, dest, mode)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(errno.EEXIST, "no free name", item.destination)
+    return dest, _place_sidecars(item.source, dest, sidecars, mode)
+
+
 def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | None = None,
              progress: Callable[[int, int], None] | None = None,
              cancel: Callable[[], bool] | None = None) -> SortReport:
@@ -294,27 +322,13 @@ def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | N
                 progress(i + 1, len(plan))
             continue
         try:
-            folder = os.path.dirname(item.destination)
-            made = [] if os.path.isdir(folder) else [f for f in (folder, os.path.dirname(folder))
-                                                     if not os.path.isdir(f)]
-            os.makedirs(folder, exist_ok=True)
+            made = _make_folders(os.path.dirname(item.destination))
             if journal_file is None:  # before the first photo: a sort that cannot be undone does not start
-                journal_file = open(journal, "w", encoding="utf-8")  # noqa: SIM115 - closed in `finally`
+                journal_file = open(journal, "w", encoding="utf-8")  # noqa: SIM115 - closed after the loop
                 journal_file.write(json.dumps({"mode": mode}) + "\n")
             for f in made:  # folders this sort created: its undo removes them again when they are empty
                 journal_file.write(json.dumps({"created": f}) + "\n")
-            sidecars = _sidecars(item.source)
-            for dest in _free_name(item.destination):
-                if any(os.path.lexists(sidecar_path(dest, naming)) for _, naming in sidecars):
-                    continue
-                try:
-                    _place(item.source, dest, mode)
-                    break
-                except FileExistsError:
-                    continue
-            else:
-                raise FileExistsError(errno.EEXIST, "no free name", item.destination)
-            followed = _place_sidecars(item.source, dest, sidecars, mode)
+            dest, followed = _place_at_free_name(item, mode)
             journal_file.write(json.dumps({"source": item.source, "destination": dest, "sidecars": followed}) + "\n")
             journal_file.flush()
             os.fsync(journal_file.fileno())

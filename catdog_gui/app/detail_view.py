@@ -378,7 +378,7 @@ class DetailView(QWidget):
     def _build_cam_tab(self) -> QWidget:
         """The CAM tab: photo with the map over it, its controls and the colour legend."""
         self.cam_view = ImageView()
-        self.cam_view.set_placeholder(self.tr("Select a photo in the results"))
+        self.cam_view.set_placeholder(self._idle_text())
         self.class_combo = QComboBox()
         self.class_combo.setToolTip(self.tr("Class whose activation map is drawn (default: the predicted one)"))
         self.show_cam = QCheckBox(self.tr("Show CAM"))
@@ -473,10 +473,12 @@ class DetailView(QWidget):
         self.clear()
 
     def clear(self) -> None:
+        """Show nothing: no photo, no maps, no "Computing…" left from an earlier request."""
         self._path = None
         self._token = 0
         self._show(None)
         self.title.setText(self.tr("No photo selected"))
+        self.title.setToolTip("")
 
     def show_result(self, result) -> None:
         """Show ``result``'s photo: an error row shows its error; an ok row is explained off-thread."""
@@ -557,6 +559,11 @@ class DetailView(QWidget):
             self._token = 0
             self._show(None)
             self.verdict.setText(self.tr("Could not compute the maps: {message}").format(message=message))
+            self.cam_view.set_placeholder(
+                self.tr("The maps could not be computed:\n{message}").format(message=message))
+
+    def _idle_text(self) -> str:
+        return self.tr("Select a photo in the results")
 
     def _set_enabled(self, on: bool) -> None:
         for w in (self.save_button, self.copy_button, self.class_combo, self.show_cam, self.opacity):
@@ -568,10 +575,14 @@ class DetailView(QWidget):
         cmap = self.cmap_combo.currentText()
         for tab in self.flow_tabs.values():
             tab.set_explanation(exp, cmap, self.opacity.value() / 100)
-        if exp is None:
+        if exp is None:  # nothing stale stays: no spinner text, no class named by the legend
             self.verdict.setText("")
             self.info.setText("")
+            self.info.setToolTip("")
             self.cam_view.set_image(None)
+            self.cam_view.set_placeholder(self._idle_text())
+            self.norm_label.setText(self.tr(NORMALISATION_TEXT))
+            self.class_combo.clear()
             self._set_bars((), None)
             return
         self.verdict.setText(self.tr("<b>{label}</b> — {confidence} confidence").format(

@@ -33,6 +33,10 @@ class ImageView(QWidget):
         self._placeholder = text
         self.update()
 
+    def placeholder(self) -> str:
+        """The text shown when there is no image (see :meth:`set_placeholder`)."""
+        return self._placeholder
+
     def set_image(self, base: QImage | None, overlay: QImage | None = None, alpha: float = 0.5,
                   region: QRect | None = None) -> None:
         """Show ``base`` (``None`` clears) with ``overlay`` at opacity ``alpha`` (0..1) over ``region``."""

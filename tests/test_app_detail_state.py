@@ -1,0 +1,63 @@
+"""The detail pane never keeps a stale "Computing…": after Clear Results, a photo that vanished or broke
+after it was classified, and a Model menu change. Offscreen, tiny model, real photos."""
+
+from __future__ import annotations
+
+import shutil
+
+from catdog_gui.app.main_window import MainWindow
+from catdog_gui.app.results_model import NAME, RESULT_ROLE
+
+RUN_TIMEOUT = 120_000
+
+
+def _row_of(w, name: str) -> int:
+    return next(i for i in range(w.proxy.rowCount()) if w.proxy.index(i, NAME).data(RESULT_ROLE).name == name)
+
+
+def test_detail_pane_shows_error_or_nothing_never_a_stale_spinner(qtbot, tiny_model_path, cat_photos, tmp_path):
+    src = tmp_path / "photos"
+    src.mkdir()
+    for p in cat_photos[:4]:
+        shutil.copy(p, src / p.name)
+    names = sorted(p.name for p in src.iterdir())
+    w = MainWindow(tiny_model_path, [str(src)])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.results.rowCount() == 4 and not w.running, timeout=RUN_TIMEOUT)
+    d = w.detail
+
+    # a row explained, then File > Clear Results: no photo, no spinner, no class in the legend
+    w.select_row(_row_of(w, names[0]))
+    qtbot.waitUntil(lambda: d.explanation is not None, timeout=RUN_TIMEOUT)
+    assert "CAM of" in d.norm_label.text()
+    w.select_row(_row_of(w, names[1]))  # a request in flight while the rows go
+    qtbot.waitUntil(lambda: d.cam_view.placeholder() == "Computing…", timeout=5000)
+    w.clear_results()
+    qtbot.wait(50)
+    assert d.title.text() == "No photo selected"
+    assert "Computing" not in d.cam_view.placeholder() and "Computing" not in d.verdict.text()
+    assert "CAM of" not in d.norm_label.text()
+    assert d.explanation is None and not d.cam_view.has_image()
+
+    # photos deleted or corrupted after classification: the body shows the error too
+    w.classify([str(src)])
+    qtbot.waitUntil(lambda: w.results.rowCount() == 4 and not w.running, timeout=RUN_TIMEOUT)
+    (src / names[2]).unlink()
+    (src / names[3]).write_bytes(b"not a jpeg at all" * 10)
+    for name in names[2:]:
+        w.select_row(_row_of(w, name))
+        qtbot.waitUntil(lambda: d.title.text() == name, timeout=5000)
+        qtbot.waitUntil(lambda: d.verdict.text().startswith("Could not"), timeout=RUN_TIMEOUT)
+        assert d.verdict.text().startswith("Could not compute the maps")
+        assert "Computing" not in d.cam_view.placeholder()
+        assert d.cam_view.placeholder().startswith("The maps could not be computed")
+        assert "CAM of" not in d.norm_label.text()
+
+    # a Model menu change re-classifies: the pane does not wait forever for the old request
+    w.select_row(_row_of(w, names[0]))
+    qtbot.waitUntil(lambda: d.explanation is not None, timeout=RUN_TIMEOUT)
+    assert w.set_speed(tta=not w.tta)
+    assert "Computing" not in d.cam_view.placeholder() and "CAM of" not in d.norm_label.text()
+    qtbot.waitUntil(lambda: not w.running, timeout=RUN_TIMEOUT)
+    assert "Computing" not in d.cam_view.placeholder()

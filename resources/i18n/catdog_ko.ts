@@ -126,6 +126,12 @@
         <translation>맵을 계산할 수 없습니다: {message}</translation>
     </message>
     <message>
+        <source>The maps could not be computed:
+{message}</source>
+        <translation>맵을 계산할 수 없습니다:
+{message}</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;{label}&lt;/b&gt; — {confidence} confidence</source>
         <translation>&lt;b&gt;{label}&lt;/b&gt; — 신뢰도 {confidence}</translation>
     </message>

@@ -98,7 +98,7 @@ class TagRun:
     def split(self, paths: Sequence[str]) -> tuple[list[str], list]:
         """With ``--skip-tagged``: (photos to classify, result rows read from the tags of the others);
         else ``(paths, [])``."""
-        from catdog_gui.core.results import Result
+        from catdog_gui.core.results import Result, Status
         from catdog_gui.core.xmp import SOURCE_HAND, split_tagged
 
         if not self.args.skip_tagged:
@@ -107,7 +107,7 @@ class TagRun:
         rows = []
         for path, v in tagged.items():
             how = "set by hand" if v.source == SOURCE_HAND else f"by {v.model or 'this model'}"
-            rows.append(Result(path=path, status="ok", label=v.label, confidence=v.confidence,
+            rows.append(Result(path=path, status=Status.OK, label=v.label, confidence=v.confidence,
                                note=f"verdict read from XMP tags ({how}), not classified again",
                                uncertain_because="tagged uncertain in XMP" if v.uncertain else "",
                                person_label=v.label if v.source == SOURCE_HAND else ""))

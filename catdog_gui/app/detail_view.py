@@ -49,6 +49,7 @@ from catdog_gui.app.images import to_qimage
 from catdog_gui.app.workers import ExplainRunner
 from catdog_gui.core import visualize
 from catdog_gui.core.explain import FLOW_OUTPUTS, Explanation
+from catdog_gui.core.results import Status
 
 COLORMAPS = ("inferno", "viridis", "magma", "plasma", "cividis")
 NORMALISATION_TEXT = QT_TRANSLATE_NOOP("DetailView", "Normalisation: min–max per map")  # shown translated
@@ -490,7 +491,7 @@ class DetailView(QWidget):
         self._path = result.path
         self.title.setText(result.name)
         self.title.setToolTip(result.path)
-        if result.status != "ok":
+        if result.status != Status.OK:
             self._token = 0
             self._show(None)
             self.verdict.setText(self.tr("Error: {error}").format(error=result.error))

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from catdog_gui.app.i18n import label_text
-from catdog_gui.core.results import UNCERTAIN
+from catdog_gui.core.results import UNCERTAIN, Status
 from catdog_gui.core.verdicts import effective_label
 from catdog_gui.app.results_model import NAME, RESULT_ROLE
 from catdog_gui.app.thumbnails import ThumbnailProvider
@@ -27,7 +27,7 @@ ERROR_COLOUR = QColor(198, 40, 40)
 
 def badge_colour(result, labels, threshold: float) -> QColor:
     """The badge colour: one colour per class (in the model's label order), amber for uncertain, red for errors."""
-    if result.status != "ok":
+    if result.status != Status.OK:
         return ERROR_COLOUR
     verdict = effective_label(result, threshold)  # a person's mark wins over the model
     if verdict == UNCERTAIN:
@@ -69,7 +69,7 @@ class _TileDelegate(QStyledItemDelegate):
         if option.state & QStyle.StateFlag.State_Selected:
             painter.fillRect(rect, option.palette.color(QPalette.ColorRole.Highlight))
         box = tile_box(option.rect)
-        pix = self.view.thumbnails.get(r.path) if r.status == "ok" else None
+        pix = self.view.thumbnails.get(r.path) if r.status == Status.OK else None
         image = image_rect(box, pix)
         if pix is not None:
             painter.drawPixmap(image, pix)
@@ -77,12 +77,12 @@ class _TileDelegate(QStyledItemDelegate):
             painter.fillRect(box, option.palette.color(QPalette.ColorRole.AlternateBase))
         # the verdict badge, on the thumbnail's top left corner
         colour = badge_colour(r, self.view.labels, self.view.threshold)
-        text = (label_text(r.person_label or r.label) if r.status == "ok" else self.tr("error"))
-        if r.status == "ok" and colour == UNCERTAIN_COLOUR:
+        text = (label_text(r.person_label or r.label) if r.status == Status.OK else self.tr("error"))
+        if r.status == Status.OK and colour == UNCERTAIN_COLOUR:
             text = f"{label_text(r.label)}?"
-        if r.person_label and r.status == "ok":
+        if r.person_label and r.status == Status.OK:
             text += " ✎"  # marked by hand
-        elif r.status == "ok" and not math.isnan(r.confidence):
+        elif r.status == Status.OK and not math.isnan(r.confidence):
             text += f" {r.confidence:.0%}"
         fm = option.fontMetrics
         badge = QRect(image.x() + 4, image.y() + 4, fm.horizontalAdvance(text) + 12, fm.height() + 4)

@@ -58,7 +58,7 @@ from catdog_gui.app.wrap_delegate import WrappingDelegate
 from catdog_gui.core.explain import Explainer
 from catdog_gui.core.model import DEVICES, PRECISIONS, Engine, ModelError, default_model_path, providers_for
 from catdog_gui.core.pipeline import DEFAULT_BATCH_SIZE
-from catdog_gui.core.results import Result, run_settings, write_csv
+from catdog_gui.core.results import Result, Status, run_settings, write_csv
 from catdog_gui.core.scan import IMAGE_EXTENSIONS
 from catdog_gui.core.sorting import last_journal, plan_sort, undo_sort
 from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD, RemainingTime, Tally, uncertain_threshold, valid_threshold
@@ -573,7 +573,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Not found: {paths}").format(paths=", ".join(missing[:3]))
                                          + (" …" if len(missing) > 3 else ""), 10000)
             # a row each, as catdog-classify writes: a path that was asked for never vanishes without a trace
-            self.results.append([Result(path=p, status="error", error="no such file or folder") for p in missing])
+            self.results.append([Result(path=p, status=Status.ERROR, error="no such file or folder") for p in missing])
 
     def _on_results(self, batch: list) -> None:
         self._incoming.extend(batch)
@@ -829,7 +829,7 @@ class MainWindow(QMainWindow):
             self._error(self.tr("Sort into folders"), self.tr("Wait for the current run to finish first."))
             return False
         rows = self.rows_for_action()
-        if self.engine is None or not any(r.status == "ok" for r in rows):
+        if self.engine is None or not any(r.status == Status.OK for r in rows):
             QMessageBox.information(self, self.tr("Sort into folders"),
                                     self.tr("There are no classified photos to sort."))
             return False
@@ -839,7 +839,7 @@ class MainWindow(QMainWindow):
             if not target:
                 return False
         plan = plan_sort(rows, target, list(self.engine.info.labels), self.tally.threshold)
-        text = summary_text(plan, mode, target, sum(r.status != "ok" for r in rows))
+        text = summary_text(plan, mode, target, sum(r.status != Status.OK for r in rows))
         if confirm:
             title = self.tr("Copy to folders") if mode == "copy" else self.tr("Move to folders")
             box = QMessageBox(QMessageBox.Icon.Question, title, text,

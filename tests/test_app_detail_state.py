@@ -47,7 +47,7 @@ def test_detail_pane_shows_error_or_nothing_never_a_stale_spinner(qtbot, tiny_mo
     (src / names[3]).write_bytes(b"not a jpeg at all" * 10)
     for name in names[2:]:
         w.select_row(_row_of(w, name))
-        qtbot.waitUntil(lambda: d.title.text() == name, timeout=5000)
+        qtbot.waitUntil(lambda name=name: d.title.text() == name, timeout=5000)
         qtbot.waitUntil(lambda: d.verdict.text().startswith("Could not"), timeout=RUN_TIMEOUT)
         assert d.verdict.text().startswith("Could not compute the maps")
         assert "Computing" not in d.cam_view.placeholder()

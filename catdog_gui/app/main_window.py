@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import html
 import os
 import time
@@ -139,6 +140,8 @@ class MainWindow(QMainWindow):
         self._queued: list[str] = []
         self._closing = False
         self.last_summary = None
+        self._unsaved = False  # rows arrived since the last export (File ▸ Clear Results asks first)
+        self._kept_marks: dict[str, str] = {}  # path -> a person's mark, put back on the re-classified row
 
         self.thumbnails = ThumbnailProvider(size=THUMB_SIZE, parent=self)
         self.results = ResultsModel(self.thumbnails, self)
@@ -306,7 +309,7 @@ class MainWindow(QMainWindow):
                                         self.tr("Use another ONNX model"))
         self.export_action = action(self.tr("&Export CSV…"), self.export_csv, "Ctrl+E",
                                     self.tr("Save the results as CSV"))
-        self.clear_action = action(self.tr("C&lear Results"), self.clear_results, None, self.tr("Remove every row"))
+        self.clear_action = action(self.tr("C&lear Results"), self.ask_clear_results, None, self.tr("Remove every row"))
         file_menu.addSeparator()
         self.copy_sort_action = action(
             self.tr("&Copy to Folders…"), lambda: self.sort_into("copy"), None,
@@ -459,7 +462,11 @@ class MainWindow(QMainWindow):
         self.detail.set_explainer(self.explainer)
         again = [r.path for r in self.results.results] if changed else []
         if again:  # the rows came from the previous model or settings: classify the same photos again
+            # a person's marks belong to the photo, not to the model run: they come back with the new rows
+            marks = {r.path: r.person_label for r in self.results.results if r.person_label}
+            unsaved = self._unsaved
             self.clear_results()
+            self._kept_marks, self._unsaved = marks, unsaved
         self.drop_zone.set_text(QCoreApplication.translate("DropZone", FULL_TEXT))
         self._recount()
         self._update_status()
@@ -589,6 +596,9 @@ class MainWindow(QMainWindow):
         """Show the results and progress held since the last refresh: one row insertion, one repaint."""
         self._refresh_timer.stop()
         incoming, self._incoming = self._incoming, []
+        if incoming and self._kept_marks:
+            incoming = [dataclasses.replace(r, person_label=self._kept_marks.pop(r.path))
+                        if r.path in self._kept_marks and r.ok else r for r in incoming]
         if incoming:
             self.results.append(incoming)
         progress, self._incoming_progress = self._incoming_progress, None
@@ -624,6 +634,7 @@ class MainWindow(QMainWindow):
         self._update_summary()
 
     def _on_rows_inserted(self, _parent, first: int, last: int) -> None:
+        self._unsaved = True
         self.tally.add(self.results.result(i) for i in range(first, last + 1))
         self._update_summary()
 
@@ -748,6 +759,7 @@ class MainWindow(QMainWindow):
             self._error(self.tr("Export CSV"),
                         self.tr("Could not write {path}:\n{reason}").format(path=path, reason=exc.strerror or exc))
             return None
+        self._unsaved = False
         self.statusBar().showMessage(self.tr("Exported %n row(s) to {path}", "", n).format(path=path), 8000)
         return n
 
@@ -931,8 +943,28 @@ class MainWindow(QMainWindow):
             else self.tr("Undone: removed %n copy(ies)", "", len(report.done)), 8000)
         return True
 
+    def ask_clear_results(self) -> bool:
+        """File ▸ Clear Results: when rows carry marks by hand or were not exported, ask first (default No).
+        Returns whether the rows were cleared."""
+        marks = sum(bool(r.person_label) for r in self.results.results)
+        if marks or self._unsaved:
+            text = (self.tr("%n photo(s) carry a verdict marked by hand.", "", marks) + " " if marks else "") \
+                + (self.tr("The results have not been exported.") + " " if self._unsaved else "") \
+                + self.tr("Clear every row anyway?")
+            box = QMessageBox(QMessageBox.Icon.Question, self.tr("Clear results"), text,
+                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+            box.setDefaultButton(QMessageBox.StandardButton.No)
+            self._clear_box = box  # tests answer it
+            if box.exec() != QMessageBox.StandardButton.Yes:
+                return False
+        self.clear_results()
+        return True
+
     def clear_results(self) -> None:
-        """Remove every row; the filter goes back to every row (All), so the next photos all show."""
+        """Remove every row at once (no question); the filter goes back to every row (All), so the next
+        photos all show."""
+        self._unsaved = False
+        self._kept_marks = {}
         self.table.clearSelection()
         self.filter_bar.reset()
         self.results.clear()

@@ -66,6 +66,13 @@
             <numerusform>Undone: removed %n copies</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n photo(s) carry a verdict marked by hand.</source>
+        <translation>
+            <numerusform>%n photo carries a verdict marked by hand.</numerusform>
+            <numerusform>%n photos carry a verdict marked by hand.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>SortWorker</name>

@@ -857,6 +857,24 @@ Replace it?</source>
             <numerusform>취소 완료: 복사본 %n개를 삭제했습니다</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n photo(s) carry a verdict marked by hand.</source>
+        <translation>
+            <numerusform>사진 %n장에 직접 표시한 판정이 있습니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The results have not been exported.</source>
+        <translation>결과를 아직 내보내지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Clear every row anyway?</source>
+        <translation>그래도 모든 행을 지울까요?</translation>
+    </message>
+    <message>
+        <source>Clear results</source>
+        <translation>결과 지우기</translation>
+    </message>
     <message>
         <source>Not a local file</source>
         <translation>로컬 파일이 아님</translation>

@@ -19,7 +19,6 @@ running the same photos before and after (identical probabilities) before the fi
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import sys
@@ -126,14 +125,12 @@ def write_threshold(model: str | os.PathLike, chosen: dict, check_images: np.nda
             "data": f"{data_name} validation split (training.data.stratified_split)", "photos": chosen["n"],
             "coverage": round(chosen["coverage"], 4), "accuracy_accepted": round(chosen["accuracy"], 4),
             "accuracy_all": round(chosen["overall_accuracy"], 4), "command": "python -m training.threshold"}
-    from catdog_gui.core.contract import UNCERTAIN_THRESHOLD
+    from catdog_gui.core.contract import UNCERTAIN_THRESHOLD, read_metadata, write_metadata
 
-    meta = {p.key: p.value for p in proto.metadata_props}  # the other keys stay exactly as stored
-    meta[UNCERTAIN_THRESHOLD] = f"{chosen['threshold']:.3f}"  # JSON, as every value the contract writes
-    meta[RULE_KEY] = json.dumps(rule)
-    del proto.metadata_props[:]
-    for key, value in meta.items():
-        proto.metadata_props.add(key=key, value=value)
+    meta = read_metadata(proto)  # the other keys keep their values (re-encoded as the contract writes them)
+    meta[UNCERTAIN_THRESHOLD] = round(float(chosen["threshold"]), 3)
+    meta[RULE_KEY] = rule
+    write_metadata(proto, meta)
     fd, tmp = tempfile.mkstemp(prefix=".threshold-", suffix=".onnx", dir=model.parent)
     os.close(fd)
     try:

@@ -336,6 +336,8 @@ class DetailView(QWidget):
         self._explainer = None
         self._exp: Explanation | None = None
         self._path: str | None = None
+        self._result = None  # the row shown (its verdict may say uncertain, which the maps alone cannot)
+        self._threshold: float | None = None
         self._token = 0
         self.runner = ExplainRunner(self)
         self.runner.ready.connect(self._on_ready)
@@ -356,6 +358,7 @@ class DetailView(QWidget):
         self.title.setFont(font)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verdict = QLabel()
+        self.verdict.setWordWrap(True)  # "uncertain" and its reason wrap in a narrow pane
         self.bars_box = QWidget()
         self.bars = QGridLayout(self.bars_box)
         self.bars.setContentsMargins(0, 0, 0, 0)
@@ -473,9 +476,16 @@ class DetailView(QWidget):
         self._explainer = explainer
         self.clear()
 
+    def set_threshold(self, threshold: float | None) -> None:
+        """Say ``uncertain`` for a photo whose top probability is below ``threshold`` (as the table does)."""
+        self._threshold = threshold
+        if self._exp is not None:
+            self.verdict.setText(self._verdict_text(self._exp))
+
     def clear(self) -> None:
         """Show nothing: no photo, no maps, no "Computing…" left from an earlier request."""
         self._path = None
+        self._result = None
         self._token = 0
         self._show(None)
         self.title.setText(self.tr("No photo selected"))
@@ -486,7 +496,11 @@ class DetailView(QWidget):
         if result is None:
             self.clear()
             return
-        if result.path == self._path and (self._exp is not None or self._token):
+        same = result.path == self._path
+        self._result = result
+        if same and (self._exp is not None or self._token):
+            if self._exp is not None:
+                self.verdict.setText(self._verdict_text(self._exp))
             return
         self._path = result.path
         self.title.setText(result.name)
@@ -563,6 +577,17 @@ class DetailView(QWidget):
             self.cam_view.set_placeholder(
                 self.tr("The maps could not be computed:\n{message}").format(message=message))
 
+    def _verdict_text(self, exp: Explanation) -> str:
+        """The verdict line: the class and its confidence, or "uncertain" and why, as the table says it."""
+        r = self._result
+        why = r.uncertain_reason(self._threshold) if r is not None and r.path == exp.path else ""
+        if why:
+            return self.tr("<b>{uncertain}</b> — {label} {confidence}: {reason}").format(
+                uncertain=html.escape(label_text("uncertain")), label=html.escape(label_text(exp.label)),
+                confidence=f"{exp.confidence:.1%}", reason=html.escape(why))
+        return self.tr("<b>{label}</b> — {confidence} confidence").format(
+            label=html.escape(label_text(exp.label)), confidence=f"{exp.confidence:.1%}")
+
     def _idle_text(self) -> str:
         return self.tr("Select a photo in the results")
 
@@ -586,8 +611,7 @@ class DetailView(QWidget):
             self.class_combo.clear()
             self._set_bars((), None)
             return
-        self.verdict.setText(self.tr("<b>{label}</b> — {confidence} confidence").format(
-            label=html.escape(label_text(exp.label)), confidence=f"{exp.confidence:.1%}"))
+        self.verdict.setText(self._verdict_text(exp))
         missing = (" · " + self.tr("missing outputs: {outputs}").format(outputs=", ".join(exp.missing))
                    if exp.missing else "")
         # the provider's name only: why CUDA is not in use is said once, in the window's status bar

@@ -631,6 +631,7 @@ class MainWindow(QMainWindow):
             self.filter_bar.set_threshold(threshold)
         self.gallery.set_labels(labels, threshold)
         self.results.set_threshold(threshold)
+        self.detail.set_threshold(threshold)
         self._update_summary()
 
     def _on_rows_inserted(self, _parent, first: int, last: int) -> None:

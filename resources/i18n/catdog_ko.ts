@@ -132,6 +132,10 @@
 {message}</translation>
     </message>
     <message>
+        <source>&lt;b&gt;{uncertain}&lt;/b&gt; — {label} {confidence}: {reason}</source>
+        <translation>&lt;b&gt;{uncertain}&lt;/b&gt; — {label} {confidence}: {reason}</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;{label}&lt;/b&gt; — {confidence} confidence</source>
         <translation>&lt;b&gt;{label}&lt;/b&gt; — 신뢰도 {confidence}</translation>
     </message>

@@ -781,13 +781,34 @@ class MainWindow(QMainWindow):
         if r is None:
             return False
         if not open_file(r.path):
-            self.statusBar().showMessage(self.tr("No application opens {name}").format(name=r.name), 8000)
+            self._launch_failed(self.tr("Open"), self.tr("No application could be started to open the photo."),
+                                r.path)
             return False
         return True
 
     def show_current_in_folder(self) -> bool:
+        """Show the current row's photo in the file manager; says where it is when none can be started."""
         r = self.current_result()
-        return r is not None and show_in_folder(r.path)
+        if r is None:
+            return False
+        if not show_in_folder(r.path):
+            self._launch_failed(self.tr("Show in folder"),
+                                self.tr("No file manager could be started to show the photo."), r.path)
+            return False
+        return True
+
+    def _launch_failed(self, title: str, text: str, path: str) -> QMessageBox:
+        """The desktop has no launcher (or it refused): say so, with the path and a button that copies it."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title,
+                          text + "\n\n" + self.tr("The photo is at:\n{path}").format(path=path),
+                          QMessageBox.StandardButton.Close, self)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        copy = box.addButton(self.tr("Copy Path"), QMessageBox.ButtonRole.ActionRole)
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(path))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.launch_box = box  # tests read and answer it
+        box.open()  # window-modal, returns at once
+        return box
 
     def copy_paths(self) -> str:
         """Copy the selected rows' paths (one a line) to the clipboard; returns the text."""

@@ -740,8 +740,30 @@ Replace it?</source>
         </translation>
     </message>
     <message>
-        <source>No application opens {name}</source>
-        <translation>{name} 파일을 열 프로그램이 없습니다</translation>
+        <source>Open</source>
+        <translation>열기</translation>
+    </message>
+    <message>
+        <source>No application could be started to open the photo.</source>
+        <translation>사진을 열 프로그램을 실행할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>폴더에서 보기</translation>
+    </message>
+    <message>
+        <source>No file manager could be started to show the photo.</source>
+        <translation>사진을 보여 줄 파일 관리자를 실행할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>The photo is at:
+{path}</source>
+        <translation>사진 위치:
+{path}</translation>
+    </message>
+    <message>
+        <source>Copy Path</source>
+        <translation>경로 복사</translation>
     </message>
     <message>
         <source>&amp;Open</source>

@@ -91,7 +91,18 @@ def _setting(settings: QSettings | None, key: str, default, kind: type):
 THUMB_SIZE = 48
 STATUS_WIDTH = 90  # default width of the Status column, px
 TABLE_SHARE = 0.5  # of a first window's width, for the table (the detail view has the rest)
+MINIMUM_SIZE = QSize(800, 560)  # every control usable (tab bar, filters, progress row); 1024x700 fits easily
+FRAME_ALLOWANCE = QSize(32, 64)  # the window manager's frame and title bar, not known before the first show
 REFRESH_MS = 250  # a run's new rows, counts and progress reach the screen at most this often (4 Hz)
+
+
+def minimum_size(available: QSize, layout_minimum: QSize) -> QSize:
+    """The window's minimum size (logical px): :data:`MINIMUM_SIZE`, or less on a screen whose ``available``
+    area minus :data:`FRAME_ALLOWANCE` is smaller (a 1600x1000 screen at scale 2 offers 800x500), but never
+    below what the layout needs (``layout_minimum``) while that still fits ``available``."""
+    room = QSize(max(1, available.width() - FRAME_ALLOWANCE.width()),
+                 max(1, available.height() - FRAME_ALLOWANCE.height()))
+    return MINIMUM_SIZE.boundedTo(room).expandedTo(layout_minimum.boundedTo(available))
 
 
 class MainWindow(QMainWindow):
@@ -245,6 +256,7 @@ class MainWindow(QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # Shift/Ctrl+click
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # "cat_0…123.jpg": the ends tell rows apart
         self.table.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(THUMB_SIZE + 6)
@@ -1107,9 +1119,11 @@ class MainWindow(QMainWindow):
     # -- size and place ------------------------------------------------------------------------------
     def _fit_to_screen(self) -> None:
         """Restore the saved size and layout, or size the first window to fit the screen's available area."""
+        screen = self.screen()
+        if screen is not None:  # never larger than the screen (a 1600x1000 screen at scale 2 is 800x500)
+            self.setMinimumSize(minimum_size(screen.availableGeometry().size(), self.minimumSizeHint()))
         if self.state is not None and self.state.restore(self):
             return
-        screen = self.screen()
         if screen is not None:
             self.setGeometry(initial_geometry(screen.availableGeometry(), PREFERRED_SIZE, self.minimumSizeHint()))
         width = self.width()

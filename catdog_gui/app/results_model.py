@@ -23,10 +23,11 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QApplication, QStyle
 
 from catdog_gui.app.i18n import label_text
+from catdog_gui.app.theme import error_colour
 from catdog_gui.core.filtering import ResultFilter, folder_name
 from catdog_gui.core.results import Result, Status
 from catdog_gui.core.verdicts import effective_label
@@ -192,7 +193,7 @@ class ResultsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column.decoration is not None:
             return column.decoration(self, r)
         if role == Qt.ItemDataRole.ForegroundRole and column.error_colour and r.status != Status.OK:
-            return QBrush(QColor(180, 30, 30))
+            return QBrush(error_colour(QApplication.palette()))
         if role == Qt.ItemDataRole.TextAlignmentRole and column.alignment is not None:
             return int(column.alignment)
         return None

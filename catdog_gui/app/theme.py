@@ -48,6 +48,25 @@ def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
+def relative_luminance(colour: QColor) -> float:
+    """WCAG 2 relative luminance of ``colour`` (sRGB), in [0, 1]."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    return 0.2126 * linear(colour.redF()) + 0.7152 * linear(colour.greenF()) + 0.0722 * linear(colour.blueF())
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio of two colours, from 1 (same) to 21 (black on white); 4.5 is the minimum for text."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def error_colour(palette: QPalette) -> QColor:
+    """The red of an error row's text: dark red on a light palette, a light red on a dark one, both readable
+    (contrast at least 4.5:1) on the palette's Base and AlternateBase."""
+    return QColor(255, 140, 140) if is_dark(palette) else QColor(180, 30, 30)
+
+
 class ThemeFollower(QObject):
     """Keeps the application's palette in step with the system's scheme (or ``scheme`` when forced).
 

@@ -18,6 +18,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from catdog_gui.app.detail_view import MEAN_ITEM, NORMALISATION_TEXT
+from catdog_gui.app.core_text import provider_text
 from catdog_gui.app.garbage import MainThreadGarbageCollector
 from catdog_gui.app.images import to_array
 from catdog_gui.app.main_window import MainWindow
@@ -144,7 +145,8 @@ def select_and_explain(qtbot, w: MainWindow, row: int):
 def test_window_names_model_and_provider(window):
     text = window.model_label.text()
     assert window.engine.info.name in text
-    assert window.engine.describe_provider() in text
+    assert provider_text(window.engine) in text  # short and translated; core's reason is in the tooltip
+    assert window.engine.describe_provider() in window.model_label.toolTip()
     assert not window.progress_row.isVisible()
 
 

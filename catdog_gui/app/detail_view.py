@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from catdog_gui.app.core_text import error_text
 from catdog_gui.app.i18n import flow_title, label_text
 from catdog_gui.app.image_view import ImageView
 from catdog_gui.app.images import to_qimage
@@ -508,7 +509,8 @@ class DetailView(QWidget):
         if result.status != Status.OK:
             self._token = 0
             self._show(None)
-            self.verdict.setText(self.tr("Error: {error}").format(error=result.error))
+            self.verdict.setText(self.tr("Error: {error}").format(error=html.escape(error_text(result.error))))
+            self.verdict.setToolTip(result.error)
             self.cam_view.set_placeholder(
                 self.tr("This file could not be classified:\n{error}").format(error=result.error))
             return

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from catdog_gui.app import tag_actions
 from catdog_gui.app.detail_view import DetailView
+from catdog_gui.app.core_text import provider_text
 from catdog_gui.app.drop import FULL_TEXT, DropZone, non_local_message, split_urls
 from catdog_gui.app.elided_label import ElidedLabel
 from catdog_gui.app.filter_bar import FilterBar
@@ -244,6 +245,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.model_label = ElidedLabel()  # a long provider note is elided, never widens the window
+        self.model_label.setContentsMargins(12, 0, 0, 0)  # a gap after the run's message on its left
         self.statusBar().addPermanentWidget(self.model_label)
 
     def _build_table(self) -> None:
@@ -525,7 +527,8 @@ class MainWindow(QMainWindow):
                     (self.tr("Created"), info.created), (self.tr("Labels"), ", ".join(map(label_text, info.labels))),
                     (self.tr("Input"), "×".join(map(str, info.preprocessing.image_size))),
                     (self.tr("Providers"), ", ".join(self.engine.providers)),
-                    (self.tr("In use"), self.engine.describe_provider())]
+                    (self.tr("In use"), provider_text(self.engine)),
+                    ("", self.engine.describe_provider())]  # why CUDA is not in use, as core says it
             body = "<table>" + "".join(
                 f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(str(v))}</td></tr>"
                 for k, v in rows) + "</table>"
@@ -1054,8 +1057,8 @@ class MainWindow(QMainWindow):
         else:
             self.model_label.setText(self.tr("Model: {name} ({settings}) · {provider}").format(
                 name=self.engine.info.name, settings=self.engine.describe_settings(),
-                provider=self.engine.describe_provider()))
-            self.model_label.setToolTip(str(self.engine.info.path))
+                provider=provider_text(self.engine)))
+            self.model_label.setToolTip(str(self.engine.info.path) + "\n" + self.engine.describe_provider())
 
     def _error(self, title: str, text: str) -> None:
         QMessageBox.critical(self, title, text)

@@ -2,6 +2,53 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko" sourcelanguage="en">
 <context>
+    <name>CoreText</name>
+    <message>
+        <source>file not found</source>
+        <translation>파일 없음</translation>
+    </message>
+    <message>
+        <source>no such file or folder</source>
+        <translation>파일이나 폴더 없음</translation>
+    </message>
+    <message>
+        <source>image too large</source>
+        <translation>이미지가 너무 큼</translation>
+    </message>
+    <message>
+        <source>cannot read the file</source>
+        <translation>파일을 읽을 수 없음</translation>
+    </message>
+    <message>
+        <source>not enough memory</source>
+        <translation>메모리 부족</translation>
+    </message>
+    <message>
+        <source>truncated or damaged image</source>
+        <translation>잘리거나 손상된 이미지</translation>
+    </message>
+    <message>
+        <source>damaged or unsupported image</source>
+        <translation>손상되었거나 지원하지 않는 이미지</translation>
+    </message>
+    <message>
+        <source>cannot decode the image</source>
+        <translation>이미지를 디코딩할 수 없음</translation>
+    </message>
+    <message>
+        <source>empty file (0 bytes)</source>
+        <translation>빈 파일 (0바이트)</translation>
+    </message>
+    <message>
+        <source>unsupported format</source>
+        <translation>지원하지 않는 형식</translation>
+    </message>
+    <message>
+        <source>{provider} — CUDA unavailable</source>
+        <translation>{provider} — CUDA 사용 불가</translation>
+    </message>
+</context>
+<context>
     <name>DetailView</name>
     <message>
         <source>Normalisation: min–max per map</source>

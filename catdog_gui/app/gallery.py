@@ -52,6 +52,11 @@ def image_rect(box: QRect, pix) -> QRect:
     return target
 
 
+
+def confidence_text(confidence: float) -> str:
+    """A badge's confidence, one decimal as in the table: 0.997 -> "99.7%" (never rounded up to 100%)."""
+    return f"{confidence:.1%}"
+
 class _TileDelegate(QStyledItemDelegate):
     def __init__(self, view: GalleryView) -> None:
         super().__init__(view)
@@ -83,7 +88,7 @@ class _TileDelegate(QStyledItemDelegate):
         if r.person_label and r.status == Status.OK:
             text += " ✎"  # marked by hand
         elif r.status == Status.OK and not math.isnan(r.confidence):
-            text += f" {r.confidence:.0%}"
+            text += " " + confidence_text(r.confidence)
         fm = option.fontMetrics
         badge = QRect(image.x() + 4, image.y() + 4, fm.horizontalAdvance(text) + 12, fm.height() + 4)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -94,7 +94,18 @@ STATUS_WIDTH = 90  # default width of the Status column, px
 TABLE_SHARE = 0.5  # of a first window's width, for the table (the detail view has the rest)
 MINIMUM_SIZE = QSize(800, 560)  # every control usable (tab bar, filters, progress row); 1024x700 fits easily
 FRAME_ALLOWANCE = QSize(32, 64)  # the window manager's frame and title bar, not known before the first show
-REFRESH_MS = 250  # a run's new rows, counts and progress reach the screen at most this often (4 Hz)
+REFRESH_MS = 250
+MIN_RATE_SECONDS = 2.0  # a run shorter than this says no images/s: one slow photo is not a rate
+
+
+def file_stamp(path: str) -> tuple[int, int] | None:
+    """``(size in bytes, mtime in ns)`` of ``path``, None when it cannot be read: a row is classified again
+    when its file's stamp changed since."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns  # a run's new rows, counts and progress reach the screen at most this often (4 Hz)
 
 
 def minimum_size(available: QSize, layout_minimum: QSize) -> QSize:
@@ -153,6 +164,7 @@ class MainWindow(QMainWindow):
         self._closing = False
         self.last_summary = None
         self._unsaved = False  # rows arrived since the last export (File ▸ Clear Results asks first)
+        self._stamps: dict[str, tuple[int, int] | None] = {}  # path -> file_stamp when its row arrived
         self._kept_marks: dict[str, str] = {}  # path -> a person's mark, put back on the re-classified row
 
         self.thumbnails = ThumbnailProvider(size=THUMB_SIZE, parent=self)
@@ -556,7 +568,8 @@ class MainWindow(QMainWindow):
             self._queued.extend(paths)
             self.statusBar().showMessage(self.tr("Queued: they will be classified when this run finishes"), 5000)
             return
-        worker = ClassifyWorker(self.engine, paths, skip=self.results.paths(), batch_size=self.batch_size,
+        unchanged = frozenset(p for p in self.results.paths() if p in self._stamps and self._stamps[p] == file_stamp(p))
+        worker = ClassifyWorker(self.engine, paths, skip=unchanged, batch_size=self.batch_size,
                                 thumbnail_size=self.thumbnails.pixel_size, thumbnail_sink=self.thumbnails.put,
                                 threshold=self.threshold)
         worker.scanned.connect(self._on_scanned)
@@ -615,7 +628,10 @@ class MainWindow(QMainWindow):
             incoming = [dataclasses.replace(r, person_label=self._kept_marks.pop(r.path))
                         if r.path in self._kept_marks and r.ok else r for r in incoming]
         if incoming:
-            self.results.append(incoming)
+            for r in incoming:
+                self._stamps[r.path] = file_stamp(r.path)
+            if self.results.append(incoming):  # changed files classified again: their rows were replaced
+                self._recount()
         progress, self._incoming_progress = self._incoming_progress, None
         if progress is not None:
             self._show_progress(*progress)
@@ -688,6 +704,12 @@ class MainWindow(QMainWindow):
     def _on_done(self, summary) -> None:
         self._flush_run_updates()
         self.last_summary = summary
+        already = getattr(self.worker, "already_done", 0)
+        if not summary.total and not summary.cancelled:
+            self.statusBar().showMessage(
+                self.tr("No new or changed photos: the %n photo(s) found are already in the table", "", already)
+                if already else self.tr("No images found"))
+            return
         per_class = ", ".join(f"{label_text(k)} {v}" for k, v in summary.per_class.items())
         parts = [self.tr("Cancelled after %n photo(s)", "", summary.total) if summary.cancelled
                  else self.tr("Classified %n photo(s)", "", summary.total)]
@@ -699,7 +721,10 @@ class MainWindow(QMainWindow):
             parts.append(self.tr("{n} unreadable").format(n=summary.errors))
         if summary.skipped_non_images:
             parts.append(self.tr("{n} non-images skipped").format(n=summary.skipped_non_images))
-        parts.append(self.tr("{rate} images/s").format(rate=f"{summary.images_per_s:.1f}"))
+        if already:
+            parts.append(self.tr("%n unchanged photo(s) kept", "", already))
+        if summary.elapsed_s >= MIN_RATE_SECONDS:
+            parts.append(self.tr("{rate} images/s").format(rate=f"{summary.images_per_s:.1f}"))
         self.statusBar().showMessage(" · ".join(parts))
 
     def _on_failed(self, message: str) -> None:
@@ -1002,6 +1027,7 @@ class MainWindow(QMainWindow):
         photos all show."""
         self._unsaved = False
         self._kept_marks = {}
+        self._stamps = {}
         self.table.clearSelection()
         self.filter_bar.reset()
         self.results.clear()

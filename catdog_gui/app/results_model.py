@@ -108,17 +108,27 @@ class ResultsModel(QAbstractTableModel):
         """The paths already in the table."""
         return frozenset(self._row_of)
 
-    def append(self, results: Sequence[Result]) -> None:
-        """Add a batch of results at the end (one model notification per batch)."""
+    def append(self, results: Sequence[Result]) -> int:
+        """Add a batch of results at the end (one model notification per batch); a result for a path
+        already in the table (its file changed and was classified again) replaces that row in place.
+        Returns how many rows were replaced."""
+        replaced = 0
+        for r in results:
+            row = self._row_of.get(r.path)
+            if row is not None:
+                self._rows[row] = r  # new content: the old verdict and any mark were about another picture
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+                replaced += 1
         new = [r for r in results if r.path not in self._row_of]
         if not new:
-            return
+            return replaced
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
         for i, r in enumerate(new):
             self._row_of[r.path] = first + i
         self._rows.extend(new)
         self.endInsertRows()
+        return replaced
 
     def set_threshold(self, threshold: float | None) -> None:
         """Show each row's verdict at ``threshold`` (``uncertain`` below it); repaints the verdicts at once."""

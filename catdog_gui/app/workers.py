@@ -60,6 +60,7 @@ class ClassifyWorker(QThread):
         self.threshold = threshold  # the uncertain threshold the run's summary counts with
         self.paths = [str(p) for p in paths]
         self.skip = skip
+        self.already_done = 0  # images found that were in ``skip`` (set by the scan)
         self.batch_size = batch_size
         self.thumbnail_size = thumbnail_size if thumbnail_sink is not None else 0
         self.thumbnail_sink = thumbnail_sink
@@ -81,6 +82,8 @@ class ClassifyWorker(QThread):
                     break
                 if path not in self.skip:
                     todo.append(path)
+                else:
+                    self.already_done += 1
             self.scanned.emit(len(todo), report.skipped_non_images, list(report.missing))
             pending: list[Result] = []
             last_emit = time.perf_counter()

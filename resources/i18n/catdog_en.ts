@@ -18,6 +18,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>No new or changed photos: the %n photo(s) found are already in the table</source>
+        <translation>
+            <numerusform>No new or changed photos: the %n photo found is already in the table</numerusform>
+            <numerusform>No new or changed photos: the %n photos found are already in the table</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Cancelled after %n photo(s)</source>
         <translation>
             <numerusform>Cancelled after %n photo</numerusform>
@@ -29,6 +36,13 @@
         <translation>
             <numerusform>Classified %n photo</numerusform>
             <numerusform>Classified %n photos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unchanged photo(s) kept</source>
+        <translation>
+            <numerusform>%n unchanged photo kept</numerusform>
+            <numerusform>%n unchanged photos kept</numerusform>
         </translation>
     </message>
     <message numerus="yes">

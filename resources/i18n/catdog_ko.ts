@@ -701,6 +701,16 @@ Help ▸ How to read the maps explains more.</source>
         <translation>불확실: 최고 확률이 {threshold} 미만입니다. 개수는 표의 모든 행을 셉니다.</translation>
     </message>
     <message numerus="yes">
+        <source>No new or changed photos: the %n photo(s) found are already in the table</source>
+        <translation>
+            <numerusform>새로 추가되거나 바뀐 사진 없음: 찾은 사진 %n장이 이미 표에 있습니다</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No images found</source>
+        <translation>이미지를 찾지 못했습니다</translation>
+    </message>
+    <message numerus="yes">
         <source>Cancelled after %n photo(s)</source>
         <translation>
             <numerusform>사진 %n장에서 취소됨</numerusform>
@@ -723,6 +733,12 @@ Help ▸ How to read the maps explains more.</source>
     <message>
         <source>{n} non-images skipped</source>
         <translation>이미지가 아닌 파일 {n}개 건너뜀</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unchanged photo(s) kept</source>
+        <translation>
+            <numerusform>바뀌지 않은 사진 %n장 유지</numerusform>
+        </translation>
     </message>
     <message>
         <source>{rate} images/s</source>

@@ -1,0 +1,58 @@
+"""Adding a folder again: unchanged photos are kept (and said so, without a meaningless rate), a photo whose
+file changed (size or mtime) is classified again in place; an empty folder says no images were found; a
+one-photo run shows no images/s; the gallery badge says 99.7%, not 100%. Offscreen, tiny model, real photos."""
+
+from __future__ import annotations
+
+import shutil
+
+from catdog_gui.app.gallery import confidence_text
+from catdog_gui.app.main_window import MainWindow
+
+RUN_TIMEOUT = 120_000
+
+
+def test_readding_a_folder(qtbot, tiny_model_path, cat_photos, dog_photos, tmp_path):
+    src = tmp_path / "photos"
+    src.mkdir()
+    for p in cat_photos[:2]:
+        shutil.copy(p, src / p.name)
+    w = MainWindow(tiny_model_path, [str(src)])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.results.rowCount() == 2 and not w.running, timeout=RUN_TIMEOUT)
+    before = {r.path: r for r in w.results.results}
+
+    # the same folder again: nothing to do, and the status bar says why
+    w.classify([str(src)])
+    qtbot.waitUntil(lambda: not w.running, timeout=RUN_TIMEOUT)
+    message = w.statusBar().currentMessage()
+    assert "already in the table" in message and "the 2 photos found" in message and "images/s" not in message and "Classified 0" not in message
+    assert {r.path: r for r in w.results.results} == before
+
+    # one photo's content replaced: that row is classified again, in place; the other is kept
+    changed = sorted(before)[0]
+    shutil.copy(dog_photos[0], changed)
+    w.classify([str(src)])
+    qtbot.waitUntil(lambda: not w.running, timeout=RUN_TIMEOUT)
+    assert w.results.rowCount() == 2
+    after = {r.path: r for r in w.results.results}
+    assert after[changed].probabilities != before[changed].probabilities
+    other = sorted(before)[1]
+    assert after[other] == before[other]
+    message = w.statusBar().currentMessage()
+    assert "Classified 1 photo" in message and "1 unchanged photo kept" in message
+    assert w.last_summary.elapsed_s >= 2.0 or "images/s" not in message  # one quick photo is not a rate
+    assert w.tally.total == 2
+
+    # an empty folder
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    w.classify([str(empty)])
+    qtbot.waitUntil(lambda: not w.running, timeout=RUN_TIMEOUT)
+    assert w.statusBar().currentMessage() == "No images found"
+
+
+def test_gallery_badge_keeps_a_decimal():
+    assert confidence_text(0.997) == "99.7%"
+    assert confidence_text(0.5) == "50.0%"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -81,6 +84,23 @@ def test_cache_is_bounded_and_reuses_results(engine, cat_photos):
     assert len(explainer) == 2
     assert explainer.cached(b) is None
     assert explainer.cached(a) is first and explainer.cached(c) is not None
+
+
+def test_a_file_replaced_under_the_same_name_is_explained_again(engine, cat_photos, dog_photos, tmp_path):
+    """The detail view must not show a cat's maps for the dog photo now saved under the cat's name."""
+    photo = tmp_path / "pet.jpg"
+    shutil.copyfile(cat_photos[0], photo)
+    explainer = Explainer(engine)
+    before = explainer.explain(str(photo))
+    assert explainer.cached(str(photo)) is before
+    shutil.copyfile(dog_photos[0], photo)
+    stat = photo.stat()
+    os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # a later save, whatever the clock
+    assert explainer.cached(str(photo)) is None
+    after = explainer.explain(str(photo))
+    assert after is not before
+    assert before.image.shape != after.image.shape or not np.array_equal(before.image, after.image)
+    assert not np.array_equal(before.probabilities, after.probabilities)
 
 
 def test_undecodable_file_raises_decode_error(engine, tmp_path):

@@ -9,6 +9,7 @@ LRU cache, so moving back and forth through the results does not recompute them.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -103,6 +104,15 @@ def model_region(size: tuple[int, int], spec) -> tuple[int, int, int, int]:
     return ((width - cw) // 2, (height - ch) // 2, cw, ch)
 
 
+def _file_stamp(path: str) -> tuple[int, int] | None:
+    """``(size in bytes, modification time in ns)`` of ``path``, or ``None`` when it cannot be read."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
 class Explainer:
     """Computes and caches :class:`Explanation` objects for one engine. Thread-safe.
 
@@ -123,14 +133,19 @@ class Explainer:
         self.engine = engine
         self.cache_size = cache_size
         self.display_max = display_max
-        self._cache: LRUCache[str, Explanation] = LRUCache(cache_size)
+        # path -> (the file's (size, mtime_ns) when it was explained, the explanation)
+        self._cache: LRUCache[str, tuple[tuple[int, int] | None, Explanation]] = LRUCache(cache_size)
         available = [name for name in (*FLOW_OUTPUTS, CAM_OUTPUT) if engine.has_outputs([name])]
         self.outputs: tuple[str, ...] = (PROBABILITIES_OUTPUT, *available)
         self.missing: tuple[str, ...] = tuple(n for n in (*FLOW_OUTPUTS, CAM_OUTPUT) if n not in available)
 
     def cached(self, path: str) -> Explanation | None:
-        """The cached explanation of ``path`` (marking it recently used), or ``None``."""
-        return self._cache.get(path)
+        """The cached explanation of ``path`` (marking it recently used), or ``None``; also ``None`` when the
+        file changed since (another size or modification time: a photo edited or replaced under the same name)."""
+        entry = self._cache.get(path)
+        if entry is None or entry[0] != _file_stamp(path):
+            return None
+        return entry[1]
 
     def explain(self, path: str) -> Explanation:
         """Explain one photo: decode it, run the model once for the needed outputs, cache the result.
@@ -142,6 +157,7 @@ class Explainer:
         hit = self.cached(path)
         if hit is not None:
             return hit
+        stamp = _file_stamp(path)
         info = self.engine.info
         spec = info.preprocessing
         # The model input is made exactly as the batch run makes it (same draft decode), so the
@@ -166,7 +182,7 @@ class Explainer:
             provider=self.engine.describe_provider(),
             region=model_region(shown.shape[:2], spec),
         )
-        self._cache.put(path, exp)
+        self._cache.put(path, (stamp, exp))
         return exp
 
     def __len__(self) -> int:

@@ -199,3 +199,33 @@ def test_time_remaining_shown_during_a_run_not_at_the_start(qtbot, tiny_model_pa
     assert seen.index(next(t for t in seen if t.endswith(" left"))) >= 2
     assert "images/s" not in w.progress.format()
     assert not w.progress_row.isVisible()
+
+
+def test_first_window_on_a_1024x700_screen_shows_whole_file_names(tiny_model_path, tmp_path):
+    """On a 1024x700 screen the first window gives the file name column room for "cat_0123.jpg" (rows that
+    differ only in their digits must be told apart), with every column in view and the detail view beside."""
+    config = tmp_path / "screen.json"
+    config.write_text(json.dumps({"screens": [{"name": "s", "x": 0, "y": 0, "width": 1024, "height": 700,
+                                               "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    script = textwrap.dedent(f"""
+        import json
+        from PySide6.QtWidgets import QApplication
+        app = QApplication([])
+        from catdog_gui.app.main_window import MainWindow
+        from catdog_gui.app.results_model import NAME
+        w = MainWindow({str(tiny_model_path)!r})
+        w.show()
+        app.processEvents()
+        header = w.table.horizontalHeader()
+        print(json.dumps({{"name": header.sectionSize(NAME),
+                          "needed": header.fontMetrics().horizontalAdvance("cat_0123.jpg") + 8,
+                          "scroll": w.table.horizontalScrollBar().maximum(),
+                          "detail": w.detail.width(), "window": w.width()}}))
+    """)
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
+    proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["name"] >= out["needed"], out
+    assert out["scroll"] == 0, out
+    assert out["detail"] >= 0.4 * out["window"], out

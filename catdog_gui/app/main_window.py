@@ -92,6 +92,8 @@ def _setting(settings: QSettings | None, key: str, default, kind: type):
 THUMB_SIZE = 48
 STATUS_WIDTH = 90  # default width of the Status column, px
 TABLE_SHARE = 0.5  # of a first window's width, for the table (the detail view has the rest)
+TABLE_SHARE_MAX = 0.56  # ... or up to this share, to give the file name column NAME_WIDTH
+NAME_WIDTH = 110  # px: "cat_0123.jpg" whole, so that rows can be told apart
 MINIMUM_SIZE = QSize(800, 560)  # every control usable (tab bar, filters, progress row); 1024x700 fits easily
 FRAME_ALLOWANCE = QSize(32, 64)  # the window manager's frame and title bar, not known before the first show
 REFRESH_MS = 250
@@ -280,7 +282,10 @@ class MainWindow(QMainWindow):
         # Status is wide enough for the start of an error's reason, wrapped on up to three lines (a row is
         # as tall as its thumbnail); the whole reason is in the tooltip and the detail view.
         self.table.setItemDelegateForColumn(STATUS, WrappingDelegate(self.table))
-        for col, width in ((FOLDER, 64), (PREDICTION, 75), (CONFIDENCE, 85), (STATUS, STATUS_WIDTH)):
+        widths = ((FOLDER, self._fitted_width(FOLDER, "photos")),
+                  (PREDICTION, self._fitted_width(PREDICTION, "uncertain ✎")),
+                  (CONFIDENCE, self._fitted_width(CONFIDENCE, "100.0%")), (STATUS, STATUS_WIDTH))
+        for col, width in widths:
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)  # every column fits: no side scroll
@@ -1146,6 +1151,13 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     # -- size and place ------------------------------------------------------------------------------
+    def _fitted_width(self, column: int, widest_value: str) -> int:
+        """Width in px of a results column that fits its (translated) header with the sort arrow and
+        ``widest_value``: narrower columns leave the file name room."""
+        metrics = self.table.horizontalHeader().fontMetrics()
+        title = str(self.results.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
+        return max(metrics.horizontalAdvance(title) + 24, metrics.horizontalAdvance(widest_value) + 12)
+
     def _fit_to_screen(self) -> None:
         """Restore the saved size and layout, or size the first window to fit the screen's available area."""
         screen = self.screen()
@@ -1156,7 +1168,11 @@ class MainWindow(QMainWindow):
         if screen is not None:
             self.setGeometry(initial_geometry(screen.availableGeometry(), PREFERRED_SIZE, self.minimumSizeHint()))
         width = self.width()
-        table = max(self.table.minimumWidth(), int(width * TABLE_SHARE))
+        # Half the window, or up to TABLE_SHARE_MAX of it when that is what gives the file name NAME_WIDTH px.
+        header = self.table.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(header.count()) if c != NAME) + 24  # scroll bar, frame
+        table = max(self.table.minimumWidth(), int(width * TABLE_SHARE),
+                    min(others + NAME_WIDTH, int(width * TABLE_SHARE_MAX)))
         self.splitter.setSizes([table, max(width - table, 1)])
 
     def _on_native_window_lost(self) -> None:

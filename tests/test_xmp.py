@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -278,6 +279,17 @@ def test_arguments_checked(photo):
         write_verdict(photo, CAT, mode="inline")
     assert stat.S_IMODE(photo.stat().st_mode) & 0o200
     assert xmp.keywords_for(CAT, root="") == ("Cat", "Cat")
+
+
+def test_flat_hierarchy_records_its_keyword_once(photo):
+    """``--tag-root ''``: dc:subject and lr:hierarchicalSubject both get "Cat"; catdog's own list of the
+    keywords it added (what a later run may remove) holds it once, not twice."""
+    out = write_verdict(photo, CAT, root="")
+    assert out.action == "written" and out.added == ("Cat",)
+    text = Path(sidecar_path(photo)).read_text()
+    own = re.search(r"<catdog:Keywords>(.*?)</catdog:Keywords>", text, re.S)
+    assert own is not None, text
+    assert re.findall(r"<rdf:li>([^<]*)</rdf:li>", own.group(1)) == ["Cat"]
 
 
 # ------------------------------------------------------------------------------------------------ undo

@@ -368,8 +368,9 @@ def _apply(xmp: exiv2.XmpData, photo: str, verdict: Verdict, root: str) -> tuple
             del xmp[key]
         if own[name]:
             xmp[key] = own[name]
-    _set_bag(xmp, _KEYWORDS, ours)
-    return tuple(added), tuple(removed)
+    # With a flat hierarchy (root "") both keywords are the same word: record it once.
+    _set_bag(xmp, _KEYWORDS, list(dict.fromkeys(ours)))
+    return tuple(dict.fromkeys(added)), tuple(removed)
 
 
 def _snapshot(image: exiv2.Image) -> tuple:

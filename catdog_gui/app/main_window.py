@@ -384,7 +384,7 @@ class MainWindow(QMainWindow):
                 (QActionGroup(self), [(True, self.tr("&Accurate (flip, 2x slower)")), (False, self.tr("&Fast"))],
                  self.tta, self.tta_actions),
                 (QActionGroup(self), [("auto", self.tr("Precision: a&uto (int8 on the CPU)")),
-                                      ("fp32", self.tr("Precision: &fp32")), ("int8", self.tr("Precision: &int8"))],
+                                      ("fp32", self.tr("Precision: fp&32")), ("int8", self.tr("Precision: &int8"))],
                  self.precision, self.precision_actions)):
             for value, text in items:
                 a = QAction(text, self, checkable=True, checked=value == chosen)
@@ -400,7 +400,7 @@ class MainWindow(QMainWindow):
         """Model ▸ Device: Auto / CPU / CUDA, and Model ▸ Uncertain Threshold…."""
         group = QActionGroup(self)
         self.device_actions: dict[str, QAction] = {}
-        for value, text in (("auto", self.tr("Device: &auto (CUDA when it works)")), ("cpu", self.tr("Device: &CPU")),
+        for value, text in (("auto", self.tr("Device: aut&o (CUDA when it works)")), ("cpu", self.tr("Device: &CPU")),
                             ("cuda", self.tr("Device: CU&DA"))):
             a = QAction(text, self, checkable=True, checked=value == self.device)
             a.triggered.connect(lambda _checked=False, v=value: self.set_device(v))

@@ -503,16 +503,16 @@ Help ▸ How to read the maps explains more.</source>
         <translation>정밀도: 자동(&amp;U) (CPU에서는 int8)</translation>
     </message>
     <message>
-        <source>Precision: &amp;fp32</source>
-        <translation>정밀도: &amp;fp32</translation>
+        <source>Precision: fp&amp;32</source>
+        <translation>정밀도: fp&amp;32</translation>
     </message>
     <message>
         <source>Precision: &amp;int8</source>
         <translation>정밀도: &amp;int8</translation>
     </message>
     <message>
-        <source>Device: &amp;auto (CUDA when it works)</source>
-        <translation>장치: 자동(&amp;A) (쓸 수 있으면 CUDA)</translation>
+        <source>Device: aut&amp;o (CUDA when it works)</source>
+        <translation>장치: 자동(&amp;O) (쓸 수 있으면 CUDA)</translation>
     </message>
     <message>
         <source>Device: &amp;CPU</source>

@@ -96,3 +96,12 @@ def tiny_light_exports(tmp_path_factory, tiny_model_path) -> dict:
                          {"trained_on": "nothing (random weights, tests only)", "val_top1": "unknown"},
                          float16_weights=True, int8_calibration=calibration)
     return {"fp16": out, "int8": result["int8"]["path"], "result": result, "calibration": calibration}
+
+
+@pytest.fixture
+def restore_look(qapp):
+    """Put the application's style and palette back after a test that switches the theme."""
+    style, palette = qapp.style().name(), qapp.palette()
+    yield
+    qapp.setStyle(style)
+    qapp.setPalette(palette)

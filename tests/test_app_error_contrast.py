@@ -15,14 +15,6 @@ from catdog_gui.app.theme import ThemeFollower, contrast_ratio, is_dark
 RUN_TIMEOUT = 120_000
 
 
-@pytest.fixture
-def restore_look(qapp):
-    style, palette = qapp.style().name(), qapp.palette()
-    yield
-    qapp.setStyle(style)
-    qapp.setPalette(palette)
-
-
 def test_contrast_ratio_matches_wcag():
     from PySide6.QtGui import QColor
     assert contrast_ratio(QColor("black"), QColor("white")) == pytest.approx(21.0)

@@ -13,14 +13,6 @@ from catdog_gui.app.theme import ThemeFollower, is_dark
 RUN_TIMEOUT = 120_000
 
 
-@pytest.fixture
-def restore_look(qapp):
-    style, palette = qapp.style().name(), qapp.palette()
-    yield
-    qapp.setStyle(style)
-    qapp.setPalette(palette)
-
-
 @pytest.mark.parametrize("scheme", ["dark", "light"])
 def test_window_follows_the_scheme(qtbot, qapp, tiny_model_path, cat_photos, restore_look, scheme):
     follower = ThemeFollower(qapp, scheme)

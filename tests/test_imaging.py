@@ -729,3 +729,20 @@ def test_library_warnings_become_a_note_not_stderr(cat_photos, tmp_path):
             notes.clear()
             load_rgb(cat_photos[0], notes=notes)
             assert notes == []
+
+
+@pytest.mark.parametrize("mean, std", [((0.5, 0.5, 0.5), (0.5, 0.5, 0.5)),
+                                       ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))])
+def test_normalize_table_equals_the_formula_on_real_photos(cat_photos, dog_photos, mean, std):
+    """The 256-entry lookup gives exactly the numbers of ``(x / 255 - mean) / std`` in float32, laid out
+    ``[3, H, W]``, on real photos (ImageNet statistics too, where every channel differs)."""
+    spec = Preprocessing(image_size=(256, 256), mean=mean, std=std)
+    for path in (cat_photos[0], dog_photos[0]):
+        rgb = np.asarray(imaging.resize_for_model(load_rgb(path), spec))
+        expected = ((rgb.astype(np.float32) / np.float32(255.0) - np.asarray(mean, np.float32))
+                    / np.asarray(std, np.float32)).transpose(2, 0, 1)
+        out = imaging.normalize(rgb, spec)
+        assert out.dtype == np.float32 and out.shape == (3, 256, 256) and out.flags.c_contiguous
+        np.testing.assert_array_equal(out, expected)
+    with pytest.raises(ValueError, match="uint8"):
+        imaging.normalize(rgb.astype(np.float32), spec)

@@ -62,6 +62,21 @@ def test_built_degenerate_inputs_are_flagged_with_their_reason(built_inputs):
     assert "flat colour" in degenerate_of(built_inputs["bmp"])  # opaque black after the alpha fix
 
 
+def test_pixel_spread_is_the_population_std_of_the_pixels(cat_photos, dog_photos):
+    """Pillow's histogram statistics give numpy's standard deviation (ddof 0) of the busiest channel, on real
+    photos, and 0 on a flat colour."""
+    from catdog_gui.core.degenerate import pixel_spread
+    from catdog_gui.core.imaging import load_rgb
+
+    for path in (cat_photos[0], dog_photos[0]):
+        pixels = np.asarray(load_rgb(path).resize((256, 256)))
+        expected = pixels.reshape(-1, 3).astype(np.float64).std(axis=0).max()
+        assert expected > 10
+        assert pixel_spread(pixels) == pytest.approx(expected, abs=1e-3)
+        assert pixel_spread(Image.fromarray(pixels)) == pytest.approx(expected, abs=1e-3)
+    assert pixel_spread(Image.new("RGB", (300, 200), (30, 90, 160))) == pytest.approx(0.0, abs=1e-3)
+
+
 def test_real_photos_are_not_degenerate(data_dir):
     """No real photo is flagged: every 10th photo of pets-ood-val (including its smallest, flattest and most
     elongated ones, see benchmarks/degenerate_inputs.py) and the bundled samples."""

@@ -105,12 +105,12 @@ def _decode(path: str, spec: Preprocessing, notes: list[str] | None, degenerate:
 def _model_input(image, spec: Preprocessing, degenerate: list[str] | None) -> np.ndarray:
     """The model's ``[3, H, W] float32`` input from a decoded RGB image; why it is degenerate, if it is, is
     appended to ``degenerate`` (when given)."""
-    pixels = np.asarray(resize_for_model(image, spec))
+    resized = resize_for_model(image, spec)
     if degenerate is not None:
-        reason = degenerate_reason(image.width, image.height, pixels)
+        reason = degenerate_reason(image.width, image.height, resized)
         if reason:
             degenerate.append(reason)
-    return normalize(pixels, spec)
+    return normalize(np.asarray(resized), spec)
 
 
 def decode_with_thumbnail(path: str, spec: Preprocessing, notes: list[str] | None = None,

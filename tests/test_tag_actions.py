@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -76,3 +77,31 @@ def test_dialog_choices_and_dry_run(qtbot, tagged_window, monkeypatch):
     assert not actions.undo_action.isEnabled()
     assert not any((folder / (p + ".xmp")).exists() for p in before)
     assert sidecar_path(outcome.path) not in [str(p) for p in folder.iterdir()]
+
+
+@pytest.mark.parametrize("undo_the_sort_first", [False, True])
+def test_undo_write_tags_follows_a_move_to_folders(qtbot, tagged_window, tmp_path, undo_the_sort_first):
+    """Write tags, Move to Folders (the sidecars go along), then Undo Write Tags: the sidecars are removed
+    where they now are (or, after Undo Last Sort, back where they started), not reported missing."""
+    w, actions, folder = tagged_window
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    rows = [w.results.result(i) for i in range(w.results.rowCount())]
+    with qtbot.waitSignal(actions.finished, timeout=RUN_TIMEOUT):
+        assert actions.write(rows, tag_uncertain=True)
+    assert len(list(folder.glob("*.xmp"))) == 4
+    target = tmp_path / "sorted"
+    assert w.sort_into("move", str(target), confirm=False)
+    qtbot.waitUntil(lambda: w.sort_worker is None, timeout=RUN_TIMEOUT)
+    moved = sorted(target.rglob("*.xmp"))
+    assert len(moved) == 4 and not list(folder.glob("*.xmp"))
+    assert all(sidecar_path(o.path, "append") == o.target or os.path.splitext(o.path)[0] + ".xmp" == o.target
+               for o in actions.journal)
+    if undo_the_sort_first:
+        assert w.undo_last_sort()
+        assert len(list(folder.glob("*.xmp"))) == 4
+    with qtbot.waitSignal(actions.finished, timeout=RUN_TIMEOUT) as undone:
+        assert actions.undo()
+    assert [o.action for o in undone.args[0]] == ["undone"] * 4
+    assert not list(target.rglob("*.xmp")) and not list(folder.glob("*.xmp"))
+    if undo_the_sort_first:
+        assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

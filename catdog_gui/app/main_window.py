@@ -63,6 +63,7 @@ from catdog_gui.core.pipeline import DEFAULT_BATCH_SIZE
 from catdog_gui.core.results import Result, Status, run_settings, write_csv
 from catdog_gui.core.scan import IMAGE_EXTENSIONS
 from catdog_gui.core.sorting import last_journal, plan_sort, undo_sort
+from catdog_gui.core.xmp import follow_moves
 from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD, RemainingTime, Tally, uncertain_threshold, valid_threshold
 
 APP_NAME = "catdog"
@@ -960,8 +961,7 @@ class MainWindow(QMainWindow):
         for a in (self.copy_sort_action, self.move_sort_action, self.clear_action):
             a.setEnabled(True)
         if report.mode == "move":
-            self.results.replace_paths(dict(report.done))
-            self._show_current()
+            self._follow_moves(report)
         if report.done and worker is not None:
             self._last_journal = worker.journal
             if self._settings is not None:
@@ -985,6 +985,14 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("Sort into folders"), stop + failed.format(
                 done=len(report.done), failed=len(report.failed)) + f"\n\n{shown}{more}")
 
+    def _follow_moves(self, report) -> None:
+        """Rows, and the Undo Write Tags journal, follow the photos (and sidecars) a move or its undo took."""
+        self.results.replace_paths(dict(report.done))
+        tags = getattr(self, "tag_actions", None)
+        if tags is not None and tags.journal:
+            tags.journal = follow_moves(tags.journal, dict(report.done) | dict(report.sidecars))
+        self._show_current()
+
     def undo_last_sort(self) -> bool:
         """Undo the last sort (moved photos go back, copies are deleted); returns whether all was undone."""
         if self._last_journal is None or self.sort_worker is not None:
@@ -996,8 +1004,7 @@ class MainWindow(QMainWindow):
                         self.tr("Could not undo the last sort:\n{reason}").format(reason=exc))
             return False
         if report.mode == "move":
-            self.results.replace_paths(dict(report.done))
-            self._show_current()
+            self._follow_moves(report)
         if report.failed:
             shown = "\n".join(f"{os.path.basename(p)}: {why}" for p, why in report.failed[:8])
             QMessageBox.warning(self, self.tr("Undo last sort"),

@@ -62,10 +62,13 @@ class SortItem:
 @dataclass
 class SortReport:
     """What a run did. ``done``: (source, destination) pairs of photos (their sidecars went along);
-    ``failed``: (source, reason) pairs; ``in_place``: photos already where they belong, left alone."""
+    ``sidecars``: (old, new) pairs of the XMP sidecars that were moved with them (a ``photo.xmp`` that
+    another file still uses is copied and not listed); ``failed``: (source, reason) pairs; ``in_place``:
+    photos already where they belong, left alone."""
 
     mode: str
     done: list[tuple[str, str]] = field(default_factory=list)
+    sidecars: list[tuple[str, str]] = field(default_factory=list)
     in_place: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     stopped: str = ""  # why the run stopped early ("" if it did not)
@@ -333,6 +336,7 @@ def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | N
             journal_file.flush()
             os.fsync(journal_file.fileno())
             report.done.append((item.source, dest))
+            report.sidecars += [(old, new) for old, new, how in followed if how == "move"]
         except OSError as exc:
             reason = exc.strerror or str(exc)
             report.failed.append((item.source, reason))
@@ -371,6 +375,7 @@ def undo_sort(journal: str | os.PathLike) -> SortReport:
             for sidecar, new, how in entry.get("sidecars", ()):
                 _unplace(sidecar, new, how)
             report.done.append((dest, src))
+            report.sidecars += [(new, sidecar) for sidecar, new, how in entry.get("sidecars", ()) if how == "move"]
         except OSError as exc:
             report.failed.append((dest, exc.strerror or str(exc)))
     if not report.failed:

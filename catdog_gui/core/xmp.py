@@ -38,8 +38,8 @@ import math
 import os
 import stat
 import tempfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import exiv2
 
@@ -49,7 +49,8 @@ from catdog_gui.core.verdicts import marked_by_person
 
 __all__ = ["NAMESPACE", "PREFIX", "NAMING_APPEND", "NAMING_REPLACE", "NAMINGS", "MODES", "UNCERTAIN",
            "DEFAULT_ROOT", "Verdict", "TagOutcome", "sidecar_path", "keywords_for", "model_digest",
-           "read_verdict", "verdict_for", "split_tagged", "shared_sidecars", "write_verdict", "undo_write"]
+           "read_verdict", "verdict_for", "split_tagged", "shared_sidecars", "write_verdict", "undo_write",
+           "follow_moves"]
 
 NAMESPACE = "urn:catdog:xmp:1.0/"  # catdog's XMP namespace URI (any URI; this one is ours and stable)
 PREFIX = "catdog"
@@ -556,6 +557,23 @@ def write_verdict(photo: str | os.PathLike, verdict: Verdict, mode: str = "sidec
     except (exiv2.Exiv2Error, SystemError, UnicodeError) as exc:  # the binding's own, on odd input
         return TagOutcome(photo, target, "error", reason=f"libexiv2: {exc}")
     return TagOutcome(photo, target, "written", added, removed, undo=(mode, previous, _identity(target)))
+
+
+def follow_moves(outcomes: Sequence[TagOutcome], moved: Mapping[str, str]) -> list[TagOutcome]:
+    """The same outcomes after files were moved (e.g. by Move to Folders and its undo), so that
+    :func:`undo_write` finds what was written at its new place.
+
+    Args:
+        outcomes: :func:`write_verdict` outcomes (an undo journal).
+        moved: old path -> new path of every file moved: the photos and their sidecars
+            (:attr:`catdog_gui.core.sorting.SortReport.done` and ``.sidecars``).
+
+    Returns:
+        One outcome per input, its ``path`` and ``target`` replaced where they were moved. A move keeps the
+        file's inode and mtime on one file system, so the undo still recognises the file; a move across file
+        systems does not, and the undo then leaves that file as it is and says so.
+    """
+    return [replace(o, path=moved.get(o.path, o.path), target=moved.get(o.target, o.target)) for o in outcomes]
 
 
 def undo_write(outcome: TagOutcome) -> TagOutcome:

@@ -4,6 +4,8 @@ one-photo run shows no images/s; the gallery badge says 99.7%, not 100%. Offscre
 
 from __future__ import annotations
 
+import csv
+import os
 import shutil
 
 from catdog_gui.app.gallery import confidence_text
@@ -56,3 +58,50 @@ def test_readding_a_folder(qtbot, tiny_model_path, cat_photos, dog_photos, tmp_p
 def test_gallery_badge_keeps_a_decimal():
     assert confidence_text(0.997) == "99.7%"
     assert confidence_text(0.5) == "50.0%"
+
+
+def test_readding_a_folder_drops_rows_of_deleted_photos(qtbot, tiny_model_path, cat_photos, dog_photos, tmp_path):
+    src = tmp_path / "gw"
+    (src / "sub").mkdir(parents=True)
+    for p in cat_photos[:3]:
+        shutil.copy(p, src / p.name)
+    shutil.copy(dog_photos[0], src / "sub" / dog_photos[0].name)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    outside = elsewhere / cat_photos[3].name
+    shutil.copy(cat_photos[3], outside)
+    w = MainWindow(tiny_model_path, [str(src), str(outside)])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.results.rowCount() == 5 and not w.running, timeout=RUN_TIMEOUT)
+
+    # two photos deleted (one in a subfolder), three added, and a photo outside the folder deleted too
+    deleted = [str(src / cat_photos[0].name), str(src / "sub" / dog_photos[0].name)]
+    for p in deleted:
+        os.remove(p)
+    outside.unlink()
+    for p in dog_photos[1:4]:
+        shutil.copy(p, src / p.name)
+    w.classify([str(src)])
+    qtbot.waitUntil(lambda: not w.running, timeout=RUN_TIMEOUT)
+    paths = {r.path for r in w.results.results}
+    on_disk = {str(p) for p in src.rglob("*.jpg")}
+    assert len(on_disk) == 5 and on_disk <= paths and not set(deleted) & paths
+    assert str(outside) in paths  # not under the folder added again: not this run's business
+    assert w.results.rowCount() == 6 == w.tally.total
+    message = w.statusBar().currentMessage()
+    assert "Classified 3 photos" in message and "2 unchanged photos kept" in message
+    assert "2 removed: no longer on disk" in message
+    csv_path = tmp_path / "out.csv"
+    w.export_csv(str(csv_path))
+    with open(csv_path, encoding="utf-8-sig", newline="") as f:
+        exported = {row["path"] for row in csv.DictReader(f)}
+    assert not set(deleted) & exported and on_disk <= exported
+
+    # the whole folder emptied: nothing to classify, every row under it goes, and the status bar says so
+    for p in on_disk:
+        os.remove(p)
+    w.classify([str(src)])
+    qtbot.waitUntil(lambda: not w.running, timeout=RUN_TIMEOUT)
+    assert [r.path for r in w.results.results] == [str(outside)]
+    assert w.statusBar().currentMessage() == "No images found · 5 removed: no longer on disk"

@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         self._unsaved = False  # rows arrived since the last export (File ▸ Clear Results asks first)
         self._stamps: dict[str, tuple[int, int] | None] = {}  # path -> file_stamp when its row arrived
         self._kept_marks: dict[str, str] = {}  # path -> a person's mark, put back on the re-classified row
+        self._vanished = 0  # rows the current run removed: their files were no longer on disk
 
         self.thumbnails = ThumbnailProvider(size=THUMB_SIZE, parent=self)
         self.results = ResultsModel(self.thumbnails, self)
@@ -574,6 +575,7 @@ class MainWindow(QMainWindow):
             self._queued.extend(paths)
             self.statusBar().showMessage(self.tr("Queued: they will be classified when this run finishes"), 5000)
             return
+        self._vanished = self._drop_vanished(paths)
         unchanged = frozenset(p for p in self.results.paths() if p in self._stamps and self._stamps[p] == file_stamp(p))
         worker = ClassifyWorker(self.engine, paths, skip=unchanged, batch_size=self.batch_size,
                                 thumbnail_size=self.thumbnails.pixel_size, thumbnail_sink=self.thumbnails.put,
@@ -593,6 +595,22 @@ class MainWindow(QMainWindow):
         self.open_model_action.setEnabled(False)
         self.clear_action.setEnabled(False)
         worker.start()
+
+    def _drop_vanished(self, paths: Sequence[str]) -> int:
+        """Remove the rows under the folders in ``paths`` whose files are no longer on disk (deleted or
+        moved away since they were classified); returns how many rows were removed."""
+        folders = [os.path.join(os.path.abspath(p), "") for p in paths if not os.path.isfile(p)]
+        gone = [p for p in self.results.paths() if p.startswith(tuple(folders)) and not os.path.exists(p)] \
+            if folders else []
+        if not gone:
+            return 0
+        for p in gone:
+            self._stamps.pop(p, None)
+            self._kept_marks.pop(p, None)
+        removed = self.results.remove_paths(gone)
+        self._unsaved = True
+        self._recount()
+        return removed
 
     def cancel(self) -> None:
         """Stop the run (or the sort into folders); finished rows and files stay."""
@@ -711,10 +729,11 @@ class MainWindow(QMainWindow):
         self._flush_run_updates()
         self.last_summary = summary
         already = getattr(self.worker, "already_done", 0)
+        removed = self.tr("%n removed: no longer on disk", "", self._vanished) if self._vanished else ""
         if not summary.total and not summary.cancelled:
-            self.statusBar().showMessage(
-                self.tr("No new or changed photos: the %n photo(s) found are already in the table", "", already)
-                if already else self.tr("No images found"))
+            text = (self.tr("No new or changed photos: the %n photo(s) found are already in the table", "", already)
+                    if already else self.tr("No images found"))
+            self.statusBar().showMessage(" · ".join([text, removed]) if removed else text)
             return
         per_class = ", ".join(f"{label_text(k)} {v}" for k, v in summary.per_class.items())
         parts = [self.tr("Cancelled after %n photo(s)", "", summary.total) if summary.cancelled
@@ -729,6 +748,8 @@ class MainWindow(QMainWindow):
             parts.append(self.tr("{n} non-images skipped").format(n=summary.skipped_non_images))
         if already:
             parts.append(self.tr("%n unchanged photo(s) kept", "", already))
+        if removed:
+            parts.append(removed)
         if summary.elapsed_s >= MIN_RATE_SECONDS:
             parts.append(self.tr("{rate} images/s").format(rate=f"{summary.images_per_s:.1f}"))
         self.statusBar().showMessage(" · ".join(parts))

@@ -11,7 +11,7 @@ import dataclasses
 import math
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
@@ -73,7 +73,7 @@ class Column:
 
 
 class ResultsModel(QAbstractTableModel):
-    """Rows of classification results (append-only until :meth:`clear`).
+    """Rows of classification results, in arrival order (rows leave by :meth:`remove_paths` and :meth:`clear`).
 
     Args:
         thumbnails: optional provider with ``get(path) -> QPixmap | None`` and a ``ready(str)`` signal.
@@ -167,6 +167,25 @@ class ResultsModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
             changed += 1
         return changed
+
+    def remove_paths(self, paths: Iterable[str]) -> int:
+        """Remove the rows of ``paths`` (paths not in the table are ignored), each run of adjacent rows in
+        one model notification; the other rows keep their order. Returns how many rows were removed."""
+        rows = sorted({self._row_of[p] for p in paths if p in self._row_of}, reverse=True)
+        i = 0
+        while i < len(rows):  # from the bottom up, so the rows still to remove keep their numbers
+            last = first = rows[i]
+            while i + 1 < len(rows) and rows[i + 1] == first - 1:
+                i += 1
+                first = rows[i]
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._rows[first:last + 1]
+            self.endRemoveRows()
+            i += 1
+        if rows:
+            self._row_of = {r.path: row for row, r in enumerate(self._rows)}
+            self._thumb_rows.clear()
+        return len(rows)
 
     def clear(self) -> None:
         """Remove every row."""

@@ -18,6 +18,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n removed: no longer on disk</source>
+        <translation>
+            <numerusform>%n removed: no longer on disk</numerusform>
+            <numerusform>%n removed: no longer on disk</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>No new or changed photos: the %n photo(s) found are already in the table</source>
         <translation>
             <numerusform>No new or changed photos: the %n photo found is already in the table</numerusform>

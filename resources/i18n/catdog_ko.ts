@@ -701,6 +701,12 @@ Help ▸ How to read the maps explains more.</source>
         <translation>불확실: 최고 확률이 {threshold} 미만입니다. 개수는 표의 모든 행을 셉니다.</translation>
     </message>
     <message numerus="yes">
+        <source>%n removed: no longer on disk</source>
+        <translation>
+            <numerusform>%n장 제거: 더 이상 디스크에 없음</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>No new or changed photos: the %n photo(s) found are already in the table</source>
         <translation>
             <numerusform>새로 추가되거나 바뀐 사진 없음: 찾은 사진 %n장이 이미 표에 있습니다</numerusform>

@@ -71,7 +71,7 @@ def test_threshold_and_degenerate_rows_in_the_window(qtbot, default_model_path, 
     assert shown_label(w, cat_photos[0].name) != "uncertain"
     w.filter_bar.select(UNCERTAIN)
     assert w.proxy.rowCount() == 2
-    assert "50%" in w.filter_bar.buttons[UNCERTAIN].toolTip()
+    assert "50.0%" in w.filter_bar.buttons[UNCERTAIN].toolTip()
 
     out = tmp_path / "gui.csv"
     assert w.export_csv(str(out)) == 6
@@ -107,3 +107,47 @@ def test_device_menu_cpu_and_a_cuda_refusal(qtbot, tiny_model_path, tmp_path, cr
     assert w.device == "cpu" and w.device_actions["cpu"].isChecked()  # the previous choice stays
     assert settings.value("engine/device") == "cpu"
     w.shutdown()
+
+
+def test_a_custom_threshold_is_said_and_can_be_reset(qtbot, default_model_path, cat_photos, dog_photos, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in cat_photos[:2] + dog_photos[:2]:
+        shutil.copy(p, folder / p.name)
+    settings = QSettings(str(tmp_path / "catdog.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(default_model_path, settings=settings)
+    qtbot.addWidget(w)
+    model = w.threshold
+    assert "your setting" not in w.summary.text()
+    dialog = w.ask_threshold(modal=False)
+    dialog.spin.setValue(99.9)
+    dialog.accept()
+    assert w.threshold == pytest.approx(0.999)
+    w.shutdown()
+
+    # after a restart the setting is still on, and the line under the table says so, rows or not
+    again = MainWindow(default_model_path, [str(folder)], settings=settings)
+    qtbot.addWidget(again)
+    note = f"uncertain below 99.9% (your setting; model's default {model:.1%})"
+    assert again.threshold == pytest.approx(0.999) and note in again.summary.text()
+    qtbot.waitUntil(lambda: again.results.rowCount() == 4 and not again.running, timeout=RUN_TIMEOUT)
+    assert note in again.summary.text() and "4</b> photos" in again.summary.text()
+    assert again.tally.uncertain == sum(r.confidence < 0.999 for r in again.results.results)
+    assert "99.9%" in again.filter_bar.buttons[UNCERTAIN].toolTip()
+
+    # Reset to the model's default: one click, the note goes, the setting is forgotten
+    dialog = again.ask_threshold(modal=False)
+    assert dialog.spin.value() == pytest.approx(99.9)
+    dialog.reset_button.click()
+    assert not dialog.isVisible() and again.threshold == model and again.threshold_override is None
+    assert "your setting" not in again.summary.text()
+    assert again.tally.uncertain == sum(r.confidence < model for r in again.results.results)
+    assert MainWindow(default_model_path, settings=settings).threshold == model
+
+    # Cancel changes nothing
+    again.set_threshold(0.9)
+    dialog = again.ask_threshold(modal=False)
+    dialog.spin.setValue(70.0)
+    dialog.reject()
+    assert again.threshold == 0.9 and "uncertain below 90.0% (your setting" in again.summary.text()
+    again.shutdown()

@@ -75,7 +75,7 @@ class FilterBar(QWidget):
             self._layout.insertWidget(i, button)
             self.buttons[key] = button
         self.buttons[UNCERTAIN].setToolTip(
-            self.tr("Top probability below {threshold}").format(threshold=f"{threshold:.0%}"))
+            self.tr("Top probability below {threshold}").format(threshold=f"{threshold:.1%}"))
         self.buttons[ALL].setChecked(True)
         self._emit()
 
@@ -85,7 +85,7 @@ class FilterBar(QWidget):
             return
         self._threshold = threshold
         self.buttons[UNCERTAIN].setToolTip(
-            self.tr("Top probability below {threshold}").format(threshold=f"{threshold:.0%}"))
+            self.tr("Top probability below {threshold}").format(threshold=f"{threshold:.1%}"))
         self._emit()
 
     def set_counts(self, tally: Tally) -> None:

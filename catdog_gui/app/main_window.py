@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -53,6 +52,7 @@ from catdog_gui.app.results_model import (
     ResultsProxy,
 )
 from catdog_gui.app.sort_folders import SortWorker, summary_text
+from catdog_gui.app.threshold_dialog import ThresholdDialog
 from catdog_gui.app.thumbnails import ThumbnailProvider
 from catdog_gui.app.window_state import PREFERRED_SIZE, WindowState, initial_geometry
 from catdog_gui.app.workers import ClassifyWorker
@@ -444,16 +444,30 @@ class MainWindow(QMainWindow):
                                     else str(self.threshold_override))
         self._recount()
 
-    def ask_threshold(self) -> None:
-        """Model ▸ Uncertain Threshold…: a percentage; Cancel changes nothing."""
-        model_value = uncertain_threshold(self.engine.info.metadata) if self.engine is not None \
+    def ask_threshold(self, modal: bool = True) -> ThresholdDialog:
+        """Model ▸ Uncertain Threshold…: a percentage, or Reset to the model's default; Cancel changes nothing.
+        With ``modal`` False the dialog is only opened (the choice applies when it is accepted)."""
+        dialog = ThresholdDialog(self.threshold, self.model_threshold, self)
+        dialog.accepted.connect(lambda: self.set_threshold(dialog.override()))
+        if modal:
+            dialog.exec()
+        else:
+            dialog.open()
+        return dialog
+
+    @property
+    def model_threshold(self) -> float:
+        """The model's own uncertain threshold (its metadata), the one in use without a setting."""
+        return uncertain_threshold(self.engine.info.metadata) if self.engine is not None \
             else DEFAULT_UNCERTAIN_THRESHOLD
-        value, ok = QInputDialog.getDouble(
-            self, self.tr("Uncertain threshold"),
-            self.tr("A photo whose top probability is below this is uncertain (the model's own: {value}):").format(
-                value=f"{model_value:.1%}"), self.threshold * 100, 50.0, 99.9, 1)
-        if ok:
-            self.set_threshold(None if abs(value / 100 - model_value) < 5e-4 else value / 100)
+
+    def threshold_note(self) -> str:
+        """"uncertain below 99.9% (your setting; model's default 96.1%)" while Model ▸ Uncertain Threshold…
+        differs from the model's own, else ""."""
+        if self.threshold_override is None or self.threshold == self.model_threshold:
+            return ""
+        return self.tr("uncertain below {threshold} (your setting; model's default {model})").format(
+            threshold=f"{self.threshold:.1%}", model=f"{self.model_threshold:.1%}")
 
     def set_speed(self, tta: bool | None = None, precision: str | None = None) -> bool:
         """Change flip TTA and/or precision and reopen the current model with them (kept in the settings).
@@ -699,16 +713,21 @@ class MainWindow(QMainWindow):
         t = self.tally
         self.drop_zone.set_compact(t.total > 0)
         self.filter_bar.set_counts(t)
+        note = html.escape(self.threshold_note(), quote=False)
+        if note:
+            note = f'<span style="font-style: italic">{note}</span>'
         if not t.total:
-            self.summary.setText(self.tr("No photos yet"))
+            self.summary.setText(" · ".join([self.tr("No photos yet"), note]) if note else self.tr("No photos yet"))
             return
         parts = [self.tr("<b>%n</b> photo(s)", "", t.total)]
         parts += [f"{html.escape(label_text(label))} <b>{n}</b>" for label, n in t.per_class.items()]
         parts.append(self.tr("uncertain <b>{n}</b>").format(n=t.uncertain))
         parts.append(self.tr("errors <b>{n}</b>").format(n=t.errors))
+        if note:
+            parts.append(note)
         self.summary.setText(" · ".join(parts))
         self.summary.setToolTip(self.tr("Uncertain: the top probability is below {threshold}. "
-                                        "Counts cover every row in the table.").format(threshold=f"{t.threshold:.0%}"))
+                                        "Counts cover every row in the table.").format(threshold=f"{t.threshold:.1%}"))
 
     # -- filter and view ------------------------------------------------------------------------------
     def _on_filter(self, result_filter) -> None:

@@ -531,12 +531,8 @@ Help ▸ How to read the maps explains more.</source>
         <translation>가장 높은 확률이 이 값보다 낮으면 불확실로 봅니다</translation>
     </message>
     <message>
-        <source>Uncertain threshold</source>
-        <translation>불확실 기준값</translation>
-    </message>
-    <message>
-        <source>A photo whose top probability is below this is uncertain (the model&apos;s own: {value}):</source>
-        <translation>가장 높은 확률이 이 값보다 낮은 사진은 불확실입니다 (모델 기본값: {value}):</translation>
+        <source>uncertain below {threshold} (your setting; model&apos;s default {model})</source>
+        <translation>불확실 기준 {threshold} 미만 (사용자 설정, 모델 기본값 {model})</translation>
     </message>
     <message>
         <source>Model</source>
@@ -1241,6 +1237,21 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
     <message>
         <source>Sidecar name:</source>
         <translation>사이드카 이름:</translation>
+    </message>
+</context>
+<context>
+    <name>ThresholdDialog</name>
+    <message>
+        <source>Uncertain threshold</source>
+        <translation>불확실 기준값</translation>
+    </message>
+    <message>
+        <source>A photo whose top probability is below this is uncertain (the model&apos;s own: {value}):</source>
+        <translation>가장 높은 확률이 이 값보다 낮은 사진은 불확실입니다 (모델 기본값: {value}):</translation>
+    </message>
+    <message>
+        <source>&amp;Reset to the model&apos;s default</source>
+        <translation>모델 기본값으로 되돌리기(&amp;R)</translation>
     </message>
 </context>
 <context>

@@ -337,6 +337,7 @@ def _run(args: argparse.Namespace, engine, threshold: float) -> int:
     missing_rows = [Result(path=p, status=Status.ERROR, error="no such file or folder") for p in report.missing]
     labels = engine.info.labels
     classified, elapsed, interrupted = _classify_all(engine, paths, args)
+    classified = tags.note_changed(classified)  # --skip-tagged: why a tagged photo was classified again
     tags.write(classified)  # --write-tags: after the run (each file written whole or not at all)
     results = classified + tagged_rows + missing_rows
     rows = _write_csv(args, csv_path, results, labels, engine, threshold)

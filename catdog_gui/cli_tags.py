@@ -8,7 +8,9 @@
 - ``--dry-run`` lists what ``--write-tags`` would change and writes no tag (and what ``--sort-into`` would
   copy or move, touching no photo: :mod:`catdog_gui.cli_sort`).
 - ``--skip-tagged`` does not classify photos that already carry a verdict from the same model (same SHA-256)
-  or one set by hand; their CSV rows come from the tags.
+  or one set by hand; their CSV rows come from the tags. A sidecar written for a different photo under the
+  same name (the photo was replaced since; see :mod:`catdog_gui.core.xmp`) does not count: that photo is
+  classified again, its CSV note says "photo changed since it was tagged" and ``--write-tags`` rewrites it.
 
 Per-file problems (read-only file or folder, a format libexiv2 cannot write, a file changed meanwhile) are
 reported on stderr and do not change the exit status.
@@ -93,6 +95,7 @@ class TagRun:
         self.digest = model_digest(engine.info.path) if self.active else ""
         self.threshold = threshold
         self.already_tagged = 0
+        self.changed: set[str] = set()  # photos whose sidecar was written for a different photo
         self._lines: list[tuple[str, bool]] = []  # (line, to stderr), printed by print_summary()
 
     def split(self, paths: Sequence[str]) -> tuple[list[str], list]:
@@ -103,7 +106,8 @@ class TagRun:
 
         if not self.args.skip_tagged:
             return list(paths), []
-        todo, tagged = split_tagged(paths, self.digest, self.naming)
+        todo, tagged, changed = split_tagged(paths, self.digest, self.naming)
+        self.changed = set(changed)
         rows = []
         for path, v in tagged.items():
             how = "set by hand" if v.source == SOURCE_HAND else f"by {v.model or 'this model'}"
@@ -113,6 +117,15 @@ class TagRun:
                                person_label=v.label if v.source == SOURCE_HAND else ""))
         self.already_tagged = len(rows)
         return todo, rows
+
+    def note_changed(self, results: Sequence) -> list:
+        """``results`` with a note on each row of a photo that :meth:`split` classified again because its
+        sidecar was written for a different photo (the photo changed since it was tagged)."""
+        from dataclasses import replace
+
+        why = "photo changed since it was tagged (its sidecar was written for another photo); classified again"
+        return [replace(r, note="; ".join(filter(None, (r.note, why)))) if r.path in self.changed else r
+                for r in results]
 
     def write(self, results: Iterable) -> None:
         """With ``--write-tags``: tag every ``ok`` result (see the module docstring); a dry run prints each
@@ -174,5 +187,7 @@ class TagRun:
         """Print what :meth:`write` did and, with ``--skip-tagged``, how many photos were not classified again."""
         if self.args.skip_tagged:
             print(f"Already tagged: {self.already_tagged} (not classified again; --skip-tagged)")
+            if self.changed:
+                print(f"Photo changed since it was tagged: {len(self.changed)} (classified again; --skip-tagged)")
         for line, to_stderr in self._lines:
             print(line, file=sys.stderr if to_stderr else sys.stdout)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -217,3 +218,47 @@ def test_sidecar_naming_serves_skip_tagged(tiny_model_path, cat_photos, tmp_path
     assert main([str(folder), "--csv", str(out), "--model", str(tiny_model_path), "-q", "--skip-tagged",
                  "--sidecar-naming", "replace"]) == 0
     assert "Already tagged: 1" in capsys.readouterr().out
+
+
+@needs_exiftool
+def test_skip_tagged_classifies_a_photo_replaced_under_its_name(data_dir, default_model_path, tmp_path, capsys):
+    """Tag two cat photos, replace one by a dog photo under the same name (cameras reuse IMG_0001), run
+    --skip-tagged: the replaced one is classified again (a dog), its note says why and its sidecar is
+    rewritten; the untouched one is still skipped; an older catdog's sidecar (no identity) still counts."""
+    ood = data_dir / "pets-ood-val"
+    st = tmp_path / "st"
+    st.mkdir()
+    shutil.copyfile(ood / "cat" / "cat_0000.jpg", st / "pet1.jpg")
+    shutil.copyfile(ood / "cat" / "cat_0001.jpg", st / "pet2.jpg")
+    model = ["--model", str(default_model_path), "--cpu", "-q"]
+    assert main([str(st), "--csv", str(tmp_path / "a.csv"), "--write-tags", *model]) == 0
+    first = read_csv(tmp_path / "a.csv")
+    assert {Path(p).name: r["label"] for p, r in first.items()} == {"pet1.jpg": "cat", "pet2.jpg": "cat"}
+    capsys.readouterr()
+
+    shutil.copyfile(ood / "dog" / "dog_0001.jpg", st / "pet1.jpg")  # cp -f dog.jpg st/pet1.jpg
+    assert main([str(st), "--csv", str(tmp_path / "b.csv"), "--write-tags", "--skip-tagged", *model]) == 0
+    printed = capsys.readouterr().out
+    assert "Classified 1 image(s)" in printed and "Already tagged: 1 (not classified again" in printed
+    assert "Photo changed since it was tagged: 1 (classified again" in printed
+    assert "Tags (sidecar photo.jpg.xmp): 1 written" in printed
+    rows = {Path(p).name: r for p, r in read_csv(tmp_path / "b.csv").items()}
+    assert rows["pet1.jpg"]["label"] == "dog" and "photo changed since it was tagged" in rows["pet1.jpg"]["note"]
+    assert "read from XMP" not in rows["pet1.jpg"]["note"]
+    assert rows["pet2.jpg"]["label"] == "cat" and "read from XMP" in rows["pet2.jpg"]["note"]
+    (tags,) = exiftool(st / "pet1.jpg.xmp")
+    assert as_list(tags["XMP-dc:Subject"]) == ["Dog"] and tags["XMP-catdog:Label"] == "dog"
+    assert tags["XMP-catdog:PhotoSHA256"] == hashlib.sha256((st / "pet1.jpg").read_bytes()).hexdigest()
+
+    assert main([str(st), "--csv", str(tmp_path / "c.csv"), "--skip-tagged", *model]) == 0  # now both tagged
+    printed = capsys.readouterr().out
+    assert "Already tagged: 2" in printed and "Photo changed" not in printed
+
+    # a sidecar written before catdog recorded the photo: nothing tells that the photo changed
+    (st / "pet2.jpg.xmp").write_text(re.sub(r'\s*catdog:Photo(Size|SHA256)="[^"]*"', "",
+                                            (st / "pet2.jpg.xmp").read_text(encoding="utf-8")), encoding="utf-8")
+    shutil.copyfile(ood / "dog" / "dog_0001.jpg", st / "pet2.jpg")
+    assert main([str(st), "--csv", str(tmp_path / "d.csv"), "--skip-tagged", *model]) == 0
+    printed = capsys.readouterr().out
+    assert "Already tagged: 2" in printed and "Photo changed" not in printed
+    assert read_csv(tmp_path / "d.csv")[str(st / "pet2.jpg")]["label"] == "cat"  # as before: the tag is trusted

@@ -16,6 +16,7 @@ import stat
 import subprocess
 from pathlib import Path
 
+import exiv2
 import pytest
 from PIL import Image, ImageCms
 
@@ -343,9 +344,111 @@ def test_split_tagged(tmp_path, cat_photos):
     write_verdict(photos[0], CAT)
     write_verdict(photos[1], Verdict("dog", 0.9, model_digest="cd" * 32))
     write_verdict(photos[2], Verdict("dog", 1.0, source="hand"), mode="embed")
-    todo, tagged = xmp.split_tagged(photos, "ab" * 32)
-    assert todo == [photos[1], photos[3]]
+    todo, tagged, changed = xmp.split_tagged(photos, "ab" * 32)
+    assert todo == [photos[1], photos[3]] and changed == []
     assert tagged == {photos[0]: CAT, photos[2]: Verdict("dog", 1.0, source="hand")}
+
+
+# ------------------------------------------------------------------ a sidecar names the photo it was written for
+
+@pytest.fixture
+def pets(data_dir, tmp_path) -> tuple[Path, Path, Path]:
+    """(pet1.jpg: a cat photo, pet2.jpg: another cat photo, a dog photo outside the folder), from pets-ood-val."""
+    folder = tmp_path / "st"
+    folder.mkdir()
+    ood = data_dir / "pets-ood-val"
+    shutil.copyfile(ood / "cat" / "cat_0000.jpg", folder / "pet1.jpg")
+    shutil.copyfile(ood / "cat" / "cat_0001.jpg", folder / "pet2.jpg")
+    shutil.copyfile(ood / "dog" / "dog_0001.jpg", tmp_path / "dog.jpg")
+    return folder / "pet1.jpg", folder / "pet2.jpg", tmp_path / "dog.jpg"
+
+
+def drop_identity(sidecar: Path) -> None:
+    """Make ``sidecar`` what catdog wrote before sidecars recorded the photo: no PhotoSize, no PhotoSHA256."""
+    image = exiv2.ImageFactory.open(str(sidecar))
+    image.readMetadata()
+    data = image.xmpData()
+    for name in ("PhotoSize", "PhotoSHA256"):
+        del data[f"Xmp.catdog.{name}"]
+    image.setXmpData(data)
+    image.writeMetadata()
+
+
+@needs_exiftool
+def test_sidecar_records_the_photo_and_a_photo_replaced_under_its_name_is_not_tagged(pets):
+    pet1, pet2, dog = pets
+    for p in (pet1, pet2):
+        assert write_verdict(p, CAT).action == "written"
+    (tags,) = exiftool(sidecar_path(pet1))  # an independent reader sees the identity, in catdog's namespace
+    assert tags["XMP-catdog:PhotoSize"] == pet1.stat().st_size
+    assert tags["XMP-catdog:PhotoSHA256"] == hashlib.sha256(pet1.read_bytes()).hexdigest()
+    assert as_list(tags["XMP-dc:Subject"]) == ["Cat"]
+    paths = [str(pet1), str(pet2)]
+    assert xmp.split_tagged(paths, "ab" * 32) == ([], {str(pet1): CAT, str(pet2): CAT}, [])
+
+    shutil.copyfile(dog, pet1)  # cp -f dog.jpg st/pet1.jpg: cameras reuse names like IMG_0001
+    assert read_verdict(pet1) is None and read_verdict(pet2) == CAT
+    assert xmp.split_tagged(paths, "ab" * 32) == ([str(pet1)], {str(pet2): CAT}, [str(pet1)])
+    out = write_verdict(pet1, DOG)  # the photo classified again: its sidecar is rewritten
+    assert out.action == "written" and out.added == ("Dog", "Animals|Dog") and out.removed == ("Cat", "Animals|Cat")
+    assert read_verdict(pet1) == DOG
+    assert exiftool(sidecar_path(pet1))[0]["XMP-catdog:PhotoSHA256"] == hashlib.sha256(dog.read_bytes()).hexdigest()
+    assert xmp.split_tagged(paths, "ab" * 32) == ([], {str(pet1): DOG, str(pet2): CAT}, [])
+
+
+def test_same_size_other_bytes_is_another_photo_and_a_moved_pair_keeps_its_verdict(pets, tmp_path):
+    pet1, _, _ = pets
+    assert write_verdict(pet1, CAT).action == "written"
+    data = bytearray(pet1.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one byte of the image data changed, same size
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    shutil.move(pet1, moved / "IMG_0001.jpg")  # the photo and its sidecar moved and renamed together
+    shutil.move(sidecar_path(pet1), sidecar_path(moved / "IMG_0001.jpg"))
+    assert read_verdict(moved / "IMG_0001.jpg") == CAT
+    (moved / "IMG_0001.jpg").write_bytes(bytes(data))
+    assert read_verdict(moved / "IMG_0001.jpg") is None
+
+
+def test_a_hand_verdict_written_for_another_photo_is_replaced(pets):
+    pet1, _, dog = pets
+    hand = Verdict("cat", source="hand")
+    assert write_verdict(pet1, hand).action == "written"
+    assert write_verdict(pet1, DOG).action == "kept"  # the person's verdict about this photo stands
+    shutil.copyfile(dog, pet1)
+    assert xmp.split_tagged([str(pet1)], "ab" * 32) == ([str(pet1)], {}, [str(pet1)])
+    assert write_verdict(pet1, DOG).action == "written"  # that person judged the photo that was here before
+    assert read_verdict(pet1) == DOG
+
+
+def test_old_sidecar_without_identity_is_trusted_as_before(pets):
+    pet1, _, dog = pets
+    assert write_verdict(pet1, CAT).action == "written"
+    drop_identity(Path(sidecar_path(pet1)))
+    assert "PhotoSHA256" not in Path(sidecar_path(pet1)).read_text(encoding="utf-8")
+    shutil.copyfile(dog, pet1)  # nothing tells that it changed
+    assert read_verdict(pet1) == CAT
+    assert xmp.split_tagged([str(pet1)], "ab" * 32) == ([], {str(pet1): CAT}, [])
+    out = write_verdict(pet1, CAT)  # rewriting it records the identity (of the photo it now judges)
+    assert out.action == "written" and not out.added and not out.removed
+    assert "PhotoSHA256" in Path(sidecar_path(pet1)).read_text(encoding="utf-8")
+
+
+def test_embedded_verdict_records_no_identity_and_stays_valid(pets):
+    """The tag is inside the photo: the write itself changes the file's bytes, so no digest is recorded."""
+    pet1, _, _ = pets
+    assert write_verdict(pet1, CAT, mode="embed").action == "written"
+    assert b"PhotoSHA256" not in pet1.read_bytes() and b"PhotoSize" not in pet1.read_bytes()
+    assert read_verdict(pet1) == CAT
+    assert xmp.split_tagged([str(pet1)], "ab" * 32) == ([], {str(pet1): CAT}, [])
+
+
+def test_sidecar_of_an_unreadable_photo_is_not_written(pets):
+    pet1, _, _ = pets
+    pet1.unlink()
+    out = write_verdict(pet1, CAT)
+    assert out.action == "error" and "cannot read the photo" in out.reason
+    assert not os.path.exists(sidecar_path(pet1))
 
 
 def test_embed_through_a_symlink_tags_the_real_photo_and_keeps_the_link(tmp_path, cat_photos):

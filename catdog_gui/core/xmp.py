@@ -9,8 +9,19 @@ What is written, for a photo classified as ``cat``:
   ``Label`` (the top label), ``Confidence`` (its probability), ``ModelFile`` and ``ModelSHA256`` (the model
   file and its SHA-256, so that a later run knows whether the verdict came from the model it uses), ``Source``
   (``model`` or ``hand``), ``File`` (the photo's name: a ``photo.xmp`` sidecar can be shared by ``photo.jpg``
-  and ``photo.png``) and ``Keywords`` (the keywords catdog added, so that a new verdict replaces only those,
-  never the user's own).
+  and ``photo.png``), ``Keywords`` (the keywords catdog added, so that a new verdict replaces only those,
+  never the user's own) and, in a sidecar only, ``PhotoSize`` and ``PhotoSHA256`` (the photo's size in bytes
+  and the SHA-256 of its bytes when the verdict was written).
+
+The photo's identity: a sidecar sits beside the photo by name only, and names are reused (cameras count
+``IMG_0001`` again; a photo is replaced by another under the same name). A sidecar whose ``PhotoSize`` or
+``PhotoSHA256`` does not match the photo was written for a different photo: :func:`read_verdict` and
+``--skip-tagged`` (:func:`split_tagged`) take it as no verdict, and :func:`write_verdict` replaces it, even a
+verdict set by hand (that person judged the other photo). The identity is content only (no inode, no mtime),
+so a photo copied or moved with its sidecar keeps its verdict. An embedded verdict records no identity: it is
+inside the photo itself, so replacing the photo replaces the verdict, and the write changes the file's bytes
+(a digest of the whole file could never match afterwards). Sidecars written by older catdog versions carry no
+identity and are trusted as before.
 
 Where: a **sidecar** beside the photo (the default; the photo is never touched), named ``photo.jpg.xmp``
 (:data:`NAMING_APPEND`: digiKam, darktable) or ``photo.xmp`` (:data:`NAMING_REPLACE`: Lightroom), merged into
@@ -64,7 +75,9 @@ SOURCE_MODEL, SOURCE_HAND = "model", "hand"
 
 _SUBJECT = "Xmp.dc.subject"
 _HIERARCHICAL = "Xmp.lr.hierarchicalSubject"
-_OWN = ("Verdict", "Label", "Confidence", "ModelFile", "ModelSHA256", "Source", "File")
+_OWN = ("Verdict", "Label", "Confidence", "ModelFile", "ModelSHA256", "Source", "File", "PhotoSize",
+        "PhotoSHA256")
+_PHOTO_SIZE, _PHOTO_SHA256 = f"Xmp.{PREFIX}.PhotoSize", f"Xmp.{PREFIX}.PhotoSHA256"
 _KEYWORDS = f"Xmp.{PREFIX}.Keywords"
 _MOVABLE = ("XMLPacket", "StripOffsets", "TileOffsets", "JPEGInterchangeFormat")
 
@@ -179,11 +192,56 @@ def model_digest(path: str | os.PathLike) -> str:
     Raises:
         OSError: the file cannot be read.
     """
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
+        return _sha256(f)
+
+
+def _sha256(f) -> str:
+    """SHA-256 (hex) of what is left to read in the binary file ``f``, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    for block in iter(lambda: f.read(1 << 20), b""):
+        h.update(block)
     return h.hexdigest()
+
+
+def _photo_identity(photo: str) -> tuple[str, str]:
+    """``(size in bytes, SHA-256 hex)`` of the photo's bytes, as stored in ``catdog:PhotoSize`` and
+    ``catdog:PhotoSHA256``.
+
+    Raises:
+        OSError: the photo cannot be read.
+    """
+    with open(photo, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        return str(size), _sha256(f)
+
+
+def _identify(photo: str) -> tuple[str, str]:
+    """:func:`_photo_identity`, for a sidecar about to be written.
+
+    Raises:
+        _Refused: the photo cannot be read.
+    """
+    try:
+        return _photo_identity(photo)
+    except OSError as exc:
+        raise _Refused(f"cannot read the photo: {exc.strerror or exc}") from None
+
+
+def _written_for(xmp: exiv2.XmpData, photo: str, identity: tuple[str, str] | None = None) -> bool:
+    """False when ``xmp`` (a sidecar's) records a photo identity that ``photo`` does not have: the sidecar was
+    written for a different photo under the same name. True when it matches, or records none (a sidecar of an
+    older catdog version), or the photo cannot be read (nothing to compare with). ``identity``: the photo's
+    (:func:`_photo_identity`) when already known; else the SHA-256 is computed only when the sizes agree."""
+    size, digest = _text(xmp, _PHOTO_SIZE), _text(xmp, _PHOTO_SHA256)
+    if not size and not digest:
+        return True
+    try:
+        if size and size != (identity[0] if identity else str(os.path.getsize(photo))):
+            return False
+        return not digest or digest == (identity or _photo_identity(photo))[1]
+    except OSError:
+        return True
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -235,12 +293,19 @@ def _stored(xmp: exiv2.XmpData, photo: str, check_name: bool = True) -> Verdict 
 def read_verdict(photo: str | os.PathLike, naming: str = NAMING_APPEND) -> Verdict | None:
     """The verdict catdog stored for ``photo``: its sidecar first (``naming``'s, then the other naming's),
     then the photo's own XMP; None when there is none or nothing can be read (a missing, unreadable or
-    damaged file is no verdict).
+    damaged file is no verdict). A sidecar written for a different photo (its ``PhotoSize`` or
+    ``PhotoSHA256`` does not match ``photo``; see the module docstring) is no verdict either.
 
     Raises:
         ValueError: unknown ``naming``.
     """
-    photo = os.fspath(photo)
+    return _lookup(os.fspath(photo), naming)[0]
+
+
+def _lookup(photo: str, naming: str) -> tuple[Verdict | None, bool]:
+    """:func:`read_verdict`'s answer, and whether a sidecar with a catdog verdict was passed over because it
+    was written for a different photo."""
+    changed = False
     names = [sidecar_path(photo, naming)] + [sidecar_path(photo, n) for n in NAMINGS if n != naming]
     for path in [*dict.fromkeys(names), photo]:
         try:
@@ -254,31 +319,42 @@ def read_verdict(photo: str | os.PathLike, naming: str = NAMING_APPEND) -> Verdi
             else:
                 with open(path, "rb") as f:
                     image = _open(f.read())
-            verdict = _stored(image.xmpData(), photo, check_name=path == sidecar_path(photo, NAMING_REPLACE))
+            xmp = image.xmpData()
+            verdict = _stored(xmp, photo, check_name=path == sidecar_path(photo, NAMING_REPLACE))
+            if verdict is not None and path != photo and not _written_for(xmp, photo):
+                verdict, changed = None, True
         except (OSError, exiv2.Exiv2Error):
             continue
         if verdict is not None:
-            return verdict
-    return None
+            return verdict, changed
+    return None, changed
 
 
 def split_tagged(paths: Sequence[str], digest: str,
-                 naming: str = NAMING_APPEND) -> tuple[list[str], dict[str, Verdict]]:
+                 naming: str = NAMING_APPEND) -> tuple[list[str], dict[str, Verdict], list[str]]:
     """Sort photos into those to classify and those already tagged: by the model whose SHA-256 is ``digest``,
-    or by hand (a person's verdict stands whatever the model). Used by ``--skip-tagged``.
+    or by hand (a person's verdict stands whatever the model). Used by ``--skip-tagged``. A sidecar written
+    for a different photo under the same name (see the module docstring) does not count as tagged.
 
     Returns:
-        (paths to classify, in order; {path: stored verdict} for the others).
+        (paths to classify, in order; {path: stored verdict} for the others; the paths to classify whose
+        sidecar was passed over because the photo changed since it was tagged, in order).
+
+    Raises:
+        ValueError: unknown ``naming``.
     """
     todo: list[str] = []
     tagged: dict[str, Verdict] = {}
+    changed: list[str] = []
     for path in paths:
-        v = read_verdict(path, naming)
+        v, stale = _lookup(os.fspath(path), naming)
         if v is not None and (v.source == SOURCE_HAND or v.model_digest == digest):
             tagged[path] = v
         else:
             todo.append(path)
-    return todo, tagged
+            if stale:
+                changed.append(path)
+    return todo, tagged, changed
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -342,8 +418,10 @@ def _set_bag(xmp: exiv2.XmpData, key: str, values: Sequence[str]) -> None:
         xmp[key] = bag
 
 
-def _apply(xmp: exiv2.XmpData, photo: str, verdict: Verdict, root: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Put ``verdict`` into ``xmp``, keeping every keyword catdog did not add; returns (added, removed)."""
+def _apply(xmp: exiv2.XmpData, photo: str, verdict: Verdict, root: str,
+           identity: tuple[str, str] = ("", "")) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Put ``verdict`` into ``xmp``, keeping every keyword catdog did not add; returns (added, removed).
+    ``identity``: the photo's (size, SHA-256) for a sidecar (:func:`_photo_identity`), empty for an embed."""
     previous = set(_values(xmp, _KEYWORDS))  # what an earlier catdog run added
     wanted = keywords_for(verdict, root)
     added, removed, ours = [], [], []
@@ -362,7 +440,7 @@ def _apply(xmp: exiv2.XmpData, photo: str, verdict: Verdict, root: str) -> tuple
     own = {"Verdict": verdict.verdict, "Label": verdict.label,
            "Confidence": "" if math.isnan(verdict.confidence) else f"{verdict.confidence:.4f}",
            "ModelFile": verdict.model, "ModelSHA256": verdict.model_digest, "Source": verdict.source,
-           "File": _file_name(photo)}
+           "File": _file_name(photo), "PhotoSize": identity[0], "PhotoSHA256": identity[1]}
     for name in _OWN:
         key = f"Xmp.{PREFIX}.{name}"
         if key in xmp:
@@ -516,8 +594,9 @@ def write_verdict(photo: str | os.PathLike, verdict: Verdict, mode: str = "sidec
 
     Returns:
         A :class:`TagOutcome`; per-file problems (read-only file or folder, unsupported format, damaged
-        metadata, file changed meanwhile, a sidecar that holds the verdict of another existing photo with
-        the same stem) are reported in it with action ``"error"``, not raised.
+        metadata, file changed meanwhile, a sidecar holding another existing photo's verdict, an unreadable
+        photo) are reported in it with action ``"error"``, not raised. A sidecar written for a different
+        photo under this name is replaced (even a verdict set by hand: see the module docstring).
 
     Raises:
         ValueError: unknown ``mode`` or ``naming``.
@@ -538,13 +617,15 @@ def write_verdict(photo: str | os.PathLike, verdict: Verdict, mode: str = "sidec
             raise _Refused(f"{os.path.basename(target)!r} holds the verdict of {os.path.basename(other)!r} "
                            "(same name before the extension); use photo.jpg.xmp sidecar naming")
         stored = _stored(xmp, photo, check_name=mode == "sidecar" and naming == NAMING_REPLACE)
+        identity = _identify(photo) if mode == "sidecar" else ("", "")  # a sidecar for another photo: replaced
+        stored = stored if mode == "embed" or _written_for(xmp, photo, identity) else None
         if stored is not None and stored.source == SOURCE_HAND and verdict.source != SOURCE_HAND \
                 and not replace_hand:
             return TagOutcome(photo, target, "kept", reason=f"set by hand to {stored.verdict!r}")
         snapshot = _snapshot(image) if mode == "embed" else None
         previous = image.xmpPacket() if mode == "embed" else (data if before is not None else None)
         old = sorted((d.key(), d.toString()) for d in xmp)
-        added, removed = _apply(xmp, photo, verdict, root)
+        added, removed = _apply(xmp, photo, verdict, root, identity)
         if sorted((d.key(), d.toString()) for d in xmp) == old:
             return TagOutcome(photo, target, "unchanged")
         if dry_run:

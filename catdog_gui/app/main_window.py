@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from catdog_gui.app import tag_actions
+from catdog_gui.app import keyboard, tag_actions
 from catdog_gui.app.detail_view import DetailView
 from catdog_gui.app.core_text import provider_text
 from catdog_gui.app.drop import FULL_TEXT, DropZone, non_local_message, split_urls
@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         self._build_ui()
         self._build_menus()
         tag_actions.install(self)  # Tags ▸ Write Tags… / Undo Write Tags (app/tag_actions.py)
+        keyboard.install(self)  # Ctrl+F to the search box and Escape back, Shift+F10 for the row menu
         self.results.rowsInserted.connect(self._on_rows_inserted)
         self.results.modelReset.connect(self._recount)
 
@@ -362,6 +363,7 @@ class MainWindow(QMainWindow):
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self._build_speed_menu()
         view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.view_menu = view_menu  # View ▸ Search Names is added by app/keyboard.py
         self.gallery_action = QAction(self.tr("&Gallery"), self, checkable=True)
         self.gallery_action.setShortcut(QKeySequence("Ctrl+G"))
         self.gallery_action.setStatusTip(self.tr("Large thumbnails with their verdicts, instead of the table"))

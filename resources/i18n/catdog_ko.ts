@@ -366,6 +366,17 @@ Help ▸ How to read the maps explains more.</source>
     </message>
 </context>
 <context>
+    <name>Keyboard</name>
+    <message>
+        <source>&amp;Search Names</source>
+        <translation>이름 검색(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Type part of a file or folder name to show only those rows</source>
+        <translation>파일이나 폴더 이름의 일부를 입력하면 그 행만 표시합니다</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <source>cat</source>

@@ -144,3 +144,26 @@ def test_undo_last_sort_after_a_restart(qtbot, tiny_model_path, cat_photos, tmp_
     assert sorted(p.name for p in src.iterdir()) == sorted(p.name for p in cat_photos[:2])
     assert again.statusBar().currentMessage() == "Undone: moved 2 photos back"
     assert not target.exists() and not again.undo_sort_action.isEnabled()
+
+
+def test_a_filter_that_hides_every_row_says_so(qtbot, tiny_model_path, cat_photos, tmp_path, monkeypatch):
+    src = tmp_path / "photos"
+    src.mkdir()
+    for p in cat_photos[:4]:
+        shutil.copy(p, src / p.name)
+    (src / "broken.jpg").write_bytes(b"not a photo")
+    w = classified_window(qtbot, tiny_model_path, src, 5)
+    said = []
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda _parent, _title, text: said.append(text)))
+    w.filter_bar.search.setText("no such name")
+    assert w.proxy.rowCount() == 0
+    assert not w.sort_into("copy", str(tmp_path / "out"), confirm=False)
+    assert said[-1] == "No rows are shown: clear the filter to sort all 4 photos."
+    w.filter_bar.search.setText("broken")
+    assert w.proxy.rowCount() == 1
+    assert not w.sort_into("move", str(tmp_path / "out"), confirm=False)
+    assert said[-1] == "The rows shown have no classified photos: clear the filter to sort all 4 photos."
+    assert not (tmp_path / "out").exists() and len(list(src.iterdir())) == 5
+    w.clear_results()
+    assert not w.sort_into("copy", str(tmp_path / "out"), confirm=False)
+    assert said[-1] == "There are no classified photos to sort."

@@ -952,8 +952,7 @@ class MainWindow(QMainWindow):
             return False
         rows = self.rows_for_action()
         if self.engine is None or not any(r.status == Status.OK for r in rows):
-            QMessageBox.information(self, self.tr("Sort into folders"),
-                                    self.tr("There are no classified photos to sort."))
+            QMessageBox.information(self, self.tr("Sort into folders"), self._nothing_to_sort_text(rows))
             return False
         if target is None:
             start = self.state.last_folder if self.state is not None else ""
@@ -985,6 +984,17 @@ class MainWindow(QMainWindow):
             a.setEnabled(False)
         worker.start()
         return True
+
+    def _nothing_to_sort_text(self, rows: list) -> str:
+        """Why :meth:`sort_into` has nothing to do with ``rows``: the filter hides the classified photos, or
+        there are none."""
+        hidden = sum(r.status == Status.OK for r in self.results.results)
+        if self.engine is None or not hidden:
+            return self.tr("There are no classified photos to sort.")
+        if not rows:
+            return self.tr("No rows are shown: clear the filter to sort all %n photo(s).", "", hidden)
+        return self.tr("The rows shown have no classified photos: clear the filter to sort all %n photo(s).",
+                       "", hidden)
 
     def _on_sort_progress(self, done: int, total: int) -> None:
         mode = self.sort_worker.mode if self.sort_worker is not None else "copy"

@@ -60,6 +60,20 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>No rows are shown: clear the filter to sort all %n photo(s).</source>
+        <translation>
+            <numerusform>No rows are shown: clear the filter to sort the %n photo.</numerusform>
+            <numerusform>No rows are shown: clear the filter to sort all %n photos.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The rows shown have no classified photos: clear the filter to sort all %n photo(s).</source>
+        <translation>
+            <numerusform>The rows shown have no classified photos: clear the filter to sort the %n photo.</numerusform>
+            <numerusform>The rows shown have no classified photos: clear the filter to sort all %n photos.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Copied %n photo(s) into {target}</source>
         <translation>
             <numerusform>Copied %n photo into {target}</numerusform>

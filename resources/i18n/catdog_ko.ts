@@ -893,6 +893,18 @@ Replace it?</source>
         <source>Move</source>
         <translation>이동</translation>
     </message>
+    <message numerus="yes">
+        <source>No rows are shown: clear the filter to sort all %n photo(s).</source>
+        <translation>
+            <numerusform>표시된 행이 없습니다: 필터를 해제하면 사진 %n장을 모두 정리할 수 있습니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The rows shown have no classified photos: clear the filter to sort all %n photo(s).</source>
+        <translation>
+            <numerusform>표시된 행에 분류된 사진이 없습니다: 필터를 해제하면 사진 %n장을 모두 정리할 수 있습니다.</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Copying {done} / {total}</source>
         <translation>복사 중 {done} / {total}</translation>

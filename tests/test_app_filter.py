@@ -92,3 +92,42 @@ def test_sorting_keeps_the_current_row_in_view_and_rows_multi_select(qtbot, tiny
     selected = w.selected_results()
     assert len(selected) == 4
     assert selected[:3] == [w.proxy.index(i, NAME).data(RESULT_ROLE) for i in range(3)]
+
+
+def test_confidence_range_keeps_min_at_most_max(qtbot, tiny_model_path, cat_photos, dog_photos, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in cat_photos[:3] + dog_photos[:3]:
+        shutil.copy(p, folder / p.name)
+    w = MainWindow(tiny_model_path, [str(folder)])
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.results.rowCount() == 6 and not w.running, timeout=RUN_TIMEOUT)
+    bar = w.filter_bar
+
+    def in_view(low: int, high: int) -> set:
+        return {r.path for r in w.results.results if low / 100 - 1e-9 <= r.confidence <= high / 100 + 1e-9}
+
+    def check(low: int, high: int) -> None:
+        assert (bar.low.value(), bar.high.value()) == (low, high)
+        f = bar.result_filter()
+        assert (f.low, f.high) == (low / 100, high / 100)  # the range on screen is the one used
+        assert {r.path for r in shown(w)} == in_view(low, high)
+
+    bar.high.setValue(60)
+    check(0, 60)
+    # a minimum above the maximum (90% > 60%) raises the maximum with it, in one filter
+    with qtbot.waitSignal(bar.changed) as emitted:
+        bar.low.setValue(90)
+    assert (emitted.args[0].low, emitted.args[0].high) == (0.9, 0.9)
+    check(90, 90)
+    bar.high.setValue(100)
+    check(90, 100)  # within the range the other end stays
+    # a maximum below the minimum (10% < 90%) lowers the minimum
+    bar.high.setValue(10)
+    check(10, 10)
+    bar.low.setValue(0)
+    check(0, 10)
+    bar.high.setValue(100)
+    check(0, 100)
+    assert len(shown(w)) == 6
+    w.shutdown()

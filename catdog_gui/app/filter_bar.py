@@ -34,11 +34,11 @@ class FilterBar(QWidget):
         self._buttons_end = 0
         self.low = QSpinBox()
         self.high = QSpinBox()
-        for spin, value in ((self.low, 0), (self.high, 100)):
+        for spin, value, other in ((self.low, 0, self.high), (self.high, 100, self.low)):
             spin.setRange(0, 100)
             spin.setValue(value)
             spin.setSuffix("%")
-            spin.valueChanged.connect(self._emit)
+            spin.valueChanged.connect(lambda v, o=other: self._keep_order(o, v))
         self.low.setToolTip(self.tr("Lowest confidence shown"))
         self.high.setToolTip(self.tr("Highest confidence shown"))
         self.search = QLineEdit()
@@ -117,8 +117,17 @@ class FilterBar(QWidget):
     def result_filter(self) -> ResultFilter:
         """The filter the controls describe."""
         category = next((k for k, b in self.buttons.items() if b.isChecked()), ALL)
-        low, high = sorted((self.low.value() / 100, self.high.value() / 100))
+        low, high = self.low.value() / 100, self.high.value() / 100  # low <= high: _keep_order
         return ResultFilter(category, low, high, self.search.text(), self._threshold)
+
+    def _keep_order(self, other: QSpinBox, value: int) -> None:
+        """One end of the confidence range moved to ``value``: the ``other`` end follows it where it would
+        cross (a minimum above the maximum raises the maximum, and the reverse); one filter is emitted."""
+        if (other is self.high and other.value() < value) or (other is self.low and other.value() > value):
+            was = other.blockSignals(True)
+            other.setValue(value)
+            other.blockSignals(was)
+        self._emit()
 
     def _emit(self, *_args) -> None:
         self.changed.emit(self.result_filter())

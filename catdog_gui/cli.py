@@ -353,6 +353,19 @@ def _run(args: argparse.Namespace, engine, threshold: float) -> int:
     return EXIT_OK if cli_sort.run(args, classified + tagged_rows, labels, threshold) else 1
 
 
+def _undo_sort_conflicts(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:
+    """The options (and PATH) given with ``--undo-sort`` that it would otherwise ignore."""
+    allowed = {"undo_sort", "dry_run", "quiet", "verbose", "help"}
+    given = []
+    for action in parser._actions:  # noqa: SLF001 - argparse has no public list of its arguments
+        if action.dest in allowed or getattr(args, action.dest, None) == action.default:
+            continue
+        if action.dest == "paths" and not args.paths:
+            continue
+        given.append(action.option_strings[0] if action.option_strings else "PATH")
+    return given
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``catdog-classify``; returns the exit status (see the module docstring)."""
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show "—" or a file name must not crash
@@ -364,14 +377,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(arguments)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2, message already printed)
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
-    if args.self_test:
-        return _self_test(args, arguments)
     if args.undo_sort is not None:  # reads the journal in TARGET; no photos, no model
         from catdog_gui import cli_sort
 
-        if args.paths:
-            return _fail("--undo-sort TARGET takes no PATH")
-        return cli_sort.undo(args.undo_sort)
+        conflicts = _undo_sort_conflicts(parser, args)
+        if conflicts:
+            return _fail(f"--undo-sort TARGET cannot be combined with {', '.join(conflicts)} "
+                         "(it only undoes the last sort; --dry-run shows what it would do)")
+        return cli_sort.undo(args.undo_sort, dry_run=args.dry_run)
+    if args.self_test:
+        return _self_test(args, arguments)
     if not args.paths:
         parser.print_usage(sys.stderr)
         return _fail("the following arguments are required: PATH")

@@ -82,29 +82,37 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def undo(target: str) -> int:
-    """``--undo-sort TARGET``: undo the last sort into ``target`` from its journal; print what was done.
-    Returns the exit status: 0 when everything was undone, 1 otherwise (no journal, or photos that could
-    not go back, listed on stderr)."""
+def undo(target: str, dry_run: bool = False) -> int:
+    """``--undo-sort TARGET [--dry-run]``: undo the last sort into ``target`` from its journal (with
+    ``dry_run``, change nothing and say what would be undone); print what was done.
+    Returns the exit status: 0 when everything was (or would be) undone, 1 otherwise (no journal, or photos
+    that could not go back, listed on stderr), 2 when ``target`` is not a folder."""
     from catdog_gui.core.sorting import JOURNAL_NAME, last_journal, undo_sort
 
+    if not os.path.isdir(target):
+        print(f"catdog-classify: --undo-sort: {target!r} is not a folder", file=sys.stderr)
+        return 2
     journal = last_journal(target)
     if journal is None:
         print(f"catdog-classify: no sort to undo in {target!r} (no {JOURNAL_NAME} there)", file=sys.stderr)
         return 1
     try:
-        report = undo_sort(journal)
+        report = undo_sort(journal, dry_run=dry_run)
     except (OSError, ValueError) as exc:
         print(f"catdog-classify: cannot undo the sort in {target!r}: {exc}", file=sys.stderr)
         return 1
     n = len(report.done)
-    print(f"Undone: removed {_plural(n, 'copy', 'copies')}" if report.mode == "copy"
-          else f"Undone: moved {_plural(n, 'photo', 'photos')} back")
+    if dry_run:
+        print(f"Dry run: would remove {_plural(n, 'copy', 'copies')}" if report.mode == "copy"
+              else f"Dry run: would move {_plural(n, 'photo', 'photos')} back")
+    else:
+        print(f"Undone: removed {_plural(n, 'copy', 'copies')}" if report.mode == "copy"
+              else f"Undone: moved {_plural(n, 'photo', 'photos')} back")
     for path, reason in report.failed[:_MAX_SHOWN]:
         print(f"catdog-classify: could not undo {path}: {reason}", file=sys.stderr)
     if len(report.failed) > _MAX_SHOWN:
         print(f"catdog-classify: ... and {len(report.failed) - _MAX_SHOWN} more", file=sys.stderr)
-    if report.failed:
-        print(f"catdog-classify: {_plural(len(report.failed), 'photo', 'photos')} not undone; the journal is kept, "
-              "run --undo-sort again after fixing the reason", file=sys.stderr)
+    if report.failed and not dry_run:
+        print(f"catdog-classify: {_plural(len(report.failed), 'photo', 'photos')} not undone; the journal keeps "
+              "them, run --undo-sort again after fixing the reason", file=sys.stderr)
     return 0 if not report.failed else 1

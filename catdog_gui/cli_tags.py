@@ -47,8 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="also tag photos below the model's uncertain_threshold, as 'Uncertain' (default: "
                         "they get no tag)")
     g.add_argument("--dry-run", action="store_true",
-                   help="list what --write-tags and --sort-into would change; write no tag, copy or move no "
-                        "photo (the CSV is still written)")
+                   help="list what --write-tags, --sort-into and --undo-sort would change; write no tag, copy "
+                        "or move no photo (the CSV is still written)")
     g.add_argument("--skip-tagged", action="store_true",
                    help="do not classify photos already tagged by this model (or by hand); their CSV rows "
                         "come from the tags")

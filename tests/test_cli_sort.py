@@ -135,8 +135,12 @@ def test_undo_sort_from_the_journal_after_the_run(default_model_path, cat_photos
     assert capsys.readouterr().out.strip() == "Undone: moved 3 photos back"
     assert sorted(p.name for p in src.iterdir()) == before
     assert not target.exists()  # cat/, dog/, uncertain/ and the target it made, empty again, are gone
+    assert cli.main(["--undo-sort", str(target)]) == 2  # the target went with the sort
+    assert "is not a folder" in capsys.readouterr().err
+    target.mkdir()
     assert cli.main(["--undo-sort", str(target)]) == 1
     assert "no sort to undo" in capsys.readouterr().err
+    target.rmdir()
     # a copy: its undo removes the copies, one of them said in the singular
     assert cli.main([str(src / before[0]), "--model", str(default_model_path), "--sort-into", str(target),
                      "--copy", "-q"]) == 0
@@ -160,3 +164,27 @@ def test_a_verdict_set_by_hand_in_the_tags_decides_the_folder(default_model_path
     assert code == 0, capsys.readouterr().err
     assert (target / "dog" / marked.name).is_file() and (target / "dog" / (marked.name + ".xmp")).is_file()
     assert not (target / "cat" / marked.name).exists()
+
+
+def test_undo_sort_dry_run_and_options_it_cannot_take(tiny_model_path, cat_photos, tmp_path, capsys):
+    """--undo-sort --dry-run only says what it would do; options --undo-sort would ignore are refused (exit 2),
+    and so is a TARGET that is not a folder."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for p in cat_photos[:2]:
+        shutil.copy(p, src / p.name)
+    target = tmp_path / "sorted"
+    assert cli.main([str(src), "--model", str(tiny_model_path), "--sort-into", str(target), "--copy", "-q"]) == 0
+    files = sorted(p for p in target.rglob("*"))
+    capsys.readouterr()
+    assert cli.main(["--undo-sort", str(target), "--dry-run"]) == 0
+    assert capsys.readouterr().out.strip() == "Dry run: would remove 2 copies"
+    assert sorted(p for p in target.rglob("*")) == files
+    for extra in (["--csv", str(tmp_path / "x.csv")], [str(src)], ["--self-test"], ["--move"],
+                  ["--threshold", "0.5"]):
+        assert cli.main(["--undo-sort", str(target), *extra]) == 2
+        assert "cannot be combined with" in capsys.readouterr().err
+    assert sorted(p for p in target.rglob("*")) == files
+    assert cli.main(["--undo-sort", str(tmp_path / "nowhere")]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+    assert cli.main(["--undo-sort", str(target)]) == 0 and not target.exists()

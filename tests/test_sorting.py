@@ -225,3 +225,63 @@ def test_moving_a_relative_symlink_keeps_it_pointing_at_the_photo(tmp_path, cat_
     # a copy copies the photo the link points at
     run_sort(plan_sort(rows, target, ["cat", "dog"], threshold=0.8), "copy")
     assert not moved.is_symlink() and moved.read_bytes() == (real / "cat.jpg").read_bytes()
+
+
+def test_a_partial_undo_keeps_only_what_is_left_and_a_retry_finishes(photos, tmp_path):
+    """One sorted photo renamed by hand: the undo moves the others back and keeps just that one in the
+    journal; once renamed back, undoing again finishes (it was stuck on the photos already back)."""
+    before = {r.path: Path(r.path).read_bytes() for r in photos}
+    target = tmp_path / "sorted"
+    report = run_sort(plan_sort(photos, target, ["cat", "dog"]), "move")
+    renamed_from = report.done[0][1]
+    os.rename(renamed_from, renamed_from + ".renamed")
+    first = undo_sort(target / JOURNAL_NAME)
+    assert len(first.done) == 5 and [p for p, _ in first.failed] == [renamed_from]
+    assert (target / JOURNAL_NAME).exists()
+    assert undo_sort(target / JOURNAL_NAME, dry_run=True).failed == first.failed  # still not there
+    os.rename(renamed_from + ".renamed", renamed_from)
+    second = undo_sort(target / JOURNAL_NAME)
+    assert second.done == [(renamed_from, report.done[0][0])] and not second.failed
+    assert not target.exists()
+    for path, data in before.items():
+        assert Path(path).read_bytes() == data
+
+
+def test_dry_run_undo_changes_nothing_and_says_what_would_happen(photos, tmp_path):
+    target = tmp_path / "sorted"
+    report = run_sort(plan_sort(photos, target, ["cat", "dog"]), "copy")
+    files = sorted(p for p in tmp_path.rglob("*"))
+    preview = undo_sort(target / JOURNAL_NAME, dry_run=True)
+    assert sorted(preview.done) == sorted((d, s) for s, d in report.done) and not preview.failed
+    assert sorted(p for p in tmp_path.rglob("*")) == files
+
+
+def test_undo_follows_a_renamed_target_folder(photos, tmp_path):
+    before = {r.path: Path(r.path).read_bytes() for r in photos}
+    target = tmp_path / "sorted"
+    run_sort(plan_sort(photos, target, ["cat", "dog"]), "move")
+    renamed = tmp_path / "sorted by hand"
+    os.rename(target, renamed)
+    undone = undo_sort(renamed / JOURNAL_NAME)
+    assert len(undone.done) == 6 and not undone.failed
+    assert all(d.startswith(str(renamed)) for d, _ in undone.done)
+    for path, data in before.items():
+        assert Path(path).read_bytes() == data
+    assert not renamed.exists()
+
+
+def test_a_sidecar_removed_since_the_sort_does_not_fail_its_photo(tmp_path, cat_photos):
+    """Undo Write Tags after a move removes the moved sidecar; the sort's undo then brings the photo back
+    without calling it failed."""
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(cat_photos[0], src / "pet.jpg")
+    (src / "pet.jpg.xmp").write_text("<x:xmpmeta xmlns:x='adobe:ns:meta/'/>")
+    rows = [Result(str(src / "pet.jpg"), "ok", "cat", 0.99, (0.99, 0.01))]
+    report = run_sort(plan_sort(rows, tmp_path / "sorted", ["cat", "dog"]), "move")
+    moved_sidecar = report.sidecars[0][1]
+    assert report.sidecars == [(str(src / "pet.jpg.xmp"), moved_sidecar)]
+    os.unlink(moved_sidecar)
+    undone = undo_sort(tmp_path / "sorted" / JOURNAL_NAME)
+    assert undone.done == [(report.done[0][1], str(src / "pet.jpg"))] and not undone.failed
+    assert (src / "pet.jpg").exists() and not (src / "pet.jpg.xmp").exists()

@@ -31,10 +31,12 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from catdog_gui.core.atomic import finish_replace
 from catdog_gui.core.results import UNCERTAIN, Result, Status
 from catdog_gui.core.scan import SORT_JOURNAL_NAME
 from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD
@@ -328,7 +330,8 @@ def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | N
             made = _make_folders(os.path.dirname(item.destination))
             if journal_file is None:  # before the first photo: a sort that cannot be undone does not start
                 journal_file = open(journal, "w", encoding="utf-8")  # noqa: SIM115 - closed after the loop
-                journal_file.write(json.dumps({"mode": mode}) + "\n")
+                journal_file.write(json.dumps({"mode": mode, "target": os.path.dirname(os.path.abspath(journal))})
+                                   + "\n")
             for f in made:  # folders this sort created: its undo removes them again when they are empty
                 journal_file.write(json.dumps({"created": f}) + "\n")
             dest, followed = _place_at_free_name(item, mode)
@@ -350,36 +353,103 @@ def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | N
     return report
 
 
-def undo_sort(journal: str | os.PathLike) -> SortReport:
-    """Undo the sort recorded in ``journal``: moved photos and their sidecars go back where they were (unless
-    that name is taken again), copies (of photos and sidecars) are deleted, and the folders the sort created
-    (``cat/``, ``dog/``, ``uncertain/``, the target) are removed when they are left empty. The journal is removed when everything was undone.
+def _read_journal(journal: str | os.PathLike) -> tuple[dict, list[dict]]:
+    """The header and the entries of a sort journal, destinations moved along when the target folder was
+    renamed or moved since (the header records where it was).
 
     Raises:
         FileNotFoundError: no journal.
         ValueError: the journal is not one written by :func:`run_sort`.
     """
     with open(journal, encoding="utf-8") as f:
-        lines = [json.loads(line) for line in f if line.strip()]
-    if not lines or lines[0].get("mode") not in ("copy", "move"):
+        try:
+            lines = [json.loads(line) for line in f if line.strip()]
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{journal} is not a catdog sort journal ({exc})") from None
+    if not lines or not isinstance(lines[0], dict) or lines[0].get("mode") not in ("copy", "move"):
         raise ValueError(f"{journal} is not a catdog sort journal")
-    mode = lines[0]["mode"]
+    header, entries = lines[0], lines[1:]
+    was, now = header.get("target"), os.path.dirname(os.path.abspath(journal))
+    if was and os.path.abspath(was) != now:
+        def here(path: str) -> str:
+            inside = os.path.commonpath([os.path.abspath(was), os.path.abspath(path)]) == os.path.abspath(was)
+            return os.path.normpath(os.path.join(now, os.path.relpath(path, was))) if inside else path
+
+        for entry in entries:
+            if "created" in entry:
+                entry["created"] = here(entry["created"])
+            elif "destination" in entry:
+                entry["destination"] = here(entry["destination"])
+                entry["sidecars"] = [[old, here(new), how] for old, new, how in entry.get("sidecars", ())]
+    return header, entries
+
+
+def _undo_entry(entry: dict, mode: str, dry_run: bool) -> list[tuple[str, str]]:
+    """Undo one photo (then its sidecars); returns the (where it was, where it went back) pairs of the sidecars
+    moved back. A sidecar no longer there (removed since, e.g. by Undo Write Tags) is passed over.
+
+    Raises:
+        OSError: the photo cannot go back (nothing was changed for it).
+    """
+    src, dest = entry["source"], entry["destination"]
+    if not os.path.lexists(dest):
+        raise FileNotFoundError(errno.ENOENT, "no longer in the sorted folder", dest)
+    if dry_run and mode == "move" and os.path.lexists(src):
+        raise FileExistsError(errno.EEXIST, "a file of that name is back in the original folder", src)
+    if not dry_run:
+        _unplace(src, dest, mode)
+    back = []
+    for sidecar, new, how in entry.get("sidecars", ()):
+        if not os.path.lexists(new):
+            continue
+        if not dry_run:
+            with contextlib.suppress(FileExistsError):  # a sidecar made anew at the old place is kept
+                _unplace(sidecar, new, how)
+        if how == "move":
+            back.append((new, sidecar))
+    return back
+
+
+def undo_sort(journal: str | os.PathLike, dry_run: bool = False) -> SortReport:
+    """Undo the sort recorded in ``journal``: moved photos and their sidecars go back where they were (unless
+    that name is taken again), copies (of photos and sidecars) are deleted, and the folders the sort created
+    (``cat/``, ``dog/``, ``uncertain/``, the target) are removed when they are left empty.
+
+    The journal is removed when everything was undone; otherwise it is rewritten with only the photos that
+    could not go back, so that undoing again (after fixing the reason) retries just those. A target folder
+    renamed or moved since the sort is followed (the journal records where it was).
+
+    Args:
+        journal: the sort's journal (:func:`last_journal`).
+        dry_run: change nothing; the report says what would be undone and what would fail.
+
+    Raises:
+        FileNotFoundError: no journal.
+        ValueError: the journal is not one written by :func:`run_sort`.
+    """
+    header, entries = _read_journal(journal)
+    mode = header["mode"]
     report = SortReport(mode)
-    created = [entry["created"] for entry in lines[1:] if "created" in entry]
-    for entry in reversed(lines[1:]):
+    kept = []
+    for entry in reversed(entries):
         if "created" in entry:
             continue
-        src, dest = entry["source"], entry["destination"]
         try:
-            _unplace(src, dest, mode)
-            for sidecar, new, how in entry.get("sidecars", ()):
-                _unplace(sidecar, new, how)
-            report.done.append((dest, src))
-            report.sidecars += [(new, sidecar) for sidecar, new, how in entry.get("sidecars", ()) if how == "move"]
+            report.sidecars += _undo_entry(entry, mode, dry_run)
+            report.done.append((entry["destination"], entry["source"]))
         except OSError as exc:
-            report.failed.append((dest, exc.strerror or str(exc)))
+            report.failed.append((entry["destination"], exc.strerror or str(exc)))
+            kept.append(entry)
+    if dry_run:
+        return report
+    created = [entry["created"] for entry in entries if "created" in entry]
     if not report.failed:
         os.unlink(journal)
+    else:
+        lines = [header] + [{"created": f} for f in created] + kept[::-1]
+        fd, tmp = tempfile.mkstemp(prefix=".catdog-journal-", dir=os.path.dirname(os.path.abspath(journal)))
+        finish_replace(fd, tmp, os.fspath(journal), lambda f: f.write(
+            "".join(json.dumps(line) + "\n" for line in lines).encode("utf-8")))
     for folder in sorted(set(created), key=len, reverse=True):  # made by the sort; only when left empty
         with contextlib.suppress(OSError):
             os.rmdir(folder)

@@ -390,3 +390,15 @@ def test_precision_int8_without_an_int8_file_is_a_model_error(tiny_model_path, t
 
 def test_physical_cores_is_at_most_the_logical_count():
     assert 1 <= model_mod.physical_cores() <= (os.cpu_count() or 1)
+
+
+def test_a_missing_model_from_catdog_model_names_the_variable(monkeypatch, tmp_path):
+    """$CATDOG_MODEL pointing nowhere: the error says where the path came from."""
+    from catdog_gui.core.model import default_model_path
+
+    monkeypatch.setenv("CATDOG_MODEL", str(tmp_path / "nonexist.onnx"))
+    with pytest.raises(ModelError, match=r"model file not found: .*nonexist\.onnx' \(set by \$CATDOG_MODEL\)"):
+        Engine(default_model_path())
+    monkeypatch.delenv("CATDOG_MODEL")
+    with pytest.raises(ModelError, match=r"nonexist\.onnx'$"):
+        Engine(tmp_path / "nonexist.onnx")

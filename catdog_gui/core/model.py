@@ -356,8 +356,10 @@ def _cuda_unavailable_reason(requested: Sequence[str], available: Sequence[str],
 # ----------------------------------------------------------------------------------------------- engine
 
 def _check_file(path: Path) -> None:
+    env = os.environ.get("CATDOG_MODEL")
+    source = " (set by $CATDOG_MODEL)" if env and Path(env).expanduser() == path else ""
     if not path.exists():
-        raise ModelError(f"model file not found: {str(path)!r}")
+        raise ModelError(f"model file not found: {str(path)!r}{source}")
     if not path.is_file():
         raise ModelError(f"model path is not a file: {str(path)!r}")
     if path.stat().st_size == 0:

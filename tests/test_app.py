@@ -189,6 +189,12 @@ def test_drop_of_files_with_awkward_names(qtbot, window, cat_photos, tmp_path, m
     with open(out, encoding="utf-8-sig", newline="") as f:
         paths = sorted(row[0] for row in list(csv.reader(f))[1:])
     assert paths == sorted(str(folder / n) for n in names)
+    assert not window._unsaved and "Exported 4 rows" in window.statusBar().currentMessage()
+    # an export taken while a run is still going says the table is partial, and the rest stays unsaved
+    window._unsaved = True
+    monkeypatch.setattr(type(window), "running", property(lambda self: True))
+    assert window.export_csv(str(tmp_path / "partial.csv")) == 4
+    assert "the run is still going" in window.statusBar().currentMessage() and window._unsaved
 
 
 def test_drop_of_web_url_says_so_and_classifies_nothing(qtbot, window, dialogs):

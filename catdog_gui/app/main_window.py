@@ -848,8 +848,12 @@ class MainWindow(QMainWindow):
             self._error(self.tr("Export CSV"),
                         self.tr("Could not write {path}:\n{reason}").format(path=path, reason=exc.strerror or exc))
             return None
-        self._unsaved = False
-        self.statusBar().showMessage(self.tr("Exported %n row(s) to {path}", "", n).format(path=path), 8000)
+        message = self.tr("Exported %n row(s) to {path}", "", n).format(path=path)
+        if self.running:  # a partial table: say so, and the rows still to come stay unsaved
+            message += self.tr(" (the run is still going: photos classified after now are not in it)")
+        else:
+            self._unsaved = False
+        self.statusBar().showMessage(message, 8000)
         return n
 
     def show_gallery(self, on: bool = True) -> None:

@@ -816,6 +816,10 @@ Replace it?</source>
         </translation>
     </message>
     <message>
+        <source> (the run is still going: photos classified after now are not in it)</source>
+        <translation> (아직 분류 중: 지금 이후에 분류되는 사진은 포함되지 않았습니다)</translation>
+    </message>
+    <message>
         <source>Open</source>
         <translation>열기</translation>
     </message>

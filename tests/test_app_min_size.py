@@ -57,6 +57,15 @@ def test_minimum_size_keeps_every_control_and_names_are_elided_in_the_middle(qtb
     shown = [fm.elidedText(w.proxy.index(i, NAME).data(), w.table.textElideMode(), width) for i in range(3)]
     assert all("…" in s for s in shown), (width, shown)
     assert len(set(shown)) == 3 and all(s.endswith(".jpg") for s in shown)
+    # every tab title of the detail view shows whole in the 380-pixel pane a 1024x700 screen leaves it under X11
+    # with its window frame (they were "E…", "Mi…", "Ex…")
+    w.splitter.setSizes([w.splitter.width() - 380, 380])
+    qtbot.wait(50)
+    bar = w.detail.tabs.tabBar()
+    for i in range(bar.count()):
+        needed = bar.fontMetrics().horizontalAdvance(bar.tabText(i))
+        assert bar.tabRect(i).width() > needed, (bar.tabText(i), bar.tabRect(i).width(), needed)
+    assert bar.tabRect(bar.count() - 1).right() <= bar.width()
 
 
 def test_minimum_size_fits_small_screens():

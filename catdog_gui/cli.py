@@ -171,6 +171,12 @@ def _csv_unwritable(csv_path: str) -> str | None:
     file rewritten in place), else why not."""
     import tempfile
 
+    from catdog_gui.core.atomic import check_not_read_only
+
+    try:
+        check_not_read_only(csv_path)
+    except PermissionError as exc:
+        return exc.strerror
     try:
         fd, tmp = tempfile.mkstemp(prefix=".catdog-", suffix=".csv.tmp", dir=os.path.dirname(csv_path))
     except OSError as exc:

@@ -139,6 +139,7 @@ def test_csv_never_replaces_a_photo_being_classified(named, tiny_model_path, cat
     photo = tmp_path / "in" / "cat.jpg"
     photo.parent.mkdir()
     shutil.copy(cat_photos[0], photo)
+    os.chmod(photo, 0o644)  # writable (the shared photos are read-only, which --csv refuses for that reason alone)
     before = photo.read_bytes()
     target = photo if named == "file" else photo.parent
     assert main([str(target), "--csv", str(photo), "--model", str(tiny_model_path)]) == 2

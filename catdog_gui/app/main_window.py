@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
         self._closing = False
         self.last_summary = None
         self._unsaved = False  # rows arrived since the last export (File ▸ Clear Results asks first)
+        self._unsaved_marks: set[str] = set()  # paths whose mark by hand changed since an export or tag write
         self._stamps: dict[str, tuple[int, int] | None] = {}  # path -> file_stamp when its row arrived
         self._kept_marks: dict[str, str] = {}  # path -> a person's mark, put back on the re-classified row
         self._vanished = 0  # rows the current run removed: their files were no longer on disk
@@ -178,6 +179,7 @@ class MainWindow(QMainWindow):
         self._build_ui()
         self._build_menus()
         tag_actions.install(self)  # Tags ▸ Write Tags… / Undo Write Tags (app/tag_actions.py)
+        self.tag_actions.finished.connect(self._on_tags_finished)
         keyboard.install(self)  # Ctrl+F to the search box and Escape back, Shift+F10 for the row menu
         self.results.rowsInserted.connect(self._on_rows_inserted)
         self.results.modelReset.connect(self._recount)
@@ -513,9 +515,9 @@ class MainWindow(QMainWindow):
         if again:  # the rows came from the previous model or settings: classify the same photos again
             # a person's marks belong to the photo, not to the model run: they come back with the new rows
             marks = {r.path: r.person_label for r in self.results.results if r.person_label}
-            unsaved = self._unsaved
+            unsaved, unsaved_marks = self._unsaved, self._unsaved_marks
             self.clear_results()
-            self._kept_marks, self._unsaved = marks, unsaved
+            self._kept_marks, self._unsaved, self._unsaved_marks = marks, unsaved, unsaved_marks
         self.drop_zone.set_text(QCoreApplication.translate("DropZone", FULL_TEXT))
         self._recount()
         self._update_status()
@@ -623,6 +625,7 @@ class MainWindow(QMainWindow):
         for p in gone:
             self._stamps.pop(p, None)
             self._kept_marks.pop(p, None)
+            self._unsaved_marks.discard(p)
         removed = self.results.remove_paths(gone)
         self._unsaved = True
         self._recount()
@@ -849,6 +852,7 @@ class MainWindow(QMainWindow):
                         self.tr("Could not write {path}:\n{reason}").format(path=path, reason=exc.strerror or exc))
             return None
         message = self.tr("Exported %n row(s) to {path}", "", n).format(path=path)
+        self._unsaved_marks.clear()  # every row's mark is in the file (label_by_person)
         if self.running:  # a partial table: say so, and the rows still to come stay unsaved
             message += self.tr(" (the run is still going: photos classified after now are not in it)")
         else:
@@ -913,6 +917,8 @@ class MainWindow(QMainWindow):
         """Set (or clear, with ``None``) a person's label on the selected rows; returns rows changed."""
         rows = self.selected_results() or ([self.current_result()] if self.current_result() else [])
         for r in rows:
+            if (r.person_label or None) != label:
+                self._unsaved_marks.add(r.path)
             self.results.set_person_label(r.path, label)
         if rows:  # a mark moves the row to another count (the proxy re-filters on dataChanged by itself)
             self.tally.clear()
@@ -1094,6 +1100,7 @@ class MainWindow(QMainWindow):
         """Remove every row at once (no question); the filter goes back to every row (All), so the next
         photos all show."""
         self._unsaved = False
+        self._unsaved_marks = set()
         self._kept_marks = {}
         self._stamps = {}
         self.table.clearSelection()
@@ -1207,7 +1214,46 @@ class MainWindow(QMainWindow):
         super().resizeEvent(event)
         self.model_label.setMaximumWidth(max(120, self.width() * 3 // 5))  # room for the run's message
 
+    def _on_tags_finished(self, outcomes: list) -> None:
+        """A tag write stores the marks by hand of the photos it wrote (or found already so); an undo takes
+        them back out of the files, so those marks are unsaved again."""
+        for o in outcomes:
+            if o.action in ("written", "unchanged"):
+                self._unsaved_marks.discard(o.path)
+            elif o.action == "undone" and self.results.person_label(o.path):
+                self._unsaved_marks.add(o.path)
+
+    def unsaved_marks(self) -> int:
+        """Rows carrying a mark by hand made since the last CSV export or tag write of that photo: what
+        quitting now would lose."""
+        return sum(bool(self.results.person_label(p)) for p in self._unsaved_marks)
+
+    def may_quit(self) -> bool:
+        """Whether the window may close now. When marks by hand would be lost, asks first: Export CSV…
+        (then quits once the file is written), Quit Without Saving, or Cancel (Esc)."""
+        marks = self.unsaved_marks()
+        if not marks:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Quit catdog"),
+                          self.tr("%n photo(s) marked by hand have not been exported or written to tags.", "",
+                                  marks), QMessageBox.StandardButton.NoButton, self)
+        box.setInformativeText(self.tr("Quitting now loses those marks."))
+        save = box.addButton(self.tr("Export CSV…"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(self.tr("Quit Without Saving"), QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(save)
+        box.setEscapeButton(cancel)
+        self._quit_box = box  # tests answer it
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is discard:
+            return True
+        return clicked is save and self.export_csv() is not None
+
     def closeEvent(self, event) -> None:  # noqa: N802
+        if not self._closing and not self.may_quit():
+            event.ignore()
+            return
         if self.state is not None and not self._closing:
             self.state.save(self)
         self.shutdown()

@@ -7,11 +7,13 @@ embedded XMP), so that an interrupted or failed write never leaves a half-writte
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 from collections.abc import Callable
 from typing import IO
 
-__all__ = ["file_mode", "finish_replace"]
+__all__ = ["check_not_read_only", "file_mode", "finish_replace", "is_read_only"]
 
 
 def file_mode(path: str) -> int:
@@ -32,6 +34,29 @@ def file_mode(path: str) -> int:
     return 0o666 & ~umask
 
 
+def is_read_only(path: str) -> bool:
+    """True when ``path`` (a file or folder) may not be written: no permission, or no write bit at all (one the
+    user made read-only: ``chmod a-w``, Windows' read-only attribute; root would be allowed to write it, but the
+    user's intent counts). False when it does not exist."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
+def check_not_read_only(path: str) -> None:
+    """Refuse to replace a file that :func:`is_read_only`: a rename over it would succeed, since only the
+    folder's permissions count for a rename.
+
+    Raises:
+        PermissionError: ``path`` is an existing read-only file (errno EACCES, ``strerror`` "the file is
+            read-only").
+    """
+    if os.path.isfile(path) and is_read_only(path):
+        raise PermissionError(errno.EACCES, "the file is read-only", path)
+
+
 def finish_replace(fd: int, tmp: str, target: str, write: Callable[[IO], object], *, text: bool = False,
                    check: Callable[[], None] | None = None):
     """Fill the temporary file ``tmp`` (open as ``fd``, from ``tempfile.mkstemp`` beside ``target``) with
@@ -49,9 +74,11 @@ def finish_replace(fd: int, tmp: str, target: str, write: Callable[[IO], object]
         What ``write`` returned.
 
     Raises:
+        PermissionError: ``target`` is read-only (:func:`check_not_read_only`).
         Whatever ``write``, ``check`` or the file system raise; ``tmp`` is removed first, ``target`` unchanged.
     """
     try:
+        check_not_read_only(target)
         with (os.fdopen(fd, "w", encoding="utf-8-sig", newline="") if text else os.fdopen(fd, "wb")) as f:
             result = write(f)
             f.flush()

@@ -23,7 +23,7 @@ from enum import Enum
 
 import numpy as np
 
-from catdog_gui.core.atomic import finish_replace
+from catdog_gui.core.atomic import check_not_read_only, finish_replace
 
 __all__ = ["Result", "csv_columns", "run_settings", "RUN_COLUMNS", "write_csv", "neutralize_cell",
            "InPlaceWriteWarning", "Status", "STATUS_OK", "STATUS_ERROR", "UNCERTAIN"]
@@ -203,10 +203,12 @@ def write_csv(results: Iterable[Result], path: str | os.PathLike, labels: Sequen
 
     Raises:
         OSError: the folder does not exist, or is not writable and ``path`` is not an existing writable
-            file (nothing is left behind).
+            file (nothing is left behind); PermissionError when ``path`` is marked read-only
+            (:func:`~catdog_gui.core.atomic.check_not_read_only`).
     """
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
+    check_not_read_only(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=".catdog-", suffix=".csv.tmp", dir=folder)
     except OSError as exc:

@@ -47,14 +47,13 @@ import errno
 import hashlib
 import math
 import os
-import stat
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import exiv2
 
-from catdog_gui.core.atomic import finish_replace
+from catdog_gui.core.atomic import finish_replace, is_read_only
 from catdog_gui.core.results import Result
 from catdog_gui.core.verdicts import marked_by_person
 
@@ -389,16 +388,6 @@ def _other_owner(xmp: exiv2.XmpData, photo: str, target: str, naming: str) -> st
     return None
 
 
-def _read_only(path: str) -> bool:
-    """True when ``path`` may not be written: no permission, or no write bit at all (a file or folder the
-    user made read-only; root would be allowed to write it, but the user's intent counts)."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return False
-    return not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
-
-
 def _identity(path: str) -> tuple[int, int, int] | None:
     """What tells that a file changed: (inode, size, mtime in ns); None when it does not exist."""
     try:
@@ -479,7 +468,7 @@ def _replace_atomically(target: str, data: bytes, before: tuple[int, int, int] |
         OSError: the file system refused the write.
     """
     folder = os.path.dirname(os.path.abspath(target))
-    if _read_only(folder):
+    if is_read_only(folder):
         raise _Refused(f"folder {folder!r} is read-only")
     try:
         fd, tmp = tempfile.mkstemp(prefix=".catdog-", suffix=".xmp.tmp", dir=folder)
@@ -565,7 +554,7 @@ def _write(image, xmp, target: str, before, snapshot) -> None:
     Raises:
         _Refused: a read-only file, libexiv2 cannot write, or it would change the other metadata.
     """
-    if before is not None and _read_only(target):
+    if before is not None and is_read_only(target):
         raise _Refused(f"{os.path.basename(target)!r} is read-only")
     image.setXmpData(xmp)
     try:
@@ -675,7 +664,7 @@ def undo_write(outcome: TagOutcome) -> TagOutcome:
         if _identity(target) != written:
             raise _Refused("changed since catdog wrote it; left as it is")
         if mode == "sidecar" and previous is None:
-            if _read_only(os.path.dirname(os.path.abspath(target))):
+            if is_read_only(os.path.dirname(os.path.abspath(target))):
                 raise _Refused("folder is read-only")
             os.unlink(target)
         elif mode == "sidecar":

@@ -108,6 +108,13 @@
             <numerusform>%n photos carry a verdict marked by hand.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n photo(s) marked by hand have not been exported or written to tags.</source>
+        <translation>
+            <numerusform>%n photo marked by hand has not been exported or written to tags.</numerusform>
+            <numerusform>%n photos marked by hand have not been exported or written to tags.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>SortWorker</name>

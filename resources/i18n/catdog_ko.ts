@@ -878,6 +878,28 @@ Replace it?</source>
         <translation>정리할 분류된 사진이 없습니다.</translation>
     </message>
     <message>
+        <source>Quit catdog</source>
+        <translation>catdog 종료</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) marked by hand have not been exported or written to tags.</source>
+        <translation>
+            <numerusform>직접 표시한 사진 %n장을 아직 내보내거나 태그로 쓰지 않았습니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Quitting now loses those marks.</source>
+        <translation>지금 종료하면 이 표시가 사라집니다.</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV 내보내기…</translation>
+    </message>
+    <message>
+        <source>Quit Without Saving</source>
+        <translation>저장하지 않고 종료</translation>
+    </message>
+    <message>
         <source>Sort into folder</source>
         <translation>정리할 폴더 선택</translation>
     </message>

@@ -1,0 +1,103 @@
+"""Quitting with marks by hand that were neither exported nor written to tags asks first: Export CSV… (then
+quits once the file is written), Quit Without Saving, or Cancel (Esc, keeps the window). Before, the marks
+were lost on quit without a word. Offscreen, tiny model, real photos."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QFileDialog
+
+from catdog_gui.app.main_window import MainWindow
+
+RUN_TIMEOUT = 120_000
+
+
+def _answer(w, text: str | None, seen: list) -> None:
+    """Click the quit question's button labelled ``text`` (None: press Esc) once the question is open."""
+    def later():
+        box = getattr(w, "_quit_box", None)
+        if box is None or not box.isVisible():
+            QTimer.singleShot(20, later)
+            return
+        seen.append(box.text())
+        if text is None:
+            box.reject()  # Esc: the escape button (Cancel)
+            return
+        [button] = [b for b in box.buttons() if b.text() == text]
+        button.click()
+    QTimer.singleShot(0, later)
+
+
+def _window(qtbot, tiny_model_path, photos, folder) -> MainWindow:
+    folder.mkdir()
+    for p in photos:
+        shutil.copy(p, folder / p.name)
+    w = MainWindow(tiny_model_path, [str(folder)])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.results.rowCount() == len(photos) and not w.running, timeout=RUN_TIMEOUT)
+    return w
+
+
+def test_quit_with_unsaved_marks_asks_and_export_keeps_them(qtbot, tiny_model_path, cat_photos, tmp_path,
+                                                            monkeypatch):
+    w = _window(qtbot, tiny_model_path, cat_photos[:3], tmp_path / "photos")
+    w.select_row(1)
+    marked = w.current_result().path
+    assert w.mark_selected("dog") == 1
+    assert w.unsaved_marks() == 1
+
+    seen: list[str] = []
+    _answer(w, None, seen)  # Esc: nothing is lost, the window stays
+    assert not w.close()
+    assert w.isVisible() and w.results.rowCount() == 3 and w.results.person_label(marked) == "dog"
+    assert seen == ["1 photo marked by hand has not been exported or written to tags."]
+
+    out = tmp_path / "marks.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "CSV files (*.csv)"))
+    _answer(w, "Export CSV…", seen)
+    assert w.close()
+    assert not w.isVisible() and len(seen) == 2
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        rows = {r["path"]: r["label_by_person"] for r in csv.DictReader(f)}
+    assert rows == {r.path: ("dog" if r.path == marked else "") for r in w.results.results}
+
+
+def test_marks_written_to_tags_quit_without_a_question_and_discard_quits(qtbot, tiny_model_path, dog_photos,
+                                                                        tmp_path):
+    w = _window(qtbot, tiny_model_path, dog_photos[:3], tmp_path / "photos")
+    w.select_row(0)
+    marked = w.current_result().path
+    assert w.mark_selected("cat") == 1
+    with qtbot.waitSignal(w.tag_actions.finished, timeout=RUN_TIMEOUT) as done:
+        assert w.tag_actions.write(w.results.results)
+    assert marked in {o.path for o in done.args[0] if o.action == "written"}  # (the tiny model's rows are uncertain)
+    assert w.unsaved_marks() == 0
+
+    # a mark cleared is nothing to lose; a new mark is, and "Quit Without Saving" drops it
+    assert w.mark_selected(None) == 1 and w.unsaved_marks() == 0
+    w.select_row(2)
+    assert w.mark_selected("cat") == 1 and w.unsaved_marks() == 1
+    seen: list[str] = []
+    _answer(w, "Quit Without Saving", seen)
+    assert w.close()
+    assert not w.isVisible() and len(seen) == 1
+
+
+def test_undoing_the_tag_write_makes_the_marks_unsaved_again(qtbot, tiny_model_path, dog_photos, tmp_path):
+    w = _window(qtbot, tiny_model_path, dog_photos[:2], tmp_path / "photos")
+    w.select_row(0)
+    w.mark_selected("cat")
+    with qtbot.waitSignal(w.tag_actions.finished, timeout=RUN_TIMEOUT):
+        w.tag_actions.write(w.results.results)
+    assert w.unsaved_marks() == 0
+    with qtbot.waitSignal(w.tag_actions.finished, timeout=RUN_TIMEOUT) as undone:
+        assert w.tag_actions.undo()
+    assert {o.action for o in undone.args[0]} == {"undone"}
+    assert w.unsaved_marks() == 1
+    seen: list[str] = []
+    _answer(w, "Quit Without Saving", seen)
+    assert w.close() and len(seen) == 1

@@ -279,6 +279,16 @@ def test_decompression_bomb_is_an_error(side, tmp_path):
         preprocess(path, SPEC)
 
 
+def test_a_bomb_beyond_pillows_own_guard_gets_one_message_in_megapixels(tmp_path):
+    """40000 x 40000 is over twice the limit, where Pillow raises its own error: the message is ours, in
+    megapixels, naming our limit (Pillow's pixel counts and its doubled limit are not shown)."""
+    (tmp_path / "bomb.png").write_bytes(png_header_only(40000, 40000))
+    with pytest.raises(ImageDecodeError) as info:
+        load_rgb(tmp_path / "bomb.png")
+    assert str(info.value) == ("image too large: 1600 megapixels is over the 268 megapixels this app decodes "
+                               "in bounded memory")
+
+
 def test_pixel_limit_judges_what_draft_decodes(cat_photos, monkeypatch, tmp_path):
     with Image.open(cat_photos[0]) as raw:
         w, h = raw.size

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import io
 import os
+import re
 import stat
 import threading
 import warnings
@@ -190,9 +191,8 @@ def load_rgb(source: PathOrFile, *, min_size: tuple[int, int] | None = None,
             rgb = _decode(source, min_size, background, found)
     except ImageDecodeError:
         raise
-    except Image.DecompressionBombError as exc:
-        raise ImageDecodeError(f"image too large (over {_megapixels(Image.MAX_IMAGE_PIXELS)} megapixels, "
-                               f"the most this app decodes): {exc}") from None
+    except Image.DecompressionBombError as exc:  # Pillow's own guard, at twice the limit
+        raise ImageDecodeError(_too_large(_bomb_pixels(exc))) from None
     except UnidentifiedImageError:
         raise ImageDecodeError(_unidentified_reason(source)) from None
     except FileNotFoundError:
@@ -265,6 +265,23 @@ def _megapixels(pixels: int | None) -> str:
     return "unlimited" if not pixels else f"{pixels / 1e6:.0f}"
 
 
+def _too_large(pixels: int | None, size: tuple[int, int] | None = None) -> str:
+    """The one message for an image over ``Image.MAX_IMAGE_PIXELS``, in megapixels only: ``pixels`` is the
+    image's pixel count (None: not known), ``size`` its (width, height) when known."""
+    limit = f"the {_megapixels(Image.MAX_IMAGE_PIXELS)} megapixels this app decodes in bounded memory"
+    if pixels is None:
+        return f"image too large: over {limit}"
+    shape = f"{size[0]}x{size[1]} pixels ({_megapixels(pixels)} megapixels)" if size else \
+        f"{_megapixels(pixels)} megapixels"
+    return f"image too large: {shape} is over {limit}"
+
+
+def _bomb_pixels(exc: Image.DecompressionBombError) -> int | None:
+    """The pixel count in Pillow's ``DecompressionBombError`` ("Image size (N pixels) exceeds ..."), or None."""
+    m = re.search(r"\((\d+) pixels\)", str(exc))
+    return int(m.group(1)) if m else None
+
+
 def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
@@ -277,8 +294,7 @@ def _check_pixel_limit(im: Image.Image) -> None:
     limit = Image.MAX_IMAGE_PIXELS
     w, h = im.size
     if limit and w * h > limit:
-        raise ImageDecodeError(f"image too large: {w}x{h} pixels ({w * h / 1e6:.0f} megapixels) is over the "
-                               f"{_megapixels(limit)} megapixels this app decodes in bounded memory")
+        raise ImageDecodeError(_too_large(w * h, (w, h)))
 
 
 def _strip_mode(im: Image.Image, opaque: bool) -> str:

@@ -1,14 +1,18 @@
-"""Short, translated forms of core's English texts (errors, the provider line) for the window.
+"""Short, translated forms of core's English texts (errors, the provider line, uncertain reasons) for the window.
 
-Core's texts stay English (the CSV, the CLI, a bug report); the window shows a translated short form where
-the language is not English, and keeps the English detail for the tooltip. In English the full text is shown.
+Core's texts stay English (the CSV, the CLI, a bug report); the window shows a translated form where the
+language is not English, and keeps the English detail for the tooltip. In English core's text is shown as is.
+Core's texts are matched by their fixed start or by a pattern; one that matches nothing stays English.
 """
 
 from __future__ import annotations
 
+import math
+import re
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-__all__ = ["error_text", "provider_text"]
+__all__ = ["cuda_reason_text", "error_text", "provider_detail_text", "provider_text", "uncertain_text"]
 
 # core's error texts start with one of these (catdog_gui/core/imaging.py, pipeline.py, main_window's scan)
 _ERROR_PREFIXES = (
@@ -22,13 +26,54 @@ _ERROR_PREFIXES = (
     ("cannot decode", QT_TRANSLATE_NOOP("CoreText", "cannot decode the image")),
     ("empty file", QT_TRANSLATE_NOOP("CoreText", "empty file (0 bytes)")),
     ("unsupported format", QT_TRANSLATE_NOOP("CoreText", "unsupported format")),
+    ("not an image", QT_TRANSLATE_NOOP("CoreText", "not an image")),
+    ("inference failed", QT_TRANSLATE_NOOP("CoreText", "the model failed on this photo")),
 )
+
+# why a decoded photo is degenerate (catdog_gui/core/degenerate.py), the numbers kept
+_DEGENERATE = (
+    (re.compile(r"tiny image \((?P<width>\d+)x(?P<height>\d+) px; under (?P<side>\d+) px on a side\)"),
+     QT_TRANSLATE_NOOP("CoreText", "tiny image ({width}×{height} px; under {side} px on a side)")),
+    (re.compile(r"extreme aspect ratio \((?P<width>\d+)x(?P<height>\d+) px, over (?P<ratio>[\d.]+):1\)"),
+     QT_TRANSLATE_NOOP("CoreText", "extreme aspect ratio ({width}×{height} px, over {ratio}:1)")),
+    (re.compile(r"nearly one flat colour \(pixel standard deviation (?P<spread>[\d.]+), under (?P<least>[\d.]+)\)"),
+     QT_TRANSLATE_NOOP("CoreText", "nearly one flat colour (pixel standard deviation {spread}, under {least})")),
+)
+
+# why CUDA is not in use (catdog_gui/core/model.py, _cuda_unavailable_reason); {detail} is a loader message
+_CUDA_REASONS = (
+    (re.compile(r"not requested"), QT_TRANSLATE_NOOP("CoreText", "not requested")),
+    (re.compile(r"this ONNX Runtime build has no CUDA support \(install onnxruntime-gpu\)"),
+     QT_TRANSLATE_NOOP("CoreText", "this ONNX Runtime build has no CUDA support (install onnxruntime-gpu)")),
+    (re.compile(r"no NVIDIA GPU driver \((?P<detail>.*)\)"),
+     QT_TRANSLATE_NOOP("CoreText", "no NVIDIA GPU driver ({detail})")),
+    (re.compile(r"CUDA provider failed to load \((?P<detail>.*); needs CUDA and cuDNN\)"),
+     QT_TRANSLATE_NOOP("CoreText", "the CUDA provider failed to load ({detail}; needs CUDA and cuDNN)")),
+    (re.compile(r"ONNX Runtime could not create the CUDA provider \(unsupported GPU or out of memory; see its log\)"),
+     QT_TRANSLATE_NOOP("CoreText",
+                       "ONNX Runtime could not create the CUDA provider (unsupported GPU or out of memory; see its log)")),
+)
+_MISSING_LIBRARY = re.compile(r"(?P<library>\S+) not found")
 
 
 def _translated(source: str) -> str | None:
     """``source`` in the application's language, or None when no translation is loaded for it."""
     text = QCoreApplication.translate("CoreText", source)
     return text if text != source else None
+
+
+def _matched(text: str, patterns) -> str | None:
+    """``text`` translated by the first of ``patterns`` (regex, source template) matching all of it, its named
+    groups filled in; None when none matches or no translation is loaded."""
+    for pattern, source in patterns:
+        match = pattern.fullmatch(text)
+        if match is not None:
+            translated = _translated(source)
+            groups = match.groupdict()
+            if "detail" in groups:
+                groups["detail"] = _detail_text(groups["detail"])
+            return translated.format(**groups) if translated else None
+    return None
 
 
 def error_text(error: str) -> str:
@@ -40,6 +85,34 @@ def error_text(error: str) -> str:
     return error
 
 
+def uncertain_text(result, threshold: float | None) -> str:
+    """Why ``result`` (a :class:`core.results.Result`) is uncertain at ``threshold`` (a probability, or None),
+    in the application's language; ``""`` when it is not uncertain. Same rule as ``Result.uncertain_reason``,
+    whose English text is returned where no translation is loaded."""
+    why = result.uncertain_reason(threshold)
+    if not why:
+        return ""
+    if why == result.uncertain_because:
+        return _matched(why, _DEGENERATE) or why
+    if math.isnan(result.confidence):
+        return _translated(QT_TRANSLATE_NOOP("CoreText", "no confidence")) or why
+    template = _translated(QT_TRANSLATE_NOOP("CoreText", "top probability {confidence} below the threshold {threshold}"))
+    return template.format(confidence=f"{result.confidence:.1%}", threshold=f"{threshold:.1%}") if template else why
+
+
+def cuda_reason_text(reason: str) -> str:
+    """Why CUDA is not in use (``Engine.cuda_unavailable_reason``, English) in the application's language; a
+    loader detail ``"libX.so not found"`` is translated too, any other detail stays as the system said it."""
+    return _matched(reason, _CUDA_REASONS) or reason
+
+
+def _detail_text(detail: str) -> str:
+    """A loader's message inside a CUDA reason: ``"libX.so not found"`` translated, anything else as is."""
+    match = _MISSING_LIBRARY.fullmatch(detail)
+    template = _translated(QT_TRANSLATE_NOOP("CoreText", "{library} not found")) if match else None
+    return template.format(library=match.group("library")) if template else detail
+
+
 def provider_text(engine) -> str:
     """The provider in use, short and translated: ``"CUDA"``, ``"CPU"`` or ``"CPU — CUDA unavailable"``
     (the reason, English, is :meth:`core.model.Engine.describe_provider`'s, for a tooltip)."""
@@ -47,3 +120,16 @@ def provider_text(engine) -> str:
     if engine.using_cuda or engine.cuda_unavailable_reason is None:
         return main
     return QCoreApplication.translate("CoreText", "{provider} — CUDA unavailable").format(provider=main)
+
+
+def provider_detail_text(engine) -> str:
+    """:meth:`core.model.Engine.describe_provider` in the application's language: the provider, and why CUDA
+    is not in use (``"CPU — CUDA unavailable: no NVIDIA GPU driver (libcuda.so.1 not found)"`` in English)."""
+    reason = engine.cuda_unavailable_reason
+    if engine.using_cuda or reason is None:
+        return provider_text(engine)
+    template = _translated(QT_TRANSLATE_NOOP("CoreText", "{provider} — CUDA unavailable: {reason}"))
+    if template is None:
+        return engine.describe_provider()
+    main = engine.providers[0].removesuffix("ExecutionProvider") if engine.providers else "CPU"
+    return template.format(provider=main, reason=cuda_reason_text(reason))

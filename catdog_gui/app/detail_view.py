@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from catdog_gui.app.core_text import error_text
+from catdog_gui.app.core_text import error_text, uncertain_text
 from catdog_gui.app.i18n import flow_title, label_text
 from catdog_gui.app.image_view import ImageView
 from catdog_gui.app.images import to_qimage
@@ -583,7 +583,7 @@ class DetailView(QWidget):
     def _verdict_text(self, exp: Explanation) -> str:
         """The verdict line: the class and its confidence, or "uncertain" and why, as the table says it."""
         r = self._result
-        why = r.uncertain_reason(self._threshold) if r is not None and r.path == exp.path else ""
+        why = uncertain_text(r, self._threshold) if r is not None and r.path == exp.path else ""
         if why:
             return self.tr("<b>{uncertain}</b> — {label} {confidence}: {reason}").format(
                 uncertain=html.escape(label_text("uncertain")), label=html.escape(label_text(exp.label)),

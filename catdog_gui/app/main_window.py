@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from catdog_gui.app import keyboard, tag_actions
 from catdog_gui.app.detail_view import DetailView
-from catdog_gui.app.core_text import provider_text
+from catdog_gui.app.core_text import cuda_reason_text, provider_detail_text, provider_text
 from catdog_gui.app.drop import FULL_TEXT, DropZone, non_local_message, split_urls
 from catdog_gui.app.elided_label import ElidedLabel
 from catdog_gui.app.filter_bar import FilterBar
@@ -499,7 +499,7 @@ class MainWindow(QMainWindow):
             engine = Engine(path, providers=providers_for(self.device), precision=self.precision, tta=self.tta)
             if self.device == "cuda" and not engine.using_cuda:
                 raise ModelError(self.tr("Device CUDA: the CUDA provider cannot be used: {reason}").format(
-                    reason=engine.cuda_unavailable_reason))
+                    reason=cuda_reason_text(engine.cuda_unavailable_reason or "")))
         except ModelError as exc:
             self._model_error(path, str(exc), startup)
             return False
@@ -554,6 +554,11 @@ class MainWindow(QMainWindow):
         return dialog
 
     def show_about(self) -> None:
+        """Help ▸ About: the version and the model in use (:meth:`about_text`)."""
+        QMessageBox.about(self, self.tr("About catdog"), self.about_text())
+
+    def about_text(self) -> str:
+        """Help ▸ About's rich text: the version, the model's details and the provider in use, translated."""
         if self.engine is None:
             body = "<p>" + self.tr("No model loaded.") + "</p>"
         else:
@@ -565,13 +570,12 @@ class MainWindow(QMainWindow):
                     (self.tr("Input"), "×".join(map(str, info.preprocessing.image_size))),
                     (self.tr("Providers"), ", ".join(self.engine.providers)),
                     (self.tr("In use"), provider_text(self.engine)),
-                    ("", self.engine.describe_provider())]  # why CUDA is not in use, as core says it
+                    ("", provider_detail_text(self.engine))]  # why CUDA is not in use
             body = "<table>" + "".join(
                 f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(str(v))}</td></tr>"
                 for k, v in rows) + "</table>"
-        QMessageBox.about(self, self.tr("About catdog"),
-                          f"<h3>catdog {html.escape(app_version())}</h3>"
-                          "<p>" + self.tr("Tells cats from dogs in your photos with Xception.") + "</p>" + body)
+        return (f"<h3>catdog {html.escape(app_version())}</h3>"
+                "<p>" + self.tr("Tells cats from dogs in your photos with Xception.") + "</p>" + body)
 
     # -- running -------------------------------------------------------------------------------------
     @property

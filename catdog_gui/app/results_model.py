@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QApplication, QStyle
 
-from catdog_gui.app.core_text import error_text
+from catdog_gui.app.core_text import error_text, uncertain_text
 from catdog_gui.app.i18n import label_text
 from catdog_gui.app.theme import error_colour
 from catdog_gui.core.filtering import ResultFilter, folder_name
@@ -230,7 +230,7 @@ class ResultsModel(QAbstractTableModel):
 
     def _tooltip(self, r: Result) -> str:
         tip = r.path if r.status == Status.OK else f"{r.path}\n{r.error}"
-        why = r.uncertain_reason(self._threshold)
+        why = uncertain_text(r, self._threshold)
         if why:  # the model's own answer, and why it is not worth much
             tip += "\n" + self.tr("Uncertain ({label} {confidence}): {reason}").format(
                 label=label_text(r.label), confidence=f"{r.confidence:.1%}", reason=why)

@@ -44,8 +44,64 @@
         <translation>지원하지 않는 형식</translation>
     </message>
     <message>
+        <source>not an image</source>
+        <translation>이미지가 아님</translation>
+    </message>
+    <message>
+        <source>the model failed on this photo</source>
+        <translation>모델이 이 사진을 처리하지 못함</translation>
+    </message>
+    <message>
+        <source>tiny image ({width}×{height} px; under {side} px on a side)</source>
+        <translation>너무 작은 이미지 ({width}×{height} 픽셀, 한 변이 {side} 픽셀 미만)</translation>
+    </message>
+    <message>
+        <source>extreme aspect ratio ({width}×{height} px, over {ratio}:1)</source>
+        <translation>극단적인 가로세로 비율 ({width}×{height} 픽셀, {ratio}:1 초과)</translation>
+    </message>
+    <message>
+        <source>nearly one flat colour (pixel standard deviation {spread}, under {least})</source>
+        <translation>거의 단색 (픽셀 표준편차 {spread}, {least} 미만)</translation>
+    </message>
+    <message>
+        <source>not requested</source>
+        <translation>요청하지 않음</translation>
+    </message>
+    <message>
+        <source>this ONNX Runtime build has no CUDA support (install onnxruntime-gpu)</source>
+        <translation>이 ONNX Runtime 빌드는 CUDA를 지원하지 않음 (onnxruntime-gpu 설치 필요)</translation>
+    </message>
+    <message>
+        <source>no NVIDIA GPU driver ({detail})</source>
+        <translation>NVIDIA GPU 드라이버 없음 ({detail})</translation>
+    </message>
+    <message>
+        <source>the CUDA provider failed to load ({detail}; needs CUDA and cuDNN)</source>
+        <translation>CUDA 실행 공급자를 불러오지 못함 ({detail}; CUDA와 cuDNN 필요)</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime could not create the CUDA provider (unsupported GPU or out of memory; see its log)</source>
+        <translation>ONNX Runtime이 CUDA 실행 공급자를 만들지 못함 (지원되지 않는 GPU 또는 메모리 부족; 로그 참고)</translation>
+    </message>
+    <message>
+        <source>no confidence</source>
+        <translation>신뢰도 없음</translation>
+    </message>
+    <message>
+        <source>top probability {confidence} below the threshold {threshold}</source>
+        <translation>최고 확률 {confidence}, 기준값 {threshold} 미만</translation>
+    </message>
+    <message>
+        <source>{library} not found</source>
+        <translation>{library} 없음</translation>
+    </message>
+    <message>
         <source>{provider} — CUDA unavailable</source>
         <translation>{provider} — CUDA 사용 불가</translation>
+    </message>
+    <message>
+        <source>{provider} — CUDA unavailable: {reason}</source>
+        <translation>{provider} — CUDA 사용 불가: {reason}</translation>
     </message>
 </context>
 <context>

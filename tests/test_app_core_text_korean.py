@@ -1,0 +1,108 @@
+"""In Korean, core's English texts the window shows come out Korean: the uncertain reason in the detail pane
+and the table's tooltip (below the threshold, or a degenerate photo), why CUDA is not in use in Help ▸ About,
+and a non-image file's error. English keeps core's text. Offscreen, tiny model, real photos."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+
+from catdog_gui.app.core_text import cuda_reason_text, error_text, provider_detail_text, uncertain_text
+from catdog_gui.app.i18n import install_translators
+from catdog_gui.app.main_window import MainWindow
+from catdog_gui.app.results_model import NAME, STATUS
+from catdog_gui.core import model as core_model
+
+RUN_TIMEOUT = 120_000
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# words of core's English reasons that must not reach a Korean window
+ENGLISH = re.compile(r"\b(below|threshold|probability|image|under|ratio|colour|deviation|driver|not found|"
+                     r"unavailable|requested|support|install|failed|needs|could not|unrecognised)\b")
+CUDA = "CUDAExecutionProvider"
+
+
+@pytest.fixture
+def korean(qapp):
+    installed = install_translators(qapp, "ko")
+    yield installed
+    install_translators(qapp, "en")
+
+
+def assert_korean(text: str) -> None:
+    assert HANGUL.search(text) and not ENGLISH.search(text), text
+
+
+def test_uncertain_reason_in_the_detail_pane_is_korean(qtbot, korean, tiny_model_path, cat_photos):
+    w = MainWindow(tiny_model_path, [str(cat_photos[0])])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.results.rowCount() == 1 and not w.running, timeout=RUN_TIMEOUT)
+    w.select_row(0)
+    qtbot.waitUntil(lambda: w.detail.explanation is not None, timeout=RUN_TIMEOUT)
+    w.set_threshold(0.999)  # Model ▸ Uncertain Threshold… 99.9: the row is uncertain
+    r = w.current_result()
+    assert r.uncertain_reason(0.999)
+    text = w.detail.verdict.text()
+    assert_korean(text)
+    assert f"{r.confidence:.1%}" in text and "99.9%" in text
+    assert_korean(w.results.index(0, NAME).data(Qt.ItemDataRole.ToolTipRole).split("\n", 1)[1])
+
+
+def test_degenerate_reasons_and_non_image_error_are_korean(qtbot, korean, tiny_model_path, tmp_path):
+    Image.new("RGB", (1, 1), (90, 60, 30)).save(tmp_path / "pixel.png")
+    Image.new("RGB", (640, 480), (255, 255, 255)).save(tmp_path / "blank.png")
+    Image.effect_noise((2000, 40), 60).convert("RGB").save(tmp_path / "strip.png")
+    (tmp_path / "notes.jpg").write_text("shopping list: milk, eggs\n")
+    w = MainWindow(tiny_model_path, [str(tmp_path)])
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.results.rowCount() == 4 and not w.running, timeout=RUN_TIMEOUT)
+    rows = {w.results.result(i).name: i for i in range(4)}
+    for name in ("pixel.png", "blank.png", "strip.png"):
+        r = w.results.result(rows[name])
+        assert r.uncertain_because, name
+        shown = uncertain_text(r, w.threshold)
+        assert_korean(shown)
+        assert re.findall(r"\d+", r.uncertain_because) == re.findall(r"\d+", shown)  # the numbers kept
+    row = rows["notes.jpg"]
+    error = w.results.result(row).error
+    assert error.startswith("not an image")
+    shown = w.results.index(row, STATUS).data()
+    assert_korean(shown)
+    assert error in w.results.index(row, STATUS).data(Qt.ItemDataRole.ToolTipRole)  # the English detail
+
+
+def test_cuda_reasons_and_about_are_korean(qtbot, korean, tiny_model_path, monkeypatch):
+    loader = "libcuda.so.1: cannot open shared object file: No such file or directory"
+    reasons = [core_model._cuda_unavailable_reason(["CPUExecutionProvider"], [], [], None),
+               core_model._cuda_unavailable_reason([CUDA], ["CPUExecutionProvider"], [], None),
+               core_model._cuda_unavailable_reason([CUDA], [CUDA], [], loader)]
+    monkeypatch.setattr(core_model, "_cuda_library_error", lambda: "libcudnn.so.9: cannot open shared object "
+                        "file: No such file or directory")
+    reasons.append(core_model._cuda_unavailable_reason([CUDA], [CUDA], [], None))
+    monkeypatch.setattr(core_model, "_cuda_library_error", lambda: None)
+    reasons.append(core_model._cuda_unavailable_reason([CUDA], [CUDA], [], None))
+    assert len(set(reasons)) == 5
+    for reason in reasons:
+        assert_korean(cuda_reason_text(reason))
+    assert "libcuda.so.1" in cuda_reason_text(reasons[2])
+
+    w = MainWindow(tiny_model_path)
+    qtbot.addWidget(w)
+    w.engine.using_cuda, w.engine.cuda_unavailable_reason = False, reasons[2]  # as on a machine with no driver
+    about = w.about_text()
+    assert "사용 중" in about and provider_detail_text(w.engine) in about
+    assert_korean(provider_detail_text(w.engine))
+    assert "CUDA unavailable" not in about and reasons[2] not in about
+
+
+def test_english_keeps_core_reasons(qapp, tiny_model_path):
+    install_translators(qapp, "en")
+    assert error_text("not an image (unrecognised file content)") == "not an image (unrecognised file content)"
+    reason = core_model._cuda_unavailable_reason([CUDA], [CUDA], [], "libcuda.so.1: cannot open shared object "
+                                                 "file: No such file or directory")
+    assert cuda_reason_text(reason) == reason
+    engine = core_model.Engine(tiny_model_path, providers=["CPUExecutionProvider"])
+    assert provider_detail_text(engine) == engine.describe_provider()

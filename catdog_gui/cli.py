@@ -11,8 +11,9 @@ A row whose answer is not worth much says ``uncertain`` in its ``label`` column 
 colour, a long strip: :mod:`catdog_gui.core.degenerate`). Every row also names the model, the execution
 provider, the precision, TTA and the threshold of the run.
 
-Exit codes: 0 when the run happened (even if some files could not be read); 1 when ``--sort-into`` could not
-sort every photo (or ``--self-test`` found a problem); 2 on bad arguments, a
+Exit codes: 0 when the run happened (even if some files could not be read: they get ``error`` rows); 1 when a
+folder could not be read (its photos get no row: the summary counts such folders and stderr names them), when
+``--sort-into`` could not sort every photo (or ``--self-test`` found a problem); 2 on bad arguments, a
 missing or invalid model, ``--device cuda`` without a usable CUDA provider, no path that exists, or a CSV
 that cannot be written; 130 when interrupted
 with Ctrl-C, 128 + the signal number when ended by SIGTERM or SIGHUP (a closed terminal, ``kill``, a
@@ -64,8 +65,8 @@ def get_args_parser() -> argparse.ArgumentParser:
         prog="catdog-classify",
         description="Tell cats from dogs in photos: classify files and folders (recursive) and write a CSV.",
         epilog="Exit status: 0 when the run happened (unreadable files get error rows), 2 on bad arguments "
-               "or a missing/invalid model, 1 when --sort-into could not sort every photo, 130 when "
-               "interrupted.")
+               "or a missing/invalid model, 1 when a folder could not be read or --sort-into could not sort "
+               "every photo, 130 when interrupted.")
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="image files and folders (searched recursively); required unless --self-test")
     p.add_argument("--csv", default=None, metavar="OUT.csv",
@@ -118,8 +119,7 @@ def _progress(done: int, total: int, start: float, final: bool = False) -> None:
     print(f"\r{done}/{total} images ({rate:.1f} images/s)", end=end, file=sys.stderr, flush=True)
 
 
-def _print_summary(summary, engine, csv_path: str | None, rows: int, results, unreadable_dirs: Sequence[str]
-                   ) -> None:
+def _print_summary(summary, engine, csv_path: str | None, rows: int, results, scan_report) -> None:
     state = f", {summary.errors} error(s)" if summary.errors else ""
     state += " (interrupted)" if summary.cancelled else ""
     rate = f" ({summary.ok / summary.elapsed_s:.1f} images/s)" if summary.ok and summary.elapsed_s > 0 else ""
@@ -131,6 +131,8 @@ def _print_summary(summary, engine, csv_path: str | None, rows: int, results, un
     print(f"  {'uncertain':<{width}}  {summary.uncertain}")
     print(f"  {'errors':<{width}}  {summary.errors}")
     print(f"  {'skipped non-images':<{width}}  {summary.skipped_non_images}")
+    if summary.unreadable_dirs:
+        print(f"  {'unreadable folders':<{width}}  {summary.unreadable_dirs}")
     if csv_path is not None:
         print(f"CSV: {csv_path} ({rows} row(s))")
     errors = [r for r in results if not r.ok]
@@ -138,8 +140,23 @@ def _print_summary(summary, engine, csv_path: str | None, rows: int, results, un
         print(f"  error: {r.path!r}: {r.error}", file=sys.stderr)
     if len(errors) > _MAX_ERRORS_SHOWN:
         print(f"  ... and {len(errors) - _MAX_ERRORS_SHOWN} more error(s), see the CSV", file=sys.stderr)
-    for folder in unreadable_dirs:
-        print(f"  warning: could not read folder: {folder!r}", file=sys.stderr)
+    _print_unreadable(scan_report)
+
+
+def _print_unreadable(scan_report) -> None:
+    """Name the folders the scan could not read, and why, on stderr (a folder gets no CSV row: it is not a
+    photo; the summary counts them and the exit status is 1)."""
+    folders = scan_report.unreadable_dirs
+    if not folders:
+        return
+    for folder in folders[:_MAX_ERRORS_SHOWN]:
+        print(f"  error: could not read folder: {folder!r}: {scan_report.unreadable_why.get(folder, 'unknown')}",
+              file=sys.stderr)
+    if len(folders) > _MAX_ERRORS_SHOWN:
+        print(f"  ... and {len(folders) - _MAX_ERRORS_SHOWN} more folder(s)", file=sys.stderr)
+    n = len(folders)
+    print(f"catdog-classify: {n} folder{'' if n == 1 else 's'} could not be read; the photos in "
+          f"{'it' if n == 1 else 'them'} were not classified (exit status 1)", file=sys.stderr)
 
 
 class _Terminated(Exception):
@@ -317,7 +334,7 @@ def _photos(args: argparse.Namespace, csv_path: str | None, tags):
         csv_real = os.path.normcase(os.path.realpath(csv_path))
         if any(os.path.normcase(os.path.realpath(p)) == csv_real for p in paths):
             return f"--csv {args.csv!r} is one of the photos to classify; writing the CSV would replace it"
-    if not paths and not report.missing and not tagged_rows:
+    if not paths and not report.missing and not report.unreadable_dirs and not tagged_rows:
         skipped = f" ({report.skipped_non_images} non-image file(s) skipped)" if report.skipped_non_images else ""
         print(f"catdog-classify: warning: no images found in {', '.join(repr(p) for p in args.paths)}{skipped}",
               file=sys.stderr)
@@ -350,13 +367,15 @@ def _run(args: argparse.Namespace, engine, threshold: float) -> int:
     if isinstance(rows, str):
         return _fail(rows)
     summary = summarize(classified + missing_rows, labels, elapsed, skipped_non_images=report.skipped_non_images,
-                        cancelled=interrupted is not None, threshold=threshold)
-    _print_summary(summary, engine, csv_path, rows, results, report.unreadable_dirs)
+                        cancelled=interrupted is not None, threshold=threshold,
+                        unreadable_dirs=len(report.unreadable_dirs))
+    _print_summary(summary, engine, csv_path, rows, results, report)
     tags.print_summary()
     if interrupted is not None:
         return interrupted
     # photos skipped as already tagged are sorted by their tags' verdict (a person's mark there wins)
-    return EXIT_OK if cli_sort.run(args, classified + tagged_rows, labels, threshold) else 1
+    sorted_all = cli_sort.run(args, classified + tagged_rows, labels, threshold)
+    return EXIT_OK if sorted_all and not report.unreadable_dirs else 1
 
 
 def _undo_sort_conflicts(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:

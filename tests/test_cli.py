@@ -325,9 +325,37 @@ def test_unreadable_folder_is_named_and_the_rest_classified(tiny_model_path, pho
 
     monkeypatch.setattr(scan.os, "scandir", scandir)
     out = tmp_path / "o.csv"
-    assert main([str(photo_folder), "--csv", str(out), "--model", str(tiny_model_path)]) == 0
+    # counted and named, not only warned about: a folder is not a photo (no CSV row), so the exit status says it
+    assert main([str(photo_folder), "--csv", str(out), "--model", str(tiny_model_path)]) == 1
     assert len(read_csv(out)) == 6  # 5 photos + broken.jpg outside the blocked folder
-    assert f"could not read folder: {blocked!r}" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert re.search(r"unreadable folders\s+1\n", captured.out)
+    assert f"could not read folder: {blocked!r}: Permission denied" in captured.err
+    assert "1 folder could not be read" in captured.err
+
+
+def test_a_named_folder_that_cannot_be_read_is_not_called_empty(tiny_model_path, cat_photos, tmp_path, monkeypatch,
+                                                                capsys):
+    """The only folder given cannot be listed: it is reported as unreadable (exit 1), not as "no images found"."""
+    from catdog_gui.core import scan
+
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    shutil.copy(cat_photos[0], blocked / "cat.jpg")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == str(blocked):
+            raise PermissionError(13, "Permission denied", str(blocked))
+        return real_scandir(path)
+
+    monkeypatch.setattr(scan.os, "scandir", scandir)
+    out = tmp_path / "o.csv"
+    assert main([str(blocked), "--csv", str(out), "--model", str(tiny_model_path)]) == 1
+    assert read_csv(out) == []
+    captured = capsys.readouterr()
+    assert "no images found" not in captured.err and "1 folder could not be read" in captured.err
+    assert re.search(r"unreadable folders\s+1\n", captured.out)
 
 
 def test_interrupt_keeps_finished_rows(tiny_model_path, photo_folder, tmp_path, monkeypatch, capsys):

@@ -114,7 +114,7 @@ def test_unreadable_subfolder_is_reported_and_the_rest_scanned(tree, monkeypatch
     monkeypatch.setattr(scan.os, "scandir", scandir)
     paths, report = scan_paths([tree])
     assert sorted(names(paths)) == ["a.jpg", "b.JPG", "fake.png", "no_extension"]
-    assert report.unreadable_dirs == [blocked]
+    assert report.unreadable_dirs == [blocked] and report.unreadable_why == {blocked: "Permission denied"}
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,

@@ -52,6 +52,7 @@ class RunSummary:
         uncertain: ``ok`` results that are uncertain (:meth:`Result.is_uncertain`); ``ok`` is
             ``sum(per_class.values()) + uncertain``.
         skipped_non_images: files in folders skipped as not images (no result each).
+        unreadable_dirs: folders the scan could not read (their photos are missing from the results).
         elapsed_s: wall time of the run in seconds.
         images_per_s: ``total / elapsed_s`` (0 when nothing ran).
         cancelled: whether the run was stopped early.
@@ -63,6 +64,7 @@ class RunSummary:
     per_class: dict[str, int] = field(default_factory=dict)
     uncertain: int = 0
     skipped_non_images: int = 0
+    unreadable_dirs: int = 0
     elapsed_s: float = 0.0
     images_per_s: float = 0.0
     cancelled: bool = False
@@ -304,7 +306,7 @@ def classify(engine, paths: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE,
 
 
 def summarize(results: Iterable[Result], labels: Sequence[str], elapsed_s: float, skipped_non_images: int = 0,
-              cancelled: bool = False, threshold: float | None = None) -> RunSummary:
+              cancelled: bool = False, threshold: float | None = None, unreadable_dirs: int = 0) -> RunSummary:
     """Count results per status, uncertain, and per predicted class (as the app's tally counts them).
 
     Args:
@@ -314,6 +316,7 @@ def summarize(results: Iterable[Result], labels: Sequence[str], elapsed_s: float
         skipped_non_images: files skipped by the folder scan as not images.
         cancelled: whether the run was stopped early.
         threshold: the uncertain threshold (None: only degenerate inputs are uncertain).
+        unreadable_dirs: folders the scan could not read (``len(ScanReport.unreadable_dirs)``).
 
     Returns:
         A :class:`RunSummary`.
@@ -332,5 +335,5 @@ def summarize(results: Iterable[Result], labels: Sequence[str], elapsed_s: float
     total = ok + errors
     rate = total / elapsed_s if elapsed_s > 0 else 0.0
     return RunSummary(total=total, ok=ok, errors=errors, per_class=per_class, uncertain=uncertain,
-                      skipped_non_images=skipped_non_images,
+                      skipped_non_images=skipped_non_images, unreadable_dirs=unreadable_dirs,
                       elapsed_s=float(elapsed_s), images_per_s=rate, cancelled=cancelled)

@@ -88,12 +88,20 @@ class ScanReport:
             (``photo.jpg.xmp``, ``photo.xmp``) are not counted: they belong to the photos; nor is the journal
             a sort leaves in its target (``.catdog-sort-journal.jsonl``).
         missing: paths given explicitly that do not exist.
-        unreadable_dirs: folders that could not be listed.
+        unreadable_dirs: folders that could not be listed (their photos are not yielded; no row each, as a
+            folder is not a photo: callers count and name them instead).
+        unreadable_why: why each of ``unreadable_dirs`` could not be read (``"Permission denied"``).
     """
 
     skipped_non_images: int = 0
     missing: list[str] = field(default_factory=list)
     unreadable_dirs: list[str] = field(default_factory=list)
+    unreadable_why: dict[str, str] = field(default_factory=dict)
+
+    def unreadable(self, folder: str | os.PathLike, exc: OSError) -> None:
+        """Record that ``folder`` could not be read, and why (``exc``)."""
+        self.unreadable_dirs.append(os.fspath(folder))
+        self.unreadable_why[os.fspath(folder)] = exc.strerror or str(exc)
 
 
 def iter_image_paths(paths: Iterable[str | os.PathLike], report: ScanReport | None = None) -> Iterator[str]:
@@ -152,8 +160,8 @@ class _Walker:
         """The folder's entries by name; none when it cannot be read (recorded) or was entered before."""
         try:
             st = folder.stat()
-        except OSError:
-            self.report.unreadable_dirs.append(str(folder))
+        except OSError as exc:
+            self.report.unreadable(folder, exc)
             return []
         # (device, inode) identifies a folder, except on mounts that report inode 0 for everything (sshfs-win,
         # Google Drive File Stream, some SMB/FAT mounts): there the resolved path is the identity.
@@ -163,8 +171,8 @@ class _Walker:
         self.seen_dirs.add(ident)
         try:
             return sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            self.report.unreadable_dirs.append(str(folder))
+        except OSError as exc:
+            self.report.unreadable(folder, exc)
             return []
 
     def walk(self, folder: Path) -> Iterator[str]:

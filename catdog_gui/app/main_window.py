@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from catdog_gui.app import keyboard, tag_actions
 from catdog_gui.app.detail_view import DetailView
-from catdog_gui.app.core_text import cuda_reason_text, provider_detail_text, provider_text
+from catdog_gui.app.core_text import cuda_reason_text, error_text, provider_detail_text, provider_text
 from catdog_gui.app.drop import FULL_TEXT, DropZone, non_local_message, split_urls
 from catdog_gui.app.elided_label import ElidedLabel
 from catdog_gui.app.filter_bar import FilterBar
@@ -55,7 +55,7 @@ from catdog_gui.app.sort_folders import SortWorker, summary_text
 from catdog_gui.app.threshold_dialog import ThresholdDialog
 from catdog_gui.app.thumbnails import ThumbnailProvider
 from catdog_gui.app.window_state import PREFERRED_SIZE, WindowState, initial_geometry
-from catdog_gui.app.workers import ClassifyWorker
+from catdog_gui.app.workers import MISSING, ClassifyWorker
 from catdog_gui.app.wrap_delegate import WrappingDelegate
 from catdog_gui.core.explain import Explainer
 from catdog_gui.core.model import DEVICES, PRECISIONS, Engine, ModelError, default_model_path, providers_for
@@ -99,6 +99,7 @@ MINIMUM_SIZE = QSize(800, 560)  # every control usable (tab bar, filters, progre
 FRAME_ALLOWANCE = QSize(32, 64)  # the window manager's frame and title bar, not known before the first show
 REFRESH_MS = 250
 MIN_RATE_SECONDS = 2.0  # a run shorter than this says no images/s: one slow photo is not a rate
+ERRORS_NAMED = 3  # the status bar names this many of a run's errors (the file and why)
 
 
 def file_stamp(path: str) -> tuple[int, int] | None:
@@ -655,7 +656,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Not found: {paths}").format(paths=", ".join(missing[:3]))
                                          + (" …" if len(missing) > 3 else ""), 10000)
             # a row each, as catdog-classify writes: a path that was asked for never vanishes without a trace
-            self.results.append([Result(path=p, status=Status.ERROR, error="no such file or folder") for p in missing])
+            self.results.append([Result(path=p, status=Status.ERROR, error=MISSING) for p in missing])
 
     def _on_results(self, batch: list) -> None:
         self._incoming.extend(batch)
@@ -728,7 +729,7 @@ class MainWindow(QMainWindow):
         if not t.total:
             self.summary.setText(" · ".join([self.tr("No photos yet"), note]) if note else self.tr("No photos yet"))
             return
-        parts = [self.tr("<b>%n</b> photo(s)", "", t.total)]
+        parts = [self.tr("<b>%n</b> photo(s)", "", t.total - t.errors)]  # classified, as catdog-classify counts
         parts += [f"{html.escape(label_text(label))} <b>{n}</b>" for label, n in t.per_class.items()]
         parts.append(self.tr("uncertain <b>{n}</b>").format(n=t.uncertain))
         parts.append(self.tr("errors <b>{n}</b>").format(n=t.errors))
@@ -764,14 +765,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(" · ".join([text, removed]) if removed else text)
             return
         per_class = ", ".join(f"{label_text(k)} {v}" for k, v in summary.per_class.items())
-        parts = [self.tr("Cancelled after %n photo(s)", "", summary.total) if summary.cancelled
-                 else self.tr("Classified %n photo(s)", "", summary.total)]
+        parts = [self.tr("Cancelled after %n photo(s)", "", summary.ok) if summary.cancelled
+                 else self.tr("Classified %n photo(s)", "", summary.ok)]
         if per_class:
             parts.append(per_class)
         if summary.uncertain:
             parts.append(self.tr("{n} uncertain").format(n=summary.uncertain))
         if summary.errors:
-            parts.append(self.tr("{n} unreadable").format(n=summary.errors))
+            parts.append(self.tr("%n error(s)", "", summary.errors) + self._errors_named(summary.errors))
         if summary.skipped_non_images:
             parts.append(self.tr("{n} non-images skipped").format(n=summary.skipped_non_images))
         if already:
@@ -781,6 +782,14 @@ class MainWindow(QMainWindow):
         if summary.elapsed_s >= MIN_RATE_SECONDS:
             parts.append(self.tr("{rate} images/s").format(rate=f"{summary.images_per_s:.1f}"))
         self.statusBar().showMessage(" · ".join(parts))
+
+    def _errors_named(self, count: int) -> str:
+        """``": name: why, name: why"`` for the first errors of the finished run (the path as given for a
+        missing one), ``" …"`` after them when there are more; ``""`` when none is known."""
+        errors = getattr(self.worker, "errors", [])[:ERRORS_NAMED]
+        named = [self.tr("{name}: {error}").format(name=r.path if r.error == MISSING else os.path.basename(r.path),
+                                                   error=error_text(r.error)) for r in errors]
+        return (": " + ", ".join(named) + (" …" if count > len(named) else "")) if named else ""
 
     def _on_failed(self, message: str) -> None:
         self._flush_run_updates()

@@ -21,11 +21,12 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
 from catdog_gui.core import pipeline
-from catdog_gui.core.results import Result
+from catdog_gui.core.results import Result, Status
 from catdog_gui.core.scan import ScanReport, iter_image_paths
 
 BATCH_SECONDS = 0.2  # emit accumulated results at most this often...
 BATCH_MAX = 256  # ...or when this many have accumulated
+MISSING = "no such file or folder"  # a missing path's error, as catdog-classify writes it
 
 
 class ClassifyWorker(QThread):
@@ -42,7 +43,12 @@ class ClassifyWorker(QThread):
         scanned(int total, int skipped_non_images, list missing): after the scan, before inference.
         results(list[Result]): a batch of new results, in the order they were classified.
         progress(int done, int total, float images_per_s)
-        done(object summary): a :class:`core.pipeline.RunSummary` (``cancelled`` set when cancelled).
+        done(object summary): a :class:`core.pipeline.RunSummary` (``cancelled`` set when cancelled); as
+            catdog-classify counts, a missing path is one of its ``errors``.
+
+    Attributes:
+        errors: the run's error rows (missing paths first, then files that could not be classified), set by
+            the time ``done`` is emitted.
         failed(str message): the run stopped on an unexpected error (rows so far stay valid).
     """
 
@@ -61,6 +67,7 @@ class ClassifyWorker(QThread):
         self.paths = [str(p) for p in paths]
         self.skip = skip
         self.already_done = 0  # images found that were in ``skip`` (set by the scan)
+        self.errors: list[Result] = []
         self.batch_size = batch_size
         self.thumbnail_size = thumbnail_size if thumbnail_sink is not None else 0
         self.thumbnail_sink = thumbnail_sink
@@ -103,7 +110,9 @@ class ClassifyWorker(QThread):
                         pending, last_emit = [], now
             self._emit(pending, len(finished), len(todo), time.perf_counter() - start)
             elapsed = time.perf_counter() - start
-            summary = pipeline.summarize(finished, labels, elapsed, report.skipped_non_images,
+            missing = [Result(path=p, status=Status.ERROR, error=MISSING) for p in report.missing]
+            self.errors = missing + [r for r in finished if not r.ok]
+            summary = pipeline.summarize(missing + finished, labels, elapsed, report.skipped_non_images,
                                          cancelled=self._cancel.is_set(), threshold=self.threshold)
             self.done.emit(summary)
         except Exception as exc:  # noqa: BLE001 - report anything unexpected to the GUI, keep its rows

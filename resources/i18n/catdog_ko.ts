@@ -796,10 +796,6 @@ Help ▸ How to read the maps explains more.</source>
         <translation>불확실 {n}</translation>
     </message>
     <message>
-        <source>{n} unreadable</source>
-        <translation>읽을 수 없음 {n}</translation>
-    </message>
-    <message>
         <source>{n} non-images skipped</source>
         <translation>이미지가 아닌 파일 {n}개 건너뜀</translation>
     </message>
@@ -812,6 +808,10 @@ Help ▸ How to read the maps explains more.</source>
     <message>
         <source>{rate} images/s</source>
         <translation>초당 {rate}장</translation>
+    </message>
+    <message>
+        <source>{name}: {error}</source>
+        <translation>{name}: {error}</translation>
     </message>
     <message>
         <source>Classification stopped</source>
@@ -958,6 +958,12 @@ Replace it?</source>
     <message>
         <source>Sort into folder</source>
         <translation>정리할 폴더 선택</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>오류 %n개</numerusform>
+        </translation>
     </message>
     <message>
         <source>Copy to folders</source>

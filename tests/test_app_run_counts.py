@@ -1,0 +1,61 @@
+"""A missing path and a non-image file given to the window (``catdog-gui /nonexist notes.txt``): the line under
+the table, the status bar and catdog-classify on the same arguments count alike (0 photos, 2 errors), and the
+status bar says what happened to each argument. Offscreen, tiny model, a real photo."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+from catdog_gui.app.main_window import MainWindow
+from catdog_gui.cli import main as classify_main
+
+RUN_TIMEOUT = 120_000
+
+
+def run_window(qtbot, model, paths: list[str], rows: int) -> MainWindow:
+    w = MainWindow(model, paths)
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.results.rowCount() == rows and not w.running, timeout=RUN_TIMEOUT)
+    return w
+
+
+def cli_counts(capsys, model, paths: list[str], out) -> tuple[int, int]:
+    classify_main([*paths, "--csv", str(out), "--model", str(model), "--quiet"])
+    printed = capsys.readouterr().out
+    found = re.search(r"Classified (\d+) image\(s\)(?:, (\d+) error\(s\))?", printed)
+    assert found, printed
+    return int(found.group(1)), int(found.group(2) or 0)
+
+
+def test_missing_path_and_non_image_count_as_the_cli_does(qtbot, capsys, tiny_model_path, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("shopping list: milk, eggs\n")
+    missing = str(tmp_path / "nonexist")
+    paths = [missing, str(notes)]
+    photos, errors = cli_counts(capsys, tiny_model_path, paths, tmp_path / "cli.csv")
+    assert (photos, errors) == (0, 2)
+
+    w = run_window(qtbot, tiny_model_path, paths, 2)
+    summary, message = w.summary.text(), w.statusBar().currentMessage()
+    assert "<b>0</b> photos" in summary and "errors <b>2</b>" in summary, summary
+    assert message.startswith("Classified 0 photos") and "2 errors" in message, message
+    assert f"{missing}: no such file or folder" in message and "notes.txt: not an image" in message, message
+    assert (w.last_summary.ok, w.last_summary.errors) == (photos, errors)
+
+
+def test_photos_with_errors_count_as_the_cli_does(qtbot, capsys, tiny_model_path, cat_photos, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in cat_photos[:3]:
+        shutil.copy(p, folder / p.name)
+    (folder / "broken.jpg").write_bytes(cat_photos[0].read_bytes()[:300])
+    paths = [str(folder), str(tmp_path / "gone.jpg")]
+    photos, errors = cli_counts(capsys, tiny_model_path, paths, tmp_path / "cli.csv")
+    assert (photos, errors) == (3, 2)
+
+    w = run_window(qtbot, tiny_model_path, paths, 5)
+    summary, message = w.summary.text(), w.statusBar().currentMessage()
+    assert "<b>3</b> photos" in summary and "errors <b>2</b>" in summary, summary
+    assert message.startswith("Classified 3 photos") and "2 errors" in message, message
+    assert "broken.jpg: truncated or damaged image" in message and "gone.jpg: no such file or folder" in message

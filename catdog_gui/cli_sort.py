@@ -1,6 +1,7 @@
 """``catdog-classify --sort-into DIR --copy|--move``: put the classified photos into ``DIR/<label>`` and
 ``DIR/uncertain`` (the work itself is :mod:`catdog_gui.core.sorting`: never overwrites, journal in DIR; XMP
-sidecars go with their photos; photos already in their folder are left alone).
+sidecars go with their photos; photos already in their folder are left alone; a photo whose bytes are already
+in its destination folder, under its name or a suffixed one, is skipped as "already there", not copied again).
 
 Photos that cannot be copied or moved are listed on stderr and make the exit status 1; a full disk stops
 the sort. Unreadable photos stay where they are. An interrupted run (Ctrl-C) sorts nothing. With
@@ -58,17 +59,18 @@ def run(args: argparse.Namespace, results: Sequence, labels: Sequence[str], thre
     target = os.path.abspath(args.sort_into)
     plan = plan_sort(results, target, labels, threshold)
     in_place = sum(item.in_place for item in plan)
-    already = f" ({in_place} already in place, left alone)" if in_place else ""
     if getattr(args, "dry_run", False):
         for item in plan:
-            if not item.in_place:
+            if not item.in_place and not item.already:
                 print(f"  would {args.sort_mode} {item.source!r} -> {item.destination!r}")
-        print(f"Would {args.sort_mode} {len(plan) - in_place} photo(s) into {target}{already} "
-              "(dry run: nothing copied or moved)")
+        there = sum(item.already for item in plan)
+        print(f"Would {args.sort_mode} {len(plan) - in_place - there} photo(s) into {target}"
+              f"{_left_alone(in_place, there, args.sort_mode)} (dry run: nothing copied or moved)")
         return True
     report = run_sort(plan, args.sort_mode)
     verb = "Copied" if args.sort_mode == "copy" else "Moved"
-    print(f"{verb} {len(report.done)} photo(s) into {target}{already}")
+    print(f"{verb} {len(report.done)} photo(s) into {target}"
+          f"{_left_alone(len(report.in_place), len(report.already), args.sort_mode)}")
     for source, reason in report.failed[:_MAX_SHOWN]:
         print(f"catdog-classify: could not sort {source}: {reason}", file=sys.stderr)
     if len(report.failed) > _MAX_SHOWN:
@@ -76,6 +78,15 @@ def run(args: argparse.Namespace, results: Sequence, labels: Sequence[str], thre
     if report.stopped:
         print(f"catdog-classify: the sort stopped: {report.stopped}", file=sys.stderr)
     return not report.failed and not report.stopped
+
+
+def _left_alone(in_place: int, already: int, mode: str) -> str:
+    """`` (N already in place, left alone; M already there with the same bytes, skipped)``, or "" when both are 0."""
+    parts = [f"{in_place} already in place, left alone"] if in_place else []
+    if already:
+        parts.append(f"{already} already there with the same bytes, skipped" + ("" if mode == "copy" else
+                                                                         ": the originals stay where they are"))
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def _plural(n: int, one: str, many: str) -> str:

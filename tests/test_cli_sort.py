@@ -188,3 +188,24 @@ def test_undo_sort_dry_run_and_options_it_cannot_take(tiny_model_path, cat_photo
     assert cli.main(["--undo-sort", str(tmp_path / "nowhere")]) == 2
     assert "is not a folder" in capsys.readouterr().err
     assert cli.main(["--undo-sort", str(target)]) == 0 and not target.exists()
+
+
+def test_copying_the_same_folder_twice_copies_nothing_twice(tiny_model_path, cat_photos, dog_photos, tmp_path,
+                                                            capsys):
+    """The second --copy finds every photo already there (same bytes): counted, exit 0, no "name (1).jpg";
+    --undo-sort after it removes nothing it did not copy."""
+    src, target = tmp_path / "g3", tmp_path / "cp1"
+    src.mkdir()
+    for p in cat_photos[:3] + dog_photos[:3]:
+        shutil.copy(p, src / p.name)
+    args = [str(src), "--model", str(tiny_model_path), "--sort-into", str(target), "--copy", "-q"]
+    assert cli.main(args) == 0
+    first = sorted(p.relative_to(target) for p in target.rglob("*.jpg"))
+    assert len(first) == 6
+    capsys.readouterr()
+    assert cli.main(args) == 0
+    assert f"Copied 0 photo(s) into {target} (6 already there with the same bytes, skipped)" in capsys.readouterr().out
+    assert sorted(p.relative_to(target) for p in target.rglob("*.jpg")) == first
+    assert cli.main(["--undo-sort", str(target)]) == 0
+    assert "Undone: removed 0 copies" in capsys.readouterr().out
+    assert sorted(p.relative_to(target) for p in target.rglob("*.jpg")) == first

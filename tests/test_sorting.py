@@ -285,3 +285,56 @@ def test_a_sidecar_removed_since_the_sort_does_not_fail_its_photo(tmp_path, cat_
     undone = undo_sort(tmp_path / "sorted" / JOURNAL_NAME)
     assert undone.done == [(report.done[0][1], str(src / "pet.jpg"))] and not undone.failed
     assert (src / "pet.jpg").exists() and not (src / "pet.jpg.xmp").exists()
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def test_copying_the_same_photos_twice_skips_those_already_there(photos, tmp_path, dog_photos):
+    """The second copy finds every photo's bytes already there (under its name or its suffixed one) and skips
+    it; a different photo with the same name still gets a suffix; the undo removes only this run's copies."""
+    target = tmp_path / "sorted"
+    first = run_sort(plan_sort(photos, target, ["cat", "dog"], threshold=0.8), "copy")
+    assert len(first.done) == 6 and not first.failed
+    layout = _files(target)
+    plan = plan_sort(photos, target, ["cat", "dog"], threshold=0.8)
+    assert all(i.already and not i.in_place for i in plan)
+    assert sorted((i.source, i.destination) for i in plan) == sorted(first.done)  # b/pet0.jpg: cat/pet0 (1).jpg
+    second = run_sort(plan, "copy")
+    assert not second.done and not second.failed and sorted(second.already) == sorted(first.done)
+    assert _files(target) == layout
+    assert undo_sort(target / JOURNAL_NAME).done == []  # the undo of a run that copied nothing removes nothing
+    assert _files(target) == [f for f in layout if f != JOURNAL_NAME]
+    # a different photo under a name already there gets the next free suffix; only it is copied and undone
+    shutil.copy(dog_photos[5], photos[0].path)  # a/pet0.jpg: new bytes (cat/pet0.jpg and pet0 (1).jpg differ)
+    third = run_sort(plan_sort(photos, target, ["cat", "dog"], threshold=0.8), "copy")
+    assert [os.path.relpath(d, target) for _, d in third.done] == ["cat/pet0 (2).jpg"] and len(third.already) == 5
+    assert filecmp.cmp(photos[0].path, target / "cat" / "pet0 (2).jpg", shallow=False)
+    undone = undo_sort(target / JOURNAL_NAME)
+    assert [s for _, s in undone.done] == [photos[0].path]
+    assert _files(target) == [f for f in layout if f != JOURNAL_NAME]
+
+
+def test_already_there_needs_the_same_sidecars_and_a_move_leaves_the_original(tmp_path, cat_photos):
+    """A photo whose sidecar changed since it was copied is copied again (with the new sidecar); a move of a
+    photo already there leaves the original where it is; a file changed between the plan and the run is not
+    taken for the photo."""
+    src, target = tmp_path / "src", tmp_path / "sorted"
+    src.mkdir()
+    for i in range(3):
+        shutil.copy(cat_photos[i], src / f"c{i}.jpg")
+    (src / "c0.jpg.xmp").write_bytes(b"<x:xmpmeta>old tags</x:xmpmeta>")
+    rows = [Result(str(src / f"c{i}.jpg"), "ok", "cat", 0.99, (0.99, 0.01)) for i in range(3)]
+    run_sort(plan_sort(rows, target, ["cat", "dog"], threshold=0.8), "copy")
+    (src / "c0.jpg.xmp").write_bytes(b"<x:xmpmeta>new tags</x:xmpmeta>")
+    plan = plan_sort(rows, target, ["cat", "dog"], threshold=0.8)
+    assert [(os.path.basename(i.destination), i.already) for i in plan] == [
+        ("c0 (1).jpg", False), ("c1.jpg", True), ("c2.jpg", True)]
+    (target / "cat" / "c2.jpg").write_bytes(cat_photos[5].read_bytes())  # changed after the plan
+    report = run_sort(plan, "move")
+    assert [os.path.relpath(d, target) for _, d in report.done] == ["cat/c0 (1).jpg", "cat/c2 (1).jpg"]
+    assert report.already == [(str(src / "c1.jpg"), str(target / "cat" / "c1.jpg"))]
+    assert (target / "cat" / "c0 (1).jpg.xmp").read_bytes() == b"<x:xmpmeta>new tags</x:xmpmeta>"
+    assert sorted(p.name for p in src.iterdir()) == ["c1.jpg"]  # skipped: stays where it is
+    assert filecmp.cmp(src / "c1.jpg", cat_photos[1], shallow=False)

@@ -1,7 +1,7 @@
 """File ▸ Copy to Folders… / Move to Folders… / Undo Last Sort: the Qt side of :mod:`core.sorting`.
 
 The photos are the selected rows when several are selected, otherwise every row the filter shows. A
-summary (how many go where, collisions, what is skipped) is asked about before anything is written; the
+summary (how many go where, collisions, what is skipped: photos already there with the same bytes too) is asked about before anything is written; the
 copying runs in a ``QThread`` with the window's progress bar; moved rows follow their files.
 """
 
@@ -22,7 +22,8 @@ def summary_text(plan: list[SortItem], mode: str, target: str, skipped_errors: i
     """What the confirmation dialog says before a sort: per folder counts, renamed photos, skipped ones (in the
     app's language; translated in :class:`SortWorker`'s context). The folder names stay as they are on disk."""
     in_place = sum(item.in_place for item in plan)
-    plan = [item for item in plan if not item.in_place]
+    already = sum(item.already for item in plan)
+    plan = [item for item in plan if not item.in_place and not item.already]
     per_folder = Counter(item.category for item in plan)
     renamed = sum(os.path.basename(i.destination) != os.path.basename(i.source) for i in plan)
     head = (SortWorker.tr("Copy %n photo(s) into {target}:", "", len(plan)) if mode == "copy"
@@ -37,6 +38,8 @@ def summary_text(plan: list[SortItem], mode: str, target: str, skipped_errors: i
         lines.append(SortWorker.tr("Nothing is overwritten."))
     if in_place:
         lines.append(SortWorker.tr("%n photo(s) already in their folder stay as they are.", "", in_place))
+    if already:
+        lines.append(SortWorker.tr("%n photo(s) already there with the same content are skipped.", "", already))
     if skipped_errors:
         lines.append(SortWorker.tr("%n unreadable photo(s) stay where they are.", "", skipped_errors))
     lines.append(SortWorker.tr("File ▸ Undo Last Sort puts moved photos back.") if mode == "move" else

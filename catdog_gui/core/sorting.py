@@ -21,12 +21,20 @@
   re-pointed from its new folder); a copy copies the photo it points at.
 - A photo already at its destination (``<target>/<label>/<name>``: sorting a folder into itself twice) is
   left alone, never renamed (:attr:`SortItem.in_place`, :attr:`SortReport.in_place`).
+- A photo whose bytes are already in its destination folder under its name or one of its suffixed names
+  (copying the same folder twice) is skipped, not copied again as ``x (1).jpg``: :attr:`SortItem.already`,
+  :attr:`SortReport.already`. Same bytes means the same size, then the same content, of the photo and of each
+  XMP sidecar it has (a photo whose tags changed since is copied again, with its new sidecar). A move skips it
+  too: the original stays where it is (removing it would delete a file the undo could not bring back). A
+  skipped photo is not in the journal, so an undo never removes it; a run in which photos were found already
+  there is the last sort all the same (its undo removes only what it copied).
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import filecmp
 import json
 import os
 import re
@@ -59,6 +67,7 @@ class SortItem:
     destination: str
     category: str
     in_place: bool = False  # already at its destination: nothing to do (``destination == source``)
+    already: bool = False  # ``destination`` is another file with the same bytes (and sidecars): nothing to do
 
 
 @dataclass
@@ -66,12 +75,14 @@ class SortReport:
     """What a run did. ``done``: (source, destination) pairs of photos (their sidecars went along);
     ``sidecars``: (old, new) pairs of the XMP sidecars that were moved with them (a ``photo.xmp`` that
     another file still uses is copied and not listed); ``failed``: (source, reason) pairs; ``in_place``:
-    photos already where they belong, left alone."""
+    photos already where they belong, left alone; ``already``: (source, the file with the same bytes in the
+    target) pairs of photos skipped as already there (a move leaves them where they are)."""
 
     mode: str
     done: list[tuple[str, str]] = field(default_factory=list)
     sidecars: list[tuple[str, str]] = field(default_factory=list)
     in_place: list[str] = field(default_factory=list)
+    already: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     stopped: str = ""  # why the run stopped early ("" if it did not)
     cancelled: bool = False
@@ -87,7 +98,8 @@ def plan_sort(results: Iterable[Result], target: str | os.PathLike, labels: Sequ
     """Destinations for ``results``: confident ones into ``target/<label>``, uncertain ones into
     ``target/uncertain``, a photo a person marked by hand into ``target/<their label>``
     (:func:`~catdog_gui.core.verdicts.effective_label`); errors are skipped. ``labels`` is unused (kept for
-    callers). Names are made unique against the disk and the plan itself."""
+    callers). Names are made unique against the disk and the plan itself; a photo whose bytes (and sidecars')
+    are already there under its name or a suffixed one gets that file as destination and ``already=True``."""
     target = Path(target)
     taken: set[str] = set()
     plan = []
@@ -100,16 +112,31 @@ def plan_sort(results: Iterable[Result], target: str | os.PathLike, labels: Sequ
         if _in_folder(r.path, folder):  # already at <target>/<label>/<name>: stays as it is
             plan.append(SortItem(r.path, r.path, category, in_place=True))
             continue
-        namings = [naming for _, naming in _sidecars(r.path)]
+        sidecars = _sidecars(r.path)
+        namings = [naming for _, naming in sidecars]
         n = 0
         while True:
             dest = str(folder / _with_suffix(r.name, n))
-            if dest not in taken and not _taken(dest, namings):
-                break
+            if dest not in taken:  # a name an earlier photo of the plan will take is not compared
+                if _same_bytes(r.path, dest, sidecars):
+                    plan.append(SortItem(r.path, dest, category, already=True))
+                    break
+                if not _taken(dest, namings):
+                    taken.add(dest)
+                    plan.append(SortItem(r.path, dest, category))
+                    break
             n += 1
-        taken.add(dest)
-        plan.append(SortItem(r.path, dest, category))
     return plan
+
+
+def _same_bytes(photo: str, dest: str, sidecars: Sequence[tuple[str, str]]) -> bool:
+    """Whether ``dest`` is a file with ``photo``'s bytes and, for each of ``photo``'s ``sidecars``, has a
+    sidecar of the same naming with the same bytes (size first, then content). False when unreadable."""
+    pairs = [(photo, dest)] + [(sidecar, sidecar_path(dest, naming)) for sidecar, naming in sidecars]
+    try:
+        return all(os.path.isfile(b) and filecmp.cmp(a, b, shallow=False) for a, b in pairs)
+    except OSError:
+        return False
 
 
 def _in_folder(path: str, folder: Path) -> bool:
@@ -296,7 +323,9 @@ def _place_at_free_name(item: SortItem, mode: str) -> tuple[str, list]:
 def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | None = None,
              progress: Callable[[int, int], None] | None = None,
              cancel: Callable[[], bool] | None = None) -> SortReport:
-    """Copy or move (``mode``: ``"copy"`` or ``"move"``) every item of ``plan``; never overwrites.
+    """Copy or move (``mode``: ``"copy"`` or ``"move"``) every item of ``plan``; never overwrites. An item
+    found :attr:`~SortItem.already` there is checked again (same bytes still) and skipped (``report.already``;
+    not journaled); one that changed since the plan is copied or moved like the others.
 
     Args:
         journal: JSON-lines file to which each finished operation is appended (default:
@@ -316,41 +345,68 @@ def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | N
         target = os.path.commonpath([os.path.dirname(os.path.dirname(os.path.abspath(i.destination)))
                                      for i in plan])
         journal = Path(target) / JOURNAL_NAME
-    journal_file = None
-    for i, item in enumerate(plan):
-        if cancel is not None and cancel():
-            report.cancelled = True
-            break
-        if item.in_place:
-            report.in_place.append(item.source)
+    log = _Journal(journal, mode)
+    try:
+        for i, item in enumerate(plan):
+            if cancel is not None and cancel():
+                report.cancelled = True
+                break
+            if item.in_place:
+                report.in_place.append(item.source)
+            elif item.already and _same_bytes(item.source, item.destination, _sidecars(item.source)):
+                with contextlib.suppress(OSError):  # this run is the last sort: its undo must not remove these
+                    log.open()
+                report.already.append((item.source, item.destination))
+            elif not _sort_one(item, mode, log, report):
+                break
             if progress is not None:
                 progress(i + 1, len(plan))
-            continue
-        try:
-            made = _make_folders(os.path.dirname(item.destination))
-            if journal_file is None:  # before the first photo: a sort that cannot be undone does not start
-                journal_file = open(journal, "w", encoding="utf-8")  # noqa: SIM115 - closed after the loop
-                journal_file.write(json.dumps({"mode": mode, "target": os.path.dirname(os.path.abspath(journal))})
-                                   + "\n")
-            for f in made:  # folders this sort created: its undo removes them again when they are empty
-                journal_file.write(json.dumps({"created": f}) + "\n")
-            dest, followed = _place_at_free_name(item, mode)
-            journal_file.write(json.dumps({"source": item.source, "destination": dest, "sidecars": followed}) + "\n")
-            journal_file.flush()
-            os.fsync(journal_file.fileno())
-            report.done.append((item.source, dest))
-            report.sidecars += [(old, new) for old, new, how in followed if how == "move"]
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            report.failed.append((item.source, reason))
-            if exc.errno in _DISK_FULL:
-                report.stopped = f"the disk is full ({reason})"
-                break
-        if progress is not None:
-            progress(i + 1, len(plan))
-    if journal_file is not None:
-        journal_file.close()
+    finally:
+        log.close()
     return report
+
+
+class _Journal:
+    """One run's journal (JSON lines): opened, replacing the last sort's, when the run first places a photo or
+    finds one already there; each entry is flushed and fsynced."""
+
+    def __init__(self, path: str | os.PathLike, mode: str) -> None:
+        self.path, self.mode, self.file = path, mode, None
+
+    def open(self) -> None:
+        if self.file is None:
+            self.file = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - closed by close()
+            self.write({"mode": self.mode, "target": os.path.dirname(os.path.abspath(self.path))})
+
+    def write(self, entry: dict) -> None:
+        self.file.write(json.dumps(entry) + "\n")
+        self.file.flush()
+        os.fsync(self.file.fileno())
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+def _sort_one(item: SortItem, mode: str, log: _Journal, report: SortReport) -> bool:
+    """Copy or move one photo (and its sidecars) as :func:`run_sort` does, journal it and add it to ``report``
+    (to ``failed`` when it cannot be done). Returns False when the run must stop (the disk is full)."""
+    try:
+        made = _make_folders(os.path.dirname(item.destination))
+        log.open()  # before the first photo: a sort that cannot be undone does not start
+        for f in made:  # folders this sort created: its undo removes them again when they are empty
+            log.write({"created": f})
+        dest, followed = _place_at_free_name(item, mode)
+        log.write({"source": item.source, "destination": dest, "sidecars": followed})
+        report.done.append((item.source, dest))
+        report.sidecars += [(old, new) for old, new, how in followed if how == "move"]
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        report.failed.append((item.source, reason))
+        if exc.errno in _DISK_FULL:
+            report.stopped = f"the disk is full ({reason})"
+            return False
+    return True
 
 
 def _read_journal(journal: str | os.PathLike) -> tuple[dict, list[dict]]:

@@ -209,6 +209,14 @@ def test_missing_model_exit_2(photo_folder, tmp_path, capsys):
     assert not (tmp_path / "o.csv").exists()
 
 
+def test_missing_model_from_the_environment_names_the_variable(tmp_path, monkeypatch, capsys):
+    """$CATDOG_MODEL pointing nowhere: exit 2, and the message says where the path came from, as typed."""
+    monkeypatch.setenv("CATDOG_MODEL", str(tmp_path / "nonexist"))
+    assert main([str(tmp_path / "x"), "--csv", str(tmp_path / "o.csv")]) == 2
+    err = capsys.readouterr().err
+    assert f"model file not found: {str(tmp_path / 'nonexist')!r} (set by $CATDOG_MODEL)" in err
+
+
 def test_invalid_model_exit_2(photo_folder, tmp_path, capsys):
     fake = tmp_path / "fake.onnx"
     fake.write_text("definitely not protobuf")

@@ -129,6 +129,16 @@ def plan_sort(results: Iterable[Result], target: str | os.PathLike, labels: Sequ
     return plan
 
 
+def _same_sizes(photo: str, dest: str, sidecars: Sequence[tuple[str, str]]) -> bool:
+    """Whether ``dest`` and the sidecars :func:`_same_bytes` compares still have the sizes of ``photo`` and of
+    its ``sidecars`` (a cheap check before a run skips a photo its plan found already there)."""
+    pairs = [(photo, dest)] + [(sidecar, sidecar_path(dest, naming)) for sidecar, naming in sidecars]
+    try:
+        return all(os.path.isfile(b) and os.path.getsize(a) == os.path.getsize(b) for a, b in pairs)
+    except OSError:
+        return False
+
+
 def _same_bytes(photo: str, dest: str, sidecars: Sequence[tuple[str, str]]) -> bool:
     """Whether ``dest`` is a file with ``photo``'s bytes and, for each of ``photo``'s ``sidecars``, has a
     sidecar of the same naming with the same bytes (size first, then content). False when unreadable."""
@@ -324,8 +334,9 @@ def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | N
              progress: Callable[[int, int], None] | None = None,
              cancel: Callable[[], bool] | None = None) -> SortReport:
     """Copy or move (``mode``: ``"copy"`` or ``"move"``) every item of ``plan``; never overwrites. An item
-    found :attr:`~SortItem.already` there is checked again (same bytes still) and skipped (``report.already``;
-    not journaled); one that changed since the plan is copied or moved like the others.
+    found :attr:`~SortItem.already` there is checked again, cheaply (the same sizes still: the plan compared
+    the bytes), and skipped (``report.already``; not journaled); one that changed since the plan is copied or
+    moved like the others.
 
     Args:
         journal: JSON-lines file to which each finished operation is appended (default:
@@ -353,7 +364,7 @@ def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | N
                 break
             if item.in_place:
                 report.in_place.append(item.source)
-            elif item.already and _same_bytes(item.source, item.destination, _sidecars(item.source)):
+            elif item.already and _same_sizes(item.source, item.destination, _sidecars(item.source)):
                 with contextlib.suppress(OSError):  # this run is the last sort: its undo must not remove these
                     log.open()
                 report.already.append((item.source, item.destination))

@@ -154,6 +154,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n photo(s) already there with the same content are skipped.</source>
+        <translation>
+            <numerusform>%n photo already there with the same content is skipped.</numerusform>
+            <numerusform>%n photos already there with the same content are skipped.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n unreadable photo(s) stay where they are.</source>
         <translation>
             <numerusform>%n unreadable photo stays where it is.</numerusform>

@@ -1230,6 +1230,12 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n photo(s) already there with the same content are skipped.</source>
+        <translation>
+            <numerusform>같은 내용으로 이미 있는 사진 %n장은 건너뜁니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n unreadable photo(s) stay where they are.</source>
         <translation>
             <numerusform>읽을 수 없는 사진 %n장은 그대로 둡니다.</numerusform>

@@ -1,5 +1,6 @@
 """``catdog-classify --sort-into DIR --copy|--move``: put the classified photos into ``DIR/<label>`` and
-``DIR/uncertain`` (the work itself is :mod:`catdog_gui.core.sorting`: never overwrites, journal in DIR; XMP
+``DIR/uncertain`` (the work itself is :mod:`catdog_gui.core.sorting`: never overwrites, journal of every sort
+into DIR in DIR, ``--undo-sort DIR`` undoes the newest; XMP
 sidecars go with their photos; photos already in their folder are left alone; a photo whose bytes are already
 in its destination folder, under its name or a suffixed one, is skipped as "already there", not copied again).
 
@@ -31,7 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     mode.add_argument("--move", dest="sort_mode", action="store_const", const="move", help="move the photos")
     g.add_argument("--undo-sort", default=None, metavar="TARGET",
                    help="undo the last sort into TARGET (from its journal, .catdog-sort-journal.jsonl): moved photos "
-                        "go back, copies are removed, the folders it made go when empty; no PATH needed")
+                        "go back, copies are removed, the folders it made go when empty; no PATH needed. The "
+                        "journal keeps every sort into TARGET: run it again to undo the one before")
 
 
 def check_arguments(args: argparse.Namespace) -> str | None:
@@ -95,7 +97,8 @@ def _plural(n: int, one: str, many: str) -> str:
 
 def undo(target: str, dry_run: bool = False) -> int:
     """``--undo-sort TARGET [--dry-run]``: undo the last sort into ``target`` from its journal (with
-    ``dry_run``, change nothing and say what would be undone); print what was done.
+    ``dry_run``, change nothing and say what would be undone); print what was done, and how many earlier sorts
+    into ``target`` the journal still holds (the next ``--undo-sort`` undoes the newest of them).
     Returns the exit status: 0 when everything was (or would be) undone, 1 otherwise (no journal, or photos
     that could not go back, listed on stderr), 2 when ``target`` is not a folder."""
     from catdog_gui.core.sorting import JOURNAL_NAME, last_journal, undo_sort
@@ -126,4 +129,7 @@ def undo(target: str, dry_run: bool = False) -> int:
     if report.failed and not dry_run:
         print(f"catdog-classify: {_plural(len(report.failed), 'photo', 'photos')} not undone; the journal keeps "
               "them, run --undo-sort again after fixing the reason", file=sys.stderr)
+    elif report.earlier:
+        print(f"{_plural(report.earlier, 'earlier sort', 'earlier sorts')} in this folder can be undone with "
+              "--undo-sort again" + (" (one at a time, newest first)" if report.earlier > 1 else ""))
     return 0 if not report.failed else 1

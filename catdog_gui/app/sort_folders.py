@@ -13,9 +13,9 @@ from collections import Counter
 
 from PySide6.QtCore import QThread, Signal
 
-from catdog_gui.core.sorting import JOURNAL_NAME, SortItem, run_sort
+from catdog_gui.core.sorting import JOURNAL_NAME, SortItem, count_sorts, last_journal, run_sort
 
-__all__ = ["SortWorker", "summary_text"]
+__all__ = ["SortWorker", "earlier_text", "summary_text"]
 
 
 def summary_text(plan: list[SortItem], mode: str, target: str, skipped_errors: int) -> str:
@@ -44,7 +44,19 @@ def summary_text(plan: list[SortItem], mode: str, target: str, skipped_errors: i
         lines.append(SortWorker.tr("%n unreadable photo(s) stay where they are.", "", skipped_errors))
     lines.append(SortWorker.tr("File ▸ Undo Last Sort puts moved photos back.") if mode == "move" else
                  SortWorker.tr("File ▸ Undo Last Sort puts it back (deletes the copies)."))
+    earlier = count_sorts(last_journal(target)) if os.path.isdir(target) else 0
+    if earlier:
+        lines.append(SortWorker.tr("%n earlier sort(s) into this folder stay undoable: Undo Last Sort undoes this "
+                                   "one first, then the earlier ones, newest first.", "", earlier))
     return "\n".join(lines)
+
+
+def earlier_text(earlier: int) -> str:
+    """What is said after Undo Last Sort when the target's journal still holds ``earlier`` (> 0) sorts (in the
+    app's language); "" when it holds none."""
+    if not earlier:
+        return ""
+    return SortWorker.tr("%n earlier sort(s) in this folder can be undone with Undo Last Sort again.", "", earlier)
 
 
 class SortWorker(QThread):

@@ -8,6 +8,10 @@
   followed by removing the source, otherwise an exclusive copy followed by removing the source. If the
   name was taken meanwhile, the next suffix is tried. Each finished operation is appended to a journal
   (JSON lines, flushed and fsynced), so :func:`undo_sort` can put moved photos back and delete copies.
+- The journal in the target keeps every sort into it, a stack: each run appends its own header line (mode,
+  target) and entries. :func:`undo_sort` undoes the most recent sort only and leaves the earlier ones in the
+  journal (:attr:`SortReport.earlier` counts them), so undoing again undoes the one before. A journal of one
+  sort (as older versions wrote it, replaced by each run) is a stack of one.
 - A photo that fails (permissions, a read-only target, an original that cannot be removed: the new copy is
   then removed again) is reported and the run goes on; a full disk
   (``ENOSPC``, ``EDQUOT``) stops the run, and the partial file is removed.
@@ -51,10 +55,11 @@ from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD
 from catdog_gui.core.verdicts import effective_label
 from catdog_gui.core.xmp import NAMING_REPLACE, NAMINGS, sidecar_path
 
-__all__ = ["JOURNAL_NAME", "SortItem", "SortReport", "last_journal", "plan_sort", "run_sort", "undo_sort", "UNCERTAIN_FOLDER"]
+__all__ = ["JOURNAL_NAME", "SortItem", "SortReport", "count_sorts", "last_journal", "plan_sort", "run_sort", "undo_sort",
+           "UNCERTAIN_FOLDER"]
 
 UNCERTAIN_FOLDER = "uncertain"
-JOURNAL_NAME = SORT_JOURNAL_NAME  # in the target folder: the last sort into it (the scan ignores it)
+JOURNAL_NAME = SORT_JOURNAL_NAME  # in the target folder: the sorts into it, oldest first (the scan ignores it)
 _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _CHUNK = 1 << 20
 
@@ -76,7 +81,9 @@ class SortReport:
     ``sidecars``: (old, new) pairs of the XMP sidecars that were moved with them (a ``photo.xmp`` that
     another file still uses is copied and not listed); ``failed``: (source, reason) pairs; ``in_place``:
     photos already where they belong, left alone; ``already``: (source, the file with the same bytes in the
-    target) pairs of photos skipped as already there (a move leaves them where they are)."""
+    target) pairs of photos skipped as already there (a move leaves them where they are); ``earlier``, in an
+    undo's report: how many earlier sorts into the same target its journal still holds (each can be undone
+    in turn, newest first)."""
 
     mode: str
     done: list[tuple[str, str]] = field(default_factory=list)
@@ -86,6 +93,7 @@ class SortReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     stopped: str = ""  # why the run stopped early ("" if it did not)
     cancelled: bool = False
+    earlier: int = 0
 
 
 def _with_suffix(name: str, n: int) -> str:
@@ -340,7 +348,8 @@ def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | N
 
     Args:
         journal: JSON-lines file to which each finished operation is appended (default:
-            :data:`JOURNAL_NAME` in the common target folder); :func:`undo_sort` reads it.
+            :data:`JOURNAL_NAME` in the common target folder), after the earlier sorts it holds;
+            :func:`undo_sort` reads it. One that is not a sort journal is replaced.
         progress: called with (done, total) after each photo.
         cancel: polled before each photo; the run stops when it returns ``True``.
 
@@ -378,15 +387,23 @@ def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | N
 
 
 class _Journal:
-    """One run's journal (JSON lines): opened, replacing the last sort's, when the run first places a photo or
-    finds one already there; each entry is flushed and fsynced."""
+    """One run's part of a journal (JSON lines): opened when the run first places a photo or finds one already
+    there, after the earlier sorts the file holds (a file that is not a sort journal is replaced); the run's
+    header comes first, and each line is flushed and fsynced."""
 
     def __init__(self, path: str | os.PathLike, mode: str) -> None:
         self.path, self.mode, self.file = path, mode, None
 
     def open(self) -> None:
         if self.file is None:
-            self.file = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - closed by close()
+            try:
+                _read_sorts(self.path)
+                keep = True
+            except (OSError, ValueError):  # none yet, or not one of ours: start a new one
+                keep = False
+            self.file = open(self.path, "a" if keep else "w", encoding="utf-8")  # noqa: SIM115 - closed by close()
+            if keep:
+                _drop_cut_line(self.file)
             self.write({"mode": self.mode, "target": os.path.dirname(os.path.abspath(self.path))})
 
     def write(self, entry: dict) -> None:
@@ -397,6 +414,16 @@ class _Journal:
     def close(self) -> None:
         if self.file is not None:
             self.file.close()
+
+
+def _drop_cut_line(file) -> None:
+    """Cut a journal opened for appending back to its last complete line (a run killed while writing one)."""
+    file.flush()
+    with open(file.name, "rb") as f:
+        data = f.read()
+    if data and not data.endswith(b"\n"):
+        file.truncate(data.rfind(b"\n") + 1)
+        file.seek(0, os.SEEK_END)
 
 
 def _sort_one(item: SortItem, mode: str, log: _Journal, report: SortReport) -> bool:
@@ -420,22 +447,45 @@ def _sort_one(item: SortItem, mode: str, log: _Journal, report: SortReport) -> b
     return True
 
 
-def _read_journal(journal: str | os.PathLike) -> tuple[dict, list[dict]]:
-    """The header and the entries of a sort journal, destinations moved along when the target folder was
-    renamed or moved since (the header records where it was).
+def _is_header(line: object) -> bool:
+    """Whether a parsed journal line starts a sort (its mode and target), not one of its entries."""
+    return isinstance(line, dict) and line.get("mode") in ("copy", "move")
+
+
+def _read_sorts(journal: str | os.PathLike) -> list[list[dict]]:
+    """The sorts a journal holds, oldest first, each as its lines as written: the header, then its entries.
 
     Raises:
         FileNotFoundError: no journal.
         ValueError: the journal is not one written by :func:`run_sort`.
     """
     with open(journal, encoding="utf-8") as f:
+        text = f.read()
+    rows = text.splitlines()
+    if rows and not text.endswith("\n"):  # a last line cut short (the run was killed while writing it)
         try:
-            lines = [json.loads(line) for line in f if line.strip()]
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{journal} is not a catdog sort journal ({exc})") from None
-    if not lines or not isinstance(lines[0], dict) or lines[0].get("mode") not in ("copy", "move"):
+            json.loads(rows[-1])
+        except json.JSONDecodeError:
+            rows.pop()
+    try:
+        lines = [json.loads(line) for line in rows if line.strip()]
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{journal} is not a catdog sort journal ({exc})") from None
+    if not lines or not _is_header(lines[0]) or not all(isinstance(line, dict) for line in lines):
         raise ValueError(f"{journal} is not a catdog sort journal")
-    header, entries = lines[0], lines[1:]
+    sorts: list[list[dict]] = []
+    for line in lines:
+        if _is_header(line):
+            sorts.append([line])
+        else:
+            sorts[-1].append(line)
+    return sorts
+
+
+def _follow_target(journal: str | os.PathLike, lines: list[dict]) -> tuple[dict, list[dict]]:
+    """One sort's header and entries (copies), destinations moved along when the target folder was renamed or
+    moved since (the header records where it was)."""
+    header, entries = dict(lines[0]), [dict(entry) for entry in lines[1:]]
     was, now = header.get("target"), os.path.dirname(os.path.abspath(journal))
     if was and os.path.abspath(was) != now:
         def here(path: str) -> str:
@@ -448,6 +498,7 @@ def _read_journal(journal: str | os.PathLike) -> tuple[dict, list[dict]]:
             elif "destination" in entry:
                 entry["destination"] = here(entry["destination"])
                 entry["sidecars"] = [[old, here(new), how] for old, new, how in entry.get("sidecars", ())]
+        header["target"] = now
     return header, entries
 
 
@@ -478,25 +529,28 @@ def _undo_entry(entry: dict, mode: str, dry_run: bool) -> list[tuple[str, str]]:
 
 
 def undo_sort(journal: str | os.PathLike, dry_run: bool = False) -> SortReport:
-    """Undo the sort recorded in ``journal``: moved photos and their sidecars go back where they were (unless
-    that name is taken again), copies (of photos and sidecars) are deleted, and the folders the sort created
-    (``cat/``, ``dog/``, ``uncertain/``, the target) are removed when they are left empty.
+    """Undo the most recent sort recorded in ``journal``: moved photos and their sidecars go back where they
+    were (unless that name is taken again), copies (of photos and sidecars) are deleted, and the folders the
+    sort created (``cat/``, ``dog/``, ``uncertain/``, the target) are removed when they are left empty. The
+    earlier sorts the journal holds stay in it (``report.earlier``), to be undone by the next calls.
 
-    The journal is removed when everything was undone; otherwise it is rewritten with only the photos that
-    could not go back, so that undoing again (after fixing the reason) retries just those. A target folder
-    renamed or moved since the sort is followed (the journal records where it was).
+    When everything was undone the sort is taken off the journal (the file is removed when no earlier sort is
+    left); otherwise the sort is rewritten with only the photos that could not go back, so that undoing again
+    (after fixing the reason) retries just those. A target folder renamed or moved since the sort is followed
+    (the journal records where it was).
 
     Args:
-        journal: the sort's journal (:func:`last_journal`).
+        journal: the sorts' journal (:func:`last_journal`).
         dry_run: change nothing; the report says what would be undone and what would fail.
 
     Raises:
         FileNotFoundError: no journal.
         ValueError: the journal is not one written by :func:`run_sort`.
     """
-    header, entries = _read_journal(journal)
+    sorts = _read_sorts(journal)
+    header, entries = _follow_target(journal, sorts[-1])
     mode = header["mode"]
-    report = SortReport(mode)
+    report = SortReport(mode, earlier=len(sorts) - 1)
     kept = []
     for entry in reversed(entries):
         if "created" in entry:
@@ -510,20 +564,33 @@ def undo_sort(journal: str | os.PathLike, dry_run: bool = False) -> SortReport:
     if dry_run:
         return report
     created = [entry["created"] for entry in entries if "created" in entry]
-    if not report.failed:
+    left = [line for lines in sorts[:-1] for line in lines]  # the earlier sorts, as they were written
+    if report.failed:
+        left += [header] + [{"created": f} for f in created] + kept[::-1]
+    if not left:
         os.unlink(journal)
     else:
-        lines = [header] + [{"created": f} for f in created] + kept[::-1]
         fd, tmp = tempfile.mkstemp(prefix=".catdog-journal-", dir=os.path.dirname(os.path.abspath(journal)))
         finish_replace(fd, tmp, os.fspath(journal), lambda f: f.write(
-            "".join(json.dumps(line) + "\n" for line in lines).encode("utf-8")))
+            "".join(json.dumps(line) + "\n" for line in left).encode("utf-8")))
     for folder in sorted(set(created), key=len, reverse=True):  # made by the sort; only when left empty
         with contextlib.suppress(OSError):
             os.rmdir(folder)
     return report
 
 
+def count_sorts(journal: str | os.PathLike | None) -> int:
+    """How many sorts ``journal`` holds (each can be undone in turn): 0 when there is no journal (None, or no
+    such file) or it is not a sort journal."""
+    if journal is None:
+        return 0
+    try:
+        return len(_read_sorts(journal))
+    except (OSError, ValueError):
+        return 0
+
+
 def last_journal(target: str | os.PathLike) -> str | None:
-    """The journal of the last sort into ``target`` (:data:`JOURNAL_NAME`), or None when there is none."""
+    """The journal of the sorts into ``target`` (:data:`JOURNAL_NAME`), or None when there is none."""
     path = os.path.join(os.fspath(target), JOURNAL_NAME)
     return path if os.path.isfile(path) else None

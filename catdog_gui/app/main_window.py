@@ -51,7 +51,7 @@ from catdog_gui.app.results_model import (
     ResultsModel,
     ResultsProxy,
 )
-from catdog_gui.app.sort_folders import SortWorker, summary_text
+from catdog_gui.app.sort_folders import SortWorker, earlier_text, summary_text
 from catdog_gui.app.threshold_dialog import ThresholdDialog
 from catdog_gui.app.thumbnails import ThumbnailProvider
 from catdog_gui.app.window_state import PREFERRED_SIZE, WindowState, initial_geometry
@@ -1085,11 +1085,12 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("Undo last sort"),
                                 self.tr("{n} could not be undone:").format(n=len(report.failed)) + f"\n\n{shown}")
             return False
-        self._last_journal = None
-        self.undo_sort_action.setEnabled(False)
-        self.statusBar().showMessage(
-            self.tr("Undone: moved %n photo(s) back", "", len(report.done)) if report.mode == "move"
-            else self.tr("Undone: removed %n copy(ies)", "", len(report.done)), 8000)
+        if not os.path.isfile(self._last_journal):  # the journal keeps the earlier sorts into that folder
+            self._last_journal = None
+        self.undo_sort_action.setEnabled(self._last_journal is not None)
+        undone = (self.tr("Undone: moved %n photo(s) back", "", len(report.done)) if report.mode == "move"
+                  else self.tr("Undone: removed %n copy(ies)", "", len(report.done)))
+        self.statusBar().showMessage(" ".join(filter(None, [undone, earlier_text(report.earlier)])), 8000)
         return True
 
     def ask_clear_results(self) -> bool:

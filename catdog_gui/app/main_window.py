@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from catdog_gui.app import keyboard, tag_actions
+from catdog_gui.app.column_fit import ColumnFitter
 from catdog_gui.app.detail_view import DetailView
 from catdog_gui.app.core_text import cuda_reason_text, error_text, provider_detail_text, provider_text
 from catdog_gui.app.drop import FULL_TEXT, DropZone, non_local_message, split_urls
@@ -38,6 +39,7 @@ from catdog_gui.app.filter_bar import FilterBar
 from catdog_gui.app.i18n import duration_text, ensure_translators, label_text
 from catdog_gui.app.gallery import GalleryView
 from catdog_gui.app.maps_help import MapsHelp
+from catdog_gui.app.name_delegate import NameDelegate
 from catdog_gui.app.native_window import NativeWindowWatcher
 from catdog_gui.app.open_reveal import open_file, show_in_folder
 from catdog_gui.app.results_model import (
@@ -93,8 +95,10 @@ def _setting(settings: QSettings | None, key: str, default, kind: type):
 THUMB_SIZE = 48
 STATUS_WIDTH = 90  # default width of the Status column, px
 TABLE_SHARE = 0.5  # of a first window's width, for the table (the detail view has the rest)
-TABLE_SHARE_MAX = 0.56  # ... or up to this share, to give the file name column NAME_WIDTH
+TABLE_SHARE_MAX = 0.56  # ... or up to this share, to give the file name column NAME_WIDTH (more on a narrow
+#   window: up to what the detail view's minimum leaves, and the other columns narrowed to their values first)
 NAME_WIDTH = 110  # px: "cat_0123.jpg" whole, so that rows can be told apart
+NARROW_WINDOW = 880  # px: a window narrower than this (800x500 logical at scale 2) gives the run's message 3/5
 MINIMUM_SIZE = QSize(800, 560)  # every control usable (tab bar, filters, progress row); 1024x700 fits easily
 FRAME_ALLOWANCE = QSize(32, 64)  # the window manager's frame and title bar, not known before the first show
 REFRESH_MS = 250
@@ -288,6 +292,7 @@ class MainWindow(QMainWindow):
         # Status is wide enough for the start of an error's reason, wrapped on up to three lines (a row is
         # as tall as its thumbnail); the whole reason is in the tooltip and the detail view.
         self.table.setItemDelegateForColumn(STATUS, WrappingDelegate(self.table))
+        self.table.setItemDelegateForColumn(NAME, NameDelegate(self.table))  # "IMG_20…015.jpg": extension kept
         widths = ((FOLDER, self._fitted_width(FOLDER, "photos")),
                   (PREDICTION, self._fitted_width(PREDICTION, "uncertain ✎")),
                   (CONFIDENCE, self._fitted_width(CONFIDENCE, "100.0%")), (STATUS, STATUS_WIDTH))
@@ -298,6 +303,7 @@ class MainWindow(QMainWindow):
         header.moveSection(header.visualIndex(FOLDER), header.visualIndex(NAME) + 1)  # cat/x.jpg vs dog/x.jpg
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(40)
+        self.column_fitter = ColumnFitter(self.table, NAME, NAME_WIDTH, self._narrow_widths)  # narrow table
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         # every column in view (the name at least 60 px), beside a vertical scroll bar and the frame
         self.table.setMinimumWidth(THUMB_SIZE + 12 + 60 + 64 + 75 + 85 + 60 + 22)  # Status at least 60 px
@@ -1226,7 +1232,8 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
-        self.model_label.setMaximumWidth(max(120, self.width() * 3 // 5))  # room for the run's message
+        share = 3 if self.width() >= NARROW_WINDOW else 2  # a narrow window leaves the run's message more
+        self.model_label.setMaximumWidth(max(120, self.width() * share // 5))  # room for the run's message
 
     def _on_tags_finished(self, outcomes: list) -> None:
         """A tag write stores the marks by hand of the photos it wrote (or found already so); an undo takes
@@ -1290,13 +1297,31 @@ class MainWindow(QMainWindow):
             return
         if screen is not None:
             self.setGeometry(initial_geometry(screen.availableGeometry(), PREFERRED_SIZE, self.minimumSizeHint()))
-        width = self.width()
-        # Half the window, or up to TABLE_SHARE_MAX of it when that is what gives the file name NAME_WIDTH px.
+        self._share_width(self.width())
+
+    def _share_width(self, width: int) -> None:
+        """Split ``width`` px between the table and the detail view: half each, or up to TABLE_SHARE_MAX for
+        the table when that gives the file name NAME_WIDTH px. A window too narrow for that (a 1600x1000 screen
+        at scale 2) gives the table all the detail view can spare, and narrows the other columns to their
+        values (their titles elide; :class:`ColumnFitter`) before the file name goes under NAME_WIDTH."""
         header = self.table.horizontalHeader()
         others = sum(header.sectionSize(c) for c in range(header.count()) if c != NAME) + 24  # scroll bar, frame
         table = max(self.table.minimumWidth(), int(width * TABLE_SHARE),
                     min(others + NAME_WIDTH, int(width * TABLE_SHARE_MAX)))
-        self.splitter.setSizes([table, max(width - table, 1)])
+        if table < others + NAME_WIDTH:  # narrow: the detail view keeps its minimum, the table the rest
+            spare = width - self.detail.minimumSizeHint().width() - self.splitter.handleWidth()
+            table = max(table, min(others + NAME_WIDTH, spare))
+        self.splitter.setSizes([table, max(width - table, 1)])  # the column fitter narrows the others if need be
+
+    def _narrow_widths(self) -> list[tuple[int, int]]:
+        """(column, px) for the columns beside the file name at their narrowest useful width: the values fit,
+        the title may elide; in the order they give way."""
+        metrics = self.table.fontMetrics()
+        error = QCoreApplication.translate("ResultsModel", "error: {error}").split("{")[0]  # "error: " wraps
+        return [(STATUS, metrics.horizontalAdvance(error) + 16),
+                (CONFIDENCE, metrics.horizontalAdvance("100.0%") + 14),
+                (FOLDER, metrics.horizontalAdvance("photos") + 14),
+                (PREDICTION, metrics.horizontalAdvance(label_text("uncertain")) + 14)]
 
     def _on_native_window_lost(self) -> None:
         """The window was destroyed without a close event: nobody can see or close it, so stop and quit."""

@@ -1,0 +1,41 @@
+"""The file name column's delegate: a name too long for its cell is elided in the middle of its stem, the
+extension kept whole ("IMG_20…015.jpg"), so that the start and end of each name still tell rows apart."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+__all__ = ["NameDelegate", "elide_name"]
+
+SPARE = 4  # px
+MAX_EXTENSION = 6  # characters after the dot: ".jpg", ".jpeg", ".tiff"; longer is not an extension to keep
+
+
+def elide_name(metrics: QFontMetrics, name: str, width: int) -> str:
+    """``name`` as it fits ``width`` px in ``metrics``' font: whole, else its stem elided in the middle with the
+    extension kept ("cat_0…123.jpg"), else (no room for the extension and a character) elided in the middle."""
+    if metrics.horizontalAdvance(name) <= width:
+        return name
+    stem, ext = os.path.splitext(name)
+    if ext and len(ext) <= MAX_EXTENSION + 1 and stem:
+        shown = metrics.elidedText(stem, Qt.TextElideMode.ElideMiddle, width - metrics.horizontalAdvance(ext))
+        if shown.strip("…"):
+            return shown + ext
+    return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, width)
+
+
+class NameDelegate(QStyledItemDelegate):
+    """Draws file names elided by :func:`elide_name`; install with
+    ``view.setItemDelegateForColumn(column, NameDelegate(view))``."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index) -> None:  # noqa: N802 - Qt's name
+        super().initStyleOption(option, index)
+        style = option.widget.style() if option.widget is not None else QApplication.style()
+        room = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, option.widget).width()
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, option.widget) + 1
+        # a few px to spare: the style's own eliding (middle) must not cut the text again
+        option.text = elide_name(option.fontMetrics, option.text, room - 2 * margin - SPARE)

@@ -1,6 +1,7 @@
 """Keeps a table's stretching file name column readable in a narrow table: when it would be narrower than
 its minimum, the other columns give way first, down to their narrowest useful widths (in a given order), and
-get back what they gave when the table is wider again. Widths a person set by hand are left alone otherwise."""
+get back what they gave when the table is wider again. A column a person resized (or whose width a saved
+layout restored) is theirs: it is left alone."""
 
 from __future__ import annotations
 
@@ -29,7 +30,21 @@ class ColumnFitter(QObject):
         super().__init__(table)
         self.table, self.name, self.name_width, self.narrowest = table, name, name_width, narrowest
         self.given: dict[int, int] = {}  # px each column gave the name, to take back when there is room
+        self.by_hand: set[int] = set()  # columns resized by a person or a restored layout: left alone
+        self._fitting = False
+        table.horizontalHeader().sectionResized.connect(self._on_resized)
         table.viewport().installEventFilter(self)
+
+    def keep_widths(self) -> None:
+        """Leave every column at its present width from now on (a saved layout was restored)."""
+        header = self.table.horizontalHeader()
+        self.by_hand.update(c for c in range(header.count()) if c != self.name)
+        self.given.clear()
+
+    def _on_resized(self, column: int, _old: int, _new: int) -> None:
+        if not self._fitting and column != self.name:
+            self.by_hand.add(column)
+            self.given.pop(column, None)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Resize:
@@ -42,7 +57,14 @@ class ColumnFitter(QObject):
         others = sum(header.sectionSize(c) for c in range(header.count()) if c != self.name and
                      not header.isSectionHidden(c))
         room = self.table.viewport().width() - others - self.name_width  # < 0: the name is short of px
-        order = list(self.narrowest())
+        order = [(c, px) for c, px in self.narrowest() if c not in self.by_hand]
+        self._fitting = True
+        try:
+            self._share(header, room, order)
+        finally:
+            self._fitting = False
+
+    def _share(self, header, room: int, order: list[tuple[int, int]]) -> None:
         if room < 0:
             for column, narrow in order:
                 cut = min(-room, header.sectionSize(column) - narrow)

@@ -1294,6 +1294,7 @@ class MainWindow(QMainWindow):
         if screen is not None:  # never larger than the screen (a 1600x1000 screen at scale 2 is 800x500)
             self.setMinimumSize(minimum_size(screen.availableGeometry().size(), self.minimumSizeHint()))
         if self.state is not None and self.state.restore(self):
+            self.column_fitter.keep_widths()  # the person's saved column widths stand
             return
         if screen is not None:
             self.setGeometry(initial_geometry(screen.availableGeometry(), PREFERRED_SIZE, self.minimumSizeHint()))

@@ -105,3 +105,10 @@ def restore_look(qapp):
     yield
     qapp.setStyle(style)
     qapp.setPalette(palette)
+
+
+@pytest.fixture(autouse=True)
+def _state_dir(tmp_path_factory, monkeypatch):
+    """Every test (and every app process it starts) keeps catdog's state (the Undo Write Tags journal) in a
+    folder of its own, never in the real home."""
+    monkeypatch.setenv("CATDOG_STATE_DIR", str(tmp_path_factory.mktemp("state")))

@@ -3,11 +3,15 @@
 
 The files are written a few at a time from the event loop (a sidecar takes about a millisecond, an
 embedded JPEG a few), so the window never blocks and no thread is left behind when it closes. The last
-write's outcomes are the journal that Undo walks back, newest first.
+write's outcomes are the journal that Undo walks back, newest first. A window that keeps settings between
+launches also keeps the journal (:mod:`catdog_gui.core.tag_journal`, in the user's state folder): saved after
+each write (and when a move takes the files elsewhere), loaded at start, cleared when an undo ends, so Undo
+Write Tags works after a restart.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QSettings, QTimer, Signal
@@ -28,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from catdog_gui.app.results_model import RESULT_ROLE
 from catdog_gui.core.results import Result
+from catdog_gui.core.tag_journal import journal_path, load_journal, save_journal
 from catdog_gui.core.xmp import (
     NAMING_APPEND,
     NAMING_REPLACE,
@@ -93,6 +98,8 @@ class TagActions(QObject):
 
     Args:
         window: the main window (its ``table``, ``proxy``, ``engine`` and ``_settings`` are used).
+        journal_file: where the journal is kept between launches (loaded here, saved after each change), or
+            None to keep it in memory only.
 
     Signals:
         finished(list): a write or an undo ended; the list holds one
@@ -101,10 +108,16 @@ class TagActions(QObject):
 
     finished = Signal(list)
 
-    def __init__(self, window: QMainWindow) -> None:
+    def __init__(self, window: QMainWindow, journal_file: str | os.PathLike | None = None) -> None:
         super().__init__(window)
         self.window = window
-        self.journal: list[TagOutcome] = []  # the last write's files that were written: what Undo puts back
+        self.journal_file = journal_file
+        self._journal: list[TagOutcome] = []  # the last write's files that were written: what Undo puts back
+        if journal_file is not None:
+            try:
+                self._journal = load_journal(journal_file)
+            except (OSError, ValueError):  # unreadable or damaged: there is nothing it could undo safely
+                self._journal = []
         self._queue: list = []
         self._outcomes: list[TagOutcome] = []
         self._digests: dict[str, str] = {}
@@ -126,10 +139,27 @@ class TagActions(QObject):
         self.undo_action = QAction(self.tr("&Undo Write Tags"), window)
         self.undo_action.setStatusTip(
             self.tr("Put back the sidecars and photos as they were before the last write"))
-        self.undo_action.setEnabled(False)
+        self.undo_action.setEnabled(bool(self._journal))
         self.undo_action.triggered.connect(lambda _checked=False: self.undo())
         menu.addAction(self.write_action)
         menu.addAction(self.undo_action)
+
+    @property
+    def journal(self) -> list[TagOutcome]:
+        """The last write's outcomes of the files it wrote (what Undo puts back). Setting it also keeps it in
+        :attr:`journal_file`."""
+        return self._journal
+
+    @journal.setter
+    def journal(self, outcomes: Sequence[TagOutcome]) -> None:
+        self._journal = list(outcomes)
+        if self.journal_file is None:
+            return
+        try:
+            save_journal(self._journal, self.journal_file)
+        except (OSError, ValueError) as exc:
+            self.window.statusBar().showMessage(self.tr("Undo Write Tags will not survive a restart: {reason}").format(
+                reason=getattr(exc, "strerror", None) or exc))
 
     @property
     def busy(self) -> bool:
@@ -187,7 +217,7 @@ class TagActions(QObject):
         if self.busy or not self.journal:
             return False
         self._queue = [lambda o=o: undo_write(o) for o in reversed(self.journal)]
-        self.journal = []
+        self._journal = []  # forgotten on disk once the undo has ended
         self._start(undoing=True)
         return True
 
@@ -207,8 +237,7 @@ class TagActions(QObject):
             return
         self._timer.stop()
         outcomes = self._outcomes
-        if not self._undoing:
-            self.journal = [o for o in outcomes if o.action == "written"]
+        self.journal = [] if self._undoing else [o for o in outcomes if o.action == "written"]
         self.write_action.setEnabled(True)
         self.undo_action.setEnabled(bool(self.journal))
         self._report(outcomes)
@@ -241,6 +270,8 @@ def _change(outcome: TagOutcome) -> str:
 
 
 def install(window: QMainWindow) -> TagActions:
-    """Add the Tags menu to ``window``; returns its :class:`TagActions` (also ``window.tag_actions``)."""
-    window.tag_actions = TagActions(window)
+    """Add the Tags menu to ``window``; returns its :class:`TagActions` (also ``window.tag_actions``). A window
+    with settings (``window._settings``, kept between launches) keeps the journal in the state folder too."""
+    keeps = getattr(window, "_settings", None) is not None
+    window.tag_actions = TagActions(window, journal_path() if keeps else None)
     return window.tag_actions

@@ -167,5 +167,19 @@
             <numerusform>%n unreadable photos stay where they are.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n earlier sort(s) into this folder stay undoable: Undo Last Sort undoes this one first, then the earlier ones, newest first.</source>
+        <translation>
+            <numerusform>%n earlier sort into this folder stays undoable: Undo Last Sort undoes this one first, then the earlier one.</numerusform>
+            <numerusform>%n earlier sorts into this folder stay undoable: Undo Last Sort undoes this one first, then the earlier ones, newest first.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n earlier sort(s) in this folder can be undone with Undo Last Sort again.</source>
+        <translation>
+            <numerusform>%n earlier sort in this folder can be undone with Undo Last Sort again.</numerusform>
+            <numerusform>%n earlier sorts in this folder can be undone with Undo Last Sort again.</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -1249,6 +1249,18 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
         <source>File ▸ Undo Last Sort puts it back (deletes the copies).</source>
         <translation>파일 ▸ 마지막 정리 취소로 되돌릴 수 있습니다(복사본 삭제).</translation>
     </message>
+    <message numerus="yes">
+        <source>%n earlier sort(s) into this folder stay undoable: Undo Last Sort undoes this one first, then the earlier ones, newest first.</source>
+        <translation>
+            <numerusform>이 폴더로의 이전 정리 %n건도 되돌릴 수 있습니다: 「마지막 정리 취소」는 이번 정리부터, 그다음 이전 정리를 최근 것부터 되돌립니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n earlier sort(s) in this folder can be undone with Undo Last Sort again.</source>
+        <translation>
+            <numerusform>이 폴더의 이전 정리 %n건은 「마지막 정리 취소」를 다시 눌러 되돌릴 수 있습니다.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>TagActions</name>
@@ -1295,6 +1307,10 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
     <message>
         <source>Put back the sidecars and photos as they were before the last write</source>
         <translation>사이드카 파일과 사진을 마지막 쓰기 전 상태로 되돌림</translation>
+    </message>
+    <message>
+        <source>Undo Write Tags will not survive a restart: {reason}</source>
+        <translation>「태그 쓰기 취소」는 앱을 다시 시작하면 쓸 수 없습니다: {reason}</translation>
     </message>
     <message>
         <source>Tags: {done} done, {left} to go</source>

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import shutil
 
+from catdog_gui.app.i18n import install_translators
 from catdog_gui.app.sort_folders import summary_text
 from catdog_gui.core.results import Result
 from catdog_gui.core.sorting import plan_sort, run_sort
 
 
 def test_summary_counts_photos_already_there_as_skipped(qapp, cat_photos, tmp_path):
+    install_translators(qapp, "en")  # the app's English (plural forms), whatever an earlier test installed
     src, target = tmp_path / "src", tmp_path / "sorted"
     src.mkdir()
     for p in cat_photos[:4]:
@@ -18,7 +20,7 @@ def test_summary_counts_photos_already_there_as_skipped(qapp, cat_photos, tmp_pa
     rows = [Result(str(src / p.name), "ok", "cat", 0.99, (0.99, 0.01)) for p in cat_photos[:4]]
     run_sort(plan_sort(rows[:3], target, ["cat", "dog"], threshold=0.8), "copy")
     text = summary_text(plan_sort(rows, target, ["cat", "dog"], threshold=0.8), "copy", str(target), 0)
-    assert text.startswith(f"Copy 1 photo(s) into {target}:")
+    assert text.startswith(f"Copy 1 photo into {target}:")
     assert "    cat/    1" in text.splitlines()
-    assert "3 photo(s) already there with the same content are skipped." in text
+    assert "3 photos already there with the same content are skipped." in text
     assert "already taken" not in text

@@ -42,6 +42,7 @@ def test_missing_path_and_non_image_count_as_the_cli_does(qtbot, capsys, tiny_mo
     assert message.startswith("Classified 0 photos") and "2 errors" in message, message
     assert f"{missing}: no such file or folder" in message and "notes.txt: not an image" in message, message
     assert (w.last_summary.ok, w.last_summary.errors) == (photos, errors)
+    assert "cat 0" not in message and w.statusBar().toolTip() == message  # cut short at scale 2: read it whole
 
 
 def test_photos_with_errors_count_as_the_cli_does(qtbot, capsys, tiny_model_path, cat_photos, tmp_path):

@@ -271,6 +271,7 @@ class MainWindow(QMainWindow):
         self.model_label = ElidedLabel()  # a long provider note is elided, never widens the window
         self.model_label.setContentsMargins(12, 0, 0, 0)  # a gap after the run's message on its left
         self.statusBar().addPermanentWidget(self.model_label)
+        self.statusBar().messageChanged.connect(self.statusBar().setToolTip)  # a message cut short reads whole
 
     def _build_table(self) -> None:
         """The results table: thumbnail, name, folder, prediction, confidence and status columns."""
@@ -770,7 +771,8 @@ class MainWindow(QMainWindow):
                     if already else self.tr("No images found"))
             self.statusBar().showMessage(" · ".join([text, removed]) if removed else text)
             return
-        per_class = ", ".join(f"{label_text(k)} {v}" for k, v in summary.per_class.items())
+        per_class = ", ".join(f"{label_text(k)} {v}" for k, v in summary.per_class.items()) \
+            if any(summary.per_class.values()) else ""  # "cat 0, dog 0" says nothing
         parts = [self.tr("Cancelled after %n photo(s)", "", summary.ok) if summary.cancelled
                  else self.tr("Classified %n photo(s)", "", summary.ok)]
         if per_class:

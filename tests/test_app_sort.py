@@ -167,3 +167,14 @@ def test_a_filter_that_hides_every_row_says_so(qtbot, tiny_model_path, cat_photo
     w.clear_results()
     assert not w.sort_into("copy", str(tmp_path / "out"), confirm=False)
     assert said[-1] == "There are no classified photos to sort."
+
+
+def test_copying_the_same_rows_twice_says_they_were_already_there(qtbot, tiny_model_path, data_dir, tmp_path):
+    w = classified_window(qtbot, tiny_model_path, data_dir / "photos-fullsize" / "cat", 60)
+    target = tmp_path / "out"
+    for _ in range(2):  # every row (none selected)
+        assert w.sort_into("copy", str(target), confirm=False)
+        qtbot.waitUntil(lambda: w.sort_worker is None, timeout=RUN_TIMEOUT)
+    assert len(list(target.rglob("*.jpg"))) == 60  # no "name (1).jpg" beside each
+    assert w.statusBar().currentMessage() == (
+        f"Copied 0 photos into {target} (60 photos already there with the same content, skipped)")

@@ -1054,7 +1054,9 @@ class MainWindow(QMainWindow):
         target = worker.target if worker is not None else ""
         done = (self.tr("Copied %n photo(s) into {target}", "", len(report.done)) if copied
                 else self.tr("Moved %n photo(s) into {target}", "", len(report.done)))
-        self.statusBar().showMessage(done.format(target=target)
+        already = (" " + self.tr("(%n photo(s) already there with the same content, skipped)", "",
+                                 len(report.already)) if report.already else "")
+        self.statusBar().showMessage(done.format(target=target) + already
                                      + (self.tr(" (cancelled)") if report.cancelled else ""), 10000)
         self.last_sort = report
         if report.failed or report.stopped:

@@ -95,6 +95,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>(%n photo(s) already there with the same content, skipped)</source>
+        <translation>
+            <numerusform>(%n photo already there with the same content, skipped)</numerusform>
+            <numerusform>(%n photos already there with the same content, skipped)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Undone: moved %n photo(s) back</source>
         <translation>
             <numerusform>Undone: moved %n photo back</numerusform>

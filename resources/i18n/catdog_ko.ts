@@ -933,6 +933,12 @@ Replace it?</source>
         <source>There are no classified photos to sort.</source>
         <translation>정리할 분류된 사진이 없습니다.</translation>
     </message>
+    <message numerus="yes">
+        <source>(%n photo(s) already there with the same content, skipped)</source>
+        <translation>
+            <numerusform>(같은 내용으로 이미 있는 사진 %n장은 건너뜀)</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Quit catdog</source>
         <translation>catdog 종료</translation>

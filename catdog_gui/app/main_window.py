@@ -766,10 +766,11 @@ class MainWindow(QMainWindow):
         self.last_summary = summary
         already = getattr(self.worker, "already_done", 0)
         removed = self.tr("%n removed: no longer on disk", "", self._vanished) if self._vanished else ""
+        unreadable = self._unreadable_named(summary.unreadable_dirs)
         if not summary.total and not summary.cancelled:
             text = (self.tr("No new or changed photos: the %n photo(s) found are already in the table", "", already)
-                    if already else self.tr("No images found"))
-            self.statusBar().showMessage(" · ".join([text, removed]) if removed else text)
+                    if already else "" if unreadable else self.tr("No images found"))
+            self.statusBar().showMessage(" · ".join(filter(None, [text, unreadable, removed])))
             return
         per_class = ", ".join(f"{label_text(k)} {v}" for k, v in summary.per_class.items()) \
             if any(summary.per_class.values()) else ""  # "cat 0, dog 0" says nothing
@@ -781,6 +782,8 @@ class MainWindow(QMainWindow):
             parts.append(self.tr("{n} uncertain").format(n=summary.uncertain))
         if summary.errors:
             parts.append(self.tr("%n error(s)", "", summary.errors) + self._errors_named(summary.errors))
+        if unreadable:
+            parts.append(unreadable)
         if summary.skipped_non_images:
             parts.append(self.tr("{n} non-images skipped").format(n=summary.skipped_non_images))
         if already:
@@ -790,6 +793,16 @@ class MainWindow(QMainWindow):
         if summary.elapsed_s >= MIN_RATE_SECONDS:
             parts.append(self.tr("{rate} images/s").format(rate=f"{summary.images_per_s:.1f}"))
         self.statusBar().showMessage(" · ".join(parts))
+
+    def _unreadable_named(self, count: int) -> str:
+        """``"1 folder could not be read: /photos/private: Permission denied"`` for the finished run's folders
+        that could not be listed (their photos are not in the table), the first few named; ``""`` when none."""
+        if not count:
+            return ""
+        why = list(getattr(self.worker, "unreadable", {}).items())[:ERRORS_NAMED]
+        named = ", ".join(self.tr("{name}: {error}").format(name=folder, error=reason) for folder, reason in why)
+        return self.tr("%n folder(s) could not be read", "", count) + (
+            ": " + named + (" …" if count > len(why) else "") if named else "")
 
     def _errors_named(self, count: int) -> str:
         """``": name: why, name: why"`` for the first errors of the finished run (the path as given for a

@@ -49,6 +49,8 @@ class ClassifyWorker(QThread):
     Attributes:
         errors: the run's error rows (missing paths first, then files that could not be classified), set by
             the time ``done`` is emitted.
+        unreadable: folder -> why it could not be listed (``"Permission denied"``), likewise; its photos are
+            not in the run (the summary's ``unreadable_dirs`` counts them).
         failed(str message): the run stopped on an unexpected error (rows so far stay valid).
     """
 
@@ -68,6 +70,7 @@ class ClassifyWorker(QThread):
         self.skip = skip
         self.already_done = 0  # images found that were in ``skip`` (set by the scan)
         self.errors: list[Result] = []
+        self.unreadable: dict[str, str] = {}
         self.batch_size = batch_size
         self.thumbnail_size = thumbnail_size if thumbnail_sink is not None else 0
         self.thumbnail_sink = thumbnail_sink
@@ -112,8 +115,10 @@ class ClassifyWorker(QThread):
             elapsed = time.perf_counter() - start
             missing = [Result(path=p, status=Status.ERROR, error=MISSING) for p in report.missing]
             self.errors = missing + [r for r in finished if not r.ok]
+            self.unreadable = dict(report.unreadable_why)
             summary = pipeline.summarize(missing + finished, labels, elapsed, report.skipped_non_images,
-                                         cancelled=self._cancel.is_set(), threshold=self.threshold)
+                                         cancelled=self._cancel.is_set(), threshold=self.threshold,
+                                         unreadable_dirs=len(report.unreadable_dirs))
             self.done.emit(summary)
         except Exception as exc:  # noqa: BLE001 - report anything unexpected to the GUI, keep its rows
             self.failed.emit(f"{type(exc).__name__}: {exc}")

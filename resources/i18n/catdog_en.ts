@@ -60,6 +60,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n folder(s) could not be read</source>
+        <translation>
+            <numerusform>%n folder could not be read</numerusform>
+            <numerusform>%n folders could not be read</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Exported %n row(s) to {path}</source>
         <translation>
             <numerusform>Exported %n row to {path}</numerusform>

@@ -813,6 +813,12 @@ Help ▸ How to read the maps explains more.</source>
         <source>{name}: {error}</source>
         <translation>{name}: {error}</translation>
     </message>
+    <message numerus="yes">
+        <source>%n folder(s) could not be read</source>
+        <translation>
+            <numerusform>폴더 %n개를 읽을 수 없음</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Classification stopped</source>
         <translation>분류 중단</translation>

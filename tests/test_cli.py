@@ -464,5 +464,6 @@ def test_help_and_readme_name_the_csv_columns_and_options(tiny_model_path, cat_p
     for option in ("--sort-into DIR --copy|--move", "--write-tags", "--self-test", "--tta|--no-tta",
                    "--precision auto|fp32|int8", "--dry-run"):
         assert option in using, option
-    for code in ("exit 130", "1 when `--sort-into` could not sort every photo", "2 on bad arguments"):
+    for code in ("exit 130", "1 when a folder could not be read", "when `--sort-into` could not sort every photo",
+                 "2 on bad arguments"):
         assert code in using, code

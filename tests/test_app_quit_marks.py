@@ -101,3 +101,27 @@ def test_undoing_the_tag_write_makes_the_marks_unsaved_again(qtbot, tiny_model_p
     seen: list[str] = []
     _answer(w, "Quit Without Saving", seen)
     assert w.close() and len(seen) == 1
+
+
+def test_a_mark_that_differs_from_the_photos_tags_says_how_to_update_them(qtbot, tiny_model_path, dog_photos,
+                                                                          tmp_path):
+    """Tagged, then marked otherwise by hand: the status bar says the tags still hold another verdict (a sort
+    would carry them along); marked as the tags say: nothing to update."""
+    from catdog_gui.core.xmp import read_verdict
+
+    w = _window(qtbot, tiny_model_path, dog_photos[:2], tmp_path / "photos")
+    w.select_row(0)
+    photo = w.current_result().path
+    assert w.mark_selected("dog") == 1
+    with qtbot.waitSignal(w.tag_actions.finished, timeout=RUN_TIMEOUT):
+        w.tag_actions.write([w.current_result()])
+    assert read_verdict(photo).verdict == "dog"
+    w.statusBar().clearMessage()
+    assert w.mark_selected("cat") == 1
+    assert w.statusBar().currentMessage() == ("1 photo marked by hand still carries another verdict in its XMP "
+                                              "tags: Tags ▸ Write Tags… updates it")
+    w.statusBar().clearMessage()
+    assert w.mark_selected("dog") == 1
+    assert w.statusBar().currentMessage() == ""
+    _answer(w, "Quit Without Saving", [])  # the first mark was written; the later ones are not lost silently
+    assert w.close()

@@ -65,7 +65,7 @@ from catdog_gui.core.pipeline import DEFAULT_BATCH_SIZE
 from catdog_gui.core.results import Result, Status, run_settings, write_csv
 from catdog_gui.core.scan import IMAGE_EXTENSIONS
 from catdog_gui.core.sorting import last_journal, plan_sort, undo_sort
-from catdog_gui.core.xmp import follow_moves
+from catdog_gui.core.xmp import follow_moves, read_verdict
 from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD, RemainingTime, Tally, uncertain_threshold, valid_threshold
 
 APP_NAME = "catdog"
@@ -104,6 +104,7 @@ FRAME_ALLOWANCE = QSize(32, 64)  # the window manager's frame and title bar, not
 REFRESH_MS = 250
 MIN_RATE_SECONDS = 2.0  # a run shorter than this says no images/s: one slow photo is not a rate
 ERRORS_NAMED = 3  # the status bar names this many of a run's errors (the file and why)
+TAGS_CHECKED_MAX = 200  # a mark by hand reads the XMP tags of at most this many of its photos (about 1 ms each)
 
 
 def file_stamp(path: str) -> tuple[int, int] | None:
@@ -958,7 +959,23 @@ class MainWindow(QMainWindow):
             self.tally.clear()
             self.tally.add(self.results.results)
             self._update_summary()
+            if label is not None:
+                self._say_if_tags_differ(rows, label)
         return len(rows)
+
+    def _say_if_tags_differ(self, rows: list, label: str) -> None:
+        """After a mark by hand: when the XMP tags catdog wrote for those photos earlier say another verdict
+        (a photo tagged Cat, then marked dog), the status bar says so and how to update them; a sort would
+        otherwise carry the old tag along into the new folder."""
+        stale = 0
+        for r in rows[:TAGS_CHECKED_MAX]:
+            tagged = read_verdict(r.path)
+            if tagged is not None and tagged.verdict != label:
+                stale += 1
+        if stale:
+            self.statusBar().showMessage(self.tr(
+                "%n photo(s) marked by hand still carry another verdict in their XMP tags: Tags ▸ Write Tags… "
+                "updates them", "", stale), 15000)
 
     def _row_menu(self, pos) -> None:
         if not self.table.indexAt(pos).isValid():

@@ -74,6 +74,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n photo(s) marked by hand still carry another verdict in their XMP tags: Tags ▸ Write Tags… updates them</source>
+        <translation>
+            <numerusform>%n photo marked by hand still carries another verdict in its XMP tags: Tags ▸ Write Tags… updates it</numerusform>
+            <numerusform>%n photos marked by hand still carry another verdict in their XMP tags: Tags ▸ Write Tags… updates them</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>No rows are shown: clear the filter to sort all %n photo(s).</source>
         <translation>
             <numerusform>No rows are shown: clear the filter to sort the %n photo.</numerusform>

@@ -907,6 +907,12 @@ Replace it?</source>
         <source>Copy Path</source>
         <translation>경로 복사</translation>
     </message>
+    <message numerus="yes">
+        <source>%n photo(s) marked by hand still carry another verdict in their XMP tags: Tags ▸ Write Tags… updates them</source>
+        <translation>
+            <numerusform>직접 판정한 사진 %n장의 XMP 태그에는 아직 다른 판정이 있습니다: 태그 ▸ 태그 쓰기…로 고칠 수 있습니다</numerusform>
+        </translation>
+    </message>
     <message>
         <source>&amp;Open</source>
         <translation>열기(&amp;O)</translation>

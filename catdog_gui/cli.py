@@ -36,6 +36,7 @@ from catdog_gui.argtypes import positive_int
 
 __all__ = ["main", "get_args_parser"]
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
+EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE: stdout went to a reader that stopped (`| head`)
 _MAX_ERRORS_SHOWN = 10
 # Xception holds ~20 MB of activations per photo at 224x224 on the CPU: 1024 photos is already ~20 GB, and
 # a bigger batch only exhausts memory (the OOM killer ends the run and every row is lost).
@@ -392,7 +393,18 @@ def _undo_sort_conflicts(parser: argparse.ArgumentParser, args: argparse.Namespa
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``catdog-classify``; returns the exit status (see the module docstring)."""
+    """Run ``catdog-classify``; returns the exit status (see the module docstring). Output piped into a program
+    that stops reading (``| head``) ends it quietly with 141 (128 + SIGPIPE, as shells report it) once the
+    outputs asked for are written, not with a traceback."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        with contextlib.suppress(OSError):  # Python flushes stdout at exit: send what is left nowhere
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show "—" or a file name must not crash
         with contextlib.suppress(AttributeError, ValueError, OSError):
             stream.reconfigure(errors="backslashreplace")

@@ -467,3 +467,27 @@ def test_help_and_readme_name_the_csv_columns_and_options(tiny_model_path, cat_p
     for code in ("exit 130", "1 when a folder could not be read", "when `--sort-into` could not sort every photo",
                  "2 on bad arguments"):
         assert code in using, code
+
+
+def test_an_empty_path_is_missing_and_sorts_nothing(tiny_model_path, cat_photos, tmp_path, monkeypatch, capsys):
+    """An unset "$DIR" in a script: "" is not the current folder (it used to classify, and with --move sort,
+    every photo under it)."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(cat_photos[0], tmp_path / "cat.jpg")
+    args = ["", "--sort-into", str(tmp_path / "out"), "--move", "--model", str(tiny_model_path)]
+    assert main(args) == 2
+    assert "no such file or folder: ''" in capsys.readouterr().err
+    assert (tmp_path / "cat.jpg").exists() and not (tmp_path / "out").exists()
+
+
+def test_output_piped_into_a_reader_that_stops_ends_quietly(tiny_model_path, cat_photos, tmp_path):
+    """`catdog-classify ... | head -1`: the CSV is written, the exit status is 141 (SIGPIPE), no traceback."""
+    out = tmp_path / "o.csv"
+    proc = subprocess.Popen([sys.executable, "-m", "catdog_gui.cli", str(cat_photos[0]), "--csv", str(out),
+                             "--model", str(tiny_model_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            cwd=REPO)
+    proc.stdout.close()  # the reader is gone before the summary is printed
+    stderr = proc.stderr.read().decode("utf-8", "replace")
+    assert proc.wait(timeout=300) == 141, stderr
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
+    assert len(read_csv(out)) == 1

@@ -186,3 +186,12 @@ def test_network_drive_reporting_inode_0_keeps_every_folder(tmp_path, cat_photos
     paths, report = scan_paths([share])
     assert sorted(names(paths)) == ["p0.jpg", "p1.jpg", "p2.jpg", "top.jpg"]
     assert report.unreadable_dirs == []
+
+
+def test_an_empty_path_names_nothing_not_the_current_folder(tree, monkeypatch):
+    """``catdog-classify "$DIR" --sort-into X --move`` with DIR unset must not sort the current folder."""
+    monkeypatch.chdir(tree)
+    assert list(iter_image_paths(["."]))  # the folder holds photos
+    for blank in ("", " "):
+        paths, report = scan_paths([blank])
+        assert paths == [] and report.missing == [blank]

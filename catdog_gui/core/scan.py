@@ -87,7 +87,8 @@ class ScanReport:
         skipped_non_images: files seen in folders that are not images (no row each); XMP sidecars
             (``photo.jpg.xmp``, ``photo.xmp``) are not counted: they belong to the photos; nor is the journal
             a sort leaves in its target (``.catdog-sort-journal.jsonl``).
-        missing: paths given explicitly that do not exist.
+        missing: paths given explicitly that do not exist (an empty or blank path among them: it names nothing,
+            not the current folder).
         unreadable_dirs: folders that could not be listed (their photos are not yielded; no row each, as a
             folder is not a photo: callers count and name them instead).
         unreadable_why: why each of ``unreadable_dirs`` could not be read (``"Permission denied"``).
@@ -124,6 +125,9 @@ def iter_image_paths(paths: Iterable[str | os.PathLike], report: ScanReport | No
     """
     walker = _Walker(report if report is not None else ScanReport())
     for raw in paths:
+        if not os.fspath(raw).strip():  # "" (an unset "$DIR" in a script) names no file; abspath would make it "."
+            walker.report.missing.append(os.fspath(raw))
+            continue
         p = Path(os.path.abspath(os.fspath(raw)))
         if p.is_dir():
             yield from walker.walk(p)

@@ -272,7 +272,8 @@ class MainWindow(QMainWindow):
         self.model_label = ElidedLabel()  # a long provider note is elided, never widens the window
         self.model_label.setContentsMargins(12, 0, 0, 0)  # a gap after the run's message on its left
         self.statusBar().addPermanentWidget(self.model_label)
-        self.statusBar().messageChanged.connect(self.statusBar().setToolTip)  # a message cut short reads whole
+        status = self.statusBar()  # a message cut short reads whole in its tooltip (a lambda: PySide cannot
+        status.messageChanged.connect(lambda text: status.setToolTip(text))  # bind setToolTip as a slot)
 
     def _build_table(self) -> None:
         """The results table: thumbnail, name, folder, prediction, confidence and status columns."""

@@ -169,12 +169,24 @@ def test_a_filter_that_hides_every_row_says_so(qtbot, tiny_model_path, cat_photo
     assert said[-1] == "There are no classified photos to sort."
 
 
-def test_copying_the_same_rows_twice_says_they_were_already_there(qtbot, tiny_model_path, data_dir, tmp_path):
-    w = classified_window(qtbot, tiny_model_path, data_dir / "photos-fullsize" / "cat", 60)
-    target = tmp_path / "out"
-    for _ in range(2):  # every row (none selected)
-        assert w.sort_into("copy", str(target), confirm=False)
-        qtbot.waitUntil(lambda: w.sort_worker is None, timeout=RUN_TIMEOUT)
-    assert len(list(target.rglob("*.jpg"))) == 60  # no "name (1).jpg" beside each
+def test_copying_the_same_rows_twice_says_they_were_already_there(qtbot, tiny_model_path, cat_photos, dog_photos,
+                                                                 tmp_path):
+    src, target = tmp_path / "photos", tmp_path / "out"
+    src.mkdir()
+    for p in cat_photos[:6]:
+        shutil.copy(p, src / p.name)
+    w = classified_window(qtbot, tiny_model_path, src, 6)
+    assert w.sort_into("copy", str(target), confirm=False)  # every row (none selected)
+    qtbot.waitUntil(lambda: w.sort_worker is None, timeout=RUN_TIMEOUT)
+    assert not w.sort_into("copy", str(target), confirm=False)  # nothing to do: no sort, no step to undo
+    assert len(list(target.rglob("*.jpg"))) == 6  # no "name (1).jpg" beside each
+    assert w.statusBar().currentMessage() == f"Nothing to copy: the photos are already in {target}"
+    # one photo replaced meanwhile by another under its name: copied (as "name (1).jpg"), the others skipped
+    shutil.copy(dog_photos[0], src / cat_photos[0].name)
+    assert w.sort_into("copy", str(target), confirm=False)
+    qtbot.waitUntil(lambda: w.sort_worker is None, timeout=RUN_TIMEOUT)
     assert w.statusBar().currentMessage() == (
-        f"Copied 0 photos into {target} (60 photos already there with the same content, skipped)")
+        f"Copied 1 photo into {target} (5 photos already there with the same content, skipped)")
+    assert len(list(target.rglob("*.jpg"))) == 7
+    assert w.undo_last_sort() and len(list(target.rglob("*.jpg"))) == 6  # the newest real sort, the only copy
+    assert w.undo_last_sort() and not list(target.rglob("*.jpg"))  # then the first: the no-op was no step

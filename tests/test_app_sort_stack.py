@@ -46,7 +46,7 @@ def test_undo_last_sort_undoes_one_sort_at_a_time(qtbot, tiny_model_path, data_d
 
     assert w.undo_last_sort()
     said = w.statusBar().currentMessage()
-    assert said.startswith("Undone: moved 2 photos back 1 earlier sort") and said.endswith("Undo Last Sort again.")
+    assert said.startswith("Undone: moved 2 photos back · 1 earlier sort") and said.endswith("Undo Last Sort again.")
     assert w.undo_sort_action.isEnabled()
     assert all(p.read_bytes() == data for p, data in before.items() if p.parent == second)
     assert not any(p.exists() for p in before if p.parent != second)

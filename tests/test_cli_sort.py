@@ -192,8 +192,8 @@ def test_undo_sort_dry_run_and_options_it_cannot_take(tiny_model_path, cat_photo
 
 def test_copying_the_same_folder_twice_copies_nothing_twice(tiny_model_path, cat_photos, dog_photos, tmp_path,
                                                             capsys):
-    """The second --copy finds every photo already there (same bytes): counted, exit 0, no "name (1).jpg";
-    --undo-sort after it removes nothing it did not copy."""
+    """The second --copy finds every photo already there (same bytes): counted, exit 0, no "name (1).jpg", and
+    nothing journaled: --undo-sort after it undoes the first copy."""
     src, target = tmp_path / "g3", tmp_path / "cp1"
     src.mkdir()
     for p in cat_photos[:3] + dog_photos[:3]:
@@ -206,6 +206,8 @@ def test_copying_the_same_folder_twice_copies_nothing_twice(tiny_model_path, cat
     assert cli.main(args) == 0
     assert f"Copied 0 photo(s) into {target} (6 already there with the same bytes, skipped)" in capsys.readouterr().out
     assert sorted(p.relative_to(target) for p in target.rglob("*.jpg")) == first
+    # the second run copied nothing, so it is no step to undo: --undo-sort takes back the first run's copies
     assert cli.main(["--undo-sort", str(target)]) == 0
-    assert "Undone: removed 0 copies" in capsys.readouterr().out
-    assert sorted(p.relative_to(target) for p in target.rglob("*.jpg")) == first
+    assert "Undone: removed 6 copies" in capsys.readouterr().out
+    assert not list(target.rglob("*.jpg")) and sorted(p.name for p in src.iterdir()) == sorted(
+        p.name for p in cat_photos[:3] + dog_photos[:3])

@@ -293,7 +293,8 @@ def _files(folder: Path) -> list[str]:
 
 def test_copying_the_same_photos_twice_skips_those_already_there(photos, tmp_path, dog_photos):
     """The second copy finds every photo's bytes already there (under its name or its suffixed one) and skips
-    it; a different photo with the same name still gets a suffix; the undo removes only this run's copies."""
+    it, journaling nothing; a different photo with the same name still gets a suffix; the undo removes only
+    this run's copies."""
     target = tmp_path / "sorted"
     first = run_sort(plan_sort(photos, target, ["cat", "dog"], threshold=0.8), "copy")
     assert len(first.done) == 6 and not first.failed
@@ -304,8 +305,10 @@ def test_copying_the_same_photos_twice_skips_those_already_there(photos, tmp_pat
     second = run_sort(plan, "copy")
     assert not second.done and not second.failed and sorted(second.already) == sorted(first.done)
     assert _files(target) == layout
-    assert undo_sort(target / JOURNAL_NAME).done == []  # the undo of a run that copied nothing removes nothing
-    assert _files(target) == layout  # the journal keeps the first sort, still to undo
+    # a run that copied nothing is no sort to undo: the next undo would take back the first sort, whole
+    preview = undo_sort(target / JOURNAL_NAME, dry_run=True)
+    assert sorted(preview.done) == sorted((d, s) for s, d in first.done) and preview.earlier == 0
+    assert _files(target) == layout
     # a different photo under a name already there gets the next free suffix; only it is copied and undone
     shutil.copy(dog_photos[5], photos[0].path)  # a/pet0.jpg: new bytes (cat/pet0.jpg and pet0 (1).jpg differ)
     third = run_sort(plan_sort(photos, target, ["cat", "dog"], threshold=0.8), "copy")

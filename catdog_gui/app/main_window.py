@@ -272,8 +272,9 @@ class MainWindow(QMainWindow):
         self.model_label = ElidedLabel()  # a long provider note is elided, never widens the window
         self.model_label.setContentsMargins(12, 0, 0, 0)  # a gap after the run's message on its left
         self.statusBar().addPermanentWidget(self.model_label)
-        status = self.statusBar()  # a message cut short reads whole in its tooltip (a lambda: PySide cannot
-        status.messageChanged.connect(lambda text: status.setToolTip(text))  # bind setToolTip as a slot)
+        status = self.statusBar()  # a message cut short reads whole in its tooltip; a lambda, as PySide cannot
+        # take setToolTip as a slot ("addMetaMethod: Cannot add dynamic method" on stderr at every start)
+        status.messageChanged.connect(lambda text: status.setToolTip(text))  # noqa: PLW0108
 
     def _build_table(self) -> None:
         """The results table: thumbnail, name, folder, prediction, confidence and status columns."""
@@ -1023,8 +1024,15 @@ class MainWindow(QMainWindow):
                 return False
         plan = plan_sort(rows, target, list(self.engine.info.labels), self.tally.threshold)
         text = summary_text(plan, mode, target, sum(r.status != Status.OK for r in rows))
+        title = self.tr("Copy to folders") if mode == "copy" else self.tr("Move to folders")
+        if all(i.already or i.in_place for i in plan):  # nothing would change: no sort, and no step to undo
+            nothing = (self.tr("Nothing to copy: the photos are already in {target}") if mode == "copy"
+                       else self.tr("Nothing to move: the photos are already in {target}"))
+            self.statusBar().showMessage(nothing.format(target=target), 10000)
+            if confirm:
+                QMessageBox.information(self, title, text)
+            return False
         if confirm:
-            title = self.tr("Copy to folders") if mode == "copy" else self.tr("Move to folders")
             box = QMessageBox(QMessageBox.Icon.Question, title, text,
                               QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel, self)
             box.button(QMessageBox.StandardButton.Ok).setText(self.tr("Copy") if mode == "copy" else self.tr("Move"))
@@ -1131,7 +1139,7 @@ class MainWindow(QMainWindow):
         self.undo_sort_action.setEnabled(self._last_journal is not None)
         undone = (self.tr("Undone: moved %n photo(s) back", "", len(report.done)) if report.mode == "move"
                   else self.tr("Undone: removed %n copy(ies)", "", len(report.done)))
-        self.statusBar().showMessage(" ".join(filter(None, [undone, earlier_text(report.earlier)])), 8000)
+        self.statusBar().showMessage(" · ".join(filter(None, [undone, earlier_text(report.earlier)])), 8000)
         return True
 
     def ask_clear_results(self) -> bool:

@@ -30,8 +30,8 @@
   :attr:`SortReport.already`. Same bytes means the same size, then the same content, of the photo and of each
   XMP sidecar it has (a photo whose tags changed since is copied again, with its new sidecar). A move skips it
   too: the original stays where it is (removing it would delete a file the undo could not bring back). A
-  skipped photo is not in the journal, so an undo never removes it; a run in which photos were found already
-  there is the last sort all the same (its undo removes only what it copied).
+  skipped photo is not in the journal, so an undo never removes it; a run that found every photo already
+  there journals nothing (it is no step to undo: the next undo takes back the last sort that changed files).
 """
 
 from __future__ import annotations
@@ -374,9 +374,8 @@ def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | N
             if item.in_place:
                 report.in_place.append(item.source)
             elif item.already and _same_sizes(item.source, item.destination, _sidecars(item.source)):
-                with contextlib.suppress(OSError):  # this run is the last sort: its undo must not remove these
-                    log.open()
-                report.already.append((item.source, item.destination))
+                report.already.append((item.source, item.destination))  # not journaled: a run that changed
+                # nothing is no sort to undo, and the next undo takes back the sort that did
             elif not _sort_one(item, mode, log, report):
                 break
             if progress is not None:
@@ -387,8 +386,8 @@ def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | N
 
 
 class _Journal:
-    """One run's part of a journal (JSON lines): opened when the run first places a photo or finds one already
-    there, after the earlier sorts the file holds (a file that is not a sort journal is replaced); the run's
+    """One run's part of a journal (JSON lines): opened when the run first places a photo, after the earlier
+    sorts the file holds (a file that is not a sort journal is replaced); the run's
     header comes first, and each line is flushed and fsynced."""
 
     def __init__(self, path: str | os.PathLike, mode: str) -> None:

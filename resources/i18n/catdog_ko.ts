@@ -942,6 +942,14 @@ Replace it?</source>
         <translation>먼저 현재 작업이 끝날 때까지 기다리세요.</translation>
     </message>
     <message>
+        <source>Nothing to copy: the photos are already in {target}</source>
+        <translation>복사할 사진이 없습니다: 사진이 이미 {target}에 있습니다</translation>
+    </message>
+    <message>
+        <source>Nothing to move: the photos are already in {target}</source>
+        <translation>옮길 사진이 없습니다: 사진이 이미 {target}에 있습니다</translation>
+    </message>
+    <message>
         <source>There are no classified photos to sort.</source>
         <translation>정리할 분류된 사진이 없습니다.</translation>
     </message>

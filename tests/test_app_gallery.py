@@ -64,3 +64,24 @@ def test_gallery_tiles_badges_and_shared_selection(qtbot, tiny_model_path, cat_p
     assert w.current_result() is w.proxy.index(4, NAME).data(RESULT_ROLE)
     w.gallery_action.trigger()
     assert w.views.currentWidget() is w.table and w.table.currentIndex().row() == 4
+
+
+def test_a_photo_clicked_in_the_gallery_is_the_selection(qtbot, tiny_model_path, cat_photos):
+    """The gallery selects one cell of a row (its column): Tags > Write Tags… and Mark as count it as the
+    selected photo, as a row selected in the table (it read "Selected rows (0)")."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    w = MainWindow(tiny_model_path, [str(p) for p in cat_photos[:4]])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.results.rowCount() == 4 and not w.running, timeout=RUN_TIMEOUT)
+    w.gallery_action.trigger()
+    index = w.proxy.index(2, NAME)
+    QTest.mouseClick(w.gallery.viewport(), Qt.MouseButton.LeftButton, pos=w.gallery.visualRect(index).center())
+    clicked = index.data(RESULT_ROLE)
+    assert w.current_result() is clicked
+    assert w.selected_results() == [clicked]
+    assert w.tag_actions._rows(only_selected=True) == [clicked]
+    assert w.mark_selected("dog") == 1 and w.results.person_label(clicked.path) == "dog"
+    assert w.mark_selected(None) == 1 and w.unsaved_marks() == 0  # else closing asks whether to export the mark

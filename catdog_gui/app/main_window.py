@@ -760,8 +760,9 @@ class MainWindow(QMainWindow):
             self.table.scrollTo(current, QAbstractItemView.ScrollHint.EnsureVisible)
 
     def selected_results(self) -> list:
-        """The results of the selected rows, in view order."""
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        """The results of the selected rows, in view order: rows with any cell selected (the gallery, which
+        shares the table's selection model, selects one column's cell of a row)."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedIndexes()})
         return [self.proxy.index(r, NAME).data(RESULT_ROLE) for r in rows]
 
     def _on_done(self, summary) -> None:

@@ -167,12 +167,13 @@ class TagActions(QObject):
         return self._timer.isActive()
 
     def _rows(self, only_selected: bool) -> list[Result]:
-        table, proxy = self.window.table, self.window.proxy
+        """The classified rows selected (in the table or the gallery), or every one the filter shows."""
         if only_selected:
-            indexes = table.selectionModel().selectedRows()
+            rows = self.window.selected_results()
         else:
-            indexes = [proxy.index(row, 0) for row in range(proxy.rowCount())]
-        return [r for r in (i.data(RESULT_ROLE) for i in indexes) if r is not None and r.ok]
+            proxy = self.window.proxy
+            rows = [proxy.index(row, 0).data(RESULT_ROLE) for row in range(proxy.rowCount())]
+        return [r for r in rows if r is not None and r.ok]
 
     def ask_and_write(self) -> None:
         """Show the options dialog, then write."""

@@ -376,7 +376,7 @@ def _run(args: argparse.Namespace, engine, threshold: float) -> int:
         return interrupted
     # photos skipped as already tagged are sorted by their tags' verdict (a person's mark there wins)
     sorted_all = cli_sort.run(args, classified + tagged_rows, labels, threshold)
-    return EXIT_OK if sorted_all and not report.unreadable_dirs else 1
+    return EXIT_OK if sorted_all and not report.unreadable_dirs and not tags.not_tagged else 1
 
 
 def _undo_sort_conflicts(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:

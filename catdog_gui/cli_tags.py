@@ -95,6 +95,7 @@ class TagRun:
         self.digest = model_digest(engine.info.path) if self.active else ""
         self.threshold = threshold
         self.already_tagged = 0
+        self.not_tagged = 0  # photos --write-tags should have tagged but could not (read-only, shared sidecar)
         self.changed: set[str] = set()  # photos whose sidecar was written for a different photo
         self._lines: list[tuple[str, bool]] = []  # (line, to stderr), printed by print_summary()
 
@@ -173,6 +174,7 @@ class TagRun:
         state = " (dry run: nothing written)" if a.dry_run else ""
         state += " (interrupted)" if interrupted else ""
         done = counts["would write"] if a.dry_run else counts["written"]
+        self.not_tagged = counts["error"]
         self._lines.append((f"Tags ({where}){state}: {done} {'to write' if a.dry_run else 'written'}, "
                             f"{counts['unchanged']} already so, {counts['kept']} set by hand kept, "
                             f"{uncertain_skipped} uncertain not tagged, {counts['error'] - shared} not writable"

@@ -105,3 +105,19 @@ def test_undo_write_tags_follows_a_move_to_folders(qtbot, tagged_window, tmp_pat
     assert not list(target.rglob("*.xmp")) and not list(folder.glob("*.xmp"))
     if undo_the_sort_first:
         assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_uncertain_rows_left_untagged_are_counted(qtbot, tagged_window):
+    """Without 'Also tag uncertain photos' the status bar says how many chosen photos were left untagged
+    (as catdog-classify's summary does): '4 chosen, 2 written' alone read as if two had failed."""
+    w, actions, folder = tagged_window
+    rows = [w.results.result(i) for i in range(w.results.rowCount())]
+    threshold = w.threshold
+    uncertain = sum(r.confidence < threshold for r in rows)
+    assert 0 < uncertain <= 4  # the tiny model is unsure of some photos at the model's threshold
+    with qtbot.waitSignal(actions.finished, timeout=RUN_TIMEOUT) as done:
+        assert actions.write(rows)
+    assert len(done.args[0]) == 4 - uncertain
+    assert sum(p.suffix == ".xmp" for p in folder.iterdir()) == 4 - uncertain
+    message = w.statusBar().currentMessage()
+    assert f"{uncertain} uncertain not tagged" in message, message

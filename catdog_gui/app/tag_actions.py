@@ -120,6 +120,7 @@ class TagActions(QObject):
                 self._journal = []
         self._queue: list = []
         self._outcomes: list[TagOutcome] = []
+        self._uncertain_skipped = 0  # rows of the last write left untagged as uncertain (no --tag-uncertain)
         self._digests: dict[str, str] = {}
         self._timer = QTimer(self)
         self._timer.setInterval(0)
@@ -204,9 +205,11 @@ class TagActions(QObject):
             self._digests[path] = model_digest(path)
         threshold = self.window.threshold  # Model ▸ Uncertain Threshold…, else the model's
         self._queue = []
+        self._uncertain_skipped = 0
         for r in results:
             verdict = verdict_for(r, threshold, engine.info.name, self._digests[path])  # a person's mark wins
             if verdict.uncertain and not tag_uncertain:
+                self._uncertain_skipped += 1
                 continue
             self._queue.append(lambda p=r.path, v=verdict: write_verdict(p, v, mode=mode, naming=naming,
                                                                         dry_run=dry_run))
@@ -218,6 +221,7 @@ class TagActions(QObject):
         if self.busy or not self.journal:
             return False
         self._queue = [lambda o=o: undo_write(o) for o in reversed(self.journal)]
+        self._uncertain_skipped = 0
         self._journal = []  # forgotten on disk once the undo has ended
         self._start(undoing=True)
         return True
@@ -248,8 +252,10 @@ class TagActions(QObject):
         counts: dict[str, int] = {}
         for o in outcomes:
             counts[o.action] = counts.get(o.action, 0) + 1
-        text = self.tr("Tags: {counts}").format(counts=", ".join(
-            f"{n} {self._action_text(action)}" for action, n in counts.items()) or self.tr("nothing to write"))
+        parts = [f"{n} {self._action_text(action)}" for action, n in counts.items()]
+        if self._uncertain_skipped:  # as catdog-classify's summary: why fewer photos were tagged than chosen
+            parts.append(self.tr("%n uncertain not tagged", "", self._uncertain_skipped))
+        text = self.tr("Tags: {counts}").format(counts=", ".join(parts) or self.tr("nothing to write"))
         self.window.statusBar().showMessage(text)
         details = [f"{self._action_text(o.action)}: {o.target} " + (o.reason or _change(o))
                    for o in outcomes if o.action in ("would write", "error", "kept")]

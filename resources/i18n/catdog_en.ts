@@ -203,4 +203,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>TagActions</name>
+    <message numerus="yes">
+        <source>%n uncertain not tagged</source>
+        <translation>
+            <numerusform>%n uncertain not tagged</numerusform>
+            <numerusform>%n uncertain not tagged</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -1342,6 +1342,12 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
         <source>Tags: {done} done, {left} to go</source>
         <translation>태그: {done}개 완료, {left}개 남음</translation>
     </message>
+    <message numerus="yes">
+        <source>%n uncertain not tagged</source>
+        <translation>
+            <numerusform>불확실 %n장 태그하지 않음</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Tags: {counts}</source>
         <translation>태그: {counts}</translation>

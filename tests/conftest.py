@@ -19,6 +19,25 @@ def pytest_configure(config):
         raise pytest.UsageError(f"test photos not found at {DATA} (set CATDOG_DATA)")
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)  # before pytest-qt's wrapper, which closes the windows
+def pytest_runtest_teardown(item, nextitem):
+    """Before pytest-qt closes a test's windows: a window still holding marks by hand (a test that failed
+    between marking and exporting) would ask whether to export them, a modal dialog nobody answers, and the
+    whole run would hang there. Forget them, so a failure is reported instead."""
+    import sys
+
+    if "catdog_gui.app.main_window" in sys.modules:
+        from PySide6.QtWidgets import QApplication
+
+        from catdog_gui.app.main_window import MainWindow
+
+        app = QApplication.instance()
+        for w in app.topLevelWidgets() if app is not None else ():
+            if isinstance(w, MainWindow):
+                w._unsaved_marks.clear()
+    return (yield)
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     """``../shared/data``: petimages/, pets-ood-val/, photos-fullsize/."""

@@ -56,6 +56,11 @@ def test_open_copy_and_mark_by_hand(qtbot, tiny_model_path, cat_photos, tmp_path
     assert w.mark_selected(other) == 1
     row = next(i for i in range(4) if w.proxy.index(i, NAME).data() == target.name)
     assert w.proxy.index(row, PREDICTION).data() == f"{other} ✎"
+    # the detail pane and the status bar say the mark too (they said the model's verdict and the run's counts)
+    qtbot.waitUntil(lambda: w.detail.explanation is not None, timeout=RUN_TIMEOUT)
+    w.detail.show_result(w.current_result())
+    assert w.detail.verdict.text().startswith(f"<b>{other}</b> — marked by hand; the model says {target.label} ")
+    assert w.statusBar().currentMessage() == f"1 photo marked by hand as {other}"
     out = tmp_path / "out.csv"
     assert w.export_csv(str(out)) == 4
     with open(out, encoding="utf-8-sig", newline="") as f:

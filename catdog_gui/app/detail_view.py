@@ -583,6 +583,10 @@ class DetailView(QWidget):
     def _verdict_text(self, exp: Explanation) -> str:
         """The verdict line: the class and its confidence, or "uncertain" and why, as the table says it."""
         r = self._result
+        if r is not None and r.path == exp.path and r.person_label:  # a person's mark wins, as in the table
+            return self.tr("<b>{mark}</b> — marked by hand; the model says {label} {confidence}").format(
+                mark=html.escape(label_text(r.person_label)), label=html.escape(label_text(exp.label)),
+                confidence=f"{exp.confidence:.1%}")
         why = uncertain_text(r, self._threshold) if r is not None and r.path == exp.path else ""
         if why:
             return self.tr("<b>{uncertain}</b> — {label} {confidence}: {reason}").format(

@@ -962,8 +962,14 @@ class MainWindow(QMainWindow):
             self.tally.clear()
             self.tally.add(self.results.results)
             self._update_summary()
-            if label is not None:
+            # the run's "Done: … cats, … dogs" would now be out of date: say what changed instead
+            if label is None:
+                self.statusBar().showMessage(self.tr("Mark by hand cleared on %n photo(s)", "", len(rows)), 8000)
+            else:
+                self.statusBar().showMessage(self.tr("%n photo(s) marked by hand as {label}", "", len(rows)).format(
+                    label=label_text(label)), 8000)
                 self._say_if_tags_differ(rows, label)
+            self.detail.show_result(self.current_result())  # its verdict line shows the mark
         return len(rows)
 
     def _say_if_tags_differ(self, rows: list, label: str) -> None:

@@ -74,6 +74,20 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>Mark by hand cleared on %n photo(s)</source>
+        <translation>
+            <numerusform>Mark by hand cleared on %n photo</numerusform>
+            <numerusform>Mark by hand cleared on %n photos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) marked by hand as {label}</source>
+        <translation>
+            <numerusform>%n photo marked by hand as {label}</numerusform>
+            <numerusform>%n photos marked by hand as {label}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n photo(s) marked by hand still carry another verdict in their XMP tags: Tags ▸ Write Tags… updates them</source>
         <translation>
             <numerusform>%n photo marked by hand still carries another verdict in its XMP tags: Tags ▸ Write Tags… updates it</numerusform>

@@ -235,6 +235,10 @@
 {message}</translation>
     </message>
     <message>
+        <source>&lt;b&gt;{mark}&lt;/b&gt; — marked by hand; the model says {label} {confidence}</source>
+        <translation>&lt;b&gt;{mark}&lt;/b&gt; — 직접 표시함; 모델 판정은 {label} {confidence}</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;{uncertain}&lt;/b&gt; — {label} {confidence}: {reason}</source>
         <translation>&lt;b&gt;{uncertain}&lt;/b&gt; — {label} {confidence}: {reason}</translation>
     </message>
@@ -906,6 +910,18 @@ Replace it?</source>
     <message>
         <source>Copy Path</source>
         <translation>경로 복사</translation>
+    </message>
+    <message numerus="yes">
+        <source>Mark by hand cleared on %n photo(s)</source>
+        <translation>
+            <numerusform>사진 %n장의 직접 표시를 지웠습니다</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) marked by hand as {label}</source>
+        <translation>
+            <numerusform>사진 %n장을 {label}(으)로 직접 표시했습니다</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n photo(s) marked by hand still carry another verdict in their XMP tags: Tags ▸ Write Tags… updates them</source>

@@ -233,3 +233,20 @@ def test_auto_data_mode_says_why(sixteen_photos, tmp_path, capsys):
     _, _, kept, mode = train_mod.build_datasets(args, train_s, val_s, spec, None, tmp_path / "o", True)
     assert mode == "cache" and len(kept) == 12
     assert "data mode: cache (chosen: 16 photos" in capsys.readouterr().out
+
+
+def test_init_from_a_checkpoint_takes_its_better_weights(tmp_path):
+    """--init-from best.pt continues from the weights that scored better on validation: the EMA ones when
+    they did (a long run's EMA beat its raw weights by a point), else the raw ones."""
+    import argparse
+
+    raw, ema = train_mod.build_model().state_dict(), train_mod.build_model().state_dict()
+    assert not torch.equal(raw["fc.weight"], ema["fc.weight"])
+    args = argparse.Namespace(drop_rate=0.2, channels_last=False, batch_size=4)
+    for ema_better, expected in ((True, ema), (False, raw)):
+        path = tmp_path / f"best_{ema_better}.pt"
+        torch.save({"model": raw, "model_ema": {**ema, "n_averaged": torch.tensor(5)},
+                    "metrics": {"val_top1": 0.90, "val_top1_ema": 0.95 if ema_better else 0.85}}, path)
+        model = train_mod._initial_model(argparse.Namespace(**vars(args), init_from=str(path)), None,
+                                         torch.device("cpu"))
+        assert torch.equal(model.state_dict()["fc.weight"], expected["fc.weight"])

@@ -87,7 +87,8 @@ def get_args_parser() -> argparse.ArgumentParser:
                    help="DataLoader worker processes (also decoding threads)")
     p.add_argument("--resume", default="", help="checkpoint to continue from, or 'auto' for OUT/last.pt")
     p.add_argument("--init-from", default="", metavar="CKPT|MODEL.onnx",
-                   help="start from a checkpoint's raw weights, or an exported model's (training.recover), "
+                   help="start from a checkpoint's weights (raw or EMA, whichever was better on validation), "
+                        "or an exported model's (training.recover), "
                         "instead of random ones (fine-tuning; optimiser and schedule start afresh)")
     p.add_argument("--micro-batches", type=int, default=1, metavar="K",
                    help="split each batch into K interleaved parts for forward/backward (1/K of the memory, "
@@ -487,8 +488,10 @@ def _initial_model(args: argparse.Namespace, train_loader: DataLoader, device: t
         # that training mode starts from the exported network, not from a re-normalised one.
         n_batches = max(1, 512 // args.batch_size)
         restore_batchnorm_statistics(model, itertools.islice(iter(train_loader), n_batches))
-    elif args.init_from:
-        model.load_state_dict(torch.load(args.init_from, map_location="cpu", weights_only=False)["model"])
+    elif args.init_from:  # the raw or the EMA weights, whichever had the better validation top-1
+        from training.checkpoint import load_checkpoint
+
+        model.load_state_dict(load_checkpoint(args.init_from, weights="auto")[0].state_dict())
     model = model.to(device)
     return model.to(memory_format=torch.channels_last) if args.channels_last else model
 

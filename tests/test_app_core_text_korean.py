@@ -96,6 +96,7 @@ def test_cuda_reasons_and_about_are_korean(qtbot, korean, tiny_model_path, monke
     assert "사용 중" in about and provider_detail_text(w.engine) in about
     assert_korean(provider_detail_text(w.engine))
     assert "CUDA unavailable" not in about and reasons[2] not in about
+    assert about.count("CUDA") == 1  # one line says what is in use and why CUDA is not (it said it twice)
 
 
 def test_english_keeps_core_reasons(qapp, tiny_model_path):

@@ -580,8 +580,7 @@ class MainWindow(QMainWindow):
                     (self.tr("Created"), info.created), (self.tr("Labels"), ", ".join(map(label_text, info.labels))),
                     (self.tr("Input"), "×".join(map(str, info.preprocessing.image_size))),
                     (self.tr("Providers"), ", ".join(self.engine.providers)),
-                    (self.tr("In use"), provider_text(self.engine)),
-                    ("", provider_detail_text(self.engine))]  # why CUDA is not in use
+                    (self.tr("In use"), provider_detail_text(self.engine))]  # and why CUDA is not
             body = "<table>" + "".join(
                 f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(str(v))}</td></tr>"
                 for k, v in rows) + "</table>"

@@ -131,3 +131,26 @@ def test_confidence_range_keeps_min_at_most_max(qtbot, tiny_model_path, cat_phot
     check(0, 100)
     assert len(shown(w)) == 6
     w.shutdown()
+
+
+def test_a_filter_that_hides_every_photo_says_so(qtbot, tiny_model_path, cat_photos):
+    """A search that matches nothing (or Errors with none) leaves the view empty: a hint says the filter
+    hides the photos, and its link shows them all again, in the table and in the gallery."""
+    w = MainWindow(tiny_model_path, [str(p) for p in cat_photos[:3]])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.results.rowCount() == 3 and not w.running, timeout=RUN_TIMEOUT)
+    table_hint, gallery_hint = w.empty_hints
+    assert not table_hint.isVisible()
+    qtbot.keyClicks(w.filter_bar.search, "no-such-name")
+    assert shown(w) == [] and table_hint.isVisible() and "No photo matches the filter." in table_hint.text()
+    assert table_hint.geometry().intersects(w.table.viewport().rect())  # over the view, not off in a corner
+    w.gallery_action.trigger()
+    assert gallery_hint.isVisible()
+    gallery_hint.linkActivated.emit("#all")  # the link "Show all photos"
+    assert len(shown(w)) == 3 and w.filter_bar.search.text() == ""
+    assert not gallery_hint.isVisible() and not table_hint.isVisible()
+    w.filter_bar.select("errors")  # no errors: empty again
+    assert gallery_hint.isVisible()
+    w.clear_results()  # no rows at all: the drop zone speaks, not the hint
+    assert not gallery_hint.isVisible() and not table_hint.isVisible()

@@ -36,6 +36,7 @@ from catdog_gui.app.core_text import cuda_reason_text, error_text, provider_deta
 from catdog_gui.app.drop import FULL_TEXT, DropZone, non_local_message, split_urls
 from catdog_gui.app.elided_label import ElidedLabel
 from catdog_gui.app.filter_bar import FilterBar
+from catdog_gui.app.empty_hint import EmptyFilterHint
 from catdog_gui.app.i18n import duration_text, ensure_translators, label_text
 from catdog_gui.app.gallery import GalleryView
 from catdog_gui.app.maps_help import MapsHelp
@@ -245,6 +246,9 @@ class MainWindow(QMainWindow):
         self.gallery.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.gallery.customContextMenuRequested.connect(
             lambda pos: self.row_menu().exec(self.gallery.viewport().mapToGlobal(pos)))
+        # a filter that hides every photo says so, with a link back to all of them
+        self.empty_hints = [EmptyFilterHint(view, self.proxy, self.filter_bar.reset)
+                            for view in (self.table, self.gallery)]
         self.views = QStackedWidget()
         self.views.addWidget(self.table)
         self.views.addWidget(self.gallery)

@@ -308,6 +308,17 @@ or use File ▸ Open Files (Ctrl+O) / Open Folder (Ctrl+Shift+O)</source>
     </message>
 </context>
 <context>
+    <name>EmptyFilterHint</name>
+    <message>
+        <source>No photo matches the filter.</source>
+        <translation>필터에 맞는 사진이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Show all photos</source>
+        <translation>모든 사진 보기</translation>
+    </message>
+</context>
+<context>
     <name>FilterBar</name>
     <message>
         <source>Lowest confidence shown</source>

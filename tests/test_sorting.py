@@ -341,3 +341,21 @@ def test_already_there_needs_the_same_sidecars_and_a_move_leaves_the_original(tm
     assert (target / "cat" / "c0 (1).jpg.xmp").read_bytes() == b"<x:xmpmeta>new tags</x:xmpmeta>"
     assert sorted(p.name for p in src.iterdir()) == ["c1.jpg"]  # skipped: stays where it is
     assert filecmp.cmp(src / "c1.jpg", cat_photos[1], shallow=False)
+
+
+def test_a_target_that_refuses_is_named_in_the_reason(photos, tmp_path, monkeypatch):
+    """A target folder that may not be written (simulated: root ignores permissions) fails every photo with
+    a reason that names the folder, not only 'Permission denied' beside each photo's name."""
+    target = tmp_path / "sorted"
+    target.mkdir()
+
+    def makedirs(path, *args, **kwargs):
+        if not os.path.isdir(path):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+
+    monkeypatch.setattr(sorting.os, "makedirs", makedirs)
+    report = run_sort(plan_sort(photos, target, ["cat", "dog"]), "copy")
+    monkeypatch.undo()
+    assert not report.done and len(report.failed) == sum(r.ok for r in photos)
+    # the folder that refused: the target, which cat/ and dog/ could not be created in
+    assert {reason for _, reason in report.failed} == {f"Permission denied: {target}"}

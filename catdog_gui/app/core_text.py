@@ -12,7 +12,8 @@ import re
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-__all__ = ["cuda_reason_text", "error_text", "provider_detail_text", "provider_text", "uncertain_text"]
+__all__ = ["cuda_reason_text", "error_text", "os_error_text", "provider_detail_text", "provider_text",
+           "uncertain_text"]
 
 # core's error texts start with one of these (catdog_gui/core/imaging.py, pipeline.py, main_window's scan)
 _ERROR_PREFIXES = (
@@ -83,6 +84,29 @@ def error_text(error: str) -> str:
         if error.startswith(prefix):
             return _translated(short) or error
     return error
+
+
+# the operating system's reasons (strerror) core passes on for a folder it could not list or a file it could
+# not copy, move or write; what follows them (": /the/folder") is a path and stays as it is
+_OS_ERRORS = (
+    ("Permission denied", QT_TRANSLATE_NOOP("CoreText", "Permission denied")),
+    ("Read-only file system", QT_TRANSLATE_NOOP("CoreText", "Read-only file system")),
+    ("No space left on device", QT_TRANSLATE_NOOP("CoreText", "No space left on device")),
+    ("No such file or directory", QT_TRANSLATE_NOOP("CoreText", "No such file or directory")),
+    ("the file is read-only", QT_TRANSLATE_NOOP("CoreText", "the file is read-only")),
+    ("Input/output error", QT_TRANSLATE_NOOP("CoreText", "Input/output error")),
+    ("File name too long", QT_TRANSLATE_NOOP("CoreText", "File name too long")),
+)
+
+
+def os_error_text(reason: str) -> str:
+    """An operating-system reason (``"Permission denied"``, ``"Permission denied: /photos/sorted"``) in the
+    application's language, a path after it kept; ``reason`` itself when it is not a known one."""
+    for prefix, source in _OS_ERRORS:
+        if reason == prefix or reason.startswith(prefix + ": "):
+            translated = _translated(source)
+            return translated + reason[len(prefix):] if translated else reason
+    return reason
 
 
 def uncertain_text(result, threshold: float | None) -> str:

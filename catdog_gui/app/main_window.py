@@ -32,7 +32,13 @@ from PySide6.QtWidgets import (
 from catdog_gui.app import keyboard, tag_actions
 from catdog_gui.app.column_fit import ColumnFitter
 from catdog_gui.app.detail_view import DetailView
-from catdog_gui.app.core_text import cuda_reason_text, error_text, provider_detail_text, provider_text
+from catdog_gui.app.core_text import (
+    cuda_reason_text,
+    error_text,
+    os_error_text,
+    provider_detail_text,
+    provider_text,
+)
 from catdog_gui.app.drop import FULL_TEXT, DropZone, non_local_message, split_urls
 from catdog_gui.app.elided_label import ElidedLabel
 from catdog_gui.app.filter_bar import FilterBar
@@ -807,7 +813,8 @@ class MainWindow(QMainWindow):
         if not count:
             return ""
         why = list(getattr(self.worker, "unreadable", {}).items())[:ERRORS_NAMED]
-        named = ", ".join(self.tr("{name}: {error}").format(name=folder, error=reason) for folder, reason in why)
+        named = ", ".join(self.tr("{name}: {error}").format(name=folder, error=os_error_text(reason))
+                          for folder, reason in why)
         return self.tr("%n folder(s) could not be read", "", count) + (
             ": " + named + (" …" if count > len(why) else "") if named else "")
 
@@ -1109,7 +1116,7 @@ class MainWindow(QMainWindow):
                                      + (self.tr(" (cancelled)") if report.cancelled else ""), 10000)
         self.last_sort = report
         if report.failed or report.stopped:
-            shown = "\n".join(f"{os.path.basename(p)}: {why}" for p, why in report.failed[:8])
+            shown = "\n".join(f"{os.path.basename(p)}: {os_error_text(why)}" for p, why in report.failed[:8])
             more = ("\n" + self.tr("(and {n} more)").format(n=len(report.failed) - 8)
                     if len(report.failed) > 8 else "")
             stop = (self.tr("The sort stopped: {reason}.").format(reason=report.stopped) + "\n\n"
@@ -1140,7 +1147,7 @@ class MainWindow(QMainWindow):
         if report.mode == "move":
             self._follow_moves(report)
         if report.failed:
-            shown = "\n".join(f"{os.path.basename(p)}: {why}" for p, why in report.failed[:8])
+            shown = "\n".join(f"{os.path.basename(p)}: {os_error_text(why)}" for p, why in report.failed[:8])
             QMessageBox.warning(self, self.tr("Undo last sort"),
                                 self.tr("{n} could not be undone:").format(n=len(report.failed)) + f"\n\n{shown}")
             return False

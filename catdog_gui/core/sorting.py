@@ -439,6 +439,9 @@ def _sort_one(item: SortItem, mode: str, log: _Journal, report: SortReport) -> b
         report.sidecars += [(old, new) for old, new, how in followed if how == "move"]
     except OSError as exc:
         reason = exc.strerror or str(exc)
+        where = os.fspath(exc.filename) if exc.filename else ""
+        if where and os.path.normpath(where) != os.path.normpath(item.source):  # the target refused, not the
+            reason += f": {where if os.path.isdir(where) else os.path.dirname(where) or where}"  # photo: name it
         report.failed.append((item.source, reason))
         if exc.errno in _DISK_FULL:
             report.stopped = f"the disk is full ({reason})"

@@ -84,6 +84,34 @@
         <translation>ONNX Runtime이 CUDA 실행 공급자를 만들지 못함 (지원되지 않는 GPU 또는 메모리 부족; 로그 참고)</translation>
     </message>
     <message>
+        <source>Permission denied</source>
+        <translation>권한이 없습니다</translation>
+    </message>
+    <message>
+        <source>Read-only file system</source>
+        <translation>읽기 전용 파일 시스템</translation>
+    </message>
+    <message>
+        <source>No space left on device</source>
+        <translation>디스크 공간이 부족합니다</translation>
+    </message>
+    <message>
+        <source>No such file or directory</source>
+        <translation>파일이나 폴더가 없습니다</translation>
+    </message>
+    <message>
+        <source>the file is read-only</source>
+        <translation>읽기 전용 파일입니다</translation>
+    </message>
+    <message>
+        <source>Input/output error</source>
+        <translation>입출력 오류</translation>
+    </message>
+    <message>
+        <source>File name too long</source>
+        <translation>파일 이름이 너무 깁니다</translation>
+    </message>
+    <message>
         <source>no confidence</source>
         <translation>신뢰도 없음</translation>
     </message>

@@ -66,6 +66,15 @@ def test_explicit_files_always_get_a_row(tree):
     assert report.skipped_non_images == 0
 
 
+def test_a_file_named_and_inside_a_named_folder_is_counted_once(tree):
+    """`catdog-classify photos photos/notes.txt`: notes.txt gets its (error) row as a named file and is not
+    also counted as skipped in the folder (it was both); the folder's other non-images still are."""
+    for order in ([tree, tree / "notes.txt"], [tree / "notes.txt", tree]):
+        paths, report = scan_paths(order)
+        assert names(paths).count("notes.txt") == 1
+        assert report.skipped_non_images == 3  # data.json, readme.md, ._a.jpg
+
+
 def test_missing_paths_reported(tree, tmp_path):
     paths, report = scan_paths([tmp_path / "ghost.jpg", tree / "a.jpg", tmp_path / "gone"])
     assert names(paths) == ["a.jpg"]

@@ -123,7 +123,10 @@ def iter_image_paths(paths: Iterable[str | os.PathLike], report: ScanReport | No
     Yields:
         Absolute paths (str) as the user would recognise them (symlinks not resolved).
     """
+    paths = list(paths)
     walker = _Walker(report if report is not None else ScanReport())
+    # files named on their own get a row even when a folder named too holds them: not "skipped" there as well
+    walker.named = {_identity(Path(os.path.abspath(os.fspath(raw)))) for raw in paths if os.fspath(raw).strip()}
     for raw in paths:
         if not os.fspath(raw).strip():  # "" (an unset "$DIR" in a script) names no file; abspath would make it "."
             walker.report.missing.append(os.fspath(raw))
@@ -151,6 +154,7 @@ class _Walker:
         self.report = report
         self.seen_files: set[str] = set()
         self.seen_dirs: set[tuple[int, int] | str] = set()
+        self.named: set[str] = set()  # identities of the files named on their own (they get a row)
 
     def first_time(self, p: Path) -> bool:
         """True the first time a file (by its resolved path) is met."""
@@ -193,7 +197,8 @@ class _Walker:
             if p.suffix.lower() == SIDECAR_SUFFIX or p.name == SORT_JOURNAL_NAME:
                 continue  # an XMP sidecar (ours, or a photo manager's), or catdog's sort journal: not a skipped file
             if not is_image_candidate(p) or _is_appledouble(p):
-                self.report.skipped_non_images += 1
+                if _identity(p) not in self.named:
+                    self.report.skipped_non_images += 1
             elif self.first_time(p):
                 yield str(p)
 

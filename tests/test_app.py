@@ -393,6 +393,23 @@ def test_app_opens_without_a_model_and_says_so(qtbot, tmp_path, photo_dir, dialo
     assert not w.running and len(dialogs["critical"]) == 2
 
 
+def test_photos_named_at_start_wait_for_a_model(qtbot, tmp_path, photo_dir, dialogs, tiny_model_path):
+    """`catdog missing.onnx photos/`-style start (a broken $CATDOG_MODEL, a file double-clicked): one dialog
+    says why the model failed (there were two, the second 'No model'), the drop zone says the photos wait,
+    and File > Open Model… classifies them (they were lost)."""
+    w = MainWindow(tmp_path / "missing.onnx", [str(photo_dir)])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: bool(dialogs["critical"]), timeout=5000)
+    qtbot.wait(200)  # a second dialog would come from a queued classify()
+    assert len(dialogs["critical"]) == 1 and "missing.onnx" in dialogs["critical"][0][1]
+    assert "1 item named at start will be classified once a model is open" in w.drop_zone.label.text()
+    assert not w.running and w.results.rowCount() == 0
+    assert w.load_model(tiny_model_path)
+    wait_for_run(qtbot, w)
+    assert w.results.rowCount() == len(list(photo_dir.iterdir())) > 0
+
+
 def test_about_box_shows_model_metadata(window, dialogs):
     window.about_action.trigger()
     _, text = dialogs["about"][0]

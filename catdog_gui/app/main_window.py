@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         self.sort_worker: SortWorker | None = None
         self._last_journal: str | None = None
         self._queued: list[str] = []
+        self._awaiting_model: list[str] = []  # paths named at start while no model could be opened
         self._closing = False
         self.last_summary = None
         self._unsaved = False  # rows arrived since the last export (File ▸ Clear Results asks first)
@@ -206,7 +207,11 @@ class MainWindow(QMainWindow):
             self.drop_zone.set_text(
                 self.tr("No model loaded — use File ▸ Open Model… to choose an ONNX model file"))
         self._fit_to_screen()  # after the model: its labels add filter buttons, the window's minimum grows
-        if paths:
+        if paths and self.engine is None:  # the model's error dialog says why; the photos wait for one
+            self._awaiting_model = [str(p) for p in paths]
+            self.drop_zone.set_text(self.tr("%n item(s) named at start will be classified once a model is open "
+                                            "(File ▸ Open Model…)", "", len(self._awaiting_model)))
+        elif paths:
             QTimer.singleShot(0, self, lambda: self.classify(list(paths)))
 
     def _build_timers(self) -> None:
@@ -546,6 +551,9 @@ class MainWindow(QMainWindow):
             self.classify(again)
             self.statusBar().showMessage(self.tr("Model changed ({settings}): classifying the %n photo(s) again",
                                                  "", len(again)).format(settings=engine.describe_settings()), 8000)
+        elif self._awaiting_model:  # named at start, before a model could be opened
+            awaiting, self._awaiting_model = self._awaiting_model, []
+            self.classify(awaiting)
         return True
 
     def _model_error(self, path, message: str, startup: bool) -> None:

@@ -4,6 +4,13 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
+        <source>%n item(s) named at start will be classified once a model is open (File ▸ Open Model…)</source>
+        <translation>
+            <numerusform>%n item named at start will be classified once a model is open (File ▸ Open Model…)</numerusform>
+            <numerusform>%n items named at start will be classified once a model is open (File ▸ Open Model…)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Model changed ({settings}): classifying the %n photo(s) again</source>
         <translation>
             <numerusform>Model changed ({settings}): classifying the %n photo again</numerusform>

@@ -744,6 +744,12 @@ Help ▸ How to read the maps explains more.</source>
         <source>About catdog</source>
         <translation>catdog 정보</translation>
     </message>
+    <message numerus="yes">
+        <source>%n item(s) named at start will be classified once a model is open (File ▸ Open Model…)</source>
+        <translation>
+            <numerusform>시작할 때 지정한 항목 %n개는 모델을 열면 분류합니다 (파일 ▸ 모델 열기…)</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Tells cats from dogs in your photos with Xception.</source>
         <translation>Xception으로 사진 속 고양이와 개를 구별합니다.</translation>

@@ -89,3 +89,6 @@ def test_a_folder_that_cannot_be_read_is_named_in_the_status_bar(qtbot, tiny_mod
     qtbot.waitUntil(lambda: w.last_summary is not None and not w.running, timeout=120_000)
     assert w.results.rowCount() == 2 and w.last_summary.unreadable_dirs == 1
     assert f"1 folder could not be read: {blocked}: Permission denied" in w.statusBar().currentMessage()
+    assert "unreadable folders <b>1</b>" in w.summary.text()  # the line under the table counts it too
+    w.clear_results()
+    assert "unreadable" not in w.summary.text()

@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         self.sort_worker: SortWorker | None = None
         self._last_journal: str | None = None
         self._queued: list[str] = []
+        self._unreadable_dirs: dict[str, str] = {}  # folder -> why it could not be listed, since the last clear
         self._awaiting_model: list[str] = []  # paths named at start while no model could be opened
         self._closing = False
         self.last_summary = None
@@ -760,6 +761,8 @@ class MainWindow(QMainWindow):
         parts += [f"{html.escape(label_text(label))} <b>{n}</b>" for label, n in t.per_class.items()]
         parts.append(self.tr("uncertain <b>{n}</b>").format(n=t.uncertain))
         parts.append(self.tr("errors <b>{n}</b>").format(n=t.errors))
+        if self._unreadable_dirs:  # their photos are not in the table: counted here, not as rows
+            parts.append(self.tr("unreadable folders <b>{n}</b>").format(n=len(self._unreadable_dirs)))
         if note:
             parts.append(note)
         self.summary.setText(" · ".join(parts))
@@ -785,6 +788,8 @@ class MainWindow(QMainWindow):
     def _on_done(self, summary) -> None:
         self._flush_run_updates()
         self.last_summary = summary
+        self._unreadable_dirs.update(getattr(self.worker, "unreadable", {}))
+        self._update_summary()  # the line under the table counts them
         already = getattr(self.worker, "already_done", 0)
         removed = self.tr("%n removed: no longer on disk", "", self._vanished) if self._vanished else ""
         unreadable = self._unreadable_named(summary.unreadable_dirs)
@@ -1189,6 +1194,7 @@ class MainWindow(QMainWindow):
         photos all show."""
         self._unsaved = False
         self._unsaved_marks = set()
+        self._unreadable_dirs = {}
         self._kept_marks = {}
         self._stamps = {}
         self.table.clearSelection()

@@ -809,6 +809,10 @@ Help ▸ How to read the maps explains more.</source>
         <translation>오류 &lt;b&gt;{n}&lt;/b&gt;</translation>
     </message>
     <message>
+        <source>unreadable folders &lt;b&gt;{n}&lt;/b&gt;</source>
+        <translation>읽을 수 없는 폴더 &lt;b&gt;{n}&lt;/b&gt;</translation>
+    </message>
+    <message>
         <source>Uncertain: the top probability is below {threshold}. Counts cover every row in the table.</source>
         <translation>불확실: 최고 확률이 {threshold} 미만입니다. 개수는 표의 모든 행을 셉니다.</translation>
     </message>

@@ -85,3 +85,23 @@ def test_a_photo_clicked_in_the_gallery_is_the_selection(qtbot, tiny_model_path,
     assert w.tag_actions._rows(only_selected=True) == [clicked]
     assert w.mark_selected("dog") == 1 and w.results.person_label(clicked.path) == "dog"
     assert w.mark_selected(None) == 1 and w.unsaved_marks() == 0  # else closing asks whether to export the mark
+
+
+def test_gallery_columns_share_the_width(qtbot, tiny_model_path, cat_photos):
+    """The tiles of a row spread over the whole width: no empty strip of up to a tile at the right edge, at
+    any width (the grid follows a resize)."""
+    from catdog_gui.app.gallery import TILE
+
+    w = MainWindow(tiny_model_path, [str(p) for p in cat_photos[:6]])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.results.rowCount() == 6 and not w.running, timeout=RUN_TIMEOUT)
+    w.gallery_action.trigger()
+    g = w.gallery
+    for width in (430, 700):
+        g.resize(width, 500)
+        qtbot.waitUntil(lambda: g.gridSize().width() * g.grid_columns() <= g.viewport().width(), timeout=5000)
+        cells = [g.visualRect(w.proxy.index(i, NAME)) for i in range(6)]
+        first_row = [r for r in cells if r.top() == cells[0].top()]
+        assert len(first_row) == g.grid_columns() >= 2
+        assert g.viewport().width() - max(r.right() for r in first_row) < TILE // 3, (width, first_row)

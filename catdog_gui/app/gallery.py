@@ -131,5 +131,22 @@ class GalleryView(QListView):
         self.labels, self.threshold = tuple(labels), threshold
         self.viewport().update()
 
+    def _usable_width(self) -> int:
+        """The width tiles may take, px: the view's inside less a vertical scroll bar's, whether one shows or
+        not (a grid that depended on it would make the scroll bar come and go)."""
+        return self.width() - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width() - 4
+
+    def grid_columns(self) -> int:
+        """Tiles per row at the view's width."""
+        return max(1, self._usable_width() // (TILE + 20))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        # The columns share the whole width (the tiles stay TILE wide, centred in their cells): a fixed grid
+        # left an empty strip of up to a tile's width at the right edge.
+        grid = QSize(self._usable_width() // self.grid_columns(), TILE + 16 + self.fontMetrics().height() + 6)
+        if grid != self.gridSize():
+            self.setGridSize(grid)
+        super().resizeEvent(event)
+
     def shutdown(self) -> None:
         self.thumbnails.shutdown()

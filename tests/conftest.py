@@ -38,6 +38,24 @@ def pytest_runtest_teardown(item, nextitem):
     return (yield)
 
 
+@pytest.fixture
+def unreadable(monkeypatch):
+    """``unreadable(folder)``: from then on listing ``folder`` fails with EACCES "Permission denied", as a
+    chmod 000 folder does for a normal user (tests run as root here, and root lists it anyway)."""
+    from catdog_gui.core import scan
+
+    blocked: set[str] = set()
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) in blocked:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(scan.os, "scandir", scandir)
+    return lambda folder: blocked.add(os.fspath(folder))
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     """``../shared/data``: petimages/, pets-ood-val/, photos-fullsize/."""

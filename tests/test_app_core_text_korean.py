@@ -110,14 +110,12 @@ def test_english_keeps_core_reasons(qapp, tiny_model_path):
 
 
 def test_os_reasons_are_korean_with_their_paths_kept(qtbot, korean, tiny_model_path, cat_photos, tmp_path,
-                                                     monkeypatch):
+                                                     unreadable):
     """A folder that cannot be listed (simulated: root reads chmod 000 folders) is named in the status bar
     with the operating system's reason in Korean; a path after a reason (a sort's target) stays as it is."""
-    import os
     import shutil
 
     from catdog_gui.app.core_text import os_error_text
-    from catdog_gui.core import scan
 
     assert_korean(os_error_text("Permission denied"))
     assert os_error_text("Permission denied: /photos/sorted") == os_error_text("Permission denied") + ": /photos/sorted"
@@ -125,14 +123,7 @@ def test_os_reasons_are_korean_with_their_paths_kept(qtbot, korean, tiny_model_p
     top, blocked = tmp_path / "photos", tmp_path / "photos" / "private"
     blocked.mkdir(parents=True)
     shutil.copy(cat_photos[0], top / cat_photos[0].name)
-    real_scandir = os.scandir
-
-    def scandir(path="."):
-        if os.fspath(path) == str(blocked):
-            raise PermissionError(13, "Permission denied", str(blocked))
-        return real_scandir(path)
-
-    monkeypatch.setattr(scan.os, "scandir", scandir)
+    unreadable(str(blocked))
     w = MainWindow(tiny_model_path, [str(top)])
     qtbot.addWidget(w)
     qtbot.waitUntil(lambda: w.last_summary is not None and not w.running, timeout=RUN_TIMEOUT)

@@ -63,27 +63,16 @@ def test_photos_with_errors_count_as_the_cli_does(qtbot, capsys, tiny_model_path
 
 
 def test_a_folder_that_cannot_be_read_is_named_in_the_status_bar(qtbot, tiny_model_path, cat_photos, tmp_path,
-                                                                   monkeypatch):
+                                                                   unreadable):
     """Simulated permission error (tests run as root, which reads chmod 000 folders anyway): the photos
     beside the folder are classified, and the status bar says which folder was not read and why."""
-    import os
-
-    from catdog_gui.core import scan
-
     top = tmp_path / "photos"
     blocked = top / "private"
     blocked.mkdir(parents=True)
     for p in cat_photos[:2]:
         shutil.copy(p, top / p.name)
     shutil.copy(cat_photos[2], blocked / cat_photos[2].name)
-    real_scandir = os.scandir
-
-    def scandir(path="."):
-        if os.fspath(path) == str(blocked):
-            raise PermissionError(13, "Permission denied", str(blocked))
-        return real_scandir(path)
-
-    monkeypatch.setattr(scan.os, "scandir", scandir)
+    unreadable(str(blocked))
     w = MainWindow(tiny_model_path, [str(top)])
     qtbot.addWidget(w)
     qtbot.waitUntil(lambda: w.last_summary is not None and not w.running, timeout=120_000)

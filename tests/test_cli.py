@@ -318,20 +318,11 @@ def test_every_kind_of_file_gets_the_right_row(tiny_model_path, cat_photos, tmp_
     assert re.search(r"errors\s+4", capsys.readouterr().out)
 
 
-def test_unreadable_folder_is_named_and_the_rest_classified(tiny_model_path, photo_folder, tmp_path, monkeypatch,
+def test_unreadable_folder_is_named_and_the_rest_classified(tiny_model_path, photo_folder, tmp_path, unreadable,
                                                             capsys):
     """Simulated permission error (tests run as root, which reads chmod 000 folders anyway)."""
-    from catdog_gui.core import scan
-
     blocked = str(photo_folder / "more")
-    real_scandir = os.scandir
-
-    def scandir(path="."):
-        if os.fspath(path) == blocked:
-            raise PermissionError(13, "Permission denied", blocked)
-        return real_scandir(path)
-
-    monkeypatch.setattr(scan.os, "scandir", scandir)
+    unreadable(blocked)
     out = tmp_path / "o.csv"
     # counted and named, not only warned about: a folder is not a photo (no CSV row), so the exit status says it
     assert main([str(photo_folder), "--csv", str(out), "--model", str(tiny_model_path)]) == 1
@@ -342,22 +333,13 @@ def test_unreadable_folder_is_named_and_the_rest_classified(tiny_model_path, pho
     assert "1 folder could not be read" in captured.err
 
 
-def test_a_named_folder_that_cannot_be_read_is_not_called_empty(tiny_model_path, cat_photos, tmp_path, monkeypatch,
+def test_a_named_folder_that_cannot_be_read_is_not_called_empty(tiny_model_path, cat_photos, tmp_path, unreadable,
                                                                 capsys):
     """The only folder given cannot be listed: it is reported as unreadable (exit 1), not as "no images found"."""
-    from catdog_gui.core import scan
-
     blocked = tmp_path / "blocked"
     blocked.mkdir()
     shutil.copy(cat_photos[0], blocked / "cat.jpg")
-    real_scandir = os.scandir
-
-    def scandir(path="."):
-        if os.fspath(path) == str(blocked):
-            raise PermissionError(13, "Permission denied", str(blocked))
-        return real_scandir(path)
-
-    monkeypatch.setattr(scan.os, "scandir", scandir)
+    unreadable(str(blocked))
     out = tmp_path / "o.csv"
     assert main([str(blocked), "--csv", str(out), "--model", str(tiny_model_path)]) == 1
     assert read_csv(out) == []

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from catdog_gui.core import scan
 from catdog_gui.core.scan import ScanReport, is_image_candidate, iter_image_paths, scan_paths
 
 
@@ -109,18 +108,11 @@ def test_symlinked_folder_outside_is_followed_once(tree, tmp_path, cat_photos):
     assert names(paths).count("e.jpg") == 1
 
 
-def test_unreadable_subfolder_is_reported_and_the_rest_scanned(tree, monkeypatch):
+def test_unreadable_subfolder_is_reported_and_the_rest_scanned(tree, unreadable):
     """Simulated: tests run as root here, and root can list a chmod 000 folder, so os.scandir is made to
     fail for that folder as it would for a normal user (the real chmod case runs below when not root)."""
     blocked = str(tree / "sub")
-    real_scandir = os.scandir
-
-    def scandir(path="."):
-        if os.fspath(path) == blocked:
-            raise PermissionError(13, "Permission denied", blocked)
-        return real_scandir(path)
-
-    monkeypatch.setattr(scan.os, "scandir", scandir)
+    unreadable(blocked)
     paths, report = scan_paths([tree])
     assert sorted(names(paths)) == ["a.jpg", "b.JPG", "fake.png", "no_extension"]
     assert report.unreadable_dirs == [blocked] and report.unreadable_why == {blocked: "Permission denied"}

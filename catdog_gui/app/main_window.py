@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from catdog_gui.app import keyboard, tag_actions
+from catdog_gui.app import keyboard, sort_actions, tag_actions
 from catdog_gui.app.column_fit import ColumnFitter
 from catdog_gui.app.detail_view import DetailView
 from catdog_gui.app.core_text import (
@@ -60,7 +60,6 @@ from catdog_gui.app.results_model import (
     ResultsModel,
     ResultsProxy,
 )
-from catdog_gui.app.sort_folders import SortWorker, earlier_text, summary_text
 from catdog_gui.app.threshold_dialog import ThresholdDialog
 from catdog_gui.app.thumbnails import ThumbnailProvider
 from catdog_gui.app.window_state import PREFERRED_SIZE, WindowState, initial_geometry
@@ -71,8 +70,7 @@ from catdog_gui.core.model import DEVICES, PRECISIONS, Engine, ModelError, defau
 from catdog_gui.core.pipeline import DEFAULT_BATCH_SIZE
 from catdog_gui.core.results import Result, Status, run_settings, write_csv
 from catdog_gui.core.scan import IMAGE_EXTENSIONS
-from catdog_gui.core.sorting import last_journal, plan_sort, undo_sort
-from catdog_gui.core.xmp import follow_moves, read_verdict
+from catdog_gui.core.xmp import read_verdict
 from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD, RemainingTime, Tally, uncertain_threshold, valid_threshold
 
 APP_NAME = "catdog"
@@ -112,6 +110,13 @@ REFRESH_MS = 250
 MIN_RATE_SECONDS = 2.0  # a run shorter than this says no images/s: one slow photo is not a rate
 ERRORS_NAMED = 3  # the status bar names this many of a run's errors (the file and why)
 TAGS_CHECKED_MAX = 200  # a mark by hand reads the XMP tags of at most this many of its photos (about 1 ms each)
+
+
+def _on_sort_actions(name: str, doc: str) -> property:
+    """A window attribute that is ``window.sort_actions.<name>``, read and written there: the window's names for
+    the parts of sorting into folders (:mod:`catdog_gui.app.sort_actions`)."""
+    return property(lambda self: getattr(self.sort_actions, name),
+                    lambda self, value: setattr(self.sort_actions, name, value), doc=doc)
 
 
 def file_stamp(path: str) -> tuple[int, int] | None:
@@ -174,8 +179,6 @@ class MainWindow(QMainWindow):
         # Model ▸ Uncertain Threshold…: None = the model's own (metadata uncertain_threshold)
         self.threshold_override = valid_threshold(_setting(settings, "verdict/threshold", "", str))
         self.worker: ClassifyWorker | None = None
-        self.sort_worker: SortWorker | None = None
-        self._last_journal: str | None = None
         self._queued: list[str] = []
         self._unreadable_dirs: dict[str, str] = {}  # folder -> why it could not be listed, since the last clear
         self._awaiting_model: list[str] = []  # paths named at start while no model could be opened
@@ -374,18 +377,7 @@ class MainWindow(QMainWindow):
                                     self.tr("Save the results as CSV"))
         self.clear_action = action(self.tr("C&lear Results"), self.ask_clear_results, None, self.tr("Remove every row"))
         file_menu.addSeparator()
-        self.copy_sort_action = action(
-            self.tr("&Copy to Folders…"), lambda: self.sort_into("copy"), None,
-            self.tr("Copy the selected (or shown) photos into cat/, dog/, uncertain/ folders"))
-        self.move_sort_action = action(
-            self.tr("Mo&ve to Folders…"), lambda: self.sort_into("move"), None,
-            self.tr("Move the selected (or shown) photos into cat/, dog/, uncertain/ folders"))
-        self.undo_sort_action = action(self.tr("&Undo Last Sort"), self.undo_last_sort, None,
-                                       self.tr("Put moved photos back, or delete the copies, of the last sort"))
-        # the last sort can be undone after a restart: its target is remembered, its journal is on disk
-        last_target = _setting(self._settings, "sort/last_target", "", str)
-        self._last_journal = last_journal(last_target) if last_target else None
-        self.undo_sort_action.setEnabled(self._last_journal is not None)
+        sort_actions.install(self, file_menu)  # Copy to / Move to Folders…, Undo Last Sort (app/sort_actions.py)
         file_menu.addSeparator()
         self.quit_action = action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         if not self.quit_action.shortcuts():  # Windows' and Qt's fallback theme bind nothing to Quit
@@ -667,8 +659,7 @@ class MainWindow(QMainWindow):
     def cancel(self) -> None:
         """Stop the run (or the sort into folders); finished rows and files stay."""
         self._queued.clear()
-        if self.sort_worker is not None:
-            self.sort_worker.cancel()
+        self.sort_actions.cancel()
         if self.worker is not None:
             self.worker.cancel()
             self.cancel_button.setEnabled(False)
@@ -1029,7 +1020,15 @@ class MainWindow(QMainWindow):
         menu.addAction(self.tr("Clear Mark"), lambda: self.mark_selected(None))
         return menu
 
-    # -- sort into folders ---------------------------------------------------------------------------
+    # -- sort into folders (app/sort_actions.py) -----------------------------------------------------
+    sort_worker = _on_sort_actions("worker", "The SortWorker of the sort in progress, or None.")
+    _last_journal = _on_sort_actions("journal", "The last sort's journal file (what Undo Last Sort undoes), or None.")
+    last_sort = _on_sort_actions("last_report", "The SortReport of the last sort that ended, or None.")
+    _sort_box = _on_sort_actions("confirm_box", "The last confirmation asked before a sort (tests answer it).")
+    copy_sort_action = _on_sort_actions("copy_action", "File ▸ Copy to Folders…")
+    move_sort_action = _on_sort_actions("move_action", "File ▸ Move to Folders…")
+    undo_sort_action = _on_sort_actions("undo_action", "File ▸ Undo Last Sort")
+
     def rows_for_action(self) -> list:
         """The selected rows when several are selected, otherwise every row the filter shows."""
         selected = self.selected_results()
@@ -1039,138 +1038,17 @@ class MainWindow(QMainWindow):
 
     def sort_into(self, mode: str, target: str | None = None, confirm: bool = True) -> bool:
         """Copy or move (``mode``) the photos of :meth:`rows_for_action` into ``target``/<label>, after a
-        summary the user confirms; returns whether the sort started."""
-        if self.running or self.sort_worker is not None:
-            self._error(self.tr("Sort into folders"), self.tr("Wait for the current run to finish first."))
-            return False
-        rows = self.rows_for_action()
-        if self.engine is None or not any(r.status == Status.OK for r in rows):
-            QMessageBox.information(self, self.tr("Sort into folders"), self._nothing_to_sort_text(rows))
-            return False
-        if target is None:
-            start = self.state.last_folder if self.state is not None else ""
-            target = QFileDialog.getExistingDirectory(self, self.tr("Sort into folder"), start)
-            if not target:
-                return False
-        plan = plan_sort(rows, target, list(self.engine.info.labels), self.tally.threshold)
-        text = summary_text(plan, mode, target, sum(r.status != Status.OK for r in rows))
-        title = self.tr("Copy to folders") if mode == "copy" else self.tr("Move to folders")
-        if all(i.already or i.in_place for i in plan):  # nothing would change: no sort, and no step to undo
-            nothing = (self.tr("Nothing to copy: the photos are already in {target}") if mode == "copy"
-                       else self.tr("Nothing to move: the photos are already in {target}"))
-            self.statusBar().showMessage(nothing.format(target=target), 10000)
-            if confirm:
-                QMessageBox.information(self, title, text)
-            return False
-        if confirm:
-            box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                              QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel, self)
-            box.button(QMessageBox.StandardButton.Ok).setText(self.tr("Copy") if mode == "copy" else self.tr("Move"))
-            self._sort_box = box
-            if box.exec() != QMessageBox.StandardButton.Ok:
-                return False
-        worker = SortWorker(plan, mode, target, self)
-        worker.progress.connect(self._on_sort_progress)
-        worker.finished_sort.connect(self._on_sort_finished)
-        self.sort_worker = worker
-        self.progress.setRange(0, max(len(plan), 1))
-        self.progress.setValue(0)
-        self.progress.setFormat(self._sort_progress_text(mode, 0, len(plan)))
-        self.eta_label.setText("")
-        self.cancel_button.setEnabled(True)
-        self.cancel_button.setText(self.tr("Cancel"))
-        self.progress_row.show()
-        for a in (self.copy_sort_action, self.move_sort_action, self.undo_sort_action, self.clear_action):
-            a.setEnabled(False)
-        worker.start()
-        return True
-
-    def _nothing_to_sort_text(self, rows: list) -> str:
-        """Why :meth:`sort_into` has nothing to do with ``rows``: the filter hides the classified photos, or
-        there are none."""
-        hidden = sum(r.status == Status.OK for r in self.results.results)
-        if self.engine is None or not hidden:
-            return self.tr("There are no classified photos to sort.")
-        if not rows:
-            return self.tr("No rows are shown: clear the filter to sort all %n photo(s).", "", hidden)
-        return self.tr("The rows shown have no classified photos: clear the filter to sort all %n photo(s).",
-                       "", hidden)
-
-    def _on_sort_progress(self, done: int, total: int) -> None:
-        mode = self.sort_worker.mode if self.sort_worker is not None else "copy"
-        self.progress.setValue(done)
-        self.progress.setFormat(self._sort_progress_text(mode, done, total))
-
-    def _sort_progress_text(self, mode: str, done: int, total: int) -> str:
-        text = self.tr("Copying {done} / {total}") if mode == "copy" else self.tr("Moving {done} / {total}")
-        return text.format(done=done, total=total)
-
-    def _on_sort_finished(self, report) -> None:
-        worker, self.sort_worker = self.sort_worker, None
-        if worker is not None:
-            worker.wait()
-        self.progress_row.hide()
-        for a in (self.copy_sort_action, self.move_sort_action, self.clear_action):
-            a.setEnabled(True)
-        if report.mode == "move":
-            self._follow_moves(report)
-        if report.done and worker is not None:
-            self._last_journal = worker.journal
-            if self._settings is not None:
-                self._settings.setValue("sort/last_target", worker.target)
-        self.undo_sort_action.setEnabled(self._last_journal is not None)
-        copied = report.mode == "copy"
-        target = worker.target if worker is not None else ""
-        done = (self.tr("Copied %n photo(s) into {target}", "", len(report.done)) if copied
-                else self.tr("Moved %n photo(s) into {target}", "", len(report.done)))
-        already = (" " + self.tr("(%n photo(s) already there with the same content, skipped)", "",
-                                 len(report.already)) if report.already else "")
-        self.statusBar().showMessage(done.format(target=target) + already
-                                     + (self.tr(" (cancelled)") if report.cancelled else ""), 10000)
-        self.last_sort = report
-        if report.failed or report.stopped:
-            shown = "\n".join(f"{os.path.basename(p)}: {os_error_text(why)}" for p, why in report.failed[:8])
-            more = ("\n" + self.tr("(and {n} more)").format(n=len(report.failed) - 8)
-                    if len(report.failed) > 8 else "")
-            stop = (self.tr("The sort stopped: {reason}.").format(reason=report.stopped) + "\n\n"
-                    if report.stopped else "")
-            failed = (self.tr("Copied {done}; {failed} could not be copied:") if copied
-                      else self.tr("Moved {done}; {failed} could not be moved:"))
-            QMessageBox.warning(self, self.tr("Sort into folders"), stop + failed.format(
-                done=len(report.done), failed=len(report.failed)) + f"\n\n{shown}{more}")
-
-    def _follow_moves(self, report) -> None:
-        """Rows, and the Undo Write Tags journal, follow the photos (and sidecars) a move or its undo took."""
-        self.results.replace_paths(dict(report.done))
-        tags = getattr(self, "tag_actions", None)
-        if tags is not None and tags.journal:
-            tags.journal = follow_moves(tags.journal, dict(report.done) | dict(report.sidecars))
-        self._show_current()
+        summary the user confirms; returns whether the sort started (:meth:`SortActions.sort_into`)."""
+        return self.sort_actions.sort_into(mode, target, confirm)
 
     def undo_last_sort(self) -> bool:
-        """Undo the last sort (moved photos go back, copies are deleted); returns whether all was undone."""
-        if self._last_journal is None or self.sort_worker is not None:
-            return False
-        try:
-            report = undo_sort(self._last_journal)
-        except (OSError, ValueError) as exc:
-            self._error(self.tr("Undo last sort"),
-                        self.tr("Could not undo the last sort:\n{reason}").format(reason=exc))
-            return False
-        if report.mode == "move":
-            self._follow_moves(report)
-        if report.failed:
-            shown = "\n".join(f"{os.path.basename(p)}: {os_error_text(why)}" for p, why in report.failed[:8])
-            QMessageBox.warning(self, self.tr("Undo last sort"),
-                                self.tr("{n} could not be undone:").format(n=len(report.failed)) + f"\n\n{shown}")
-            return False
-        if not os.path.isfile(self._last_journal):  # the journal keeps the earlier sorts into that folder
-            self._last_journal = None
-        self.undo_sort_action.setEnabled(self._last_journal is not None)
-        undone = (self.tr("Undone: moved %n photo(s) back", "", len(report.done)) if report.mode == "move"
-                  else self.tr("Undone: removed %n copy(ies)", "", len(report.done)))
-        self.statusBar().showMessage(" · ".join(filter(None, [undone, earlier_text(report.earlier)])), 8000)
-        return True
+        """Undo the last sort (moved photos go back, copies are deleted); returns whether all was undone
+        (:meth:`SortActions.undo`)."""
+        return self.sort_actions.undo()
+
+    def _on_sort_finished(self, report) -> None:
+        """A sort ended with ``report`` (:meth:`SortActions._on_finished`)."""
+        self.sort_actions._on_finished(report)
 
     def ask_clear_results(self) -> bool:
         """File ▸ Clear Results: when rows carry marks by hand or were not exported, ask first (default No).
@@ -1266,9 +1144,7 @@ class MainWindow(QMainWindow):
         self._queued.clear()
         self._select_timer.stop()
         self._refresh_timer.stop()
-        if self.sort_worker is not None:
-            self.sort_worker.cancel()
-            self.sort_worker.wait()
+        self.sort_actions.shutdown()
         worker = self.worker
         if worker is not None:
             worker.cancel()

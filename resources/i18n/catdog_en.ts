@@ -102,6 +102,23 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n photo(s) carry a verdict marked by hand.</source>
+        <translation>
+            <numerusform>%n photo carries a verdict marked by hand.</numerusform>
+            <numerusform>%n photos carry a verdict marked by hand.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) marked by hand have not been exported or written to tags.</source>
+        <translation>
+            <numerusform>%n photo marked by hand has not been exported or written to tags.</numerusform>
+            <numerusform>%n photos marked by hand have not been exported or written to tags.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SortActions</name>
+    <message numerus="yes">
         <source>No rows are shown: clear the filter to sort all %n photo(s).</source>
         <translation>
             <numerusform>No rows are shown: clear the filter to sort the %n photo.</numerusform>
@@ -148,20 +165,6 @@
         <translation>
             <numerusform>Undone: removed %n copy</numerusform>
             <numerusform>Undone: removed %n copies</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n photo(s) carry a verdict marked by hand.</source>
-        <translation>
-            <numerusform>%n photo carries a verdict marked by hand.</numerusform>
-            <numerusform>%n photos carry a verdict marked by hand.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n photo(s) marked by hand have not been exported or written to tags.</source>
-        <translation>
-            <numerusform>%n photo marked by hand has not been exported or written to tags.</numerusform>
-            <numerusform>%n photos marked by hand have not been exported or written to tags.</numerusform>
         </translation>
     </message>
 </context>

@@ -545,30 +545,6 @@ Help ▸ How to read the maps explains more.</source>
         <translation>모든 행 제거</translation>
     </message>
     <message>
-        <source>&amp;Copy to Folders…</source>
-        <translation>폴더로 복사(&amp;C)…</translation>
-    </message>
-    <message>
-        <source>Copy the selected (or shown) photos into cat/, dog/, uncertain/ folders</source>
-        <translation>선택한(또는 표시된) 사진을 cat/, dog/, uncertain/ 폴더에 복사</translation>
-    </message>
-    <message>
-        <source>Mo&amp;ve to Folders…</source>
-        <translation>폴더로 이동(&amp;V)…</translation>
-    </message>
-    <message>
-        <source>Move the selected (or shown) photos into cat/, dog/, uncertain/ folders</source>
-        <translation>선택한(또는 표시된) 사진을 cat/, dog/, uncertain/ 폴더로 이동</translation>
-    </message>
-    <message>
-        <source>&amp;Undo Last Sort</source>
-        <translation>마지막 정리 취소(&amp;U)</translation>
-    </message>
-    <message>
-        <source>Put moved photos back, or delete the copies, of the last sort</source>
-        <translation>마지막 정리에서 옮긴 사진을 되돌리거나 복사본을 삭제</translation>
-    </message>
-    <message>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
@@ -999,32 +975,6 @@ Replace it?</source>
         <translation>직접 판정 지우기</translation>
     </message>
     <message>
-        <source>Sort into folders</source>
-        <translation>폴더로 정리</translation>
-    </message>
-    <message>
-        <source>Wait for the current run to finish first.</source>
-        <translation>먼저 현재 작업이 끝날 때까지 기다리세요.</translation>
-    </message>
-    <message>
-        <source>Nothing to copy: the photos are already in {target}</source>
-        <translation>복사할 사진이 없습니다: 사진이 이미 {target}에 있습니다</translation>
-    </message>
-    <message>
-        <source>Nothing to move: the photos are already in {target}</source>
-        <translation>옮길 사진이 없습니다: 사진이 이미 {target}에 있습니다</translation>
-    </message>
-    <message>
-        <source>There are no classified photos to sort.</source>
-        <translation>정리할 분류된 사진이 없습니다.</translation>
-    </message>
-    <message numerus="yes">
-        <source>(%n photo(s) already there with the same content, skipped)</source>
-        <translation>
-            <numerusform>(같은 내용으로 이미 있는 사진 %n장은 건너뜀)</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>Quit catdog</source>
         <translation>catdog 종료</translation>
     </message>
@@ -1046,108 +996,10 @@ Replace it?</source>
         <source>Quit Without Saving</source>
         <translation>저장하지 않고 종료</translation>
     </message>
-    <message>
-        <source>Sort into folder</source>
-        <translation>정리할 폴더 선택</translation>
-    </message>
     <message numerus="yes">
         <source>%n error(s)</source>
         <translation>
             <numerusform>오류 %n개</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Copy to folders</source>
-        <translation>폴더로 복사</translation>
-    </message>
-    <message>
-        <source>Move to folders</source>
-        <translation>폴더로 이동</translation>
-    </message>
-    <message>
-        <source>Copy</source>
-        <translation>복사</translation>
-    </message>
-    <message>
-        <source>Move</source>
-        <translation>이동</translation>
-    </message>
-    <message numerus="yes">
-        <source>No rows are shown: clear the filter to sort all %n photo(s).</source>
-        <translation>
-            <numerusform>표시된 행이 없습니다: 필터를 해제하면 사진 %n장을 모두 정리할 수 있습니다.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>The rows shown have no classified photos: clear the filter to sort all %n photo(s).</source>
-        <translation>
-            <numerusform>표시된 행에 분류된 사진이 없습니다: 필터를 해제하면 사진 %n장을 모두 정리할 수 있습니다.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Copying {done} / {total}</source>
-        <translation>복사 중 {done} / {total}</translation>
-    </message>
-    <message>
-        <source>Moving {done} / {total}</source>
-        <translation>이동 중 {done} / {total}</translation>
-    </message>
-    <message numerus="yes">
-        <source>Copied %n photo(s) into {target}</source>
-        <translation>
-            <numerusform>사진 %n장을 {target} 폴더에 복사했습니다</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Moved %n photo(s) into {target}</source>
-        <translation>
-            <numerusform>사진 %n장을 {target} 폴더로 옮겼습니다</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source> (cancelled)</source>
-        <translation> (취소됨)</translation>
-    </message>
-    <message>
-        <source>(and {n} more)</source>
-        <translation>(외 {n}개)</translation>
-    </message>
-    <message>
-        <source>The sort stopped: {reason}.</source>
-        <translation>정리가 멈췄습니다: {reason}.</translation>
-    </message>
-    <message>
-        <source>Copied {done}; {failed} could not be copied:</source>
-        <translation>{done}장을 복사했고, {failed}장은 복사하지 못했습니다:</translation>
-    </message>
-    <message>
-        <source>Moved {done}; {failed} could not be moved:</source>
-        <translation>{done}장을 옮겼고, {failed}장은 옮기지 못했습니다:</translation>
-    </message>
-    <message>
-        <source>Undo last sort</source>
-        <translation>마지막 정리 취소</translation>
-    </message>
-    <message>
-        <source>Could not undo the last sort:
-{reason}</source>
-        <translation>마지막 정리를 취소할 수 없습니다:
-{reason}</translation>
-    </message>
-    <message>
-        <source>{n} could not be undone:</source>
-        <translation>{n}개는 되돌리지 못했습니다:</translation>
-    </message>
-    <message numerus="yes">
-        <source>Undone: moved %n photo(s) back</source>
-        <translation>
-            <numerusform>취소 완료: 사진 %n장을 제자리로 되돌렸습니다</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Undone: removed %n copy(ies)</source>
-        <translation>
-            <numerusform>취소 완료: 복사본 %n개를 삭제했습니다</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -1288,6 +1140,161 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
     <message>
         <source>Marked by hand as {person}; the model said {label}</source>
         <translation>직접 판정: {person} · 모델의 판정: {label}</translation>
+    </message>
+</context>
+<context>
+    <name>SortActions</name>
+    <message>
+        <source>&amp;Copy to Folders…</source>
+        <translation>폴더로 복사(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Copy the selected (or shown) photos into cat/, dog/, uncertain/ folders</source>
+        <translation>선택한(또는 표시된) 사진을 cat/, dog/, uncertain/ 폴더에 복사</translation>
+    </message>
+    <message>
+        <source>Mo&amp;ve to Folders…</source>
+        <translation>폴더로 이동(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Move the selected (or shown) photos into cat/, dog/, uncertain/ folders</source>
+        <translation>선택한(또는 표시된) 사진을 cat/, dog/, uncertain/ 폴더로 이동</translation>
+    </message>
+    <message>
+        <source>&amp;Undo Last Sort</source>
+        <translation>마지막 정리 취소(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Put moved photos back, or delete the copies, of the last sort</source>
+        <translation>마지막 정리에서 옮긴 사진을 되돌리거나 복사본을 삭제</translation>
+    </message>
+    <message>
+        <source>Sort into folders</source>
+        <translation>폴더로 정리</translation>
+    </message>
+    <message>
+        <source>Wait for the current run to finish first.</source>
+        <translation>먼저 현재 작업이 끝날 때까지 기다리세요.</translation>
+    </message>
+    <message>
+        <source>Sort into folder</source>
+        <translation>정리할 폴더 선택</translation>
+    </message>
+    <message>
+        <source>Copy to folders</source>
+        <translation>폴더로 복사</translation>
+    </message>
+    <message>
+        <source>Move to folders</source>
+        <translation>폴더로 이동</translation>
+    </message>
+    <message>
+        <source>Nothing to copy: the photos are already in {target}</source>
+        <translation>복사할 사진이 없습니다: 사진이 이미 {target}에 있습니다</translation>
+    </message>
+    <message>
+        <source>Nothing to move: the photos are already in {target}</source>
+        <translation>옮길 사진이 없습니다: 사진이 이미 {target}에 있습니다</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>복사</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>이동</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>There are no classified photos to sort.</source>
+        <translation>정리할 분류된 사진이 없습니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>No rows are shown: clear the filter to sort all %n photo(s).</source>
+        <translation>
+            <numerusform>표시된 행이 없습니다: 필터를 해제하면 사진 %n장을 모두 정리할 수 있습니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The rows shown have no classified photos: clear the filter to sort all %n photo(s).</source>
+        <translation>
+            <numerusform>표시된 행에 분류된 사진이 없습니다: 필터를 해제하면 사진 %n장을 모두 정리할 수 있습니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Copying {done} / {total}</source>
+        <translation>복사 중 {done} / {total}</translation>
+    </message>
+    <message>
+        <source>Moving {done} / {total}</source>
+        <translation>이동 중 {done} / {total}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %n photo(s) into {target}</source>
+        <translation>
+            <numerusform>사진 %n장을 {target} 폴더에 복사했습니다</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Moved %n photo(s) into {target}</source>
+        <translation>
+            <numerusform>사진 %n장을 {target} 폴더로 옮겼습니다</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n photo(s) already there with the same content, skipped)</source>
+        <translation>
+            <numerusform>(같은 내용으로 이미 있는 사진 %n장은 건너뜀)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (cancelled)</source>
+        <translation> (취소됨)</translation>
+    </message>
+    <message>
+        <source>(and {n} more)</source>
+        <translation>(외 {n}개)</translation>
+    </message>
+    <message>
+        <source>The sort stopped: {reason}.</source>
+        <translation>정리가 멈췄습니다: {reason}.</translation>
+    </message>
+    <message>
+        <source>Copied {done}; {failed} could not be copied:</source>
+        <translation>{done}장을 복사했고, {failed}장은 복사하지 못했습니다:</translation>
+    </message>
+    <message>
+        <source>Moved {done}; {failed} could not be moved:</source>
+        <translation>{done}장을 옮겼고, {failed}장은 옮기지 못했습니다:</translation>
+    </message>
+    <message>
+        <source>Undo last sort</source>
+        <translation>마지막 정리 취소</translation>
+    </message>
+    <message>
+        <source>Could not undo the last sort:
+{reason}</source>
+        <translation>마지막 정리를 취소할 수 없습니다:
+{reason}</translation>
+    </message>
+    <message>
+        <source>{n} could not be undone:</source>
+        <translation>{n}개는 되돌리지 못했습니다:</translation>
+    </message>
+    <message numerus="yes">
+        <source>Undone: moved %n photo(s) back</source>
+        <translation>
+            <numerusform>취소 완료: 사진 %n장을 제자리로 되돌렸습니다</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Undone: removed %n copy(ies)</source>
+        <translation>
+            <numerusform>취소 완료: 복사본 %n개를 삭제했습니다</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,244 @@
+"""File ▸ Copy to Folders…, Move to Folders… and Undo Last Sort: the photos of the table's rows sorted into
+<target>/<label> folders (:mod:`catdog_gui.core.sorting` plans, runs and undoes; :mod:`catdog_gui.app.sort_folders`
+runs a sort off the GUI thread and words its summary; this module is the menu items, the dialogs, the progress
+row and the status bar).
+
+One sort runs at a time, in a :class:`~catdog_gui.app.sort_folders.SortWorker` thread: the window's progress row
+shows it and its Cancel button stops it. Each sort is a step in a journal kept in its target folder; the target of
+the last one is kept in the window's settings (``sort/last_target``), so Undo Last Sort works after a restart and
+undoes one sort at a time, newest first. Rows, and the Undo Write Tags journal, follow the photos a move (or its
+undo) takes elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
+
+from catdog_gui.app.core_text import os_error_text
+from catdog_gui.app.sort_folders import SortWorker, earlier_text, summary_text
+from catdog_gui.core.results import Status
+from catdog_gui.core.sorting import last_journal, plan_sort, undo_sort
+from catdog_gui.core.xmp import follow_moves
+
+__all__ = ["SortActions", "install"]
+
+
+class SortActions(QObject):
+    """Sort into folders for a :class:`~catdog_gui.app.main_window.MainWindow`: Copy to Folders…, Move to
+    Folders… and Undo Last Sort, added to ``menu``.
+
+    Args:
+        window: the main window (its rows, ``engine``, ``tally``, ``state``, ``_settings``, progress row and
+            status bar are used).
+        menu: where the three actions go (File), in that order.
+
+    Attributes:
+        worker: the :class:`~catdog_gui.app.sort_folders.SortWorker` of the sort in progress, or None.
+        journal: the journal file of the last sort (what Undo Last Sort undoes), or None.
+        last_report: the :class:`~catdog_gui.core.sorting.SortReport` of the last sort that ended, or None.
+        confirm_box: the last confirmation asked before a sort (tests answer it), or None.
+    """
+
+    def __init__(self, window: QMainWindow, menu: QMenu) -> None:
+        super().__init__(window)
+        self.window = window
+        self.worker: SortWorker | None = None
+        self.last_report = None
+        self.confirm_box: QMessageBox | None = None
+        self.copy_action = self._action(
+            menu, self.tr("&Copy to Folders…"), lambda: self.sort_into("copy"),
+            self.tr("Copy the selected (or shown) photos into cat/, dog/, uncertain/ folders"))
+        self.move_action = self._action(
+            menu, self.tr("Mo&ve to Folders…"), lambda: self.sort_into("move"),
+            self.tr("Move the selected (or shown) photos into cat/, dog/, uncertain/ folders"))
+        self.undo_action = self._action(menu, self.tr("&Undo Last Sort"), self.undo,
+                                        self.tr("Put moved photos back, or delete the copies, of the last sort"))
+        # the last sort can be undone after a restart: its target is remembered, its journal is on disk
+        settings = getattr(window, "_settings", None)
+        last_target = str(settings.value("sort/last_target", "")) if settings is not None else ""
+        self.journal: str | None = last_journal(last_target) if last_target else None
+        self.undo_action.setEnabled(self.journal is not None)
+
+    def _action(self, menu: QMenu, text: str, slot, tip: str) -> QAction:
+        """A menu item of the window that calls ``slot()``; returns it, added to ``menu``."""
+        a = QAction(text, self.window)
+        a.setStatusTip(tip)
+        a.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(a)
+        return a
+
+    @property
+    def busy(self) -> bool:
+        """A sort is in progress."""
+        return self.worker is not None
+
+    def cancel(self) -> None:
+        """Ask the sort in progress, if any, to stop; the files it already sorted stay."""
+        if self.worker is not None:
+            self.worker.cancel()
+
+    def shutdown(self) -> None:
+        """Stop the sort in progress, if any, and wait for its thread; safe to call twice."""
+        if self.worker is not None:
+            self.worker.cancel()
+            self.worker.wait()
+
+    def sort_into(self, mode: str, target: str | None = None, confirm: bool = True) -> bool:
+        """Copy or move (``mode``) the photos of the window's ``rows_for_action()`` into ``target``/<label>
+        (asked for when None), after a summary the user confirms (unless ``confirm`` is False); returns whether
+        the sort started."""
+        window = self.window
+        if window.running or self.worker is not None:
+            window._error(self.tr("Sort into folders"), self.tr("Wait for the current run to finish first."))
+            return False
+        rows = window.rows_for_action()
+        if window.engine is None or not any(r.status == Status.OK for r in rows):
+            QMessageBox.information(window, self.tr("Sort into folders"), self._nothing_text(rows))
+            return False
+        if target is None:
+            start = window.state.last_folder if window.state is not None else ""
+            target = QFileDialog.getExistingDirectory(window, self.tr("Sort into folder"), start)
+            if not target:
+                return False
+        plan = plan_sort(rows, target, list(window.engine.info.labels), window.tally.threshold)
+        text = summary_text(plan, mode, target, sum(r.status != Status.OK for r in rows))
+        title = self.tr("Copy to folders") if mode == "copy" else self.tr("Move to folders")
+        if all(i.already or i.in_place for i in plan):  # nothing would change: no sort, and no step to undo
+            nothing = (self.tr("Nothing to copy: the photos are already in {target}") if mode == "copy"
+                       else self.tr("Nothing to move: the photos are already in {target}"))
+            window.statusBar().showMessage(nothing.format(target=target), 10000)
+            if confirm:
+                QMessageBox.information(window, title, text)
+            return False
+        if confirm:
+            box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                              QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel, window)
+            box.button(QMessageBox.StandardButton.Ok).setText(self.tr("Copy") if mode == "copy" else self.tr("Move"))
+            self.confirm_box = box
+            if box.exec() != QMessageBox.StandardButton.Ok:
+                return False
+        self._start(SortWorker(plan, mode, target, window))
+        return True
+
+    def _start(self, worker: SortWorker) -> None:
+        """Show ``worker``'s progress in the window's progress row, disable the actions that must wait for it,
+        and start it."""
+        window = self.window
+        worker.progress.connect(self._on_progress)
+        worker.finished_sort.connect(self._on_finished)
+        self.worker = worker
+        window.progress.setRange(0, max(len(worker.plan), 1))
+        window.progress.setValue(0)
+        window.progress.setFormat(self._progress_text(worker.mode, 0, len(worker.plan)))
+        window.eta_label.setText("")
+        window.cancel_button.setEnabled(True)
+        window.cancel_button.setText(self.tr("Cancel"))
+        window.progress_row.show()
+        for a in (self.copy_action, self.move_action, self.undo_action, window.clear_action):
+            a.setEnabled(False)
+        worker.start()
+
+    def _nothing_text(self, rows: list) -> str:
+        """Why :meth:`sort_into` has nothing to do with ``rows``: the filter hides the classified photos, or
+        there are none. Returns the sentence, in the app's language."""
+        hidden = sum(r.status == Status.OK for r in self.window.results.results)
+        if self.window.engine is None or not hidden:
+            return self.tr("There are no classified photos to sort.")
+        if not rows:
+            return self.tr("No rows are shown: clear the filter to sort all %n photo(s).", "", hidden)
+        return self.tr("The rows shown have no classified photos: clear the filter to sort all %n photo(s).",
+                       "", hidden)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        mode = self.worker.mode if self.worker is not None else "copy"
+        self.window.progress.setValue(done)
+        self.window.progress.setFormat(self._progress_text(mode, done, total))
+
+    def _progress_text(self, mode: str, done: int, total: int) -> str:
+        """``Copying 3 / 10`` (or Moving), in the app's language: the progress bar's text during a sort."""
+        text = self.tr("Copying {done} / {total}") if mode == "copy" else self.tr("Moving {done} / {total}")
+        return text.format(done=done, total=total)
+
+    def _on_finished(self, report) -> None:
+        """A sort ended (done, cancelled or stopped): the actions come back, the status bar says what was done,
+        and a dialog lists the photos that could not be sorted."""
+        window = self.window
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.wait()
+        window.progress_row.hide()
+        for a in (self.copy_action, self.move_action, window.clear_action):
+            a.setEnabled(True)
+        if report.mode == "move":
+            self._follow_moves(report)
+        if report.done and worker is not None:
+            self.journal = worker.journal
+            if window._settings is not None:
+                window._settings.setValue("sort/last_target", worker.target)
+        self.undo_action.setEnabled(self.journal is not None)
+        copied = report.mode == "copy"
+        target = worker.target if worker is not None else ""
+        done = (self.tr("Copied %n photo(s) into {target}", "", len(report.done)) if copied
+                else self.tr("Moved %n photo(s) into {target}", "", len(report.done)))
+        already = (" " + self.tr("(%n photo(s) already there with the same content, skipped)", "",
+                                 len(report.already)) if report.already else "")
+        window.statusBar().showMessage(done.format(target=target) + already
+                                       + (self.tr(" (cancelled)") if report.cancelled else ""), 10000)
+        self.last_report = report
+        if report.failed or report.stopped:
+            shown = "\n".join(f"{os.path.basename(p)}: {os_error_text(why)}" for p, why in report.failed[:8])
+            more = ("\n" + self.tr("(and {n} more)").format(n=len(report.failed) - 8)
+                    if len(report.failed) > 8 else "")
+            stop = (self.tr("The sort stopped: {reason}.").format(reason=report.stopped) + "\n\n"
+                    if report.stopped else "")
+            failed = (self.tr("Copied {done}; {failed} could not be copied:") if copied
+                      else self.tr("Moved {done}; {failed} could not be moved:"))
+            QMessageBox.warning(window, self.tr("Sort into folders"), stop + failed.format(
+                done=len(report.done), failed=len(report.failed)) + f"\n\n{shown}{more}")
+
+    def _follow_moves(self, report) -> None:
+        """Rows, and the Undo Write Tags journal, follow the photos (and sidecars) a move or its undo took."""
+        self.window.results.replace_paths(dict(report.done))
+        tags = getattr(self.window, "tag_actions", None)
+        if tags is not None and tags.journal:
+            tags.journal = follow_moves(tags.journal, dict(report.done) | dict(report.sidecars))
+        self.window._show_current()
+
+    def undo(self) -> bool:
+        """Undo the last sort (moved photos go back, copies are deleted); returns whether all was undone.
+        Returns False at once while a sort runs or when there is none to undo."""
+        window = self.window
+        if self.journal is None or self.worker is not None:
+            return False
+        try:
+            report = undo_sort(self.journal)
+        except (OSError, ValueError) as exc:
+            window._error(self.tr("Undo last sort"),
+                          self.tr("Could not undo the last sort:\n{reason}").format(reason=exc))
+            return False
+        if report.mode == "move":
+            self._follow_moves(report)
+        if report.failed:
+            shown = "\n".join(f"{os.path.basename(p)}: {os_error_text(why)}" for p, why in report.failed[:8])
+            QMessageBox.warning(window, self.tr("Undo last sort"),
+                                self.tr("{n} could not be undone:").format(n=len(report.failed)) + f"\n\n{shown}")
+            return False
+        if not os.path.isfile(self.journal):  # the journal keeps the earlier sorts into that folder
+            self.journal = None
+        self.undo_action.setEnabled(self.journal is not None)
+        undone = (self.tr("Undone: moved %n photo(s) back", "", len(report.done)) if report.mode == "move"
+                  else self.tr("Undone: removed %n copy(ies)", "", len(report.done)))
+        window.statusBar().showMessage(" · ".join(filter(None, [undone, earlier_text(report.earlier)])), 8000)
+        return True
+
+
+def install(window: QMainWindow, menu: QMenu) -> SortActions:
+    """Add Copy to Folders…, Move to Folders… and Undo Last Sort to ``menu`` (the window's File menu); returns
+    their :class:`SortActions` (also ``window.sort_actions``). A window with settings (``window._settings``)
+    keeps the last sort's target there, so that it can be undone after a restart."""
+    window.sort_actions = SortActions(window, menu)
+    return window.sort_actions

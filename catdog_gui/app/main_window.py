@@ -169,15 +169,7 @@ class MainWindow(QMainWindow):
         self.batch_size = batch_size
         self._settings = settings
         self._model_path: str | os.PathLike | None = None
-        self.tta = _setting(settings, "engine/tta", True, bool)  # Accurate (flip, 2x slower) or Fast
-        self.precision = _setting(settings, "engine/precision", "auto", str)
-        if self.precision not in PRECISIONS:
-            self.precision = "auto"
-        self.device = _setting(settings, "engine/device", "auto", str)  # Model ▸ Device: auto, cpu or cuda
-        if self.device not in DEVICES:
-            self.device = "auto"
-        # Model ▸ Uncertain Threshold…: None = the model's own (metadata uncertain_threshold)
-        self.threshold_override = valid_threshold(_setting(settings, "verdict/threshold", "", str))
+        self._read_engine_settings(settings)
         self.worker: ClassifyWorker | None = None
         self._queued: list[str] = []
         self._unreadable_dirs: dict[str, str] = {}  # folder -> why it could not be listed, since the last clear
@@ -206,6 +198,24 @@ class MainWindow(QMainWindow):
 
         self._update_status()
         self._update_summary()
+        self._start(model_path, paths)
+
+    def _read_engine_settings(self, settings: QSettings | None) -> None:
+        """Flip TTA, precision, device and the uncertain threshold as the person left them (the defaults
+        without settings, or for a value this version does not know)."""
+        self.tta = _setting(settings, "engine/tta", True, bool)  # Accurate (flip, 2x slower) or Fast
+        self.precision = _setting(settings, "engine/precision", "auto", str)
+        if self.precision not in PRECISIONS:
+            self.precision = "auto"
+        self.device = _setting(settings, "engine/device", "auto", str)  # Model ▸ Device: auto, cpu or cuda
+        if self.device not in DEVICES:
+            self.device = "auto"
+        # Model ▸ Uncertain Threshold…: None = the model's own (metadata uncertain_threshold)
+        self.threshold_override = valid_threshold(_setting(settings, "verdict/threshold", "", str))
+
+    def _start(self, model_path: str | os.PathLike | None, paths: Sequence[str]) -> None:
+        """Open the model (the default one without ``model_path``), then classify ``paths``; while no model
+        could be opened they wait for File ▸ Open Model…."""
         path = model_path if model_path is not None else default_model_path()
         if not self.load_model(path, startup=True):
             self.drop_zone.set_text(

@@ -129,3 +129,31 @@ def test_os_reasons_are_korean_with_their_paths_kept(qtbot, korean, tiny_model_p
     qtbot.waitUntil(lambda: w.last_summary is not None and not w.running, timeout=RUN_TIMEOUT)
     message = w.statusBar().currentMessage()
     assert f"{blocked}: {os_error_text('Permission denied')}" in message and "Permission denied" not in message
+
+
+def test_model_errors_are_korean_with_their_file_names_kept(qtbot, korean, tmp_path, monkeypatch):
+    """Why a model could not be opened (core's English ModelError) reads Korean in the dialog: a missing file,
+    an empty one, one that is not ONNX, and an ONNX file without catdog's metadata; the names stay."""
+    import onnx
+    from onnx import TensorProto, helper
+    from PySide6.QtWidgets import QMessageBox
+
+    from catdog_gui.app.core_text import model_error_text
+
+    empty, junk, plain = tmp_path / "empty.onnx", tmp_path / "junk.onnx", tmp_path / "plain.onnx"
+    empty.write_bytes(b"")
+    junk.write_bytes(b"not a model at all")
+    graph = helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "g",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])])
+    onnx.save(helper.make_model(graph), plain)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda parent, title, text, *a: shown.append(text)))
+    for i, model in enumerate((tmp_path / "missing.onnx", empty, junk, plain)):
+        w = MainWindow(model)
+        qtbot.addWidget(w)
+        qtbot.waitUntil(lambda i=i: len(shown) > i, timeout=5000)
+        detail = shown[-1].split("\n\n")[1]  # "Could not open the model\n{path}\n\n{message}\n\n{keep}"
+        assert HANGUL.search(detail) and model.name in detail, detail
+        assert not re.search(r"\b(not found|is empty|cannot open|is not a catdog model)\b", detail), detail
+    assert model_error_text("something else entirely") == "something else entirely"

@@ -12,7 +12,7 @@ import re
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-__all__ = ["cuda_reason_text", "error_text", "os_error_text", "provider_detail_text", "provider_text",
+__all__ = ["cuda_reason_text", "error_text", "model_error_text", "os_error_text", "provider_detail_text", "provider_text",
            "uncertain_text"]
 
 # core's error texts start with one of these (catdog_gui/core/imaging.py, pipeline.py, main_window's scan)
@@ -97,6 +97,31 @@ _OS_ERRORS = (
     ("Input/output error", QT_TRANSLATE_NOOP("CoreText", "Input/output error")),
     ("File name too long", QT_TRANSLATE_NOOP("CoreText", "File name too long")),
 )
+
+
+# why a model file could not be opened (catdog_gui/core/model.py's ModelError), the most common ones; the file
+# names and ONNX Runtime's own detail stay as they are
+_MODEL_ERRORS = (
+    (re.compile(r"model file not found: (?P<path>.*) \(set by \$CATDOG_MODEL\)"),
+     QT_TRANSLATE_NOOP("CoreText", "model file not found: {path} (set by $CATDOG_MODEL)")),
+    (re.compile(r"model file not found: (?P<path>.*)"), QT_TRANSLATE_NOOP("CoreText", "model file not found: {path}")),
+    (re.compile(r"model path is not a file: (?P<path>.*)"),
+     QT_TRANSLATE_NOOP("CoreText", "model path is not a file: {path}")),
+    (re.compile(r"model file (?P<name>.*) is empty \(0 bytes\)"),
+     QT_TRANSLATE_NOOP("CoreText", "model file {name} is empty (0 bytes)")),
+    (re.compile(r"cannot open (?P<name>.*) as an ONNX model: (?P<reason>.*)"),
+     QT_TRANSLATE_NOOP("CoreText", "cannot open {name} as an ONNX model: {reason}")),
+    (re.compile(r"model (?P<name>.*) is not a catdog model: it has no 'catdog\.contract' metadata "
+                r"\(export it with python -m training\.export\)"),
+     QT_TRANSLATE_NOOP("CoreText", "model {name} is not a catdog model: it has no 'catdog.contract' metadata "
+                                   "(export it with python -m training.export)")),
+)
+
+
+def model_error_text(message: str) -> str:
+    """Why a model could not be opened (core's English ``ModelError``) in the application's language, file
+    names and ONNX Runtime's detail kept; ``message`` itself when it is not one of the common ones."""
+    return _matched(message, _MODEL_ERRORS) or message
 
 
 def os_error_text(reason: str) -> str:

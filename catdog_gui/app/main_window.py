@@ -35,6 +35,7 @@ from catdog_gui.app.detail_view import DetailView
 from catdog_gui.app.core_text import (
     cuda_reason_text,
     error_text,
+    model_error_text,
     os_error_text,
     provider_detail_text,
     provider_text,
@@ -563,7 +564,7 @@ class MainWindow(QMainWindow):
         keep = (self.tr("Still using {name}.").format(name=self.engine.info.name) if self.engine is not None
                 else self.tr("No model is loaded; use File ▸ Open Model… to choose one."))
         text = self.tr("Could not open the model\n{path}\n\n{message}\n\n{keep}").format(
-            path=path, message=message, keep=keep)
+            path=path, message=model_error_text(message), keep=keep)
         title = self.tr("Model error")
         if startup:
             QTimer.singleShot(0, self, lambda: self._error(title, text))

@@ -112,6 +112,30 @@
         <translation>파일 이름이 너무 깁니다</translation>
     </message>
     <message>
+        <source>model file not found: {path} (set by $CATDOG_MODEL)</source>
+        <translation>모델 파일이 없습니다: {path} ($CATDOG_MODEL로 지정됨)</translation>
+    </message>
+    <message>
+        <source>model file not found: {path}</source>
+        <translation>모델 파일이 없습니다: {path}</translation>
+    </message>
+    <message>
+        <source>model path is not a file: {path}</source>
+        <translation>모델 경로가 파일이 아닙니다: {path}</translation>
+    </message>
+    <message>
+        <source>model file {name} is empty (0 bytes)</source>
+        <translation>모델 파일 {name}이(가) 비어 있습니다 (0바이트)</translation>
+    </message>
+    <message>
+        <source>cannot open {name} as an ONNX model: {reason}</source>
+        <translation>{name}을(를) ONNX 모델로 열 수 없습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>model {name} is not a catdog model: it has no &apos;catdog.contract&apos; metadata (export it with python -m training.export)</source>
+        <translation>모델 {name}은(는) catdog 모델이 아닙니다: &apos;catdog.contract&apos; 메타데이터가 없습니다 (python -m training.export로 내보내세요)</translation>
+    </message>
+    <message>
         <source>no confidence</source>
         <translation>신뢰도 없음</translation>
     </message>

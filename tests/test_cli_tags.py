@@ -157,6 +157,24 @@ def test_read_only_photo_reported_not_fatal(tiny_model_path, cat_photos, tmp_pat
     assert locked.read_bytes() == before and len(read_csv(out)) == 2
 
 
+def test_dry_run_predicts_a_read_only_photo(tiny_model_path, cat_photos, tmp_path, capsys):
+    """--dry-run reports the read-only photo the real run would refuse, with the same exit status (it said
+    'would write' and exited 0)."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    for src in cat_photos[:2]:
+        shutil.copyfile(src, folder / src.name)
+    locked = folder / cat_photos[0].name
+    locked.chmod(0o444)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert main([str(folder), "--model", str(tiny_model_path), "-q", "--write-tags", "embed", "--tag-uncertain",
+                 "--dry-run"]) == 1
+    captured = capsys.readouterr()
+    assert "1 to write" in captured.out and "1 not writable" in captured.out
+    assert f"not tagged: {str(locked)!r}: {locked.name!r} is read-only" in captured.err
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # a dry run writes nothing
+
+
 def test_dry_run_needs_write_tags(tiny_model_path, cat_photos, tmp_path, capsys):
     assert main([str(cat_photos[0]), "--csv", str(tmp_path / "o.csv"), "--model", str(tiny_model_path),
                  "--dry-run"]) == 2

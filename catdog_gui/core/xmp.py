@@ -547,6 +547,20 @@ def _read_target(target: str, mode: str) -> tuple[object, bytes | None, object]:
         raise _Refused(f"cannot read its metadata: {exc.args[-1] if exc.args else exc}") from None
 
 
+def _check_writable(target: str, before) -> None:
+    """Refuse what :func:`_write` would refuse before writing a byte, so that a dry run predicts it: an existing
+    read-only ``target`` (``before`` is its stamp, None when it does not exist yet) or a read-only folder.
+
+    Raises:
+        _Refused: with the reason a real write would give.
+    """
+    if before is not None and is_read_only(target):
+        raise _Refused(f"{os.path.basename(target)!r} is read-only")
+    folder = os.path.dirname(os.path.abspath(target))
+    if is_read_only(folder):
+        raise _Refused(f"folder {folder!r} is read-only")
+
+
 def _write(image, xmp, target: str, before, snapshot) -> None:
     """Write ``xmp`` through ``image`` and replace ``target`` with the result (atomically). ``snapshot``:
     the embedded image's other metadata, which must come out unchanged (None for a sidecar).
@@ -554,8 +568,7 @@ def _write(image, xmp, target: str, before, snapshot) -> None:
     Raises:
         _Refused: a read-only file, libexiv2 cannot write, or it would change the other metadata.
     """
-    if before is not None and is_read_only(target):
-        raise _Refused(f"{os.path.basename(target)!r} is read-only")
+    _check_writable(target, before)
     image.setXmpData(xmp)
     try:
         image.writeMetadata()
@@ -618,6 +631,7 @@ def write_verdict(photo: str | os.PathLike, verdict: Verdict, mode: str = "sidec
         if sorted((d.key(), d.toString()) for d in xmp) == old:
             return TagOutcome(photo, target, "unchanged")
         if dry_run:
+            _check_writable(target, before)  # a read-only file or folder: reported as the real write would
             return TagOutcome(photo, target, "would write", added, removed)
         _write(image, xmp, target, before, snapshot)
     except _Refused as exc:

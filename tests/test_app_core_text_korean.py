@@ -157,3 +157,14 @@ def test_model_errors_are_korean_with_their_file_names_kept(qtbot, korean, tmp_p
         assert HANGUL.search(detail) and model.name in detail, detail
         assert not re.search(r"\b(not found|is empty|cannot open|is not a catdog model)\b", detail), detail
     assert model_error_text("something else entirely") == "something else entirely"
+
+
+def test_the_status_bars_settings_are_korean(qtbot, korean, tiny_model_path):
+    """The model line in the status bar says the speed setting in Korean ('flip TTA' was English)."""
+    from catdog_gui.app.core_text import settings_text
+
+    w = MainWindow(tiny_model_path)
+    qtbot.addWidget(w)
+    assert w.engine.tta and settings_text(w.engine) == f"{w.engine.precision}, 좌우 반전 TTA"
+    assert settings_text(w.engine) in w.model_label.text() and "flip" not in w.model_label.text()
+    assert w.set_speed(tta=False) and "TTA 없음" in w.model_label.text()

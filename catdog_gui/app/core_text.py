@@ -12,8 +12,8 @@ import re
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-__all__ = ["cuda_reason_text", "error_text", "model_error_text", "os_error_text", "provider_detail_text", "provider_text",
-           "uncertain_text"]
+__all__ = ["cuda_reason_text", "error_text", "model_error_text", "os_error_text", "provider_detail_text",
+           "provider_text", "settings_text", "uncertain_text"]
 
 # core's error texts start with one of these (catdog_gui/core/imaging.py, pipeline.py, main_window's scan)
 _ERROR_PREFIXES = (
@@ -169,6 +169,14 @@ def provider_text(engine) -> str:
     if engine.using_cuda or engine.cuda_unavailable_reason is None:
         return main
     return QCoreApplication.translate("CoreText", "{provider} — CUDA unavailable").format(provider=main)
+
+
+def settings_text(engine) -> str:
+    """:meth:`core.model.Engine.describe_settings` in the application's language: ``"int8, flip TTA"``
+    (the precision's name is the same in every language)."""
+    tta = (QCoreApplication.translate("CoreText", "flip TTA") if engine.tta
+           else QCoreApplication.translate("CoreText", "no TTA"))
+    return f"{engine.precision}, {tta}"
 
 
 def provider_detail_text(engine) -> str:

@@ -39,6 +39,7 @@ from catdog_gui.app.core_text import (
     os_error_text,
     provider_detail_text,
     provider_text,
+    settings_text,
 )
 from catdog_gui.app.drop import FULL_TEXT, DropZone, non_local_message, split_urls
 from catdog_gui.app.elided_label import ElidedLabel
@@ -554,7 +555,7 @@ class MainWindow(QMainWindow):
         if again:
             self.classify(again)
             self.statusBar().showMessage(self.tr("Model changed ({settings}): classifying the %n photo(s) again",
-                                                 "", len(again)).format(settings=engine.describe_settings()), 8000)
+                                                 "", len(again)).format(settings=settings_text(engine)), 8000)
         elif self._awaiting_model:  # named at start, before a model could be opened
             awaiting, self._awaiting_model = self._awaiting_model, []
             self.classify(awaiting)
@@ -1140,7 +1141,7 @@ class MainWindow(QMainWindow):
             self.model_label.setText(self.tr("No model loaded — File ▸ Open Model…"))
         else:
             self.model_label.setText(self.tr("Model: {name} ({settings}) · {provider}").format(
-                name=self.engine.info.name, settings=self.engine.describe_settings(),
+                name=self.engine.info.name, settings=settings_text(self.engine),
                 provider=provider_text(self.engine)))
             self.model_label.setToolTip(str(self.engine.info.path) + "\n" + self.engine.describe_provider())
 

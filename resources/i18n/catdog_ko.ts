@@ -152,6 +152,14 @@
         <translation>{provider} — CUDA 사용 불가</translation>
     </message>
     <message>
+        <source>flip TTA</source>
+        <translation>좌우 반전 TTA</translation>
+    </message>
+    <message>
+        <source>no TTA</source>
+        <translation>TTA 없음</translation>
+    </message>
+    <message>
         <source>{provider} — CUDA unavailable: {reason}</source>
         <translation>{provider} — CUDA 사용 불가: {reason}</translation>
     </message>

@@ -138,14 +138,14 @@ class TagRun:
         if not a.write_tags:
             return
         counts = {"written": 0, "would write": 0, "unchanged": 0, "kept": 0, "error": 0}
-        uncertain_skipped, shared = 0, 0
+        uncertain_skipped, shared = [], 0
         problems, interrupted, todo = [], False, []
         for r in results:
             if not r.ok:
                 continue
             verdict = verdict_for(r, self.threshold, self.engine.info.name, self.digest)  # a person's mark wins
             if verdict.uncertain and not a.tag_uncertain:
-                uncertain_skipped += 1
+                uncertain_skipped.append(r.path)
                 continue
             todo.append((r, verdict))
         # photo.jpg and photo.png would share photo.xmp: tag neither rather than keep only the last verdict
@@ -177,13 +177,25 @@ class TagRun:
         self.not_tagged = counts["error"]
         self._lines.append((f"Tags ({where}){state}: {done} {'to write' if a.dry_run else 'written'}, "
                             f"{counts['unchanged']} already so, {counts['kept']} set by hand kept, "
-                            f"{uncertain_skipped} uncertain not tagged, {counts['error'] - shared} not writable"
+                            f"{len(uncertain_skipped)} uncertain not tagged, {counts['error'] - shared} not writable"
                             + (f", {shared} sharing a sidecar name not tagged" if shared else ""), False))
+        stale = self._earlier_verdicts(uncertain_skipped)
+        if stale:  # a photo manager still shows the old Cat/Dog for a photo this run found uncertain
+            self._lines.append((f"  {stale} uncertain photo(s) keep an earlier Cat/Dog verdict in their tags "
+                                "(--tag-uncertain replaces it with Uncertain)", False))
         for out in problems[:_MAX_SHOWN]:
             word = "kept" if out.action == "kept" else "not tagged"
             self._lines.append((f"  {word}: {out.path!r}: {out.reason}", True))
         if len(problems) > _MAX_SHOWN:
             self._lines.append((f"  ... and {len(problems) - _MAX_SHOWN} more", True))
+
+    def _earlier_verdicts(self, paths: Sequence[str]) -> int:
+        """How many of ``paths`` (photos left untagged as uncertain) carry a decisive verdict catdog wrote
+        earlier (not one set by hand, which is the person's)."""
+        from catdog_gui.core.xmp import SOURCE_HAND, read_verdict
+
+        return sum(1 for p in paths
+                   if (v := read_verdict(p, self.naming)) is not None and not v.uncertain and v.source != SOURCE_HAND)
 
     def print_summary(self) -> None:
         """Print what :meth:`write` did and, with ``--skip-tagged``, how many photos were not classified again."""

@@ -267,3 +267,28 @@ def test_skip_tagged_classifies_a_photo_replaced_under_its_name(data_dir, defaul
     printed = capsys.readouterr().out
     assert "Already tagged: 2" in printed and "Photo changed" not in printed
     assert read_csv(tmp_path / "d.csv")[str(st / "pet2.jpg")]["label"] == "cat"  # as before: the tag is trusted
+
+
+def test_a_photo_now_uncertain_that_keeps_an_earlier_verdict_is_reported(tiny_model_path, cat_photos, tmp_path,
+                                                                         capsys):
+    """Tagged Cat/Dog once, then found uncertain (a higher --threshold, another model): its sidecar keeps the
+    old verdict, which photo managers still show; the summary says so and how to replace it."""
+    from catdog_gui.core.xmp import read_verdict
+
+    folder = tmp_path / "p"
+    folder.mkdir()
+    for src in cat_photos[:2]:
+        shutil.copyfile(src, folder / src.name)
+    common = [str(folder), "--model", str(tiny_model_path), "-q", "--write-tags"]
+    assert main([*common, "--threshold", "0.5"]) == 0  # every photo decisive: tagged Cat or Dog
+    assert all(not read_verdict(p).uncertain for p in folder.glob("*.jpg"))
+    capsys.readouterr()
+    assert main([*common, "--threshold", "0.9999"]) == 0  # the tiny model is never that sure: every photo uncertain, none tagged
+    printed = capsys.readouterr().out
+    assert "2 uncertain not tagged" in printed
+    assert "2 uncertain photo(s) keep an earlier Cat/Dog verdict in their tags" in printed
+    assert main([*common, "--threshold", "0.9999", "--tag-uncertain"]) == 0
+    assert all(read_verdict(p).uncertain for p in folder.glob("*.jpg"))
+    capsys.readouterr()
+    assert main([*common, "--threshold", "0.9999"]) == 0
+    assert "keep an earlier" not in capsys.readouterr().out  # tagged Uncertain now: nothing stale

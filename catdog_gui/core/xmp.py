@@ -595,10 +595,9 @@ def write_verdict(photo: str | os.PathLike, verdict: Verdict, mode: str = "sidec
         replace_hand: replace a verdict set by hand with a model's (default: keep it, action ``"kept"``).
 
     Returns:
-        A :class:`TagOutcome`; per-file problems (read-only file or folder, unsupported format, damaged
-        metadata, file changed meanwhile, a sidecar holding another existing photo's verdict, an unreadable
-        photo) are reported in it with action ``"error"``, not raised. A sidecar written for a different
-        photo under this name is replaced (even a verdict set by hand: see the module docstring).
+        A :class:`TagOutcome`; per-file problems (read-only file or folder, unsupported format, damaged metadata,
+        file changed meanwhile, a sidecar holding another photo's verdict, an unreadable photo) are action
+        ``"error"``, not raised. A sidecar written for another photo under this name is replaced (module docstring).
 
     Raises:
         ValueError: unknown ``mode`` or ``naming``.

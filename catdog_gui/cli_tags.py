@@ -132,7 +132,8 @@ class TagRun:
         """With ``--write-tags``: tag every ``ok`` result (see the module docstring); a dry run prints each
         change now, the summary waits for :meth:`print_summary`. Ctrl-C stops between two files (each file is
         written whole or not at all)."""
-        from catdog_gui.core.xmp import TagOutcome, shared_sidecars, sidecar_path, verdict_for, write_verdict
+        from catdog_gui.core.xmp import (TagOutcome, earlier_verdicts, shared_sidecars, sidecar_path, verdict_for,
+                                         write_verdict)
 
         a = self.args
         if not a.write_tags:
@@ -179,7 +180,7 @@ class TagRun:
                             f"{counts['unchanged']} already so, {counts['kept']} set by hand kept, "
                             f"{len(uncertain_skipped)} uncertain not tagged, {counts['error'] - shared} not writable"
                             + (f", {shared} sharing a sidecar name not tagged" if shared else ""), False))
-        stale = self._earlier_verdicts(uncertain_skipped)
+        stale = len(earlier_verdicts(uncertain_skipped, self.naming))
         if stale:  # a photo manager still shows the old Cat/Dog for a photo this run found uncertain
             self._lines.append((f"  {stale} uncertain photo(s) keep an earlier Cat/Dog verdict in their tags "
                                 "(--tag-uncertain replaces it with Uncertain)", False))
@@ -188,14 +189,6 @@ class TagRun:
             self._lines.append((f"  {word}: {out.path!r}: {out.reason}", True))
         if len(problems) > _MAX_SHOWN:
             self._lines.append((f"  ... and {len(problems) - _MAX_SHOWN} more", True))
-
-    def _earlier_verdicts(self, paths: Sequence[str]) -> int:
-        """How many of ``paths`` (photos left untagged as uncertain) carry a decisive verdict catdog wrote
-        earlier (not one set by hand, which is the person's)."""
-        from catdog_gui.core.xmp import SOURCE_HAND, read_verdict
-
-        return sum(1 for p in paths
-                   if (v := read_verdict(p, self.naming)) is not None and not v.uncertain and v.source != SOURCE_HAND)
 
     def print_summary(self) -> None:
         """Print what :meth:`write` did and, with ``--skip-tagged``, how many photos were not classified again."""

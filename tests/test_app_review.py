@@ -12,7 +12,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 
 from catdog_gui.app import open_reveal
 from catdog_gui.app.main_window import MainWindow
-from catdog_gui.app.results_model import NAME, PREDICTION, RESULT_ROLE
+from catdog_gui.app.results_model import CONFIDENCE, NAME, PREDICTION, RESULT_ROLE
 
 RUN_TIMEOUT = 120_000
 
@@ -56,6 +56,12 @@ def test_open_copy_and_mark_by_hand(qtbot, tiny_model_path, cat_photos, tmp_path
     assert w.mark_selected(other) == 1
     row = next(i for i in range(4) if w.proxy.index(i, NAME).data() == target.name)
     assert w.proxy.index(row, PREDICTION).data() == f"{other} ✎"
+    # the confidence beside the mark is the model's, for its own label: said so ("cat 99.8%")
+    assert w.proxy.index(row, CONFIDENCE).data() == f"{target.label} {target.confidence:.1%}"
+    assert w.mark_selected(target.label) == 1  # a mark that agrees: the confidence is the mark's own
+    assert w.proxy.index(row, PREDICTION).data() == f"{target.label} ✓"
+    assert w.proxy.index(row, CONFIDENCE).data() == f"{target.confidence:.1%}"
+    assert w.mark_selected(other) == 1
     # the detail pane and the status bar say the mark too (they said the model's verdict and the run's counts)
     qtbot.waitUntil(lambda: w.detail.explanation is not None, timeout=RUN_TIMEOUT)
     w.detail.show_result(w.current_result())

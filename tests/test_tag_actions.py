@@ -121,3 +121,30 @@ def test_uncertain_rows_left_untagged_are_counted(qtbot, tagged_window):
     assert sum(p.suffix == ".xmp" for p in folder.iterdir()) == 4 - uncertain
     message = w.statusBar().currentMessage()
     assert f"{uncertain} uncertain not tagged" in message, message
+
+
+def test_uncertain_rows_that_keep_an_earlier_verdict_are_named(qtbot, tagged_window):
+    """A photo an earlier write tagged Cat or Dog that this write finds uncertain keeps that tag (a photo
+    manager still shows it): the status bar counts such photos and the report names them, as catdog-classify's
+    summary does."""
+    w, actions, folder = tagged_window
+    rows = [w.results.result(i) for i in range(w.results.rowCount())]
+    uncertain = [r.path for r in rows if r.confidence < w.threshold]
+    assert uncertain  # the tiny model is unsure of some photos at the model's threshold
+    w.set_threshold(0.5)  # every row decisive: all four tagged Cat or Dog
+    with qtbot.waitSignal(actions.finished, timeout=RUN_TIMEOUT):
+        assert actions.write(rows)
+    assert all(not read_verdict(p).uncertain for p in uncertain)
+    w.set_threshold(None)  # the model's threshold again: the same photos uncertain, their tags left alone
+    with qtbot.waitSignal(actions.finished, timeout=RUN_TIMEOUT):
+        assert actions.write(rows)
+    message = w.statusBar().currentMessage()
+    n = len(uncertain)
+    assert f"{n} uncertain not tagged" in message and f"{n} of them keep an earlier Cat/Dog tag" in message, message
+    details = actions.last_message.detailedText()
+    assert all(f"keeps an earlier tag: {p}" in details for p in uncertain), details
+    actions.last_message.close()
+    with qtbot.waitSignal(actions.finished, timeout=RUN_TIMEOUT):  # the uncertain ones tagged Uncertain now
+        assert actions.write(rows, tag_uncertain=True)
+    assert all(read_verdict(p).uncertain for p in uncertain)
+    assert "keep an earlier" not in w.statusBar().currentMessage()

@@ -338,6 +338,7 @@ class MainWindow(QMainWindow):
         header.moveSection(header.visualIndex(FOLDER), header.visualIndex(NAME) + 1)  # cat/x.jpg vs dog/x.jpg
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(40)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)  # a narrowed title reads "Confid…", not "onfidenc"
         self.column_fitter = ColumnFitter(self.table, NAME, NAME_WIDTH, self._narrow_widths)  # narrow table
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         # every column in view (the name at least 60 px), beside a vertical scroll bar and the frame

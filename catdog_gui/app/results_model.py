@@ -203,8 +203,9 @@ class ResultsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(HEADERS[section]) if HEADERS[section] else ""
+        if orientation == Qt.Orientation.Horizontal and role in (Qt.ItemDataRole.DisplayRole,
+                                                                 Qt.ItemDataRole.ToolTipRole):
+            return self.tr(HEADERS[section]) if HEADERS[section] else ""  # the tooltip: a narrow title elides
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
@@ -247,6 +248,13 @@ class ResultsModel(QAbstractTableModel):
             return f"{label_text(person)} ✎" if person != r.label else f"{label_text(person)} ✓"
         return label_text(r.verdict(self._threshold)) if r.status == Status.OK else ""
 
+    def _confidence_text(self, r: Result) -> str:
+        if r.status != Status.OK or math.isnan(r.confidence):
+            return ""
+        if r.person_label and r.label and r.person_label != r.label:  # "cat 99.8%" beside "dog ✎": whose it is
+            return f"{label_text(r.label)} {r.confidence:.1%}"
+        return f"{r.confidence:.1%}"
+
     def _prediction_key(self, r: Result) -> str:
         return effective_label(r, self._threshold) if r.status == Status.OK else _ERRORS_LAST
 
@@ -281,8 +289,7 @@ COLUMNS = (  # indexed by THUMB, NAME, PREDICTION, CONFIDENCE, STATUS, FOLDER
     Column(QT_TRANSLATE_NOOP("ResultsModel", "File"), lambda m, r: r.name, lambda m, r: natural_key(r.name)),
     Column(QT_TRANSLATE_NOOP("ResultsModel", "Prediction"), ResultsModel._prediction_text,
            ResultsModel._prediction_key),
-    Column(QT_TRANSLATE_NOOP("ResultsModel", "Confidence"),
-           lambda m, r: f"{r.confidence:.1%}" if r.status == Status.OK and not math.isnan(r.confidence) else "",
+    Column(QT_TRANSLATE_NOOP("ResultsModel", "Confidence"), ResultsModel._confidence_text,
            lambda m, r: -1.0 if r.status != Status.OK or math.isnan(r.confidence) else float(r.confidence),
            alignment=_RIGHT),
     Column(QT_TRANSLATE_NOOP("ResultsModel", "Status"), ResultsModel._status_text,

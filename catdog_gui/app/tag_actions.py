@@ -37,6 +37,7 @@ from catdog_gui.core.xmp import (
     NAMING_APPEND,
     NAMING_REPLACE,
     TagOutcome,
+    earlier_verdicts,
     model_digest,
     undo_write,
     verdict_for,
@@ -120,7 +121,8 @@ class TagActions(QObject):
                 self._journal = []
         self._queue: list = []
         self._outcomes: list[TagOutcome] = []
-        self._uncertain_skipped = 0  # rows of the last write left untagged as uncertain (no --tag-uncertain)
+        self._uncertain_skipped: list[str] = []  # photos of the last write left untagged as uncertain
+        self._naming = NAMING_APPEND  # the last write's sidecar naming
         self._digests: dict[str, str] = {}
         self._timer = QTimer(self)
         self._timer.setInterval(0)
@@ -205,11 +207,11 @@ class TagActions(QObject):
             self._digests[path] = model_digest(path)
         threshold = self.window.threshold  # Model ▸ Uncertain Threshold…, else the model's
         self._queue = []
-        self._uncertain_skipped = 0
+        self._uncertain_skipped, self._naming = [], naming
         for r in results:
             verdict = verdict_for(r, threshold, engine.info.name, self._digests[path])  # a person's mark wins
             if verdict.uncertain and not tag_uncertain:
-                self._uncertain_skipped += 1
+                self._uncertain_skipped.append(r.path)
                 continue
             self._queue.append(lambda p=r.path, v=verdict: write_verdict(p, v, mode=mode, naming=naming,
                                                                         dry_run=dry_run))
@@ -221,7 +223,7 @@ class TagActions(QObject):
         if self.busy or not self.journal:
             return False
         self._queue = [lambda o=o: undo_write(o) for o in reversed(self.journal)]
-        self._uncertain_skipped = 0
+        self._uncertain_skipped = []
         self._journal = []  # forgotten on disk once the undo has ended
         self._start(undoing=True)
         return True
@@ -253,12 +255,19 @@ class TagActions(QObject):
         for o in outcomes:
             counts[o.action] = counts.get(o.action, 0) + 1
         parts = [f"{n} {self._action_text(action)}" for action, n in counts.items()]
-        if self._uncertain_skipped:  # as catdog-classify's summary: why fewer photos were tagged than chosen
-            parts.append(self.tr("%n uncertain not tagged", "", self._uncertain_skipped))
+        skipped = self._uncertain_skipped
+        if skipped:  # as catdog-classify's summary: why fewer photos were tagged than chosen
+            parts.append(self.tr("%n uncertain not tagged", "", len(skipped)))
+        # a photo manager still shows the Cat/Dog an earlier write gave a photo this run found uncertain
+        stale = earlier_verdicts(skipped, self._naming) if skipped else []
+        if stale:
+            parts.append(self.tr("%n of them keep an earlier Cat/Dog tag", "", len(stale)))
         text = self.tr("Tags: {counts}").format(counts=", ".join(parts) or self.tr("nothing to write"))
         self.window.statusBar().showMessage(text)
         details = [f"{self._action_text(o.action)}: {o.target} " + (o.reason or _change(o))
                    for o in outcomes if o.action in ("would write", "error", "kept")]
+        details += [self.tr("keeps an earlier tag: {path} (tick 'Also tag uncertain photos' to replace it with "
+                            "Uncertain)").format(path=p) for p in stale]
         if details:
             box = QMessageBox(QMessageBox.Icon.Information, self.tr("Write Tags"), text, QMessageBox.StandardButton.Ok,
                               self.window)

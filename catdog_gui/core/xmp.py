@@ -59,7 +59,7 @@ from catdog_gui.core.verdicts import marked_by_person
 
 __all__ = ["NAMESPACE", "PREFIX", "NAMING_APPEND", "NAMING_REPLACE", "NAMINGS", "MODES", "UNCERTAIN",
            "DEFAULT_ROOT", "Verdict", "TagOutcome", "sidecar_path", "keywords_for", "model_digest",
-           "read_verdict", "verdict_for", "split_tagged", "shared_sidecars", "write_verdict", "undo_write",
+           "read_verdict", "verdict_for", "split_tagged", "earlier_verdicts", "shared_sidecars", "write_verdict", "undo_write",
            "follow_moves"]
 
 NAMESPACE = "urn:catdog:xmp:1.0/"  # catdog's XMP namespace URI (any URI; this one is ours and stable)
@@ -354,6 +354,18 @@ def split_tagged(paths: Sequence[str], digest: str,
             if stale:
                 changed.append(path)
     return todo, tagged, changed
+
+
+def earlier_verdicts(paths: Iterable[str | os.PathLike], naming: str = NAMING_APPEND) -> list[str]:
+    """Of ``paths`` (photos a run found uncertain and left untagged), those whose tags still hold a Cat or Dog
+    verdict that catdog's model wrote earlier (a verdict set by hand is the person's and not counted): a photo
+    manager keeps showing that verdict. In order.
+
+    Raises:
+        ValueError: unknown ``naming``.
+    """
+    return [os.fspath(p) for p in paths
+            if (v := read_verdict(p, naming)) is not None and not v.uncertain and v.source != SOURCE_HAND]
 
 
 # ---------------------------------------------------------------------------------------------- writing

@@ -236,5 +236,12 @@
             <numerusform>%n uncertain not tagged</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n of them keep an earlier Cat/Dog tag</source>
+        <translation>
+            <numerusform>%n of them keeps an earlier Cat/Dog tag</numerusform>
+            <numerusform>%n of them keep an earlier Cat/Dog tag</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -1452,6 +1452,12 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
             <numerusform>불확실 %n장 태그하지 않음</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n of them keep an earlier Cat/Dog tag</source>
+        <translation>
+            <numerusform>그중 %n장은 이전의 Cat/Dog 태그가 남아 있음</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Tags: {counts}</source>
         <translation>태그: {counts}</translation>
@@ -1459,6 +1465,10 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
     <message>
         <source>nothing to write</source>
         <translation>쓸 내용 없음</translation>
+    </message>
+    <message>
+        <source>keeps an earlier tag: {path} (tick &apos;Also tag uncertain photos&apos; to replace it with Uncertain)</source>
+        <translation>이전 태그가 남아 있음: {path} (&apos;불확실한 사진에도 태그 달기&apos;를 선택하면 Uncertain으로 바뀝니다)</translation>
     </message>
     <message>
         <source>Write Tags</source>

@@ -139,8 +139,7 @@ class TagRun:
         if not a.write_tags:
             return
         counts = {"written": 0, "would write": 0, "unchanged": 0, "kept": 0, "error": 0}
-        uncertain_skipped, shared = [], 0
-        problems, interrupted, todo = [], False, []
+        uncertain_skipped, shared, problems, interrupted, todo = [], 0, [], False, []
         for r in results:
             if not r.ok:
                 continue

@@ -16,7 +16,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from catdog_gui.app.main_window import NAME_WIDTH
-from catdog_gui.app.name_delegate import elide_name
+from catdog_gui.app.name_delegate import elide_name, fit_confidence
 
 NAMES = ("IMG_20240612_143015.jpg", "abyssinian_on_the_sofa.jpg", "corgi_in_the_garden.jpeg", "cat.134.jpg")
 
@@ -97,3 +97,13 @@ def test_elide_name_keeps_the_extension(qapp):
         assert shown.startswith("IMG") and shown.endswith("5.jpg") and "…" in shown, shown
         assert metrics.horizontalAdvance(shown) <= width
     assert elide_name(metrics, name, metrics.horizontalAdvance("I….jpg") - 1).count("…") == 1
+
+
+def test_fit_confidence_keeps_the_number(qapp):
+    """A row marked by hand against the model says whose confidence it is ("cat 99.8%"); a cell too narrow for
+    that shows the number whole ("99.8%"), not a middle-elided "ca…8%"."""
+    metrics = QFontMetrics(QApplication.font())
+    text = "cat 99.8%"
+    assert fit_confidence(metrics, text, metrics.horizontalAdvance(text)) == text
+    assert fit_confidence(metrics, text, metrics.horizontalAdvance(text) - 1) == "99.8%"
+    assert fit_confidence(metrics, "99.8%", 5) == "99.8%"  # a plain number is never cut (the style may elide)

@@ -48,7 +48,7 @@ from catdog_gui.app.empty_hint import EmptyFilterHint
 from catdog_gui.app.i18n import duration_text, ensure_translators, label_text
 from catdog_gui.app.gallery import GalleryView
 from catdog_gui.app.maps_help import MapsHelp
-from catdog_gui.app.name_delegate import NameDelegate
+from catdog_gui.app.name_delegate import ConfidenceDelegate, NameDelegate
 from catdog_gui.app.native_window import NativeWindowWatcher
 from catdog_gui.app.open_reveal import open_file, show_in_folder
 from catdog_gui.app.results_model import (
@@ -328,9 +328,11 @@ class MainWindow(QMainWindow):
         # as tall as its thumbnail); the whole reason is in the tooltip and the detail view.
         self.table.setItemDelegateForColumn(STATUS, WrappingDelegate(self.table))
         self.table.setItemDelegateForColumn(NAME, NameDelegate(self.table))  # "IMG_20…015.jpg": extension kept
+        self.table.setItemDelegateForColumn(CONFIDENCE, ConfidenceDelegate(self.table))  # "99.8%", not "ca…8%"
         widths = ((FOLDER, self._fitted_width(FOLDER, "photos")),
                   (PREDICTION, self._fitted_width(PREDICTION, "uncertain ✎")),
-                  (CONFIDENCE, self._fitted_width(CONFIDENCE, "100.0%")), (STATUS, STATUS_WIDTH))
+                  (CONFIDENCE, max(self._fitted_width(CONFIDENCE, f"{label_text(label)} 100.0%")  # "cat 99.8%"
+                                   for label in ("cat", "dog"))), (STATUS, STATUS_WIDTH))
         for col, width in widths:
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)

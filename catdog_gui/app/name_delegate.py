@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-__all__ = ["NameDelegate", "elide_name"]
+__all__ = ["NameDelegate", "ConfidenceDelegate", "elide_name", "fit_confidence"]
 
 SPARE = 4  # px
 MAX_EXTENSION = 6  # characters after the dot: ".jpg", ".jpeg", ".tiff"; longer is not an extension to keep
@@ -28,14 +28,33 @@ def elide_name(metrics: QFontMetrics, name: str, width: int) -> str:
     return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, width)
 
 
+def fit_confidence(metrics: QFontMetrics, text: str, width: int) -> str:
+    """``text`` ("99.8%" or "cat 99.8%") as it fits ``width`` px in ``metrics``' font: whole, else its last word
+    (the percentage)."""
+    return text if metrics.horizontalAdvance(text) <= width else text.rsplit(" ", 1)[-1]
+
+
+def _text_room(option: QStyleOptionViewItem) -> int:
+    """px a cell has for its text, less the style's margins and a few px to spare (the style's own eliding
+    must not cut the text again)."""
+    style = option.widget.style() if option.widget is not None else QApplication.style()
+    room = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, option.widget).width()
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, option.widget) + 1
+    return room - 2 * margin - SPARE
+
+
 class NameDelegate(QStyledItemDelegate):
     """Draws file names elided by :func:`elide_name`; install with
     ``view.setItemDelegateForColumn(column, NameDelegate(view))``."""
 
     def initStyleOption(self, option: QStyleOptionViewItem, index) -> None:  # noqa: N802 - Qt's name
         super().initStyleOption(option, index)
-        style = option.widget.style() if option.widget is not None else QApplication.style()
-        room = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, option.widget).width()
-        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, option.widget) + 1
-        # a few px to spare: the style's own eliding (middle) must not cut the text again
-        option.text = elide_name(option.fontMetrics, option.text, room - 2 * margin - SPARE)
+        option.text = elide_name(option.fontMetrics, option.text, _text_room(option))
+
+
+class ConfidenceDelegate(QStyledItemDelegate):
+    """Draws confidences shortened by :func:`fit_confidence`; install like :class:`NameDelegate`."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index) -> None:  # noqa: N802 - Qt's name
+        super().initStyleOption(option, index)
+        option.text = fit_confidence(option.fontMetrics, option.text, _text_room(option))

@@ -43,6 +43,15 @@ def test_missing_path_and_non_image_count_as_the_cli_does(qtbot, capsys, tiny_mo
     assert f"{missing}: no such file or folder" in message and "notes.txt: not an image" in message, message
     assert (w.last_summary.ok, w.last_summary.errors) == (photos, errors)
     assert "cat 0" not in message and w.statusBar().toolTip() == message  # cut short at scale 2: read it whole
+    w.show()  # a message wider than its room is drawn whole up to an "…", never cut mid-letter
+    bar = w.statusBar()
+    qtbot.waitUntil(lambda: w.model_label.x() > 0)
+    long = " · ".join([message] * 4)
+    bar.showMessage(long)
+    shown, room = bar.shown_message(), bar.message_rect()
+    assert shown.endswith("…") and long.startswith(shown[:-1]) and bar.currentMessage() == long, shown
+    assert bar.fontMetrics().horizontalAdvance(shown) <= room.width() and bar.toolTip() == long
+    assert room.right() < w.model_label.x()  # the model line on the right stays clear of it
 
 
 def test_photos_with_errors_count_as_the_cli_does(qtbot, capsys, tiny_model_path, cat_photos, tmp_path):

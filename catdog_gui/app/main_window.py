@@ -62,6 +62,7 @@ from catdog_gui.app.results_model import (
     ResultsModel,
     ResultsProxy,
 )
+from catdog_gui.app.status_bar import ElidingStatusBar
 from catdog_gui.app.threshold_dialog import ThresholdDialog
 from catdog_gui.app.thumbnails import ThumbnailProvider
 from catdog_gui.app.window_state import PREFERRED_SIZE, WindowState, initial_geometry
@@ -302,10 +303,8 @@ class MainWindow(QMainWindow):
 
         self.model_label = ElidedLabel()  # a long provider note is elided, never widens the window
         self.model_label.setContentsMargins(12, 0, 0, 0)  # a gap after the run's message on its left
+        self.setStatusBar(ElidingStatusBar(self))  # a long message ends in "…"; whole in its tooltip
         self.statusBar().addPermanentWidget(self.model_label)
-        status = self.statusBar()  # a message cut short reads whole in its tooltip; a lambda, as PySide cannot
-        # take setToolTip as a slot ("addMetaMethod: Cannot add dynamic method" on stderr at every start)
-        status.messageChanged.connect(lambda text: status.setToolTip(text))  # noqa: PLW0108
 
     def _build_table(self) -> None:
         """The results table: thumbnail, name, folder, prediction, confidence and status columns."""

@@ -314,8 +314,10 @@ def _write_csv(args: argparse.Namespace, csv_path: str | None, results: list, la
         with warnings.catch_warnings(record=True) as in_place:  # main thread; no decoding runs any more
             warnings.simplefilter("always", InPlaceWriteWarning)
             if csv_path is not None:
-                rows = write_csv(results, csv_path, labels, run_info=run_settings(engine, threshold),
-                                 threshold=threshold)
+                run_info: dict = dict(run_settings(engine, threshold))
+                if any(r.person_label for r in results):  # the app's column: the model's label stays in "label"
+                    run_info["label_by_person"] = lambda r: r.person_label
+                rows = write_csv(results, csv_path, labels, run_info=run_info, threshold=threshold)
     except OSError as exc:
         return f"cannot write {args.csv!r}: {exc.strerror or exc}"
     for w in in_place:
@@ -363,6 +365,7 @@ def _run(args: argparse.Namespace, engine, threshold: float) -> int:
     classified, elapsed, interrupted = _classify_all(engine, paths, args)
     classified = tags.note_changed(classified)  # --skip-tagged: why a tagged photo was classified again
     tags.write(classified)  # --write-tags: after the run (each file written whole or not at all)
+    classified = tags.hand_marks(classified)  # a person's verdict in the tags: CSV label_by_person, the sort
     results = classified + tagged_rows + missing_rows
     rows = _write_csv(args, csv_path, results, labels, engine, threshold)
     if isinstance(rows, str):

@@ -154,7 +154,7 @@ def test_read_only_photo_reported_not_fatal(tiny_model_path, cat_photos, tmp_pat
     assert main([str(folder), "--csv", str(out), "--model", str(tiny_model_path), "-q", "--write-tags", "embed",
                  "--tag-uncertain", *(["--dry-run"] if dry_run else [])]) == 1
     captured = capsys.readouterr()
-    assert ("1 to write" if dry_run else "1 written") in captured.out and "1 not writable" in captured.out
+    assert ("1 to write" if dry_run else "1 written") in captured.out and "1 could not be tagged" in captured.out
     assert f"not tagged: {str(locked)!r}: {locked.name!r} is read-only" in captured.err
     assert locked.read_bytes() == before[locked.name] and len(read_csv(out)) == 2
     if dry_run:
@@ -292,3 +292,33 @@ def test_a_photo_now_uncertain_that_keeps_an_earlier_verdict_is_reported(tiny_mo
     capsys.readouterr()
     assert main([*common, "--threshold", "0.9999"]) == 0
     assert "keep an earlier" not in capsys.readouterr().out  # tagged Uncertain now: nothing stale
+
+
+def test_a_verdict_set_by_hand_in_the_tags_decides_the_folder_and_is_kept(tiny_model_path, cat_photos, tmp_path,
+                                                                          capsys):
+    """A photo a person tagged by hand (the app's Mark as + Write Tags) is sorted by that verdict and listed in
+    the CSV's label_by_person, with or without --skip-tagged, and --write-tags counts it as kept, also when the
+    model finds the photo uncertain (it was counted as 'uncertain not tagged')."""
+    from catdog_gui.core.xmp import SOURCE_HAND, Verdict, write_verdict
+
+    folder = tmp_path / "p"
+    folder.mkdir()
+    for src in cat_photos[:2]:
+        shutil.copyfile(src, folder / src.name)
+    marked, other = sorted(folder.glob("*.jpg"))
+    assert write_verdict(marked, Verdict(label="dog", source=SOURCE_HAND)).action == "written"
+    common = [str(folder), "--model", str(tiny_model_path), "-q", "--threshold", "0.9999"]  # the model: uncertain
+    assert main([*common, "--csv", str(tmp_path / "a.csv"), "--sort-into", str(tmp_path / "sorted"), "--copy"]) == 0
+    assert (tmp_path / "sorted" / "dog" / marked.name).is_file()
+    assert (tmp_path / "sorted" / "uncertain" / other.name).is_file()
+    rows = read_csv(tmp_path / "a.csv")
+    assert rows[str(marked)]["label_by_person"] == "dog" and rows[str(other)]["label_by_person"] == ""
+    assert rows[str(marked)]["label"] == "uncertain"  # the model's verdict stays in "label", as in the app
+    capsys.readouterr()
+    assert main([*common, "--write-tags", "--dry-run"]) == 0
+    captured = capsys.readouterr()
+    assert "1 set by hand kept, 1 uncertain not tagged" in captured.out, captured.out
+    assert f"kept: {str(marked)!r}: set by hand to 'dog'" in captured.err, captured.err
+    assert main([*common, "--skip-tagged", "--csv", str(tmp_path / "b.csv")]) == 0
+    row = read_csv(tmp_path / "b.csv")[str(marked)]
+    assert row["label_by_person"] == "dog" and row["uncertain_reason"].startswith("not classified"), row

@@ -811,6 +811,9 @@ class MainWindow(QMainWindow):
             parts.append(per_class)
         if summary.uncertain:
             parts.append(self.tr("{n} uncertain").format(n=summary.uncertain))
+        marks = sum(1 for r in self.results.results if r.ok and r.person_label)  # the line below counts these
+        if marks:  # as marked: say why its counts differ from the model's here
+            parts.append(self.tr("%n marked by hand (counted as marked below)", "", marks))
         if summary.errors:
             parts.append(self.tr("%n error(s)", "", summary.errors) + self._errors_named(summary.errors))
         if unreadable:

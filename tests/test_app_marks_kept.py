@@ -46,6 +46,7 @@ def test_marks_survive_reclassification_and_clear_asks(qtbot, tiny_model_path, c
         assert {r.path: r.person_label for r in w.results.results} == {
             r.path: ("dog" if r.path == marked else "") for r in w.results.results}
         assert w.tally.total == 3
+        assert w.current_result().path == marked  # the photo selected before the change is selected again
         # the run's message counts the model's verdicts; it says why the line below (marks counted) differs
         assert "1 marked by hand (counted as marked below)" in w.statusBar().currentMessage()
 

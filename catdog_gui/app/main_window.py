@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
         self._unsaved_marks: set[str] = set()  # paths whose mark by hand changed since an export or tag write
         self._stamps: dict[str, tuple[int, int] | None] = {}  # path -> file_stamp when its row arrived
         self._kept_marks: dict[str, str] = {}  # path -> a person's mark, put back on the re-classified row
+        self._reselect: str | None = None  # the photo selected before a model change, selected again
         self._vanished = 0  # rows the current run removed: their files were no longer on disk
 
         self.thumbnails = ThumbnailProvider(size=THUMB_SIZE, parent=self)
@@ -548,9 +549,11 @@ class MainWindow(QMainWindow):
         if again:  # the rows came from the previous model or settings: classify the same photos again
             # a person's marks belong to the photo, not to the model run: they come back with the new rows
             marks = {r.path: r.person_label for r in self.results.results if r.person_label}
+            current = self.current_result()
             unsaved, unsaved_marks = self._unsaved, self._unsaved_marks
             self.clear_results()
             self._kept_marks, self._unsaved, self._unsaved_marks = marks, unsaved, unsaved_marks
+            self._reselect = current.path if current is not None else None  # selected again when its row is back
         self.drop_zone.set_text(QCoreApplication.translate("DropZone", FULL_TEXT))
         self._recount()
         self._update_status()
@@ -713,9 +716,22 @@ class MainWindow(QMainWindow):
                 self._stamps[r.path] = file_stamp(r.path)
             if self.results.append(incoming):  # changed files classified again: their rows were replaced
                 self._recount()
+            self._select_again()
         progress, self._incoming_progress = self._incoming_progress, None
         if progress is not None:
             self._show_progress(*progress)
+
+    def _select_again(self) -> None:
+        """After a model change, select the photo that was selected before once its row is back, unless the
+        person selected another one meanwhile."""
+        row = self.results.row_of(self._reselect) if self._reselect else None
+        if row is None:
+            return
+        self._reselect = None
+        if not self.table.currentIndex().isValid():
+            index = self.proxy.mapFromSource(self.results.index(row, NAME))
+            if index.isValid():  # not hidden by the filter
+                self.select_row(index.row())
 
     def _show_progress(self, done: int, total: int, rate: float) -> None:
         self.progress.setValue(done)
@@ -1091,6 +1107,7 @@ class MainWindow(QMainWindow):
         self._unsaved_marks = set()
         self._unreadable_dirs = {}
         self._kept_marks = {}
+        self._reselect = None
         self._stamps = {}
         self.table.clearSelection()
         self.filter_bar.reset()

@@ -104,6 +104,10 @@ class ResultsModel(QAbstractTableModel):
         """The result in source row ``row``."""
         return self._rows[row]
 
+    def row_of(self, path: str) -> int | None:
+        """The source row of ``path``, or None when it is not in the table."""
+        return self._row_of.get(path)
+
     def paths(self) -> frozenset[str]:
         """The paths already in the table."""
         return frozenset(self._row_of)

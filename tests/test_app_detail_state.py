@@ -61,3 +61,27 @@ def test_detail_pane_shows_error_or_nothing_never_a_stale_spinner(qtbot, tiny_mo
     assert "Computing" not in d.cam_view.placeholder() and "CAM of" not in d.norm_label.text()
     qtbot.waitUntil(lambda: not w.running, timeout=RUN_TIMEOUT)
     assert "Computing" not in d.cam_view.placeholder()
+
+
+def test_a_photo_the_filter_hides_leaves_the_detail_pane(qtbot, tiny_model_path, cat_photos, tmp_path):
+    """Filtering out the selected photo: Qt makes a neighbour the current row without selecting it, so the
+    detail pane showed a photo that Write Tags (Selected rows) did not count (tester 5). No photo is current."""
+    src = tmp_path / "photos"
+    src.mkdir()
+    for name, p in zip(("apple.jpg", "berry1.jpg", "berry2.jpg"), cat_photos):
+        shutil.copy(p, src / name)
+    w = MainWindow(tiny_model_path, [str(src)])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.results.rowCount() == 3 and not w.running, timeout=RUN_TIMEOUT)
+    d = w.detail
+    w.select_row(_row_of(w, "apple.jpg"))
+    qtbot.waitUntil(lambda: d.title.text() == "apple.jpg", timeout=RUN_TIMEOUT)
+    w.filter_bar.search.setText("berry")  # hides apple.jpg, keeps its neighbours
+    qtbot.waitUntil(lambda: d.title.text() == "No photo selected", timeout=5000)
+    assert w.current_result() is None and w.selected_results() == []
+    w.select_row(_row_of(w, "berry2.jpg"))  # a filter that keeps the photo leaves it selected and shown
+    qtbot.waitUntil(lambda: d.title.text() == "berry2.jpg", timeout=RUN_TIMEOUT)
+    w.filter_bar.search.setText("berry2")
+    qtbot.wait(200)
+    assert d.title.text() == "berry2.jpg" and [r.name for r in w.selected_results()] == ["berry2.jpg"]

@@ -792,7 +792,13 @@ class MainWindow(QMainWindow):
 
     # -- filter and view ------------------------------------------------------------------------------
     def _on_filter(self, result_filter) -> None:
+        shown = self.current_result()
         self.proxy.set_result_filter(result_filter)
+        now = self.current_result()
+        if shown is not None and now is not None and now.path != shown.path:
+            # the filter hid the photo and Qt made a neighbour current without selecting it: the detail view
+            # showed a photo that Write Tags (Selected) did not count; no photo is current instead
+            self.table.selectionModel().clearCurrentIndex()
         self._keep_current_in_view()
 
     def _keep_current_in_view(self, *_args) -> None:

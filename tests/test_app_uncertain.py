@@ -135,17 +135,27 @@ def test_a_custom_threshold_is_said_and_can_be_reset(qtbot, default_model_path, 
     assert again.tally.uncertain == sum(r.confidence < 0.999 for r in again.results.results)
     assert "99.9%" in again.filter_bar.buttons[UNCERTAIN].toolTip()
 
+    # the longer line wraps under the table; the table and the detail view keep their widths (tester 5: the
+    # splitter moved on its own whenever the note came or went)
+    again.show()
+    qtbot.waitExposed(again)
+
     # Reset to the model's default: one click, the note goes, the setting is forgotten
     dialog = again.ask_threshold(modal=False)
     assert dialog.spin.value() == pytest.approx(99.9)
     dialog.reset_button.click()
     assert not dialog.isVisible() and again.threshold == model and again.threshold_override is None
     assert "your setting" not in again.summary.text()
+    qtbot.wait(100)
+    sizes = again.splitter.sizes()
     assert again.tally.uncertain == sum(r.confidence < model for r in again.results.results)
     assert MainWindow(default_model_path, settings=settings).threshold == model
 
     # Cancel changes nothing
     again.set_threshold(0.9)
+    qtbot.wait(100)
+    assert "your setting" in again.summary.text() and again.splitter.sizes() == sizes
+    assert again.summary.minimumSizeHint().width() < again.table.width()  # it wraps rather than widen its side
     dialog = again.ask_threshold(modal=False)
     dialog.spin.setValue(70.0)
     dialog.reject()

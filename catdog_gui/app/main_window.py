@@ -266,6 +266,7 @@ class MainWindow(QMainWindow):
         self.summary = QLabel()
         self.summary.setObjectName("Summary")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setWordWrap(True)  # a longer line (a threshold note) wraps; it never pushes the splitter
         table_box = QWidget()
         tb = QVBoxLayout(table_box)
         tb.setContentsMargins(0, 0, 0, 0)

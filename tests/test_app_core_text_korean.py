@@ -138,6 +138,8 @@ def test_model_errors_are_korean_with_their_file_names_kept(qtbot, korean, tmp_p
     from onnx import TensorProto, helper
     from PySide6.QtWidgets import QMessageBox
 
+    from test_ort_errors import IR_REASON, make_ir14_model
+
     from catdog_gui.app.core_text import model_error_text
 
     empty, junk, plain = tmp_path / "empty.onnx", tmp_path / "junk.onnx", tmp_path / "plain.onnx"
@@ -148,14 +150,19 @@ def test_model_errors_are_korean_with_their_file_names_kept(qtbot, korean, tmp_p
                               [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])])
     onnx.save(helper.make_model(graph), plain)
     shown: list[str] = []
+    newer = make_ir14_model(tmp_path / "ir14.onnx")
     monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda parent, title, text, *a: shown.append(text)))
-    for i, model in enumerate((tmp_path / "missing.onnx", empty, junk, plain)):
+    details = {}
+    for i, model in enumerate((tmp_path / "missing.onnx", empty, junk, plain, newer)):
         w = MainWindow(model)
         qtbot.addWidget(w)
         qtbot.waitUntil(lambda i=i: len(shown) > i, timeout=5000)
-        detail = shown[-1].split("\n\n")[1]  # "Could not open the model\n{path}\n\n{message}\n\n{keep}"
+        detail = details[model] = shown[-1].split("\n\n")[1]  # "Could not open the model\n{path}\n\n{message}..."
         assert HANGUL.search(detail) and model.name in detail, detail
         assert not re.search(r"\b(not found|is empty|cannot open|is not a catdog model)\b", detail), detail
+    # a text file is "not an ONNX file" first; ONNX Runtime's reason for a newer IR version is kept whole
+    assert details[junk].startswith("'junk.onnx'은(는) ONNX 파일이 아니거나 손상된 파일입니다: "), details[junk]
+    assert IR_REASON.search(details[newer]) and "onnxruntime::" not in details[newer], details[newer]
     assert model_error_text("something else entirely") == "something else entirely"
 
 

@@ -109,6 +109,8 @@ _MODEL_ERRORS = (
      QT_TRANSLATE_NOOP("CoreText", "model path is not a file: {path}")),
     (re.compile(r"model file (?P<name>.*) is empty \(0 bytes\)"),
      QT_TRANSLATE_NOOP("CoreText", "model file {name} is empty (0 bytes)")),
+    (re.compile(r"cannot open (?P<name>.*) as an ONNX model: not an ONNX file \(or a damaged one\): (?P<reason>.*)"),
+     QT_TRANSLATE_NOOP("CoreText", "{name} is not an ONNX file (or a damaged one): {reason}")),
     (re.compile(r"cannot open (?P<name>.*) as an ONNX model: (?P<reason>.*)"),
      QT_TRANSLATE_NOOP("CoreText", "cannot open {name} as an ONNX model: {reason}")),
     (re.compile(r"model (?P<name>.*) is not a catdog model: it has no 'catdog\.contract' metadata "

@@ -128,6 +128,10 @@
         <translation>모델 파일 {name}이(가) 비어 있습니다 (0바이트)</translation>
     </message>
     <message>
+        <source>{name} is not an ONNX file (or a damaged one): {reason}</source>
+        <translation>{name}은(는) ONNX 파일이 아니거나 손상된 파일입니다: {reason}</translation>
+    </message>
+    <message>
         <source>cannot open {name} as an ONNX model: {reason}</source>
         <translation>{name}을(를) ONNX 모델로 열 수 없습니다: {reason}</translation>
     </message>

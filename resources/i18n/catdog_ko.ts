@@ -1478,6 +1478,42 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
         <source>Write Tags</source>
         <translation>태그 쓰기</translation>
     </message>
+    <message numerus="yes">
+        <source>%n written</source>
+        <translation>
+            <numerusform>%n장 기록함</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n would be written</source>
+        <translation>
+            <numerusform>%n장 기록 예정</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unchanged</source>
+        <translation>
+            <numerusform>%n장 변경 없음</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n kept</source>
+        <translation>
+            <numerusform>%n장 유지함</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n undone</source>
+        <translation>
+            <numerusform>%n장 되돌림</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>오류 %n건</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>TagOptions</name>

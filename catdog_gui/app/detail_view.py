@@ -513,7 +513,7 @@ class DetailView(QWidget):
             self.verdict.setText(self.tr("Error: {error}").format(error=html.escape(error_text(result.error))))
             self.verdict.setToolTip(result.error)
             self.cam_view.set_placeholder(
-                self.tr("This file could not be classified:\n{error}").format(error=result.error))
+                self.tr("This file could not be classified:\n{error}").format(error=error_text(result.error)))
             return
         if self._explainer is None:
             self._token = 0

@@ -64,6 +64,34 @@
         <translation>거의 단색 (픽셀 표준편차 {spread}, {least} 미만)</translation>
     </message>
     <message>
+        <source>alpha channel is 0 everywhere; taken as an opaque image</source>
+        <translation>알파 채널이 모두 0이어서 불투명한 이미지로 처리함</translation>
+    </message>
+    <message>
+        <source>damaged EXIF metadata ignored, orientation unknown ({reason})</source>
+        <translation>손상된 EXIF 메타데이터를 무시함, 방향 알 수 없음 ({reason})</translation>
+    </message>
+    <message>
+        <source>damaged EXIF metadata ignored ({reason})</source>
+        <translation>손상된 EXIF 메타데이터를 무시함 ({reason})</translation>
+    </message>
+    <message>
+        <source>colour profile unreadable, colours used as stored ({reason})</source>
+        <translation>색 프로필을 읽을 수 없어 저장된 색을 그대로 사용함 ({reason})</translation>
+    </message>
+    <message>
+        <source>colour profile {name} is for {space}, the image is {mode}; ignored</source>
+        <translation>색 프로필 {name}은(는) {space}용인데 이미지는 {mode}이므로 무시함</translation>
+    </message>
+    <message>
+        <source>colour profile {name} cannot be applied, colours used as stored ({reason})</source>
+        <translation>색 프로필 {name}을(를) 적용할 수 없어 저장된 색을 그대로 사용함 ({reason})</translation>
+    </message>
+    <message>
+        <source>decoder warning: {reason}</source>
+        <translation>디코더 경고: {reason}</translation>
+    </message>
+    <message>
         <source>not requested</source>
         <translation>요청하지 않음</translation>
     </message>

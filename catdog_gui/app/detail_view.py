@@ -168,6 +168,7 @@ class FlowTab(QWidget):
     def _lay_out(self) -> None:
         controls = QHBoxLayout()
         controls.addWidget(self.shape_label, 1)
+        controls.addStretch()  # takes the shape line's room while it is hidden: Top K keeps its own width
         controls.addWidget(QLabel(self.tr("Top K:")))
         controls.addWidget(self.k_spin)
         controls.addWidget(self.over_photo)

@@ -138,6 +138,8 @@ def test_model_errors_are_korean_with_their_file_names_kept(qtbot, korean, tmp_p
     from onnx import TensorProto, helper
     from PySide6.QtWidgets import QMessageBox
 
+    from test_ort_errors import IR_REASON, make_ir14_model
+
     from catdog_gui.app.core_text import model_error_text
 
     empty, junk, plain = tmp_path / "empty.onnx", tmp_path / "junk.onnx", tmp_path / "plain.onnx"
@@ -148,14 +150,19 @@ def test_model_errors_are_korean_with_their_file_names_kept(qtbot, korean, tmp_p
                               [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])])
     onnx.save(helper.make_model(graph), plain)
     shown: list[str] = []
+    newer = make_ir14_model(tmp_path / "ir14.onnx")
     monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda parent, title, text, *a: shown.append(text)))
-    for i, model in enumerate((tmp_path / "missing.onnx", empty, junk, plain)):
+    details = {}
+    for i, model in enumerate((tmp_path / "missing.onnx", empty, junk, plain, newer)):
         w = MainWindow(model)
         qtbot.addWidget(w)
         qtbot.waitUntil(lambda i=i: len(shown) > i, timeout=5000)
-        detail = shown[-1].split("\n\n")[1]  # "Could not open the model\n{path}\n\n{message}\n\n{keep}"
+        detail = details[model] = shown[-1].split("\n\n")[1]  # "Could not open the model\n{path}\n\n{message}..."
         assert HANGUL.search(detail) and model.name in detail, detail
         assert not re.search(r"\b(not found|is empty|cannot open|is not a catdog model)\b", detail), detail
+    # a text file is "not an ONNX file" first; ONNX Runtime's reason for a newer IR version is kept whole
+    assert details[junk].startswith("'junk.onnx'은(는) ONNX 파일이 아니거나 손상된 파일입니다: "), details[junk]
+    assert IR_REASON.search(details[newer]) and "onnxruntime::" not in details[newer], details[newer]
     assert model_error_text("something else entirely") == "something else entirely"
 
 
@@ -168,3 +175,48 @@ def test_the_status_bars_settings_are_korean(qtbot, korean, tiny_model_path):
     assert w.engine.tta and settings_text(w.engine) == f"{w.engine.precision}, 좌우 반전 TTA"
     assert settings_text(w.engine) in w.model_label.text() and "flip" not in w.model_label.text()
     assert w.set_speed(tta=False) and "TTA 없음" in w.model_label.text()
+
+
+def test_decoding_notes_and_the_detail_panes_error_are_korean(qtbot, korean, tiny_model_path, cat_photos, tmp_path):
+    """In Korean, the Status cell's note (what was repaired or ignored while decoding) reads Korean, its
+    details (a profile's name, littleCMS's reason) kept; an error row's reason in the detail pane is the
+    Status column's Korean one, not core's English."""
+    import numpy as np
+    from test_imaging import bmp_v5_argb, prophoto_profile
+
+    from catdog_gui.app.core_text import note_text
+    from catdog_gui.core.imaging import load_rgb
+
+    upright = load_rgb(cat_photos[0])
+    (tmp_path / "screenshot.bmp").write_bytes(bmp_v5_argb(np.asarray(upright), 0))  # alpha 0 everywhere
+    upright.convert("L").save(tmp_path / "grey.png", icc_profile=prophoto_profile())  # an RGB profile on grey
+    upright.save(tmp_path / "broken.png", icc_profile=prophoto_profile()[:200])  # a profile cut short
+    (tmp_path / "notes.jpg").write_text("shopping list: milk, eggs\n")
+    w = MainWindow(tiny_model_path, [str(tmp_path)])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.results.rowCount() == 4 and not w.running, timeout=RUN_TIMEOUT)
+    rows = {w.results.result(i).name: i for i in range(4)}
+    notes = {name: w.results.result(i).note for name, i in rows.items()}
+    assert notes["screenshot.bmp"] == "alpha channel is 0 everywhere; taken as an opaque image"
+    assert notes["grey.png"] == "colour profile 'ProPhoto RGB (catdog test)' is for RGB, the image is L; ignored"
+    assert notes["broken.png"].startswith("colour profile unreadable, colours used as stored (")
+    status = {name: w.results.index(i, STATUS).data() for name, i in rows.items()}
+    assert_korean(status["screenshot.bmp"])
+    assert_korean(status["grey.png"])
+    assert "'ProPhoto RGB (catdog test)'" in status["grey.png"] and ", the image is" not in status["grey.png"]
+    unreadable = notes["broken.png"].removeprefix("colour profile unreadable, colours used as stored ")
+    assert HANGUL.search(status["broken.png"]) and status["broken.png"].endswith(unreadable)  # the reason kept
+    assert "colours used as stored" not in status["broken.png"]
+    # several notes in one (each may hold "; " itself); an unknown one stays as it is
+    joined = "; ".join([notes["screenshot.bmp"], notes["grey.png"], "something new"])
+    parts = note_text(joined).split("; ")
+    assert len(parts) == 3 and parts[2] == "something new", parts
+    assert parts[:2] == [note_text(notes["screenshot.bmp"]), note_text(notes["grey.png"])]
+
+    # the detail pane of an error row: the Status column's Korean reason, the English one in the tooltip
+    w.select_row(w.proxy.mapFromSource(w.results.index(rows["notes.jpg"], 0)).row())
+    qtbot.waitUntil(lambda: w.detail.verdict.toolTip().startswith("not an image"), timeout=5000)
+    assert_korean(w.detail.cam_view.placeholder())
+    assert_korean(w.detail.verdict.text())
+    assert error_text(w.results.result(rows["notes.jpg"]).error) in w.detail.cam_view.placeholder()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 
+from PySide6.QtWidgets import QLabel
+
 from catdog_gui.app.main_window import MainWindow
 from catdog_gui.app.results_model import NAME, RESULT_ROLE
 
@@ -85,3 +87,35 @@ def test_a_photo_the_filter_hides_leaves_the_detail_pane(qtbot, tiny_model_path,
     w.filter_bar.search.setText("berry2")
     qtbot.wait(200)
     assert d.title.text() == "berry2.jpg" and [r.name for r in w.selected_results()] == ["berry2.jpg"]
+
+
+def test_top_k_keeps_its_width_and_place_with_no_photo(qtbot, tiny_model_path, cat_photos, tmp_path):
+    """On a flow tab with no photo selected (the shape line hidden) the Top K box keeps its natural width,
+    beside its label, where it stands once a photo is shown; it no longer stretches across the pane."""
+    w = MainWindow(tiny_model_path, [str(cat_photos[0])])
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitUntil(lambda: w.results.rowCount() == 1 and not w.running, timeout=RUN_TIMEOUT)
+    d = w.detail
+    tab = next(iter(d.flow_tabs.values()))
+    d.tabs.setCurrentWidget(tab)
+    spin = tab.k_spin
+    label = next(c for c in tab.findChildren(QLabel) if c.text() == "Top K:")
+
+    def placed() -> tuple[int, int]:
+        qtbot.wait(20)
+        assert spin.width() <= spin.sizeHint().width() + 10, (spin.width(), spin.sizeHint())
+        assert 0 <= spin.x() - label.geometry().right() <= 12  # the label right beside its box
+        return spin.x(), spin.width()
+
+    w.clear_results()
+    assert not tab.shape_label.isVisible() and tab.message.isVisible()
+    empty = placed()
+    w.classify([str(cat_photos[0])])
+    qtbot.waitUntil(lambda: w.results.rowCount() == 1 and not w.running, timeout=RUN_TIMEOUT)
+    w.select_row(0)
+    qtbot.waitUntil(lambda: d.explanation is not None and tab.shape_label.isVisible(), timeout=RUN_TIMEOUT)
+    assert placed() == empty
+    gap = label.x() - tab.shape_label.geometry().right()  # the shape line has the room up to Top K
+    assert 0 <= gap <= 12, (tab.shape_label.geometry(), label.geometry())

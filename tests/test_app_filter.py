@@ -130,6 +130,27 @@ def test_confidence_range_keeps_min_at_most_max(qtbot, tiny_model_path, cat_phot
     bar.high.setValue(100)
     check(0, 100)
     assert len(shown(w)) == 6
+
+    def type_into(spin, text: str) -> None:
+        spin.setFocus()
+        qtbot.keyClick(spin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(spin, text)
+        qtbot.keyClick(spin, Qt.Key.Key_Return)
+
+    # typing "95" into the maximum passes through "9": the minimum (90%) must not follow that 9
+    bar.low.setValue(90)
+    type_into(bar.high, "95")
+    check(90, 95)
+    # typed minimum 99, then a typed maximum 50: the minimum follows to 50, not to the "5" on the way
+    type_into(bar.low, "99")
+    check(99, 99)
+    type_into(bar.high, "50")
+    check(50, 50)
+    # arrow keys still act at once, without Enter
+    qtbot.keyClick(bar.high, Qt.Key.Key_Up)
+    check(50, 51)
+    qtbot.keyClick(bar.low, Qt.Key.Key_Down)
+    check(49, 51)
     w.shutdown()
 
 

@@ -148,3 +148,36 @@ def test_uncertain_rows_that_keep_an_earlier_verdict_are_named(qtbot, tagged_win
         assert actions.write(rows, tag_uncertain=True)
     assert all(read_verdict(p).uncertain for p in uncertain)
     assert "keep an earlier" not in w.statusBar().currentMessage()
+
+
+def test_the_report_counts_in_plural_forms(qtbot, tiny_model_path, cat_photos, tmp_path):
+    """Embedding into BMP photos (no XMP in that format) fails for each: the status bar says '1 error' for
+    one and '3 errors' for three, not '3 error'; the photos that took the tag are counted beside them."""
+    from PIL import Image
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    shutil.copyfile(cat_photos[0], folder / "a.jpg")
+    for i, p in enumerate(cat_photos[1:4]):
+        with Image.open(p) as im:
+            im.convert("RGB").save(folder / f"b{i}.bmp")
+    w = MainWindow(tiny_model_path)
+    qtbot.addWidget(w)
+    actions = getattr(w, "tag_actions", None) or tag_actions.install(w)
+    w.classify([str(folder)])
+    qtbot.waitUntil(lambda: w.results.rowCount() == 4 and not w.running, timeout=RUN_TIMEOUT)
+    rows = sorted((w.results.result(i) for i in range(4)), key=lambda r: r.name)
+    assert [r.status for r in rows] == ["ok"] * 4
+    with qtbot.waitSignal(actions.finished, timeout=RUN_TIMEOUT) as done:
+        assert actions.write(rows[:2], mode="embed", tag_uncertain=True)
+    assert [o.action for o in done.args[0]] == ["written", "error"]
+    message = w.statusBar().currentMessage()
+    assert message == "Tags: 1 written, 1 error", message
+    actions.last_message.close()
+    with qtbot.waitSignal(actions.finished, timeout=RUN_TIMEOUT) as done:
+        assert actions.write(rows, mode="embed", tag_uncertain=True)
+    assert [o.action for o in done.args[0]] == ["unchanged", "error", "error", "error"]
+    message = w.statusBar().currentMessage()
+    assert message == "Tags: 1 unchanged, 3 errors", message
+    assert actions.last_message.detailedText().count("error: ") == 3
+    actions.last_message.close()

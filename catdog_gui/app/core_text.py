@@ -1,4 +1,5 @@
-"""Short, translated forms of core's English texts (errors, the provider line, uncertain reasons) for the window.
+"""Short, translated forms of core's English texts (errors, decoding notes, the provider line, uncertain reasons) for
+the window.
 
 Core's texts stay English (the CSV, the CLI, a bug report); the window shows a translated form where the
 language is not English, and keeps the English detail for the tooltip. In English core's text is shown as is.
@@ -12,8 +13,8 @@ import re
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-__all__ = ["cuda_reason_text", "error_text", "model_error_text", "os_error_text", "provider_detail_text",
-           "provider_text", "settings_text", "uncertain_text"]
+__all__ = ["cuda_reason_text", "error_text", "model_error_text", "note_text", "os_error_text",
+           "provider_detail_text", "provider_text", "settings_text", "uncertain_text"]
 
 # core's error texts start with one of these (catdog_gui/core/imaging.py, pipeline.py, main_window's scan)
 _ERROR_PREFIXES = (
@@ -40,6 +41,25 @@ _DEGENERATE = (
     (re.compile(r"nearly one flat colour \(pixel standard deviation (?P<spread>[\d.]+), under (?P<least>[\d.]+)\)"),
      QT_TRANSLATE_NOOP("CoreText", "nearly one flat colour (pixel standard deviation {spread}, under {least})")),
 )
+
+# what was repaired or ignored while decoding a photo (catdog_gui/core/imaging.py's notes, joined by "; " into
+# Result.note); each ends at "; " or at the end of the note (a note may hold "; " itself); the details stay
+_NOTE_END = r"(?=; |$)"
+_NOTES = tuple((re.compile(pattern + _NOTE_END), source) for pattern, source in (
+    (r"alpha channel is 0 everywhere; taken as an opaque image",
+     QT_TRANSLATE_NOOP("CoreText", "alpha channel is 0 everywhere; taken as an opaque image")),
+    (r"damaged EXIF metadata ignored, orientation unknown \((?P<reason>.*?)\)",
+     QT_TRANSLATE_NOOP("CoreText", "damaged EXIF metadata ignored, orientation unknown ({reason})")),
+    (r"damaged EXIF metadata ignored \((?P<reason>.*?)\)",
+     QT_TRANSLATE_NOOP("CoreText", "damaged EXIF metadata ignored ({reason})")),
+    (r"colour profile unreadable, colours used as stored \((?P<reason>.*?)\)",
+     QT_TRANSLATE_NOOP("CoreText", "colour profile unreadable, colours used as stored ({reason})")),
+    (r"colour profile (?P<name>'.*?'|\".*?\") is for (?P<space>\S+), the image is (?P<mode>\S+); ignored",
+     QT_TRANSLATE_NOOP("CoreText", "colour profile {name} is for {space}, the image is {mode}; ignored")),
+    (r"colour profile (?P<name>'.*?'|\".*?\") cannot be applied, colours used as stored \((?P<reason>.*?)\)",
+     QT_TRANSLATE_NOOP("CoreText", "colour profile {name} cannot be applied, colours used as stored ({reason})")),
+    (r"decoder warning: (?P<reason>.*?)", QT_TRANSLATE_NOOP("CoreText", "decoder warning: {reason}")),
+))
 
 # why CUDA is not in use (catdog_gui/core/model.py, _cuda_unavailable_reason); {detail} is a loader message
 _CUDA_REASONS = (
@@ -86,6 +106,26 @@ def error_text(error: str) -> str:
     return error
 
 
+def note_text(note: str) -> str:
+    """A row's note (``Result.note``: core's English notes on what was repaired or ignored while decoding,
+    joined by ``"; "``) in the application's language, note by note, their details (a profile's name, a
+    library's warning) kept; a note that is not a known one, or one with no translation loaded, stays as is."""
+    parts, rest = [], note
+    while rest:
+        for pattern, source in _NOTES:
+            match = pattern.match(rest)
+            if match is not None:
+                translated = _translated(source)
+                parts.append(translated.format(**match.groupdict()) if translated else match.group(0))
+                end = match.end()
+                break
+        else:
+            end = len(rest.partition("; ")[0])
+            parts.append(rest[:end])
+        rest = rest[end:].removeprefix("; ")
+    return "; ".join(parts)
+
+
 # the operating system's reasons (strerror) core passes on for a folder it could not list or a file it could
 # not copy, move or write; what follows them (": /the/folder") is a path and stays as it is
 _OS_ERRORS = (
@@ -109,6 +149,8 @@ _MODEL_ERRORS = (
      QT_TRANSLATE_NOOP("CoreText", "model path is not a file: {path}")),
     (re.compile(r"model file (?P<name>.*) is empty \(0 bytes\)"),
      QT_TRANSLATE_NOOP("CoreText", "model file {name} is empty (0 bytes)")),
+    (re.compile(r"cannot open (?P<name>.*) as an ONNX model: not an ONNX file \(or a damaged one\): (?P<reason>.*)"),
+     QT_TRANSLATE_NOOP("CoreText", "{name} is not an ONNX file (or a damaged one): {reason}")),
     (re.compile(r"cannot open (?P<name>.*) as an ONNX model: (?P<reason>.*)"),
      QT_TRANSLATE_NOOP("CoreText", "cannot open {name} as an ONNX model: {reason}")),
     (re.compile(r"model (?P<name>.*) is not a catdog model: it has no 'catdog\.contract' metadata "

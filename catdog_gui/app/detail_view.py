@@ -168,6 +168,7 @@ class FlowTab(QWidget):
     def _lay_out(self) -> None:
         controls = QHBoxLayout()
         controls.addWidget(self.shape_label, 1)
+        controls.addStretch()  # takes the shape line's room while it is hidden: Top K keeps its own width
         controls.addWidget(QLabel(self.tr("Top K:")))
         controls.addWidget(self.k_spin)
         controls.addWidget(self.over_photo)
@@ -513,7 +514,7 @@ class DetailView(QWidget):
             self.verdict.setText(self.tr("Error: {error}").format(error=html.escape(error_text(result.error))))
             self.verdict.setToolTip(result.error)
             self.cam_view.set_placeholder(
-                self.tr("This file could not be classified:\n{error}").format(error=result.error))
+                self.tr("This file could not be classified:\n{error}").format(error=error_text(result.error)))
             return
         if self._explainer is None:
             self._token = 0

@@ -38,6 +38,9 @@ class FilterBar(QWidget):
             spin.setRange(0, 100)
             spin.setValue(value)
             spin.setSuffix("%")
+            # typed digits count once typing is done (Enter, focus out): typing "95" into the maximum
+            # must not pass through 9% and drag the minimum down; arrows and the wheel still act at once
+            spin.setKeyboardTracking(False)
             spin.valueChanged.connect(lambda v, o=other: self._keep_order(o, v))
         self.low.setToolTip(self.tr("Lowest confidence shown"))
         self.high.setToolTip(self.tr("Highest confidence shown"))

@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QApplication, QStyle
 
-from catdog_gui.app.core_text import error_text, uncertain_text
+from catdog_gui.app.core_text import error_text, note_text, uncertain_text
 from catdog_gui.app.i18n import label_text
 from catdog_gui.app.theme import error_colour
 from catdog_gui.core.filtering import ResultFilter, folder_name
@@ -265,7 +265,7 @@ class ResultsModel(QAbstractTableModel):
     def _status_text(self, r: Result) -> str:
         status = (self.tr("ok") if r.status == Status.OK
                   else self.tr("error: {error}").format(error=error_text(r.error)))  # English in the tooltip
-        return f"{status} · {r.note}" if r.note else status  # repaired or ignored while decoding
+        return f"{status} · {note_text(r.note)}" if r.note else status  # repaired or ignored while decoding
 
     def _thumbnail(self, r: Result):
         if r.status != Status.OK:

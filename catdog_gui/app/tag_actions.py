@@ -254,7 +254,7 @@ class TagActions(QObject):
         counts: dict[str, int] = {}
         for o in outcomes:
             counts[o.action] = counts.get(o.action, 0) + 1
-        parts = [f"{n} {self._action_text(action)}" for action, n in counts.items()]
+        parts = [self._count_text(action, n) for action, n in counts.items()]
         skipped = self._uncertain_skipped
         if skipped:  # as catdog-classify's summary: why fewer photos were tagged than chosen
             parts.append(self.tr("%n uncertain not tagged", "", len(skipped)))
@@ -274,6 +274,14 @@ class TagActions(QObject):
             box.setDetailedText("\n".join(details))
             box.open()  # window-modal, does not block the event loop
             self.last_message = box
+
+    def _count_text(self, action: str, n: int) -> str:
+        """``n`` photos with outcome ``action`` in the app's language, its plural form chosen by ``n``
+        ("1 error", "4 errors"); ``"{n} {action}"`` for an action it does not know."""
+        texts = {"written": self.tr("%n written", "", n), "would write": self.tr("%n would be written", "", n),
+                 "unchanged": self.tr("%n unchanged", "", n), "kept": self.tr("%n kept", "", n),
+                 "undone": self.tr("%n undone", "", n), "error": self.tr("%n error(s)", "", n)}
+        return texts.get(action, f"{n} {action}")
 
     def _action_text(self, action: str) -> str:
         """An outcome's action (``"written"``...) in the app's language."""

@@ -30,6 +30,7 @@ import numpy as np
 from catdog_gui.core import contract as c
 from catdog_gui.core.contract import INPUT_NAME, OPTIONAL_OUTPUTS, REQUIRED_OUTPUTS, SUPPORTED_CONTRACTS
 from catdog_gui.core.imaging import RESIZE_MODES, Preprocessing
+from catdog_gui.core.ort_errors import onnx_runtime_reason
 from catdog_gui.resources import resource_path
 
 __all__ = ["DEVICES", "providers_for", "DEFAULT_PROVIDERS", "SUPPORTED_CONTRACTS", "REQUIRED_OUTPUTS", "OPTIONAL_OUTPUTS", "PRECISIONS",
@@ -471,10 +472,7 @@ class Engine:
         try:
             session = ort.InferenceSession(str(path), self._options, providers=list(providers))
         except Exception as exc:  # noqa: BLE001 - ORT raises its own types (Fail, InvalidProtobuf, ...)
-            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            if len(detail) > 300:
-                detail = detail[:300] + "..."
-            raise ModelError(f"cannot open {path.name!r} as an ONNX model: {detail}") from None
+            raise ModelError(f"cannot open {path.name!r} as an ONNX model: {onnx_runtime_reason(exc)}") from None
         self._session_path = path
         return session
 

@@ -64,6 +64,34 @@
         <translation>거의 단색 (픽셀 표준편차 {spread}, {least} 미만)</translation>
     </message>
     <message>
+        <source>alpha channel is 0 everywhere; taken as an opaque image</source>
+        <translation>알파 채널이 모두 0이어서 불투명한 이미지로 처리함</translation>
+    </message>
+    <message>
+        <source>damaged EXIF metadata ignored, orientation unknown ({reason})</source>
+        <translation>손상된 EXIF 메타데이터를 무시함, 방향 알 수 없음 ({reason})</translation>
+    </message>
+    <message>
+        <source>damaged EXIF metadata ignored ({reason})</source>
+        <translation>손상된 EXIF 메타데이터를 무시함 ({reason})</translation>
+    </message>
+    <message>
+        <source>colour profile unreadable, colours used as stored ({reason})</source>
+        <translation>색 프로필을 읽을 수 없어 저장된 색을 그대로 사용함 ({reason})</translation>
+    </message>
+    <message>
+        <source>colour profile {name} is for {space}, the image is {mode}; ignored</source>
+        <translation>색 프로필 {name}은(는) {space}용인데 이미지는 {mode}이므로 무시함</translation>
+    </message>
+    <message>
+        <source>colour profile {name} cannot be applied, colours used as stored ({reason})</source>
+        <translation>색 프로필 {name}을(를) 적용할 수 없어 저장된 색을 그대로 사용함 ({reason})</translation>
+    </message>
+    <message>
+        <source>decoder warning: {reason}</source>
+        <translation>디코더 경고: {reason}</translation>
+    </message>
+    <message>
         <source>not requested</source>
         <translation>요청하지 않음</translation>
     </message>
@@ -126,6 +154,10 @@
     <message>
         <source>model file {name} is empty (0 bytes)</source>
         <translation>모델 파일 {name}이(가) 비어 있습니다 (0바이트)</translation>
+    </message>
+    <message>
+        <source>{name} is not an ONNX file (or a damaged one): {reason}</source>
+        <translation>{name}은(는) ONNX 파일이 아니거나 손상된 파일입니다: {reason}</translation>
     </message>
     <message>
         <source>cannot open {name} as an ONNX model: {reason}</source>
@@ -1473,6 +1505,42 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
     <message>
         <source>Write Tags</source>
         <translation>태그 쓰기</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n written</source>
+        <translation>
+            <numerusform>%n장 기록함</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n would be written</source>
+        <translation>
+            <numerusform>%n장 기록 예정</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unchanged</source>
+        <translation>
+            <numerusform>%n장 변경 없음</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n kept</source>
+        <translation>
+            <numerusform>%n장 유지함</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n undone</source>
+        <translation>
+            <numerusform>%n장 되돌림</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>오류 %n건</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -53,6 +53,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n marked by hand (counted as marked below)</source>
+        <translation>
+            <numerusform>%n marked by hand (counted as marked below)</numerusform>
+            <numerusform>%n marked by hand (counted as marked below)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n error(s)</source>
         <translation>
             <numerusform>%n error</numerusform>

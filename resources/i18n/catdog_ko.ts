@@ -888,6 +888,12 @@ Help ▸ How to read the maps explains more.</source>
         <source>{n} uncertain</source>
         <translation>불확실 {n}</translation>
     </message>
+    <message numerus="yes">
+        <source>%n marked by hand (counted as marked below)</source>
+        <translation>
+            <numerusform>직접 표시 %n장 (아래 줄은 표시한 대로 셈)</numerusform>
+        </translation>
+    </message>
     <message>
         <source>{n} non-images skipped</source>
         <translation>이미지가 아닌 파일 {n}개 건너뜀</translation>

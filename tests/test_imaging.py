@@ -255,6 +255,10 @@ def test_missing_file_and_folder(tmp_path):
         load_rgb(tmp_path / "gone.jpg")
     with pytest.raises(ImageDecodeError, match="cannot read file"):
         load_rgb(tmp_path)
+    # a link whose target is gone is listed in its folder: say so rather than "file not found" (tester 5)
+    (tmp_path / "dangling.jpg").symlink_to(tmp_path / "moved-away.jpg")
+    with pytest.raises(ImageDecodeError, match=r"^broken symbolic link: its target '.*moved-away\.jpg' is missing$"):
+        load_rgb(tmp_path / "dangling.jpg")
 
 
 # ------------------------------------------------------------------------------------ 4. huge images

@@ -19,6 +19,7 @@ __all__ = ["cuda_reason_text", "error_text", "model_error_text", "note_text", "o
 # core's error texts start with one of these (catdog_gui/core/imaging.py, pipeline.py, main_window's scan)
 _ERROR_PREFIXES = (
     ("file not found", QT_TRANSLATE_NOOP("CoreText", "file not found")),
+    ("broken symbolic link", QT_TRANSLATE_NOOP("CoreText", "broken symbolic link (its target is missing)")),
     ("no such file or folder", QT_TRANSLATE_NOOP("CoreText", "no such file or folder")),
     ("image too large", QT_TRANSLATE_NOOP("CoreText", "image too large")),
     ("cannot read file", QT_TRANSLATE_NOOP("CoreText", "cannot read the file")),

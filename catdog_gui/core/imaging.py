@@ -196,6 +196,8 @@ def load_rgb(source: PathOrFile, *, min_size: tuple[int, int] | None = None,
     except UnidentifiedImageError:
         raise ImageDecodeError(_unidentified_reason(source)) from None
     except FileNotFoundError:
+        if name != "<stream>" and os.path.islink(name):  # listed in its folder, but its target is gone
+            raise ImageDecodeError(f"broken symbolic link: its target {os.readlink(name)!r} is missing") from None
         raise ImageDecodeError("file not found") from None
     except (PermissionError, IsADirectoryError) as exc:
         raise ImageDecodeError(f"cannot read file: {exc.strerror or exc}") from None

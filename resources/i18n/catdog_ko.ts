@@ -8,6 +8,10 @@
         <translation>파일 없음</translation>
     </message>
     <message>
+        <source>broken symbolic link (its target is missing)</source>
+        <translation>깨진 심볼릭 링크 (대상 파일이 없음)</translation>
+    </message>
+    <message>
         <source>no such file or folder</source>
         <translation>파일이나 폴더 없음</translation>
     </message>

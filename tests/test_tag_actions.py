@@ -181,3 +181,22 @@ def test_the_report_counts_in_plural_forms(qtbot, tiny_model_path, cat_photos, t
     assert message == "Tags: 1 unchanged, 3 errors", message
     assert actions.last_message.detailedText().count("error: ") == 3
     actions.last_message.close()
+
+
+def test_the_dialog_says_rows_with_errors_get_no_tag(qtbot, tiny_model_path, cat_photos, tmp_path, monkeypatch):
+    """'All rows shown (2)' while the table showed 3 rows read as a wrong count (tester 5): the row with an
+    error is shown but has no verdict to tag, and the dialog says so."""
+    folder = tmp_path / "pets"
+    folder.mkdir()
+    for p in cat_photos[:2]:
+        shutil.copyfile(p, folder / p.name)
+    (folder / "broken.jpg").write_bytes(cat_photos[0].read_bytes()[:200])
+    w = MainWindow(tiny_model_path, [str(folder)])
+    qtbot.addWidget(w)
+    actions = getattr(w, "tag_actions", None) or tag_actions.install(w)
+    qtbot.waitUntil(lambda: w.results.rowCount() == 3 and not w.running, timeout=RUN_TIMEOUT)
+    seen = []
+    monkeypatch.setattr(tag_actions.TagOptions, "exec",
+                        lambda dialog: seen.append(dialog.all_shown.text()) or QDialog.DialogCode.Rejected)
+    actions.ask_and_write()
+    assert seen == ["All rows shown (2; 1 with an error gets no tag)"]

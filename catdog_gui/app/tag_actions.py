@@ -60,11 +60,14 @@ _ACTION_TEXT = {"written": QT_TRANSLATE_NOOP("TagActions", "written"),
 class TagOptions(QDialog):
     """The choices of one write: which rows, sidecar or embedded, sidecar name, uncertain rows, dry run."""
 
-    def __init__(self, shown: int, selected: int, settings: QSettings | None, parent: QWidget | None = None):
+    def __init__(self, shown: int, selected: int, settings: QSettings | None, parent: QWidget | None = None,
+                 errors: int = 0):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Write Tags"))
         self.only_selected = QRadioButton(self.tr("Selected rows ({n})").format(n=selected))
-        self.all_shown = QRadioButton(self.tr("All rows shown ({n})").format(n=shown))
+        self.all_shown = QRadioButton(self.tr("All rows shown ({n})").format(n=shown) if not errors else
+                                      self.tr("All rows shown ({n}; %n with an error get no tag)", "", errors)
+                                      .format(n=shown))
         (self.only_selected if selected and selected < shown else self.all_shown).setChecked(True)
         self.only_selected.setEnabled(bool(selected))
         self.mode = QComboBox()
@@ -185,7 +188,8 @@ class TagActions(QObject):
         shown = len(self._rows(False))
         selected = len(self._rows(True))
         settings = getattr(self.window, "_settings", None)
-        dialog = TagOptions(shown, selected, settings, self.window)
+        # rows that could not be read are shown too, but there is no verdict to tag them with: said
+        dialog = TagOptions(shown, selected, settings, self.window, errors=self.window.proxy.rowCount() - shown)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         mode, naming = dialog.mode.currentData(), dialog.naming.currentData()

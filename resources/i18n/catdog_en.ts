@@ -293,4 +293,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>TagOptions</name>
+    <message numerus="yes">
+        <source>All rows shown ({n}; %n with an error get no tag)</source>
+        <translation>
+            <numerusform>All rows shown ({n}; %n with an error gets no tag)</numerusform>
+            <numerusform>All rows shown ({n}; %n with an error get no tag)</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -1567,6 +1567,12 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
         <source>All rows shown ({n})</source>
         <translation>표시된 모든 행 ({n})</translation>
     </message>
+    <message numerus="yes">
+        <source>All rows shown ({n}; %n with an error get no tag)</source>
+        <translation>
+            <numerusform>표시된 모든 행 ({n}; 오류가 있는 %n개는 태그하지 않음)</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Sidecar file beside the photo (the photo is not touched)</source>
         <translation>사진 옆의 사이드카 파일 (사진은 건드리지 않음)</translation>

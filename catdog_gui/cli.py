@@ -305,8 +305,9 @@ def _classify_all(engine, paths: list[str], args: argparse.Namespace) -> tuple[l
 
 
 def _write_csv(args: argparse.Namespace, csv_path: str | None, results: list, labels, engine,
-               threshold: float) -> int | str:
-    """Write the CSV (None: --write-tags or --sort-into alone); its rows, or why it could not be written."""
+               threshold: float, stored: dict | None = None) -> int | str:
+    """Write the CSV (None: --write-tags or --sort-into alone); its rows, or why it could not be written.
+    ``stored``: {path: :class:`~catdog_gui.core.xmp.Verdict`} of the rows read from the tags (``--skip-tagged``)."""
     from catdog_gui.core.results import InPlaceWriteWarning, run_settings, write_csv
 
     rows, in_place = 0, []
@@ -315,6 +316,10 @@ def _write_csv(args: argparse.Namespace, csv_path: str | None, results: list, la
             warnings.simplefilter("always", InPlaceWriteWarning)
             if csv_path is not None:
                 run_info: dict = dict(run_settings(engine, threshold))
+                if stored:  # no model ran on them: the tag's model file, and no provider, precision or TTA
+                    run_info.update({column: (lambda r, v=value: "" if r.path in stored else v)
+                                     for column, value in run_info.items() if column in ("provider", "precision", "tta")})
+                    run_info["model"] = lambda r, v=run_info["model"]: stored[r.path].model if r.path in stored else v
                 if any(r.person_label for r in results):  # the app's column: the model's label stays in "label"
                     run_info["label_by_person"] = lambda r: r.person_label
                 rows = write_csv(results, csv_path, labels, run_info=run_info, threshold=threshold)
@@ -367,7 +372,7 @@ def _run(args: argparse.Namespace, engine, threshold: float) -> int:
     tags.write(classified)  # --write-tags: after the run (each file written whole or not at all)
     classified = tags.hand_marks(classified)  # a person's verdict in the tags: CSV label_by_person, the sort
     results = classified + tagged_rows + missing_rows
-    rows = _write_csv(args, csv_path, results, labels, engine, threshold)
+    rows = _write_csv(args, csv_path, results, labels, engine, threshold, tags.stored)
     if isinstance(rows, str):
         return _fail(rows)
     summary = summarize(classified + missing_rows, labels, elapsed, skipped_non_images=report.skipped_non_images,

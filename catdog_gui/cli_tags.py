@@ -98,6 +98,7 @@ class TagRun:
         self.already_tagged = 0
         self.not_tagged = 0  # photos --write-tags should have tagged but could not (read-only, shared sidecar)
         self.changed: set[str] = set()  # photos whose sidecar was written for a different photo
+        self.stored: dict = {}  # --skip-tagged: {path: Verdict} of the photos not classified again
         self._lines: list[tuple[str, bool]] = []  # (line, to stderr), printed by print_summary()
 
     def split(self, paths: Sequence[str]) -> tuple[list[str], list]:
@@ -109,7 +110,7 @@ class TagRun:
         if not self.args.skip_tagged:
             return list(paths), []
         todo, tagged, changed = split_tagged(paths, self.digest, self.naming)
-        self.changed = set(changed)
+        self.changed, self.stored = set(changed), tagged
         rows = []
         for path, v in tagged.items():
             how = "set by hand" if v.source == SOURCE_HAND else f"by {v.model or 'this model'}"

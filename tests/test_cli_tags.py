@@ -320,5 +320,9 @@ def test_a_verdict_set_by_hand_in_the_tags_decides_the_folder_and_is_kept(tiny_m
     assert "1 set by hand kept, 1 uncertain not tagged" in captured.out, captured.out
     assert f"kept: {str(marked)!r}: set by hand to 'dog'" in captured.err, captured.err
     assert main([*common, "--skip-tagged", "--csv", str(tmp_path / "b.csv")]) == 0
-    row = read_csv(tmp_path / "b.csv")[str(marked)]
+    rows = read_csv(tmp_path / "b.csv")
+    row = rows[str(marked)]
     assert row["label_by_person"] == "dog" and row["uncertain_reason"].startswith("not classified"), row
+    # no model ran on it: no provider, precision or TTA claimed (the other photo was classified this run)
+    assert (row["provider"], row["precision"], row["tta"], row["model"]) == ("", "", "", ""), row
+    assert rows[str(other)]["provider"] == "CPUExecutionProvider" and rows[str(other)]["tta"] in ("flip", "none")

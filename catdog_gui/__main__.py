@@ -42,9 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QCoreApplication
 
     if QCoreApplication.instance() is None:  # before Qt aborts the process on a platform plugin it cannot load
-        from catdog_gui.app.qt_platform import check_platform_plugin
+        from catdog_gui.app.qt_platform import check_platform_plugin, display_problem
 
-        problem = check_platform_plugin()
+        problem = check_platform_plugin() or display_problem()
         if problem is not None:
             print(problem, file=sys.stderr)
             return 1

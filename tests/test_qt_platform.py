@@ -20,6 +20,7 @@ from PySide6.QtCore import QLibraryInfo
 from catdog_gui.app.qt_platform import (
     APT_PACKAGES,
     check_platform_plugin,
+    display_problem,
     install_command,
     missing_libraries,
     platform_that_will_load,
@@ -116,3 +117,34 @@ def test_apt_table_matches_the_packages_installed_here():
         owner_of[os.path.basename(path.strip())] = package.split(":")[0]
     for soname, path in found.items():
         assert owner_of.get(os.path.basename(path)) == APT_PACKAGES[soname], soname
+
+
+def _gui_env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "WAYLAND", "DISPLAY"))}
+    env.update(XDG_SESSION_TYPE="x11", **extra)
+    return env
+
+
+@pytest.mark.parametrize("display", [None, ":97"])
+def test_no_display_is_said_in_one_line_instead_of_qts_abort(display):
+    """Every library there, but no X server (started over SSH or from a text console): Qt aborted (exit 134)
+    advising to install libxcb-cursor0 (tester 6). One line instead, exit 1."""
+    env = _gui_env(**({} if display is None else {"DISPLAY": display}))
+    assert display_problem(env) is not None
+    script = shutil.which("catdog-gui", path=os.path.dirname(sys.executable))
+    command = [script] if script else [sys.executable, "-m", "catdog_gui"]
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 1, proc.stderr
+    why = "DISPLAY is not set" if display is None else "cannot connect to the display ':97'"
+    assert len(lines) == 1 and why in lines[0] and "catdog-classify" in lines[0], proc.stderr
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (xvfb-run)")
+def test_a_display_that_answers_passes():
+    code = ("import os, sys; from catdog_gui.app.qt_platform import display_problem; "
+            "print(display_problem({'DISPLAY': os.environ['DISPLAY'], 'XDG_SESSION_TYPE': 'x11'}))")
+    proc = subprocess.run(["xvfb-run", "-a", sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env=_gui_env())
+    assert proc.stdout.strip() == "None", proc.stdout + proc.stderr
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None  # no display needed

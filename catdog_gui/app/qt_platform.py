@@ -5,7 +5,10 @@ pip cannot install (``libxcb-cursor0``, ``libxcb-icccm4``, ``libxkbcommon-x11-0`
 them Qt prints ``Could not load the Qt platform plugin "xcb"`` and aborts the process (exit code 134).
 :func:`check_platform_plugin` asks the dynamic linker first (``ldd`` on the plugin, which lists every
 unresolved dependency, direct or indirect) and returns one line naming the missing libraries and the
-package-manager command that installs them, so that ``catdog-gui`` can print it and exit cleanly.
+package-manager command that installs them, so that ``catdog-gui`` can print it and exit cleanly. With
+every library there, Qt still aborts when no X server answers at ``$DISPLAY`` (started over SSH or from a text
+console), with the same misleading hint to install ``libxcb-cursor0``: :func:`display_problem` connects first,
+as Qt's plugin does (``xcb_connect``, through :mod:`ctypes`), and says so instead.
 
 The soname-to-package tables come from ``dpkg -S`` on Debian 12 (bookworm; the same names on Ubuntu
 22.04/24.04) and from Fedora's package database (``dnf provides``); the list of what the plugin needs is
@@ -22,7 +25,7 @@ import sys
 from pathlib import Path
 
 __all__ = [
-    "APT_PACKAGES", "DNF_PACKAGES", "PlatformProblem", "check_platform_plugin", "install_command",
+    "APT_PACKAGES", "DNF_PACKAGES", "PlatformProblem", "check_platform_plugin", "display_problem", "install_command",
     "missing_libraries", "platform_that_will_load",
 ]
 
@@ -179,3 +182,43 @@ def check_platform_plugin(plugins_dir: str | os.PathLike | None = None,
     text = (f"catdog-gui: Qt's X11 platform plugin (xcb) cannot load; missing system libraries: "
             f"{', '.join(missing)}." + (f" Install them with: {command}" if command else ""))
     return PlatformProblem(text, missing)
+
+
+_NO_DISPLAY_HINT = ("start it from a desktop session (or with ssh -X), or classify in a terminal with catdog-classify")
+
+
+def display_problem(environ: dict | None = None) -> str | None:
+    """``None`` when the X server at ``$DISPLAY`` accepts a connection (or the platform is not ``xcb``, or
+    ``libxcb`` cannot be loaded: :func:`check_platform_plugin` says that), else one line saying that there is no
+    display to open the window on.
+
+    Connects and disconnects once with ``xcb_connect`` / ``xcb_connection_has_error`` (libxcb, the library Qt's
+    xcb plugin connects with), so the answer is the one Qt would get.
+
+    Args:
+        environ: the environment (default ``os.environ``): ``DISPLAY``, ``QT_QPA_PLATFORM``, ``XDG_SESSION_TYPE``.
+    """
+    env = os.environ if environ is None else environ
+    if platform_that_will_load(env) != "xcb":
+        return None
+    display = env.get("DISPLAY", "")
+    if not display:
+        return f"catdog-gui: no display to open the window on (DISPLAY is not set): {_NO_DISPLAY_HINT}."
+    import ctypes
+
+    try:
+        xcb = ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        return None
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(os.fsencode(display), None)
+    try:
+        failed = xcb.xcb_connection_has_error(connection)
+    finally:
+        xcb.xcb_disconnect(connection)  # also for the static error connection (libxcb checks)
+    if not failed:
+        return None
+    return f"catdog-gui: cannot connect to the display {display!r} (no X server answers there): {_NO_DISPLAY_HINT}."

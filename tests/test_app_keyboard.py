@@ -76,6 +76,23 @@ def test_search_box_keys(qtbot, tiny_model_path, cat_photos, dog_photos, tmp_pat
     w.shutdown()
 
 
+def test_tab_leaves_the_table_for_the_detail_view(qtbot, tiny_model_path, cat_photos, tmp_path):
+    """Tab moved cell by cell and then to the next row, changing the photo, and never left the table (tester 6):
+    it goes on to the detail view now; arrows still move between rows."""
+    w = window_with_rows(qtbot, tiny_model_path, cat_photos[:3], tmp_path)
+    w.select_row(0)
+    w.table.setFocus()
+    qtbot.waitUntil(w.table.hasFocus)
+    chosen = w.current_result()
+    QTest.keyClick(w.table, Qt.Key.Key_Down)
+    assert w.current_result() is not chosen
+    w.select_row(0)
+    QTest.keyClick(w.table, Qt.Key.Key_Tab)
+    focus = QApplication.focusWidget()
+    assert focus is not w.table and w.current_result() is chosen
+    assert w.detail.isAncestorOf(focus), focus  # the next stop: the detail view's controls
+
+
 def test_shift_f10_opens_the_row_menu(qtbot, tiny_model_path, cat_photos, tmp_path):
     w = window_with_rows(qtbot, tiny_model_path, cat_photos[:3], tmp_path)
     w.table.setFocus()

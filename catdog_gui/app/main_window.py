@@ -321,6 +321,7 @@ class MainWindow(QMainWindow):
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # "cat_0…123.jpg": the ends tell rows apart
         self.table.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
         self.table.verticalHeader().setVisible(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves for the detail view (arrows move between rows)
         self.table.verticalHeader().setDefaultSectionSize(THUMB_SIZE + 6)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(THUMB, QHeaderView.ResizeMode.Fixed)

@@ -38,3 +38,17 @@ def test_model_menu_switches_tta_and_precision(qtbot, tiny_model_path, criticals
     assert not again.engine.tta and again.tta_actions[False].isChecked()
     again.shutdown()
     w.shutdown()
+
+
+def test_model_changes_are_greyed_during_a_run(qtbot, tiny_model_path, criticals, cat_photos):
+    """Model > Fast during a run said "Cancel or finish the current run before opening another model" in an
+    error box (tester 6): the speed, precision and device choices are greyed while a run goes on, like Open Model."""
+    w = MainWindow(tiny_model_path)
+    qtbot.addWidget(w)
+    choices = [*w.tta_actions.values(), *w.precision_actions.values(), *w.device_actions.values()]
+    assert all(a.isEnabled() for a in choices)
+    w.classify([str(p) for p in cat_photos[:8]])
+    assert w.running and not any(a.isEnabled() for a in choices) and not w.open_model_action.isEnabled()
+    qtbot.waitUntil(lambda: not w.running and w.worker is None, timeout=120_000)
+    assert all(a.isEnabled() for a in choices) and not criticals
+    w.shutdown()

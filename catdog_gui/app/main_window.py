@@ -455,6 +455,15 @@ class MainWindow(QMainWindow):
         self.threshold_action.triggered.connect(lambda _checked=False: self.ask_threshold())
         menu.addAction(self.threshold_action)
 
+    def _enable_model_changes(self, enabled: bool) -> None:
+        """Open Model, Clear Results and the Model menu's speed, precision and device choices (each reopens the
+        model and classifies every row again) are greyed during a run: they said "Cancel or finish the current
+        run" in an error box."""
+        changes = [self.open_model_action, self.clear_action, *self.tta_actions.values(),
+                   *self.precision_actions.values(), *self.device_actions.values()]
+        for action in changes:
+            action.setEnabled(enabled)
+
     def set_device(self, device: str) -> bool:
         """Run on ``device`` (``auto``, ``cpu``, ``cuda``) and reopen the current model (kept in the settings).
         Returns False (and keeps the previous choice) when a run is going on, the model refuses, or CUDA was
@@ -654,8 +663,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.setEnabled(True)
         self.cancel_button.setText(self.tr("Cancel"))
         self.progress_row.show()
-        self.open_model_action.setEnabled(False)
-        self.clear_action.setEnabled(False)
+        self._enable_model_changes(False)
         worker.start()
 
     def _drop_vanished(self, paths: Sequence[str]) -> int:
@@ -883,8 +891,7 @@ class MainWindow(QMainWindow):
         if worker is not None:
             worker.wait()  # returns at once: the thread has finished; Python frees the object
         self.progress_row.hide()
-        self.open_model_action.setEnabled(True)
-        self.clear_action.setEnabled(True)
+        self._enable_model_changes(True)
         if self._queued and not self._closing:
             queued, self._queued = self._queued, []
             self.classify(queued, show_all=False)  # already shown as All when queued

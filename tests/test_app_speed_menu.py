@@ -52,3 +52,4 @@ def test_model_changes_are_greyed_during_a_run(qtbot, tiny_model_path, criticals
     qtbot.waitUntil(lambda: not w.running and w.worker is None, timeout=120_000)
     assert all(a.isEnabled() for a in choices) and not criticals
     w.shutdown()
+

@@ -229,3 +229,21 @@ def test_first_window_on_a_1024x700_screen_shows_whole_file_names(tiny_model_pat
     assert out["name"] >= out["needed"], out
     assert out["scroll"] == 0, out
     assert out["detail"] >= 0.4 * out["window"], out
+
+
+def test_a_folder_named_at_start_is_the_next_dialogs_folder(qtbot, tiny_model_path, cat_photos, tmp_path):
+    """A folder given on the command line (or by "Open with catdog" from a file manager) was not remembered:
+    Open Folder and Export CSV started in the current directory after a restart (tester 6)."""
+    folder = tmp_path / "pets"
+    folder.mkdir()
+    for p in cat_photos[:2]:
+        (folder / p.name).write_bytes(p.read_bytes())
+    settings = QSettings(str(tmp_path / "catdog.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(tiny_model_path, [str(folder)], settings=settings)
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.results.rowCount() == 2 and not w.running, timeout=120_000)
+    w.shutdown()
+    again = MainWindow(tiny_model_path, settings=settings)
+    qtbot.addWidget(again)
+    assert again.state.last_folder == str(folder)
+    again.shutdown()

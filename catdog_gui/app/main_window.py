@@ -230,6 +230,7 @@ class MainWindow(QMainWindow):
             self.drop_zone.set_text(self.tr("%n item(s) named at start will be classified once a model is open "
                                             "(File ▸ Open Model…)", "", len(self._awaiting_model)))
         elif paths:
+            self._remember_named(paths)  # "Open with catdog" and the command line: the next dialog starts there
             QTimer.singleShot(0, self, lambda: self.classify(list(paths)))
 
     def _build_timers(self) -> None:
@@ -919,6 +920,15 @@ class MainWindow(QMainWindow):
         if self.state is not None and folder:
             self.state.last_folder = folder
 
+    def _remember_named(self, paths: Sequence[str | os.PathLike]) -> None:
+        """Remember the first named folder (or the folder of the first named file) that exists as the folder
+        the next Open dialog and Export CSV start in."""
+        for path in map(os.fspath, paths):
+            folder = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
+            if os.path.isdir(folder):
+                self._remember_folder(os.path.abspath(folder))
+                return
+
     def export_csv(self, path: str | None = None) -> int | None:
         """Write the results as CSV (same columns as the CLI); asks before overwriting. Returns rows written."""
         rows = self.results.results
@@ -926,7 +936,9 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, self.tr("Export CSV"), self.tr("There are no results to export yet."))
             return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export CSV"), "catdog-results.csv",
+            start = self.state.last_folder if self.state is not None else ""
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export CSV"),
+                                                  os.path.join(start, "catdog-results.csv"),
                                                   self.tr("CSV files (*.csv)"),
                                                   options=QFileDialog.Option.DontConfirmOverwrite)
             if not path:
@@ -1156,6 +1168,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, lambda: QMessageBox.warning(self, self.tr("Not a local file"),
                                                                          non_local_message(remote)))
         if local:
+            self._remember_named(local)
             self.classify(local)
 
     # -- selection and keys --------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from catdog_gui.app.i18n import install_translators
 from catdog_gui.app.main_window import MainWindow
 from catdog_gui.app.results_model import NAME, STATUS
 from catdog_gui.core import model as core_model
+from catdog_gui.core.results import Result
 
 RUN_TIMEOUT = 120_000
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -49,6 +50,16 @@ def test_uncertain_reason_in_the_detail_pane_is_korean(qtbot, korean, tiny_model
     assert_korean(text)
     assert f"{r.confidence:.1%}" in text and "99.9%" in text
     assert_korean(w.results.index(0, NAME).data(Qt.ItemDataRole.ToolTipRole).split("\n", 1)[1])
+
+
+def test_uncertain_reason_tells_a_probability_from_a_threshold_of_the_same_one_decimal_text(qapp, korean):
+    """0.960571 below 0.961: "96.1% ... 96.1%" in one decimal, so both numbers get two, in Korean too."""
+    r = Result("/p/close.jpg", "ok", "dog", 0.960571, (0.039429, 0.960571))
+    shown = uncertain_text(r, 0.961)
+    assert_korean(shown)
+    assert "96.06%" in shown and "96.10%" in shown and "96.1%" not in shown
+    install_translators(qapp, "en")
+    assert uncertain_text(r, 0.961) == "top probability 96.06% below the threshold 96.10%"
 
 
 def test_degenerate_reasons_and_non_image_error_are_korean(qtbot, korean, tiny_model_path, tmp_path):

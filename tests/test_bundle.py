@@ -53,31 +53,36 @@ def _desktop_entry(path: Path) -> dict[str, str]:
     return dict(parser["Desktop Entry"])
 
 
-def test_desktop_entry_opens_photos_and_folders():
+def test_desktop_entry_opens_photos_and_claims_no_folders():
     entry = _desktop_entry(REPO / "resources" / "catdog.desktop")
     assert entry["Type"] == "Application" and entry["Icon"] == "catdog" and entry["Terminal"] == "false"
-    assert entry["Exec"] == "catdog-gui %F"  # %F: several files and folders, as local paths
+    assert entry["Exec"] == "catdog-gui %F"  # %F: several files and folders (a drop on the launcher), local paths
     mime = entry["MimeType"].rstrip(";").split(";")
-    assert {"image/jpeg", "image/png", "image/webp", "image/heic", "image/tiff", "inode/directory"} <= set(mime)
+    assert {"image/jpeg", "image/png", "image/webp", "image/heic", "image/tiff"} <= set(mime)
+    assert "inode/directory" not in mime  # some desktops would then open every folder with catdog by default
     if shutil.which("desktop-file-validate"):  # freedesktop.org's own checker, where installed
         proc = subprocess.run(["desktop-file-validate", str(REPO / "resources" / "catdog.desktop")],
                               capture_output=True, text=True, timeout=60)
         assert proc.returncode == 0 and not proc.stdout.strip(), proc.stdout + proc.stderr
 
 
-def _install(args, data_home: Path):
-    env = dict(os.environ, XDG_DATA_HOME=str(data_home))
-    return subprocess.run([sys.executable, str(REPO / "scripts" / "install-desktop-entry"), *args],
-                          capture_output=True, text=True, env=env, timeout=60)
+# A Python with nothing but its standard library, as a user's /usr/bin/python3 (-I: no user site, no
+# PYTHONPATH; -S: no site-packages either, so a distribution's python3-platformdirs cannot hide a dependency).
+STDLIB_PYTHON = [shutil.which("python3", path="/usr/bin:/bin") or sys.executable, "-I", "-S"]
 
 
-def test_install_desktop_entry_installs_and_uninstalls(tmp_path):
-    data_home = tmp_path / "share"
-    executable = tmp_path / "my apps" / "catdog" / "catdog-gui"
-    proc = _install(["--exec", str(executable)], data_home)
-    assert proc.returncode == 0, proc.stderr
+def _install(args, data_home: Path | None, home: Path, script: Path = REPO / "scripts" / "install-desktop-entry"):
+    """Run install-desktop-entry as a user would: stdlib-only Python, a bare environment, HOME = ``home``."""
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin"}
+    if data_home is not None:
+        env["XDG_DATA_HOME"] = str(data_home)
+    return subprocess.run([*STDLIB_PYTHON, str(script), *args], capture_output=True, text=True, env=env,
+                          cwd=home.parent, timeout=60)
+
+
+def _assert_installed(data_home: Path, executable: Path) -> None:
     entry = _desktop_entry(data_home / "applications" / "catdog.desktop")
-    assert entry["Exec"] == f'"{executable}" %F'  # quoted: the path has a space
+    assert entry["Exec"] in (f"{executable} %F", f'"{executable}" %F')  # quoted when the path has a space
     assert entry["TryExec"] == str(executable)
     if shutil.which("desktop-file-validate"):
         check = subprocess.run(["desktop-file-validate", str(data_home / "applications" / "catdog.desktop")],
@@ -88,13 +93,69 @@ def test_install_desktop_entry_installs_and_uninstalls(tmp_path):
     for size in ICON_SIZES:
         assert (hicolor / f"{size}x{size}" / "apps" / "catdog.png").read_bytes() == \
             (ICONS / f"catdog-{size}.png").read_bytes()
-    assert (hicolor / "scalable" / "apps" / "catdog.svg").is_file()
+    assert (hicolor / "scalable" / "apps" / "catdog.svg").read_bytes() == (ICONS / "catdog.svg").read_bytes()
 
-    proc = _install(["--uninstall"], data_home)
+
+def _assert_uninstalls(data_home: Path, home: Path, script: Path = REPO / "scripts" / "install-desktop-entry"):
+    proc = _install(["--uninstall"], data_home, home, script)
     assert proc.returncode == 0, proc.stderr
     assert f"removed {len(ICON_SIZES) + 2} file(s)" in proc.stdout
     left = [p for p in data_home.rglob("*") if p.is_file() and p.name not in ("mimeinfo.cache", "icon-theme.cache")]
     assert not left  # only the caches that update-desktop-database / gtk-update-icon-cache keep for everyone
+
+
+def test_install_desktop_entry_installs_and_uninstalls_with_the_standard_library_only(tmp_path):
+    data_home, home = tmp_path / "share", tmp_path / "home"
+    executable = tmp_path / "my apps" / "catdog" / "catdog-gui"
+    proc = _install(["--exec", str(executable)], data_home, home)
+    assert proc.returncode == 0, proc.stderr
+    assert _desktop_entry(data_home / "applications" / "catdog.desktop")["Exec"] == f'"{executable}" %F'
+    _assert_installed(data_home, executable)
+    assert not home.exists()  # XDG_DATA_HOME was used, not ~/.local/share
+    _assert_uninstalls(data_home, home)
+
+
+@pytest.mark.parametrize("xdg_data_home", [None, "relative/share"])
+def test_install_desktop_entry_defaults_to_local_share(tmp_path, xdg_data_home):
+    """No XDG_DATA_HOME, or a relative one (invalid by the XDG Base Directory spec): ~/.local/share."""
+    home = tmp_path / "home"
+    executable = tmp_path / "catdog-gui"
+    proc = _install(["--exec", str(executable)], xdg_data_home and Path(xdg_data_home), home)
+    assert proc.returncode == 0, proc.stderr
+    _assert_installed(home / ".local" / "share", executable)
+    _assert_uninstalls(home / ".local" / "share", home)
+
+
+def _fake_bundle(folder: Path) -> Path:
+    """A bundle's layout as build.spec makes it, without PyInstaller: the script and a catdog-gui side by
+    side, the resources the script reads in _internal/resources."""
+    resources = folder / "_internal" / "resources"
+    shutil.copytree(ICONS, resources / "icons")
+    shutil.copyfile(REPO / "resources" / "catdog.desktop", resources / "catdog.desktop")
+    shutil.copyfile(REPO / "scripts" / "install-desktop-entry", folder / "install-desktop-entry")
+    (folder / "catdog-gui").write_text("#!/bin/sh\n", encoding="utf-8")
+    (folder / "catdog-gui").chmod(0o755)
+    return folder
+
+
+def test_install_desktop_entry_from_a_bundle_points_at_that_bundle(tmp_path):
+    bundle = _fake_bundle(tmp_path / "Downloads" / "catdog")
+    data_home, home = tmp_path / "share", tmp_path / "home"
+    proc = subprocess.run([*STDLIB_PYTHON, "install-desktop-entry"], capture_output=True, text=True, cwd=bundle,
+                          env={"HOME": str(home), "PATH": "/usr/bin:/bin", "XDG_DATA_HOME": str(data_home)},
+                          timeout=60)  # run from the bundle folder, no --exec
+    assert proc.returncode == 0, proc.stderr
+    _assert_installed(data_home, bundle / "catdog-gui")
+    _assert_uninstalls(data_home, home, bundle / "install-desktop-entry")
+
+
+def test_install_desktop_entry_without_catdog_gui_fails_and_says_why(tmp_path):
+    bundle = _fake_bundle(tmp_path / "catdog")
+    (bundle / "catdog-gui").unlink()
+    proc = _install([], tmp_path / "share", tmp_path / "home", bundle / "install-desktop-entry")
+    assert proc.returncode == 1
+    assert "no catdog-gui found: the bundle has no catdog-gui beside this script" in proc.stderr
+    assert not (tmp_path / "share").exists()
 
 
 # ------------------------------------------------------------------------------------------ the bundle
@@ -197,6 +258,20 @@ def test_bundle_holds_no_torch_and_what_the_app_needs(bundle):
     assert {p.name for p in models.glob("*.onnx")} == {p.name for p in (REPO / "resources" / "models").glob("*.onnx")}
     assert (models / "MODEL_CARD.md").is_file()
     assert (internal / "resources" / "icons" / "catdog-256.png").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="freedesktop.org menus: Linux only")
+def test_bundle_carries_the_desktop_entry_installer(bundle, tmp_path):
+    """Whoever receives only dist/catdog/ runs ./install-desktop-entry there (its shebang: python3 on PATH)."""
+    script = bundle / "install-desktop-entry"
+    assert script.is_file() and os.access(script, os.X_OK)
+    data_home, home = tmp_path / "share", tmp_path / "home"
+    proc = subprocess.run(["./install-desktop-entry"], capture_output=True, text=True, cwd=bundle, timeout=60,
+                          env={"HOME": str(home), "PATH": "/usr/bin:/bin", "XDG_DATA_HOME": str(data_home)})
+    assert proc.returncode == 0, proc.stderr
+    _assert_installed(data_home, bundle / "catdog-gui")
+    _assert_uninstalls(data_home, home, script)
 
 
 @pytest.mark.slow

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from catdog_gui.core import results as results_mod
-from catdog_gui.core.results import Result, csv_columns, neutralize_cell, write_csv
+from catdog_gui.core.results import Result, csv_columns, neutralize_cell, percent_texts, write_csv
 
 LABELS = ("cat", "dog")
 
@@ -38,6 +38,27 @@ def test_columns():
     assert csv_columns(LABELS) == ["path", "label", "confidence", "p_cat", "p_dog", "status", "error", "note",
                                    "top_label", "uncertain_reason"]
     assert csv_columns(("a", "b", "c"))[3:6] == ["p_a", "p_b", "p_c"]
+
+
+def test_uncertain_reason_tells_a_probability_from_a_threshold_of_the_same_one_decimal_text(tmp_path):
+    """0.960571 below 0.961 read "96.1% below the threshold 96.1%" (tester): two decimals tell them apart."""
+    r = Result("/p/close.jpg", "ok", "dog", 0.960571, (0.039429, 0.960571))
+    assert r.uncertain_reason(0.961) == "top probability 96.06% below the threshold 96.10%"
+    assert write_csv([r], tmp_path / "out.csv", LABELS, threshold=0.961) == 1
+    assert read_rows(tmp_path / "out.csv")[1][-1] == "top probability 96.06% below the threshold 96.10%"
+    # one decimal wherever it already tells them apart
+    assert r.uncertain_reason(0.97) == "top probability 96.1% below the threshold 97.0%"
+    assert Result("/p/a.jpg", "ok", "dog", 0.9609999, (0.0390001, 0.9609999)).uncertain_reason(0.961) == \
+        "top probability 96.09999% below the threshold 96.10000%"
+
+
+def test_percent_texts():
+    assert percent_texts(0.960571, 0.961) == ("96.06%", "96.10%")
+    assert percent_texts(0.5, 0.961) == ("50.0%", "96.1%")
+    assert percent_texts(0.961, 0.961) == ("96.1%", "96.1%")  # equal numbers: nothing to tell apart
+    assert percent_texts(0.96, 0.96 + 1e-12) == ("96.000000%", "96.000000%")  # past max_decimals: the last try
+    with pytest.raises(ValueError, match="max_decimals 0"):
+        percent_texts(0.5, 0.6, max_decimals=0)
 
 
 def test_write_csv_rows_bom_crlf_and_numbers(tmp_path):

@@ -13,6 +13,8 @@ import re
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from catdog_gui.core.results import percent_texts
+
 __all__ = ["cuda_reason_text", "error_text", "model_error_text", "note_text", "os_error_text",
            "provider_detail_text", "provider_text", "settings_text", "uncertain_text"]
 
@@ -189,7 +191,10 @@ def uncertain_text(result, threshold: float | None) -> str:
     if math.isnan(result.confidence):
         return _translated(QT_TRANSLATE_NOOP("CoreText", "no confidence")) or why
     template = _translated(QT_TRANSLATE_NOOP("CoreText", "top probability {confidence} below the threshold {threshold}"))
-    return template.format(confidence=f"{result.confidence:.1%}", threshold=f"{threshold:.1%}") if template else why
+    if not template:
+        return why
+    confidence, threshold_text = percent_texts(result.confidence, threshold)  # as many decimals as core's text
+    return template.format(confidence=confidence, threshold=threshold_text)
 
 
 def cuda_reason_text(reason: str) -> str:

@@ -25,7 +25,7 @@ import numpy as np
 
 from catdog_gui.core.atomic import check_not_read_only, finish_replace
 
-__all__ = ["Result", "csv_columns", "run_settings", "RUN_COLUMNS", "write_csv", "neutralize_cell",
+__all__ = ["Result", "percent_texts", "csv_columns", "run_settings", "RUN_COLUMNS", "write_csv", "neutralize_cell",
            "InPlaceWriteWarning", "Status", "STATUS_OK", "STATUS_ERROR", "UNCERTAIN"]
 
 
@@ -49,6 +49,22 @@ _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 class InPlaceWriteWarning(UserWarning):
     """:func:`write_csv` rewrote an existing file in place (not atomically): its folder is read-only."""
+
+
+def percent_texts(first: float, second: float, max_decimals: int = 6) -> tuple[str, str]:
+    """Two probabilities in [0, 1] as percent texts to be read side by side: one decimal (``"96.1%"``), or,
+    when different numbers give the same one-decimal text, the fewest decimals up to ``max_decimals`` that
+    tell them apart (0.960571 and 0.961 give ``("96.06%", "96.10%")``), so that "below" never reads as
+    equal. Equal numbers (or ones that differ beyond ``max_decimals``) keep their equal texts.
+
+    Raises ValueError when ``max_decimals`` is below 1."""
+    if max_decimals < 1:
+        raise ValueError(f"max_decimals {max_decimals!r} must be at least 1")
+    for decimals in range(1, max_decimals + 1):
+        texts = f"{first:.{decimals}%}", f"{second:.{decimals}%}"
+        if texts[0] != texts[1] or first == second:
+            return texts
+    return texts
 
 
 @dataclass(frozen=True)
@@ -109,7 +125,8 @@ class Result:
         if math.isnan(self.confidence):
             return "no confidence"
         if threshold is not None and self.confidence < threshold:
-            return f"top probability {self.confidence:.1%} below the threshold {threshold:.1%}"
+            confidence, threshold_text = percent_texts(self.confidence, threshold)
+            return f"top probability {confidence} below the threshold {threshold_text}"
         return ""
 
     def is_uncertain(self, threshold: float | None) -> bool:

@@ -185,7 +185,7 @@ def test_the_report_counts_in_plural_forms(qtbot, tiny_model_path, cat_photos, t
 
 def test_the_dialog_says_rows_with_errors_get_no_tag(qtbot, tiny_model_path, cat_photos, tmp_path, monkeypatch):
     """'All rows shown (2)' while the table showed 3 rows read as a wrong count (tester 5): the row with an
-    error is shown but has no verdict to tag, and the dialog says so."""
+    error is shown but has no verdict to tag, and the dialog says so, counting the rows as the table does."""
     folder = tmp_path / "pets"
     folder.mkdir()
     for p in cat_photos[:2]:
@@ -199,4 +199,4 @@ def test_the_dialog_says_rows_with_errors_get_no_tag(qtbot, tiny_model_path, cat
     monkeypatch.setattr(tag_actions.TagOptions, "exec",
                         lambda dialog: seen.append(dialog.all_shown.text()) or QDialog.DialogCode.Rejected)
     actions.ask_and_write()
-    assert seen == ["All rows shown (2; 1 with an error gets no tag)"]
+    assert seen == ["All rows shown (3; 1 with an error gets no tag)"]  # the table's 3 rows (tester 6)

@@ -67,7 +67,7 @@ class TagOptions(QDialog):
         self.only_selected = QRadioButton(self.tr("Selected rows ({n})").format(n=selected))
         self.all_shown = QRadioButton(self.tr("All rows shown ({n})").format(n=shown) if not errors else
                                       self.tr("All rows shown ({n}; %n with an error get no tag)", "", errors)
-                                      .format(n=shown))
+                                      .format(n=shown + errors))  # as many as the table shows
         (self.only_selected if selected and selected < shown else self.all_shown).setChecked(True)
         self.only_selected.setEnabled(bool(selected))
         self.mode = QComboBox()

@@ -85,6 +85,10 @@ def test_a_photo_clicked_in_the_gallery_is_the_selection(qtbot, tiny_model_path,
     assert w.tag_actions._rows(only_selected=True) == [clicked]
     assert w.mark_selected("dog") == 1 and w.results.person_label(clicked.path) == "dog"
     assert w.mark_selected(None) == 1 and w.unsaved_marks() == 0  # else closing asks whether to export the mark
+    w.gallery_action.trigger()  # back to the table: the whole row is selected, not its File cell alone (tester 6)
+    selected = w.table.selectionModel().selectedIndexes()
+    assert {i.row() for i in selected} == {2} and len(selected) == w.proxy.columnCount()
+    assert w.selected_results() == [clicked]
 
 
 def test_gallery_columns_share_the_width(qtbot, tiny_model_path, cat_photos):

@@ -978,6 +978,10 @@ class MainWindow(QMainWindow):
         self.views.setCurrentWidget(view)
         if self.gallery_action.isChecked() != on:
             self.gallery_action.setChecked(on)
+        if not on:  # the gallery selects one cell of a row: the table shows the whole row selected
+            model = self.table.selectionModel()
+            for index in model.selectedIndexes():
+                model.select(index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
         current = self.table.currentIndex()
         if current.isValid():
             view.scrollTo(current)

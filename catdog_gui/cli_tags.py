@@ -99,6 +99,7 @@ class TagRun:
         self.not_tagged = 0  # photos --write-tags should have tagged but could not (read-only, shared sidecar)
         self.changed: set[str] = set()  # photos whose sidecar was written for a different photo
         self.stored: dict = {}  # --skip-tagged: {path: Verdict} of the photos not classified again
+        self.hand_marked = 0  # classified photos whose tags hold a verdict set by hand (:meth:`hand_marks`)
         self._lines: list[tuple[str, bool]] = []  # (line, to stderr), printed by print_summary()
 
     def split(self, paths: Sequence[str]) -> tuple[list[str], list]:
@@ -231,6 +232,7 @@ class TagRun:
         for r in results:
             v = read_verdict(r.path, self.naming) if r.ok and not r.person_label else None
             marked.append(replace(r, person_label=v.label) if v is not None and v.source == SOURCE_HAND else r)
+        self.hand_marked = sum(a is not b for a, b in zip(results, marked))
         return marked
 
     def print_summary(self) -> None:
@@ -239,5 +241,8 @@ class TagRun:
             print(f"Already tagged: {self.already_tagged} (not classified again; --skip-tagged)")
             if self.changed:
                 print(f"Photo changed since it was tagged: {len(self.changed)} (classified again; --skip-tagged)")
+        if self.hand_marked:  # the counts above are the model's; the sort and the CSV follow the person
+            print(f"Set by hand in their tags: {self.hand_marked} photo(s) (the counts above are the model's; "
+                  "the person's verdict is in the CSV's label_by_person and decides the folder with --sort-into)")
         for line, to_stderr in self._lines:
             print(line, file=sys.stderr if to_stderr else sys.stdout)

@@ -53,3 +53,25 @@ def test_model_changes_are_greyed_during_a_run(qtbot, tiny_model_path, criticals
     assert all(a.isEnabled() for a in choices) and not criticals
     w.shutdown()
 
+
+
+def test_a_big_table_asks_before_classifying_again(qtbot, tiny_model_path, cat_photos, monkeypatch):
+    """Model > Fast after a 10,000-photo run cleared the table and started again at once (tester 6): from
+    ASK_BEFORE_AGAIN rows on it asks first; Cancel keeps the rows and the old setting."""
+    from catdog_gui.app import main_window
+
+    monkeypatch.setattr(main_window, "ASK_BEFORE_AGAIN", 3)
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.Cancel]
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda _w, _t, text, *a: asked.append(text) or answer[0]))
+    w = MainWindow(tiny_model_path, [str(p) for p in cat_photos[:3]])
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.results.rowCount() == 3 and not w.running, timeout=120_000)
+    rows = w.results.results
+    assert not w.set_speed(tta=False)
+    assert w.tta and w.tta_actions[True].isChecked() and w.results.results == rows and not w.running
+    assert len(asked) == 1 and "Classify the 3 photos in the table again" in asked[0]
+    answer[0] = QMessageBox.StandardButton.Yes
+    assert w.set_speed(tta=False) and not w.engine.tta
+    qtbot.waitUntil(lambda: w.results.rowCount() == 3 and not w.running, timeout=120_000)
+    w.shutdown()

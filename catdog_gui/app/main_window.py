@@ -112,6 +112,7 @@ FRAME_ALLOWANCE = QSize(32, 64)  # the window manager's frame and title bar, not
 REFRESH_MS = 250
 MIN_RATE_SECONDS = 2.0  # a run shorter than this says no images/s: one slow photo is not a rate
 ERRORS_NAMED = 3  # the status bar names this many of a run's errors (the file and why)
+ASK_BEFORE_AGAIN = 1000  # rows: a model change that would classify this many photos again asks first
 TAGS_CHECKED_MAX = 200  # a mark by hand reads the XMP tags of at most this many of its photos (about 1 ms each)
 
 
@@ -541,6 +542,8 @@ class MainWindow(QMainWindow):
         if self.running:
             self._error(self.tr("Model"), self.tr("Cancel or finish the current run before opening another model."))
             return False
+        if not startup and not self._may_classify_again():
+            return False
         try:
             engine = Engine(path, providers=providers_for(self.device), precision=self.precision, tta=self.tta)
             if self.device == "cuda" and not engine.using_cuda:
@@ -577,6 +580,22 @@ class MainWindow(QMainWindow):
             awaiting, self._awaiting_model = self._awaiting_model, []
             self.classify(awaiting)
         return True
+
+    def _may_classify_again(self) -> bool:
+        """A model change clears the table and classifies every photo again: with ASK_BEFORE_AGAIN rows or
+        more (minutes of work a stray click in the Model menu threw away), ask first; marks by hand are kept."""
+        rows = self.results.rowCount()
+        if self.engine is None or rows < ASK_BEFORE_AGAIN:
+            return True
+        text = self.tr("Classify the %n photo(s) in the table again with the new model settings?", "", rows)
+        rate = getattr(self.last_summary, "images_per_s", 0.0) if self.last_summary is not None else 0.0
+        if rate > 0:
+            text += " " + self.tr("The last run's speed makes that about {duration}.").format(
+                duration=duration_text(rows / rate))
+        answer = QMessageBox.question(self, self.tr("Classify again"), text + "\n" + self.tr(
+            "The table is cleared first; marks by hand are kept."), QMessageBox.StandardButton.Yes
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _model_error(self, path, message: str, startup: bool) -> None:
         keep = (self.tr("Still using {name}.").format(name=self.engine.info.name) if self.engine is not None

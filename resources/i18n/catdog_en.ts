@@ -18,6 +18,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>Classify the %n photo(s) in the table again with the new model settings?</source>
+        <translation>
+            <numerusform>Classify the %n photo in the table again with the new model settings?</numerusform>
+            <numerusform>Classify the %n photos in the table again with the new model settings?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>&lt;b&gt;%n&lt;/b&gt; photo(s)</source>
         <translation>
             <numerusform>&lt;b&gt;%n&lt;/b&gt; photo</numerusform>

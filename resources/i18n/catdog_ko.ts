@@ -794,6 +794,24 @@ Help ▸ How to read the maps explains more.</source>
             <numerusform>시작할 때 지정한 항목 %n개는 모델을 열면 분류합니다 (파일 ▸ 모델 열기…)</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Classify the %n photo(s) in the table again with the new model settings?</source>
+        <translation>
+            <numerusform>표의 사진 %n장을 새 모델 설정으로 다시 분류할까요?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The last run&apos;s speed makes that about {duration}.</source>
+        <translation>지난 실행 속도로 약 {duration} 걸립니다.</translation>
+    </message>
+    <message>
+        <source>Classify again</source>
+        <translation>다시 분류</translation>
+    </message>
+    <message>
+        <source>The table is cleared first; marks by hand are kept.</source>
+        <translation>표를 먼저 비웁니다. 직접 표시한 항목은 유지됩니다.</translation>
+    </message>
     <message>
         <source>Tells cats from dogs in your photos with Xception.</source>
         <translation>Xception으로 사진 속 고양이와 개를 구별합니다.</translation>

@@ -155,3 +155,26 @@ def test_ctrl_e_exports_from_the_search_box_on_x11(tiny_model_path):
                           capture_output=True, text=True, timeout=120, env=env, cwd=root)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "exports 1 focus True text cat cursor 0" in done.stdout, done.stdout + done.stderr[-2000:]
+
+
+def test_mark_by_hand_from_the_keyboard(qtbot, tiny_model_path, cat_photos, tmp_path):
+    """Mark as cat / dog was only in the row menu, with no key (tester 6): Ctrl+1 / Ctrl+2 mark the selected
+    photo as the model's first / second label, Ctrl+0 clears the mark; the Tags menu and the row menu list them
+    with their keys."""
+    w = window_with_rows(qtbot, tiny_model_path, cat_photos[:2], tmp_path)
+    w.select_row(0)
+    w.table.setFocus()
+    qtbot.waitUntil(w.table.hasFocus)
+    path = w.current_result().path
+    first, second = w.engine.info.labels[:2]
+    QTest.keyClick(w.table, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert w.results.person_label(path) == second
+    QTest.keyClick(w.table, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert w.results.person_label(path) == first
+    QTest.keyClick(w.table, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert w.results.person_label(path) == "" and w.unsaved_marks() == 0
+    listed = {a.text(): a.shortcut().toString() for a in w.tag_actions.menu.actions() if a.text()}
+    assert listed[f"Mark as {first}"] == "Ctrl+1" and listed[f"Mark as {second}"] == "Ctrl+2"
+    assert listed["Clear Mark"] == "Ctrl+0"
+    row_menu = [a.text() for a in w.row_menu().actions() if a.text()]
+    assert row_menu[-3:] == [f"Mark as {first}", f"Mark as {second}", "Clear Mark"]

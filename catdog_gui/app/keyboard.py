@@ -5,6 +5,8 @@
 - The window's shortcuts win over the search box: on X11 a line edit claims Ctrl+E (end of line, as in
   Emacs), which would leave File ▸ Export CSV… dead while one types a search.
 - Shift+F10 opens the results' context menu for the current row, as the Menu key does.
+- Tags ▸ Mark as <first label> (Ctrl+1), Mark as <second label> (Ctrl+2) and Clear Mark (Ctrl+0) mark the
+  selected photos by hand without the mouse; the row menu offers the same actions with their keys.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QMainWindow, QMenu
+
+from catdog_gui.app.i18n import label_text
 
 __all__ = ["Keyboard", "install"]
 
@@ -37,6 +41,47 @@ class Keyboard(QObject):
             shortcut = QShortcut(ROW_MENU_KEY, view, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.open_row_menu)
         self.last_menu: QMenu | None = None
+        self.mark_actions = self._mark_actions()
+        self.name_marks()
+
+    def _mark_actions(self) -> list[QAction]:
+        """Mark as <label> for the model's first two labels (Ctrl+1, Ctrl+2) and Clear Mark (Ctrl+0), at the
+        top of the Tags menu; their texts follow the model in use (:meth:`name_marks`)."""
+        window = self.window
+        actions = []
+        for key, index in (("Ctrl+1", 0), ("Ctrl+2", 1), ("Ctrl+0", None)):
+            action = QAction(window)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _checked=False, i=index: self.mark(i))
+            actions.append(action)
+        menu = getattr(getattr(window, "tag_actions", None), "menu", None)
+        if menu is not None:
+            first = menu.actions()[0] if menu.actions() else None
+            menu.insertActions(first, actions)
+            menu.insertSeparator(first)
+            menu.aboutToShow.connect(self.name_marks)
+        else:
+            window.addActions(actions)
+        return actions
+
+    def name_marks(self) -> None:
+        """Name the mark actions after the labels of the model in use (none: hidden); called when a model
+        opens and before the menus show."""
+        labels = self.window.engine.info.labels if self.window.engine is not None else ()
+        for index, action in enumerate(self.mark_actions[:2]):
+            known = index < len(labels)
+            action.setText(self.tr("Mark as {label}").format(label=label_text(labels[index])) if known else "")
+            action.setVisible(known)  # a shortcut of a hidden action does nothing
+        self.mark_actions[2].setText(self.tr("Clear Mark"))
+
+    def mark(self, index: int | None) -> int:
+        """Mark the selected photos (the current one when none is selected) as the model's label ``index``
+        (None: clear their marks); returns how many rows changed (:meth:`MainWindow.mark_selected`)."""
+        labels = self.window.engine.info.labels if self.window.engine is not None else ()
+        if index is not None and index >= len(labels):
+            return 0
+        return self.window.mark_selected(None if index is None else labels[index])
 
     def focus_search(self) -> None:
         """Put the focus in the search box, its text selected (typing replaces it)."""

@@ -559,6 +559,8 @@ class MainWindow(QMainWindow):
         self.engine = engine
         self._model_path = path
         self.explainer = Explainer(engine)
+        if hasattr(self, "keyboard"):  # Mark as <label> (Ctrl+1, Ctrl+2) name this model's labels
+            self.keyboard.name_marks()
         self.detail.set_explainer(self.explainer)
         again = [r.path for r in self.results.results] if changed else []
         if again:  # the rows came from the previous model or settings: classify the same photos again
@@ -1096,11 +1098,8 @@ class MainWindow(QMainWindow):
         menu.addAction(self.tr("Show in &Folder"), self.show_current_in_folder)
         menu.addAction(self.tr("&Copy Path"), self.copy_paths)
         menu.addSeparator()
-        labels = self.engine.info.labels if self.engine is not None else ()
-        for label in labels:
-            menu.addAction(self.tr("Mark as {label}").format(label=label_text(label)),
-                           lambda checked=False, lb=label: self.mark_selected(lb))
-        menu.addAction(self.tr("Clear Mark"), lambda: self.mark_selected(None))
+        self.keyboard.name_marks()  # Mark as <label> (Ctrl+1, Ctrl+2), Clear Mark (Ctrl+0): app/keyboard.py
+        menu.addActions([a for a in self.keyboard.mark_actions if a.isVisible()])
         return menu
 
     # -- sort into folders (app/sort_actions.py) -----------------------------------------------------

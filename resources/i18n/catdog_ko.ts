@@ -542,6 +542,14 @@ Help ▸ How to read the maps explains more.</source>
         <source>Type part of a file or folder name to show only those rows</source>
         <translation>파일이나 폴더 이름의 일부를 입력하면 그 행만 표시합니다</translation>
     </message>
+    <message>
+        <source>Mark as {label}</source>
+        <translation>직접 판정: {label}</translation>
+    </message>
+    <message>
+        <source>Clear Mark</source>
+        <translation>직접 판정 지우기</translation>
+    </message>
 </context>
 <context>
     <name>Labels</name>
@@ -1057,14 +1065,6 @@ Replace it?</source>
     <message>
         <source>&amp;Copy Path</source>
         <translation>경로 복사(&amp;C)</translation>
-    </message>
-    <message>
-        <source>Mark as {label}</source>
-        <translation>직접 판정: {label}</translation>
-    </message>
-    <message>
-        <source>Clear Mark</source>
-        <translation>직접 판정 지우기</translation>
     </message>
     <message>
         <source>Quit catdog</source>

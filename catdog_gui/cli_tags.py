@@ -220,18 +220,12 @@ class TagRun:
         return others, stale
 
     def hand_marks(self, results: Sequence) -> list:
-        """``results`` with each classified photo's verdict set by hand in its tags (a sidecar or the photo's
-        own XMP: :func:`~catdog_gui.core.xmp.read_verdict`) as its ``person_label``: the person's verdict
-        decides its folder (``--sort-into``) and fills the CSV's ``label_by_person``, as in the app. Tags of
-        a different photo of the same name do not count. About 0.1 ms a photo without tags."""
-        from dataclasses import replace
+        """``results`` with the verdicts set by hand in the photos' tags as their ``person_label``
+        (:func:`~catdog_gui.core.xmp.with_hand_verdicts`): the person's verdict decides the folder
+        (``--sort-into``) and fills the CSV's ``label_by_person``, as in the app. Counts them in ``hand_marked``."""
+        from catdog_gui.core.xmp import with_hand_verdicts
 
-        from catdog_gui.core.xmp import SOURCE_HAND, read_verdict
-
-        marked = []
-        for r in results:
-            v = read_verdict(r.path, self.naming) if r.ok and not r.person_label else None
-            marked.append(replace(r, person_label=v.label) if v is not None and v.source == SOURCE_HAND else r)
+        marked = with_hand_verdicts(results, self.naming)
         self.hand_marked = sum(a is not b for a, b in zip(results, marked))
         return marked
 

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 from catdog_gui.core import pipeline
 from catdog_gui.core.results import Result, Status
 from catdog_gui.core.scan import ScanReport, iter_image_paths
+from catdog_gui.core.xmp import with_hand_verdicts
 
 BATCH_SECONDS = 0.2  # emit accumulated results at most this often...
 BATCH_MAX = 256  # ...or when this many have accumulated
@@ -124,8 +125,8 @@ class ClassifyWorker(QThread):
             self.failed.emit(f"{type(exc).__name__}: {exc}")
 
     def _emit(self, batch: list[Result], done: int, total: int, elapsed: float) -> None:
-        if batch:
-            self.results.emit(batch)
+        if batch:  # a verdict a person wrote into the tags (Mark as, then Write Tags) comes back as their mark
+            self.results.emit(with_hand_verdicts(batch))
         self.progress.emit(done, total, done / elapsed if elapsed > 0 else 0.0)
 
 

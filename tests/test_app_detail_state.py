@@ -119,3 +119,28 @@ def test_top_k_keeps_its_width_and_place_with_no_photo(qtbot, tiny_model_path, c
     assert placed() == empty
     gap = label.x() - tab.shape_label.geometry().right()  # the shape line has the room up to Top K
     assert 0 <= gap <= 12, (tab.shape_label.geometry(), label.geometry())
+
+
+def test_an_error_with_quotes_reads_as_written(qtbot, tiny_model_path, cat_photos, tmp_path):
+    """The detail pane showed "its target &#x27;/x.jpg&#x27; is missing" (tester 7): the text was escaped for
+    rich text, and the label showed it as plain text."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QTextDocument
+
+    src = tmp_path / "photos"
+    src.mkdir()
+    shutil.copy(cat_photos[0], src / "ok.jpg")
+    (src / "dangling.jpg").symlink_to(tmp_path / "it's gone.jpg")
+    w = MainWindow(tiny_model_path, [str(src)])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.results.rowCount() == 2 and not w.running, timeout=RUN_TIMEOUT)
+    w.select_row(_row_of(w, "dangling.jpg"))
+    label = w.detail.verdict
+    qtbot.waitUntil(lambda: "Error" in label.text(), timeout=5000)
+    shown = QTextDocument()
+    shown.setHtml(label.text())
+    assert label.textFormat() == Qt.TextFormat.RichText  # AutoText took an escaped text without tags as plain
+    from catdog_gui.app.core_text import error_text
+
+    assert shown.toPlainText() == "Error: " + error_text(w.current_result().error) and "&#" not in shown.toPlainText()

@@ -360,6 +360,7 @@ class DetailView(QWidget):
         self.title.setFont(font)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verdict = QLabel()
+        self.verdict.setTextFormat(Qt.TextFormat.RichText)  # every text set is escaped: "its target '/x.jpg'"
         self.verdict.setWordWrap(True)  # "uncertain" and its reason wrap in a narrow pane
         self.bars_box = QWidget()
         self.bars = QGridLayout(self.bars_box)
@@ -577,7 +578,7 @@ class DetailView(QWidget):
         if token == self._token and path == self._path:
             self._token = 0
             self._show(None)
-            self.verdict.setText(self.tr("Could not compute the maps: {message}").format(message=message))
+            self.verdict.setText(self.tr("Could not compute the maps: {message}").format(message=html.escape(message)))
             self.cam_view.set_placeholder(
                 self.tr("The maps could not be computed:\n{message}").format(message=message))
 

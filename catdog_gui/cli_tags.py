@@ -19,7 +19,6 @@ reported on stderr and do not change the exit status.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -99,7 +98,7 @@ class TagRun:
         self.not_tagged = 0  # photos --write-tags should have tagged but could not (read-only, shared sidecar)
         self.changed: set[str] = set()  # photos whose sidecar was written for a different photo
         self.stored: dict = {}  # --skip-tagged: {path: Verdict} of the photos not classified again
-        self.hand_marked = 0  # classified photos whose tags hold a verdict set by hand (:meth:`hand_marks`)
+        self.hand_marked = 0  # photos whose tags hold a verdict set by hand (:meth:`split`, :meth:`hand_marks`)
         self._lines: list[tuple[str, bool]] = []  # (line, to stderr), printed by print_summary()
 
     def split(self, paths: Sequence[str]) -> tuple[list[str], list]:
@@ -120,18 +119,14 @@ class TagRun:
                                uncertain_because=self._stored_doubt(v),
                                person_label=v.label if v.source == SOURCE_HAND else ""))
         self.already_tagged = len(rows)
+        self.hand_marked = sum(bool(r.person_label) for r in rows)
         return todo, rows
 
     @staticmethod
     def _stored_doubt(v) -> str:
-        """Why a row read from the tags is ``uncertain`` in the CSV (its ``uncertain_reason``), or ""."""
-        from catdog_gui.core.xmp import SOURCE_HAND
-
-        if v.uncertain:
-            return "tagged uncertain in XMP"
-        if v.source == SOURCE_HAND and math.isnan(v.confidence):  # the model disagreed: its answer was not kept
-            return "not classified; the verdict set by hand is in label_by_person"
-        return ""
+        """Why a row read from the tags is ``uncertain`` in the CSV (its ``uncertain_reason``), or "". A
+        verdict set by hand is never uncertain (:meth:`Result.uncertain_reason`)."""
+        return "tagged uncertain in XMP" if v.uncertain else ""
 
     def note_changed(self, results: Sequence) -> list:
         """``results`` with a note on each row of a photo that :meth:`split` classified again because its
@@ -226,7 +221,7 @@ class TagRun:
         from catdog_gui.core.xmp import with_hand_verdicts
 
         marked = with_hand_verdicts(results, self.naming)
-        self.hand_marked = sum(a is not b for a, b in zip(results, marked))
+        self.hand_marked += sum(a is not b for a, b in zip(results, marked))
         return marked
 
     def print_summary(self) -> None:
@@ -236,7 +231,9 @@ class TagRun:
             if self.changed:
                 print(f"Photo changed since it was tagged: {len(self.changed)} (classified again; --skip-tagged)")
         if self.hand_marked:  # the counts above are the model's; the sort and the CSV follow the person
-            print(f"Set by hand in their tags: {self.hand_marked} photo(s) (the counts above are the model's; "
-                  "the person's verdict is in the CSV's label_by_person and decides the folder with --sort-into)")
+            uses = [what for what, given in (("is in the CSV's label_by_person column", self.args.csv),
+                                             ("decides the folder", self.args.sort_into)) if given]
+            print(f"Set by hand in their tags: {self.hand_marked} photo(s) (the counts above are the model's"
+                  + (f"; the person's verdict {' and '.join(uses)})" if uses else ")"))
         for line, to_stderr in self._lines:
             print(line, file=sys.stderr if to_stderr else sys.stdout)

@@ -321,9 +321,11 @@ def test_a_verdict_set_by_hand_in_the_tags_decides_the_folder_and_is_kept(tiny_m
     assert "1 set by hand kept, 1 uncertain not tagged" in captured.out, captured.out
     assert f"kept: {str(marked)!r}: set by hand to 'dog'" in captured.err, captured.err
     assert main([*common, "--skip-tagged", "--csv", str(tmp_path / "b.csv")]) == 0
+    assert "Set by hand in their tags: 1 photo(s)" in capsys.readouterr().out  # also when read with the tags
     rows = read_csv(tmp_path / "b.csv")
     row = rows[str(marked)]
-    assert row["label_by_person"] == "dog" and row["uncertain_reason"].startswith("not classified"), row
+    # the person's verdict stands: not "uncertain" for want of a model confidence (tester 7)
+    assert (row["label"], row["label_by_person"], row["uncertain_reason"]) == ("dog", "dog", ""), row
     # no model ran on it: no provider, precision or TTA claimed (the other photo was classified this run)
     assert (row["provider"], row["precision"], row["tta"], row["model"]) == ("", "", "", ""), row
     assert rows[str(other)]["provider"] == "CPUExecutionProvider" and rows[str(other)]["tta"] in ("flip", "none")

@@ -116,14 +116,15 @@ class Result:
 
         The one definition used by the CSV, the summaries, the filters, the gallery, sorting and tags: the
         input is degenerate (:attr:`uncertain_because`), or the top probability is below ``threshold`` (or
-        not a number). ``threshold`` None checks only the former.
+        not a number, unless the row is a person's verdict with no model answer: ``person_label == label``,
+        as ``--skip-tagged`` reads one from the tags). ``threshold`` None checks only the former.
         """
         if not self.ok:
             return ""
         if self.uncertain_because:
             return self.uncertain_because
-        if math.isnan(self.confidence):
-            return "no confidence"
+        if math.isnan(self.confidence):  # a person's verdict with no model answer kept (read from tags) stands
+            return "" if self.person_label and self.person_label == self.label else "no confidence"
         if threshold is not None and self.confidence < threshold:
             confidence, threshold_text = percent_texts(self.confidence, threshold)
             return f"top probability {confidence} below the threshold {threshold_text}"

@@ -178,3 +178,32 @@ def test_mark_by_hand_from_the_keyboard(qtbot, tiny_model_path, cat_photos, tmp_
     assert listed["Clear Mark"] == "Ctrl+0"
     row_menu = [a.text() for a in w.row_menu().actions() if a.text()]
     assert row_menu[-3:] == [f"Mark as {first}", f"Mark as {second}", "Clear Mark"]
+
+
+def test_keyboard_marks_only_what_is_shown_and_classified(qtbot, tiny_model_path, cat_photos, tmp_path):
+    """Tester 7: Tab into the table showed no highlighted row though Ctrl+1 would mark the current photo; a photo
+    that could not be read took a mark (and the CSV exported it); Ctrl+1 with nothing to mark said nothing;
+    Ctrl+G from the detail view left the focus there."""
+    w = window_with_rows(qtbot, tiny_model_path, cat_photos[:2], tmp_path)
+    broken = tmp_path / "in" / "broken.jpg"
+    broken.write_bytes(b"not a photo")
+    w.classify([str(broken)])
+    qtbot.waitUntil(lambda: w.results.rowCount() == 3 and not w.running, timeout=RUN_TIMEOUT)
+    w.select_row(0)
+    w.table.selectionModel().clearSelection()  # current row, nothing selected (as after a filter or Shift+Tab)
+    w.filter_bar.search.setFocus()
+    qtbot.waitUntil(w.filter_bar.search.hasFocus)
+    w.table.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(w.table.hasFocus)
+    assert [r.path for r in w.selected_results()] == [w.current_result().path]
+
+    row = next(i for i in range(3) if w.proxy.index(i, 1).data(Qt.ItemDataRole.DisplayRole) == "broken.jpg")
+    w.select_row(row)
+    QTest.keyClick(w.table, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert w.results.person_label(str(broken)) == "" and w.unsaved_marks() == 0
+    assert w.statusBar().currentMessage() == "Select a classified photo to mark it"
+
+    w.filter_bar.search.setFocus()
+    qtbot.waitUntil(w.filter_bar.search.hasFocus)
+    w.gallery_action.trigger()  # Ctrl+G from elsewhere: the arrows move in the gallery
+    qtbot.waitUntil(w.gallery.hasFocus)

@@ -73,6 +73,7 @@ def test_dialog_choices_and_dry_run(qtbot, tagged_window, monkeypatch):
     assert outcome.action == "would write" and outcome.target == w.current_result().path
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert "would write" in actions.last_message.detailedText()
+    assert w.statusBar().currentMessage().endswith("(dry run: nothing written)")  # it read like a write (tester 7)
     actions.last_message.close()
     assert not actions.undo_action.isEnabled()
     assert not any((folder / (p + ".xmp")).exists() for p in before)

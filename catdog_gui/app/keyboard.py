@@ -37,6 +37,7 @@ class Keyboard(QObject):
         self.find_action.triggered.connect(lambda _checked=False: self.focus_search())
         window.view_menu.addAction(self.find_action)
         window.filter_bar.search.installEventFilter(self)
+        window.table.installEventFilter(self)  # Tab into the table: its current row shows as selected
         for view in (window.table, window.gallery):
             shortcut = QShortcut(ROW_MENU_KEY, view, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.open_row_menu)
@@ -81,7 +82,10 @@ class Keyboard(QObject):
         labels = self.window.engine.info.labels if self.window.engine is not None else ()
         if index is not None and index >= len(labels):
             return 0
-        return self.window.mark_selected(None if index is None else labels[index])
+        changed = self.window.mark_selected(None if index is None else labels[index])
+        if not changed and not any(r is not None and r.ok for r in self.window.selected_results()):
+            self.window.statusBar().showMessage(self.tr("Select a classified photo to mark it"), 5000)  # not silent
+        return changed
 
     def focus_search(self) -> None:
         """Put the focus in the search box, its text selected (typing replaces it)."""
@@ -107,6 +111,10 @@ class Keyboard(QObject):
         return self.last_menu
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.window.table:
+            if event.type() == QEvent.Type.FocusIn:
+                self._select_current()
+            return super().eventFilter(watched, event)
         if event.type() == QEvent.Type.ShortcutOverride:
             if self._window_shortcut(event):
                 event.ignore()  # not the line edit's: the window's action runs
@@ -116,6 +124,14 @@ class Keyboard(QObject):
             self.window.views.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
             return True
         return super().eventFilter(watched, event)
+
+    def _select_current(self) -> None:
+        """The table got the focus with a current row but nothing selected (Tab or Shift+Tab into it): select
+        that row, so that the photo the detail view shows, which Ctrl+1 would mark, is highlighted."""
+        table = self.window.table
+        current = table.currentIndex()
+        if current.isValid() and not table.selectionModel().hasSelection():
+            self.window.select_row(current.row())
 
     def _window_shortcut(self, event) -> bool:
         """Whether the key of ``event`` is the shortcut of one of the window's menu actions (Ctrl+E and the

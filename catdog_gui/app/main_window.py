@@ -764,6 +764,7 @@ class MainWindow(QMainWindow):
             index = self.proxy.mapFromSource(self.results.index(row, NAME))
             if index.isValid():  # not hidden by the filter
                 self.select_row(index.row())
+                self.views.currentWidget().scrollTo(index)
 
     def _show_progress(self, done: int, total: int, rate: float) -> None:
         self.progress.setValue(done)
@@ -831,12 +832,12 @@ class MainWindow(QMainWindow):
             # the filter hid the photo and Qt made a neighbour current without selecting it: the detail view
             # showed a photo that Write Tags (Selected) did not count; no photo is current instead
             self.table.selectionModel().clearCurrentIndex()
-        self._keep_current_in_view()
+        QTimer.singleShot(0, self, self._keep_current_in_view)  # once the view has laid out the rows shown
 
     def _keep_current_in_view(self, *_args) -> None:
         current = self.table.currentIndex()
         if current.isValid():
-            self.table.scrollTo(current, QAbstractItemView.ScrollHint.EnsureVisible)
+            self.views.currentWidget().scrollTo(current, QAbstractItemView.ScrollHint.EnsureVisible)
 
     def selected_results(self) -> list:
         """The results of the selected rows, in view order: rows with any cell selected (the gallery, which
@@ -997,6 +998,7 @@ class MainWindow(QMainWindow):
         """Show the gallery of large thumbnails (``True``) or the table (``False``); the current photo stays."""
         view = self.gallery if on else self.table
         self.views.setCurrentWidget(view)
+        view.setFocus(Qt.FocusReason.OtherFocusReason)  # arrows move in the view shown (Ctrl+G from anywhere)
         if self.gallery_action.isChecked() != on:
             self.gallery_action.setChecked(on)
         if not on:  # the gallery selects one cell of a row: the table shows the whole row selected
@@ -1053,6 +1055,7 @@ class MainWindow(QMainWindow):
     def mark_selected(self, label: str | None) -> int:
         """Set (or clear, with ``None``) a person's label on the selected rows; returns rows changed."""
         rows = self.selected_results() or ([self.current_result()] if self.current_result() else [])
+        rows = [r for r in rows if r.ok]  # a photo that could not be read has no verdict to correct
         for r in rows:
             if (r.person_label or None) != label:
                 self._unsaved_marks.add(r.path)

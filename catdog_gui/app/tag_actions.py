@@ -126,6 +126,7 @@ class TagActions(QObject):
         self._outcomes: list[TagOutcome] = []
         self._uncertain_skipped: list[str] = []  # photos of the last write left untagged as uncertain
         self._naming = NAMING_APPEND  # the last write's sidecar naming
+        self._dry_run = False  # the last write only listed what it would change
         self._digests: dict[str, str] = {}
         self._timer = QTimer(self)
         self._timer.setInterval(0)
@@ -211,7 +212,7 @@ class TagActions(QObject):
             self._digests[path] = model_digest(path)
         threshold = self.window.threshold  # Model ▸ Uncertain Threshold…, else the model's
         self._queue = []
-        self._uncertain_skipped, self._naming = [], naming
+        self._uncertain_skipped, self._naming, self._dry_run = [], naming, dry_run
         for r in results:
             verdict = verdict_for(r, threshold, engine.info.name, self._digests[path])  # a person's mark wins
             if verdict.uncertain and not tag_uncertain:
@@ -227,6 +228,7 @@ class TagActions(QObject):
         if self.busy or not self.journal:
             return False
         self._queue = [lambda o=o: undo_write(o) for o in reversed(self.journal)]
+        self._dry_run = False
         self._uncertain_skipped = []
         self._journal = []  # forgotten on disk once the undo has ended
         self._start(undoing=True)
@@ -267,6 +269,8 @@ class TagActions(QObject):
         if stale:
             parts.append(self.tr("%n of them keep an earlier Cat/Dog tag", "", len(stale)))
         text = self.tr("Tags: {counts}").format(counts=", ".join(parts) or self.tr("nothing to write"))
+        if self._dry_run:  # else a dry run that changes nothing reads like a write
+            text += " " + self.tr("(dry run: nothing written)")
         self.window.statusBar().showMessage(text)
         details = [f"{self._action_text(o.action)}: {o.target} " + (o.reason or _change(o))
                    for o in outcomes if o.action in ("would write", "error", "kept")]

@@ -544,11 +544,15 @@ Help ▸ How to read the maps explains more.</source>
     </message>
     <message>
         <source>Mark as {label}</source>
-        <translation>직접 판정: {label}</translation>
+        <translation>직접 표시: {label}</translation>
     </message>
     <message>
         <source>Clear Mark</source>
-        <translation>직접 판정 지우기</translation>
+        <translation>직접 표시 지우기</translation>
+    </message>
+    <message>
+        <source>Select a classified photo to mark it</source>
+        <translation>표시할 분류된 사진을 선택하세요</translation>
     </message>
 </context>
 <context>
@@ -1051,7 +1055,7 @@ Replace it?</source>
     <message numerus="yes">
         <source>%n photo(s) marked by hand still carry another verdict in their XMP tags: Tags ▸ Write Tags… updates them</source>
         <translation>
-            <numerusform>직접 판정한 사진 %n장의 XMP 태그에는 아직 다른 판정이 있습니다: 태그 ▸ 태그 쓰기…로 고칠 수 있습니다</numerusform>
+            <numerusform>직접 표시한 사진 %n장의 XMP 태그에는 아직 다른 판정이 있습니다: 태그 ▸ 태그 쓰기…로 고칠 수 있습니다</numerusform>
         </translation>
     </message>
     <message>
@@ -1231,7 +1235,7 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
     </message>
     <message>
         <source>Marked by hand as {person}; the model said {label}</source>
-        <translation>직접 판정: {person} · 모델의 판정: {label}</translation>
+        <translation>직접 표시: {person} · 모델의 판정: {label}</translation>
     </message>
 </context>
 <context>
@@ -1525,6 +1529,10 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
     <message>
         <source>nothing to write</source>
         <translation>쓸 내용 없음</translation>
+    </message>
+    <message>
+        <source>(dry run: nothing written)</source>
+        <translation>(시험 실행: 아무것도 쓰지 않음)</translation>
     </message>
     <message>
         <source>keeps an earlier tag: {path} (tick &apos;Also tag uncertain photos&apos; to replace it with Uncertain)</source>

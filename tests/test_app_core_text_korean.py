@@ -231,3 +231,16 @@ def test_decoding_notes_and_the_detail_panes_error_are_korean(qtbot, korean, tin
     assert_korean(w.detail.cam_view.placeholder())
     assert_korean(w.detail.verdict.text())
     assert error_text(w.results.result(rows["notes.jpg"]).error) in w.detail.cam_view.placeholder()
+
+
+def test_write_tags_details_say_a_kept_mark_in_korean(korean, qtbot, tiny_model_path):
+    """The Write Tags report's details said "set by hand to 'dog'" in English in the Korean window (tester 7)."""
+    from catdog_gui.app import tag_actions
+    from catdog_gui.app.main_window import MainWindow
+
+    w = MainWindow(tiny_model_path)
+    qtbot.addWidget(w)
+    actions = getattr(w, "tag_actions", None) or tag_actions.install(w)
+    assert actions._reason_text("set by hand to 'dog'") == "직접 표시: 개"
+    assert actions._reason_text("Permission denied") == "Permission denied"  # unknown reasons pass through
+    w.shutdown()

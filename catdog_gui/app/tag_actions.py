@@ -12,6 +12,7 @@ Write Tags works after a restart.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QSettings, QTimer, Signal
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from catdog_gui.app.i18n import label_text
 from catdog_gui.app.results_model import RESULT_ROLE
 from catdog_gui.core.results import Result
 from catdog_gui.core.tag_journal import journal_path, load_journal, save_journal
@@ -47,6 +49,7 @@ from catdog_gui.core.xmp import (
 __all__ = ["TagActions", "TagOptions", "install"]
 
 _SLICE = 16  # files per event-loop turn
+_KEPT_BY_HAND = re.compile(r"set by hand to '([^']*)'")  # TagOutcome.reason of a "kept" (core/xmp.py)
 _NAMING_TEXT = {NAMING_APPEND: "photo.jpg.xmp (digiKam, darktable)", NAMING_REPLACE: "photo.xmp (Lightroom)"}
 # what happened to one photo (TagOutcome.action), as the status bar and the report say it
 _ACTION_TEXT = {"written": QT_TRANSLATE_NOOP("TagActions", "written"),
@@ -272,7 +275,7 @@ class TagActions(QObject):
         if self._dry_run:  # else a dry run that changes nothing reads like a write
             text += " " + self.tr("(dry run: nothing written)")
         self.window.statusBar().showMessage(text)
-        details = [f"{self._action_text(o.action)}: {o.target} " + (o.reason or _change(o))
+        details = [f"{self._action_text(o.action)}: {o.target} " + (self._reason_text(o.reason) or _change(o))
                    for o in outcomes if o.action in ("would write", "error", "kept")]
         details += [self.tr("keeps an earlier tag: {path} (tick 'Also tag uncertain photos' to replace it with "
                             "Uncertain)").format(path=p) for p in stale]
@@ -290,6 +293,14 @@ class TagActions(QObject):
                  "unchanged": self.tr("%n unchanged", "", n), "kept": self.tr("%n kept", "", n),
                  "undone": self.tr("%n undone", "", n), "error": self.tr("%n error(s)", "", n)}
         return texts.get(action, f"{n} {action}")
+
+    def _reason_text(self, reason: str) -> str:
+        """An outcome's reason in the app's language where it is a known one ("set by hand to 'dog'",
+        :func:`~catdog_gui.core.xmp.write_verdict`), else as core wrote it (operating-system reasons and paths)."""
+        kept = _KEPT_BY_HAND.fullmatch(reason)
+        if kept:
+            return self.tr("set by hand to {label}").format(label=label_text(kept.group(1)))
+        return reason
 
     def _action_text(self, action: str) -> str:
         """An outcome's action (``"written"``...) in the app's language."""

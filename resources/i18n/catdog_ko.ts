@@ -1578,6 +1578,10 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
             <numerusform>오류 %n건</numerusform>
         </translation>
     </message>
+    <message>
+        <source>set by hand to {label}</source>
+        <translation>직접 표시: {label}</translation>
+    </message>
 </context>
 <context>
     <name>TagOptions</name>

@@ -106,4 +106,5 @@ def test_fit_confidence_keeps_the_number(qapp):
     text = "cat 99.8%"
     assert fit_confidence(metrics, text, metrics.horizontalAdvance(text)) == text
     assert fit_confidence(metrics, text, metrics.horizontalAdvance(text) - 1) == "99.8%"
-    assert fit_confidence(metrics, "99.8%", 5) == "99.8%"  # a plain number is never cut (the style may elide)
+    assert fit_confidence(metrics, "99.8%", metrics.horizontalAdvance("99.8%")) == "99.8%"
+    assert fit_confidence(metrics, "cat 99.8%", metrics.horizontalAdvance("99.8%") - 1) == "99%"  # not "9…%"

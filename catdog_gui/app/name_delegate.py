@@ -3,6 +3,7 @@ extension kept whole ("IMG_20…015.jpg"), so that the start and end of each nam
 
 from __future__ import annotations
 
+import math
 import os
 
 from PySide6.QtCore import Qt
@@ -30,8 +31,16 @@ def elide_name(metrics: QFontMetrics, name: str, width: int) -> str:
 
 def fit_confidence(metrics: QFontMetrics, text: str, width: int) -> str:
     """``text`` ("99.8%" or "cat 99.8%") as it fits ``width`` px in ``metrics``' font: whole, else its last word
-    (the percentage)."""
-    return text if metrics.horizontalAdvance(text) <= width else text.rsplit(" ", 1)[-1]
+    (the percentage), else that percentage rounded down to a whole number ("99%", never "9…%")."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    number = text.rsplit(" ", 1)[-1]
+    if metrics.horizontalAdvance(number) <= width or not number.endswith("%"):
+        return number
+    try:
+        return f"{math.floor(float(number[:-1]))}%"
+    except ValueError:
+        return number
 
 
 def _text_room(option: QStyleOptionViewItem) -> int:

@@ -39,6 +39,23 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 @pytest.fixture
+def hand_tagged(tmp_path, cat_photos) -> tuple[Path, Path, Path]:
+    """(folder, marked, other): two cat photos copied into ``tmp_path/photos``; ``marked`` carries a sidecar with
+    the verdict "dog" set by hand (what the app's Mark as, then Write Tags, leave), ``other`` no tags."""
+    import shutil
+
+    from catdog_gui.core.xmp import SOURCE_HAND, Verdict, write_verdict
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for p in cat_photos[:2]:
+        shutil.copyfile(p, folder / p.name)
+    marked, other = sorted(folder.glob("*.jpg"))
+    assert write_verdict(marked, Verdict(label="dog", source=SOURCE_HAND)).action == "written"
+    return folder, marked, other
+
+
+@pytest.fixture
 def unreadable(monkeypatch):
     """``unreadable(folder)``: from then on listing ``folder`` fails with EACCES "Permission denied", as a
     chmod 000 folder does for a normal user (tests run as root here, and root lists it anyway)."""

@@ -70,18 +70,11 @@ def test_marks_survive_reclassification_and_clear_asks(qtbot, tiny_model_path, c
     assert w.ask_clear_results() and w.results.rowCount() == 0 and len(seen) == n_seen
 
 
-def test_a_verdict_set_by_hand_in_the_tags_comes_back(qtbot, tiny_model_path, cat_photos, tmp_path):
+def test_a_verdict_set_by_hand_in_the_tags_comes_back(qtbot, tiny_model_path, hand_tagged, tmp_path):
     """Mark as, Write Tags, quit, open the folder again: the mark was gone, and Copy to Folders put the photo
     into the model's folder with a sidecar saying a person called it a dog (tester 7). It comes back as a
     mark (already saved: quitting asks nothing), and the sort follows it, as catdog-classify's does."""
-    from catdog_gui.core.xmp import SOURCE_HAND, Verdict, write_verdict
-
-    src = tmp_path / "photos"
-    src.mkdir()
-    for p in cat_photos[:2]:
-        shutil.copy(p, src / p.name)
-    marked, other = sorted(src.glob("*.jpg"))
-    assert write_verdict(marked, Verdict(label="dog", source=SOURCE_HAND)).action == "written"
+    src, marked, other = hand_tagged
     w = MainWindow(tiny_model_path, [str(src)])
     qtbot.addWidget(w)
     qtbot.waitUntil(lambda: w.results.rowCount() == 2 and not w.running, timeout=RUN_TIMEOUT)

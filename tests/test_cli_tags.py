@@ -294,19 +294,12 @@ def test_a_photo_now_uncertain_that_keeps_an_earlier_verdict_is_reported(tiny_mo
     assert "keep an earlier" not in capsys.readouterr().out  # tagged Uncertain now: nothing stale
 
 
-def test_a_verdict_set_by_hand_in_the_tags_decides_the_folder_and_is_kept(tiny_model_path, cat_photos, tmp_path,
+def test_a_verdict_set_by_hand_in_the_tags_decides_the_folder_and_is_kept(tiny_model_path, hand_tagged, tmp_path,
                                                                           capsys):
     """A photo a person tagged by hand (the app's Mark as + Write Tags) is sorted by that verdict and listed in
     the CSV's label_by_person, with or without --skip-tagged, and --write-tags counts it as kept, also when the
     model finds the photo uncertain (it was counted as 'uncertain not tagged')."""
-    from catdog_gui.core.xmp import SOURCE_HAND, Verdict, write_verdict
-
-    folder = tmp_path / "p"
-    folder.mkdir()
-    for src in cat_photos[:2]:
-        shutil.copyfile(src, folder / src.name)
-    marked, other = sorted(folder.glob("*.jpg"))
-    assert write_verdict(marked, Verdict(label="dog", source=SOURCE_HAND)).action == "written"
+    folder, marked, other = hand_tagged
     common = [str(folder), "--model", str(tiny_model_path), "-q", "--threshold", "0.9999"]  # the model: uncertain
     assert main([*common, "--csv", str(tmp_path / "a.csv"), "--sort-into", str(tmp_path / "sorted"), "--copy"]) == 0
     assert "Set by hand in their tags: 1 photo(s)" in capsys.readouterr().out  # why the counts differ (tester 6)

@@ -589,7 +589,7 @@ class MainWindow(QMainWindow):
         rows = self.results.rowCount()
         if self.engine is None or rows < ASK_BEFORE_AGAIN:
             return True
-        text = self.tr("Classify the %n photo(s) in the table again with the new model settings?", "", rows)
+        text = self.tr("Classify the %Ln photo(s) in the table again with the new model settings?", "", rows)
         rate = getattr(self.last_summary, "images_per_s", 0.0) if self.last_summary is not None else 0.0
         if rate > 0:
             text += " " + self.tr("The last run's speed makes that about {duration}.").format(

@@ -18,10 +18,10 @@
         </translation>
     </message>
     <message numerus="yes">
-        <source>Classify the %n photo(s) in the table again with the new model settings?</source>
+        <source>Classify the %Ln photo(s) in the table again with the new model settings?</source>
         <translation>
-            <numerusform>Classify the %n photo in the table again with the new model settings?</numerusform>
-            <numerusform>Classify the %n photos in the table again with the new model settings?</numerusform>
+            <numerusform>Classify the %Ln photo in the table again with the new model settings?</numerusform>
+            <numerusform>Classify the %Ln photos in the table again with the new model settings?</numerusform>
         </translation>
     </message>
     <message numerus="yes">

@@ -807,9 +807,9 @@ Help ▸ How to read the maps explains more.</source>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Classify the %n photo(s) in the table again with the new model settings?</source>
+        <source>Classify the %Ln photo(s) in the table again with the new model settings?</source>
         <translation>
-            <numerusform>표의 사진 %n장을 새 모델 설정으로 다시 분류할까요?</numerusform>
+            <numerusform>표의 사진 %Ln장을 새 모델 설정으로 다시 분류할까요?</numerusform>
         </translation>
     </message>
     <message>

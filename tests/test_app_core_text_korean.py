@@ -244,3 +244,26 @@ def test_write_tags_details_say_a_kept_mark_in_korean(korean, qtbot, tiny_model_
     assert actions._reason_text("set by hand to 'dog'") == "직접 표시: 개"
     assert actions._reason_text("Permission denied") == "Permission denied"  # unknown reasons pass through
     w.shutdown()
+
+
+def test_the_korean_particle_follows_the_label():
+    """"고양이(으)로" read as unfinished Korean (tester 7): the particle is chosen from the label's last syllable."""
+    from catdog_gui.app.i18n import ro_particle
+
+    assert [ro_particle(w) for w in ("고양이", "개", "물", "책", "cat", "")] == ["로", "로", "로", "으로", "(으)로",
+                                                                             "(으)로"]
+
+
+def test_a_mark_by_hand_says_the_right_particle(korean, qtbot, tiny_model_path, cat_photos):
+    from catdog_gui.app.main_window import MainWindow
+
+    w = MainWindow(tiny_model_path, [str(cat_photos[0])])
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.results.rowCount() == 1 and not w.running, timeout=120_000)
+    w.select_row(0)
+    assert w.mark_selected("dog") == 1
+    assert w.statusBar().currentMessage() == "사진 1장을 개로 직접 표시했습니다"
+    assert w.mark_selected("cat") == 1
+    assert w.statusBar().currentMessage() == "사진 1장을 고양이로 직접 표시했습니다"
+    w._unsaved_marks.clear()
+    w.shutdown()

@@ -241,6 +241,10 @@ def test_korean_window_fits_a_1600x1000_screen_at_scale_2(tiny_model_path, cat_p
 
 
 # -- the catalogues --------------------------------------------------------------------------------
+# sources whose code also passes {ro}, the Korean particle after {label} (i18n.ro_particle): "고양이로", "개로"
+WITH_PARTICLE = {"%n photo(s) marked by hand as {label}"}
+
+
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_every_entry_is_translated_and_keeps_its_placeholders(language):
     ts = catalogue_path(language, ".ts")
@@ -252,7 +256,8 @@ def test_every_entry_is_translated_and_keeps_its_placeholders(language):
         assert forms and all(f.strip() for f in forms), (context, source)
         for form in forms:
             # the same {names} for str.format, %n where the count goes, one mnemonic when the source has one
-            assert sorted(re.findall(r"\{\w+\}", form)) == sorted(re.findall(r"\{\w+\}", source)), (source, form)
+            names = [n for n in re.findall(r"\{\w+\}", form) if not (n == "{ro}" and source in WITH_PARTICLE)]
+            assert sorted(names) == sorted(re.findall(r"\{\w+\}", source)), (source, form)
             assert ("%n" in form) == ("%n" in source), (source, form)
             assert len(re.findall(r"&\w", form)) == len(re.findall(r"&\w", source)), (source, form)
             if language == "ko" and re.search(r"[a-z]{3}", re.sub(r"<[^>]+>|\{\w+\}|\([^)]*\)", "", source)):

@@ -22,7 +22,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QL
 
 from catdog_gui.resources import resource_path
 
-__all__ = ["LANGUAGES", "CATALOGUE", "catalogue_path", "system_language", "install_translators",
+__all__ = ["LANGUAGES", "CATALOGUE", "catalogue_path", "system_language", "install_translators", "ro_particle",
            "ensure_translators", "label_text", "flow_title", "duration_text"]
 
 LANGUAGES = ("en", "ko")
@@ -99,6 +99,16 @@ def ensure_translators(app: QCoreApplication | None = None) -> None:
 def label_text(label: str) -> str:
     """A class label of the model (``"cat"``) in the app's language (``"고양이"``); unknown labels unchanged."""
     return QCoreApplication.translate("Labels", label)
+
+
+def ro_particle(word: str) -> str:
+    """The Korean particle "to / as" that follows ``word``: "로" after a vowel or ㄹ, "으로" after another final
+    consonant, "(으)로" when ``word`` does not end in a Hangul syllable. A Hangul syllable's code point is
+    0xAC00 + (initial * 21 + medial) * 28 + final, final 0 meaning none and 8 meaning ㄹ (Unicode 15, §3.12)."""
+    if not word or not "\uac00" <= word[-1] <= "\ud7a3":
+        return "(으)로"
+    final = (ord(word[-1]) - 0xAC00) % 28
+    return "로" if final in (0, 8) else "으로"
 
 
 def flow_title(name: str) -> str:

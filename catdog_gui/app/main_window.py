@@ -45,7 +45,7 @@ from catdog_gui.app.drop import FULL_TEXT, DropZone, non_local_message, split_ur
 from catdog_gui.app.elided_label import ElidedLabel
 from catdog_gui.app.filter_bar import FilterBar
 from catdog_gui.app.empty_hint import EmptyFilterHint
-from catdog_gui.app.i18n import duration_text, ensure_translators, label_text
+from catdog_gui.app.i18n import duration_text, ensure_translators, label_text, ro_particle
 from catdog_gui.app.gallery import GalleryView
 from catdog_gui.app.maps_help import MapsHelp
 from catdog_gui.app.name_delegate import ConfidenceDelegate, NameDelegate
@@ -1068,8 +1068,9 @@ class MainWindow(QMainWindow):
             if label is None:
                 self.statusBar().showMessage(self.tr("Mark by hand cleared on %n photo(s)", "", len(rows)), 8000)
             else:
+                shown = label_text(label)  # {ro}: the Korean particle after it ("고양이로", "개로")
                 self.statusBar().showMessage(self.tr("%n photo(s) marked by hand as {label}", "", len(rows)).format(
-                    label=label_text(label)), 8000)
+                    label=shown, ro=ro_particle(shown)), 8000)
                 self._say_if_tags_differ(rows, label)
             self.detail.show_result(self.current_result())  # its verdict line shows the mark
         return len(rows)

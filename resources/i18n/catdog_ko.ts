@@ -1049,7 +1049,7 @@ Replace it?</source>
     <message numerus="yes">
         <source>%n photo(s) marked by hand as {label}</source>
         <translation>
-            <numerusform>사진 %n장을 {label}(으)로 직접 표시했습니다</numerusform>
+            <numerusform>사진 %n장을 {label}{ro} 직접 표시했습니다</numerusform>
         </translation>
     </message>
     <message numerus="yes">

@@ -591,6 +591,8 @@ class MainWindow(QMainWindow):
             return True
         text = self.tr("Classify the %Ln photo(s) in the table again with the new model settings?", "", rows)
         rate = getattr(self.last_summary, "images_per_s", 0.0) if self.last_summary is not None else 0.0
+        if self.engine.tta != self.tta:  # flip TTA runs the model twice a photo: the new setting's speed
+            rate = rate * 2 if self.engine.tta else rate / 2
         if rate > 0:
             text += " " + self.tr("The last run's speed makes that about {duration}.").format(
                 duration=duration_text(rows / rate))

@@ -267,3 +267,17 @@ def test_a_mark_by_hand_says_the_right_particle(korean, qtbot, tiny_model_path, 
     assert w.statusBar().currentMessage() == "사진 1장을 고양이로 직접 표시했습니다"
     w._unsaved_marks.clear()
     w.shutdown()
+
+
+def test_qts_file_dialog_is_korean_too(korean):
+    """Qt 6.11 renamed "Look in:" to "&Look in:" and its own Korean catalogue lacks the new strings: the file
+    dialogs read half English in the Korean window (tester 7). catdog's catalogue fills them in."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QFileDialog, QLabel
+
+    dialog = QFileDialog(None, "x")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    labels = [label.text() for label in dialog.findChildren(QLabel) if label.text()]
+    assert labels and all(HANGUL.search(text) for text in labels), labels
+    assert QCoreApplication.translate("QAbstractFileIconProvider", "Folder") == "폴더"  # the Type column
+    dialog.deleteLater()

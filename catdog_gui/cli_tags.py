@@ -201,18 +201,13 @@ class TagRun:
         """Of ``paths`` (photos left untagged as uncertain), those whose tags hold a verdict set by hand are
         kept (counted in ``counts["kept"]`` and listed in ``problems`` as :func:`write_verdict` lists a kept
         one). Returns (the others, how many of them keep a Cat/Dog verdict catdog's model wrote earlier)."""
-        from catdog_gui.core.xmp import SOURCE_HAND, TagOutcome, read_verdict
+        from catdog_gui.core.xmp import TagOutcome, earlier_verdicts
 
-        others, stale = [], 0
-        for path in paths:
-            v = read_verdict(path, self.naming)
-            if v is not None and v.source == SOURCE_HAND:  # the person's verdict stays, whatever the model says
-                counts["kept"] += 1
-                problems.append(TagOutcome(path, "", "kept", reason=f"set by hand to {v.label!r}"))
-                continue
-            others.append(path)
-            stale += v is not None and not v.uncertain  # a photo manager still shows the model's old verdict
-        return others, stale
+        by_hand, stale = earlier_verdicts(paths, self.naming)
+        for path, v in by_hand.items():  # the person's verdict stays, whatever the model says
+            counts["kept"] += 1
+            problems.append(TagOutcome(path, "", "kept", reason=f"set by hand to {v.label!r}"))
+        return [p for p in paths if p not in by_hand], len(stale)
 
     def hand_marks(self, results: Sequence) -> list:
         """``results`` with the verdicts set by hand in the photos' tags as their ``person_label``

@@ -268,7 +268,7 @@ class TagActions(QObject):
         if skipped:  # as catdog-classify's summary: why fewer photos were tagged than chosen
             parts.append(self.tr("%n uncertain not tagged", "", len(skipped)))
         # a photo manager still shows the Cat/Dog an earlier write gave a photo this run found uncertain
-        stale = earlier_verdicts(skipped, self._naming) if skipped else []
+        stale = earlier_verdicts(skipped, self._naming)[1] if skipped else []
         if stale:
             parts.append(self.tr("%n of them keep an earlier Cat/Dog tag", "", len(stale)))
         text = self.tr("Tags: {counts}").format(counts=", ".join(parts) or self.tr("nothing to write"))

@@ -356,16 +356,24 @@ def split_tagged(paths: Sequence[str], digest: str,
     return todo, tagged, changed
 
 
-def earlier_verdicts(paths: Iterable[str | os.PathLike], naming: str = NAMING_APPEND) -> list[str]:
-    """Of ``paths`` (photos a run found uncertain and left untagged), those whose tags still hold a Cat or Dog
-    verdict that catdog's model wrote earlier (a verdict set by hand is the person's and not counted): a photo
-    manager keeps showing that verdict. In order.
+def earlier_verdicts(paths: Iterable[str | os.PathLike],
+                     naming: str = NAMING_APPEND) -> tuple[dict[str, Verdict], list[str]]:
+    """What the tags of ``paths`` (photos a run found uncertain and left untagged) still say, read once each:
+    ({path: verdict} of those whose verdict a person set, which stands whatever the model says; the paths whose
+    tags hold a Cat or Dog verdict catdog's model wrote earlier, which a photo manager keeps showing), in order.
 
     Raises:
         ValueError: unknown ``naming``.
     """
-    return [os.fspath(p) for p in paths
-            if (v := read_verdict(p, naming)) is not None and not v.uncertain and v.source != SOURCE_HAND]
+    by_hand: dict[str, Verdict] = {}
+    stale: list[str] = []
+    for path in map(os.fspath, paths):
+        v = read_verdict(path, naming)
+        if v is not None and v.source == SOURCE_HAND:
+            by_hand[path] = v
+        elif v is not None and not v.uncertain:
+            stale.append(path)
+    return by_hand, stale
 
 
 def with_hand_verdicts(results: Iterable[Result], naming: str = NAMING_APPEND) -> list[Result]:

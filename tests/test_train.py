@@ -81,6 +81,43 @@ def test_resume_continues_from_the_next_epoch(sixteen_photos, tmp_path):
     assert len((out / "history.jsonl").read_text().splitlines()) == 2
 
 
+def _schedule(epochs: int, steps_per_epoch: int = 10):
+    args = train_mod.get_args_parser().parse_args(
+        ["--data", "x", "--epochs", str(epochs), "--lr", "1e-2", "--warmup-epochs", "1", "--ema-decay", "0"])
+    return train_mod.build_optimisation(args, torch.nn.Linear(2, 2), steps_per_epoch, None, torch.device("cpu"))
+
+
+def _lr_steps(opt, n: int) -> list[float]:
+    lrs = []
+    for _ in range(n):
+        opt.optimizer.step()
+        opt.lr_scheduler.step()
+        lrs.append(opt.optimizer.param_groups[0]["lr"])
+    return lrs
+
+
+def test_resume_with_fewer_epochs_ends_the_cosine_there(capsys):
+    """A 40-epoch run resumed after 15 with --epochs 28 goes on from its learning rate and anneals by epoch 28."""
+    long = _schedule(40)
+    before = _lr_steps(long, 150)[-1]
+    optimizer_state, schedule_state = long.optimizer.state_dict(), long.lr_scheduler.state_dict()
+    short = _schedule(28)
+    short.optimizer.load_state_dict(optimizer_state)
+    train_mod._load_schedule(short.lr_scheduler, schedule_state, 28, 40)
+    assert "now ends at epoch 28" in capsys.readouterr().out
+    assert short.optimizer.param_groups[0]["lr"] == pytest.approx(before)
+    lrs = _lr_steps(short, 130)
+    assert lrs[0] < before and all(b < a for a, b in zip(lrs, lrs[1:]))
+    assert lrs[0] > 0.95 * before  # no jump: the decay goes on from where it was
+    assert lrs[-1] == pytest.approx(1e-5, rel=1e-3)  # eta_min = lr * 1e-3 at the last step of epoch 28
+    # The same epochs: the schedule is the saved one, unchanged.
+    same = _schedule(40)
+    train_mod._load_schedule(same.lr_scheduler, schedule_state, 40, 40)
+    assert capsys.readouterr().out == ""
+    with pytest.raises(SystemExit, match="already done more steps"):
+        train_mod._load_schedule(_schedule(10).lr_scheduler, schedule_state, 10, 40)
+
+
 @pytest.mark.parametrize("native_bf16", [True, False])
 def test_amp_choice(monkeypatch, native_bf16):
     """"auto" on the CPU is bfloat16 exactly when oneDNN runs bfloat16 natively, else full float32."""

@@ -522,6 +522,34 @@ def build_optimisation(args: argparse.Namespace, model: nn.Module, steps_per_epo
                         scaler, model_ema)
 
 
+def _cosine_part(lr_scheduler) -> torch.optim.lr_scheduler.CosineAnnealingLR | None:
+    parts = getattr(lr_scheduler, "_schedulers", [lr_scheduler])
+    return next((s for s in parts if isinstance(s, torch.optim.lr_scheduler.CosineAnnealingLR)), None)
+
+
+def _load_schedule(lr_scheduler, state: dict, epochs: int, saved_epochs: int | None) -> None:
+    """Restore a run's learning-rate schedule; with a different ``--epochs`` the cosine decay is re-aimed.
+
+    The cosine's length (``T_max``, in steps) is kept at what ``--epochs`` now plans, so the learning rate goes on
+    from its saved value and reaches ``eta_min`` at the new last epoch: PyTorch's recursive form
+    (``CosineAnnealingLR.get_lr``) multiplies it each step by ``(1 + cos(pi t / T)) / (1 + cos(pi (t - 1) / T))``.
+
+    Raises:
+        SystemExit: the run is already past the new ``--epochs``.
+    """
+    cosine = _cosine_part(lr_scheduler)
+    planned = cosine.T_max if cosine is not None else None
+    lr_scheduler.load_state_dict(state)
+    if cosine is None or cosine.T_max == planned:
+        return
+    if cosine.last_epoch >= planned:
+        raise SystemExit(f"--epochs {epochs}: the run has already done more steps than that plans; "
+                         f"give more epochs than the {saved_epochs} it was started with or leave it unchanged")
+    cosine.T_max = planned
+    print(f"--epochs {epochs} (the run was started with {saved_epochs}): the cosine decay now ends at epoch "
+          f"{epochs}, going on from the current learning rate", flush=True)
+
+
 def _resume(args: argparse.Namespace, out: Path, opt: Optimisation, is_main: bool) -> tuple[int, float, int]:
     """Load ``--resume`` into ``opt`` (weights only with ``--eval-only``); returns (start epoch, best top-1,
     steps done), ``(0, -1.0, 0)`` when there is nothing to resume."""
@@ -534,7 +562,7 @@ def _resume(args: argparse.Namespace, out: Path, opt: Optimisation, is_main: boo
         opt.model_ema.load_state_dict(ckpt["model_ema"])
     if not args.eval_only:
         opt.optimizer.load_state_dict(ckpt["optimizer"])
-        opt.lr_scheduler.load_state_dict(ckpt["lr_scheduler"])
+        _load_schedule(opt.lr_scheduler, ckpt["lr_scheduler"], args.epochs, ckpt.get("args", {}).get("epochs"))
         if opt.scaler is not None and ckpt.get("scaler"):
             opt.scaler.load_state_dict(ckpt["scaler"])
     if is_main:

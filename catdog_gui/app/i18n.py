@@ -125,9 +125,10 @@ def duration_text(seconds: float) -> str:
 
     text = format_duration(seconds)
     for pattern, template in ((r"(?P<s>\d+) s", QT_TRANSLATE_NOOP("Duration", "{s} s")),
-                              (r"(?P<m>\d+) min (?P<s>\d+) s", QT_TRANSLATE_NOOP("Duration", "{m} min {s} s")),
-                              (r"(?P<h>\d+) h (?P<m>\d+) min", QT_TRANSLATE_NOOP("Duration", "{h} h {m} min"))):
+                              (r"(?P<m>\d+) min (?P<s>\d+) s", QT_TRANSLATE_NOOP("Duration", "{m} min {s:02d} s")),
+                              (r"(?P<h>\d+) h (?P<m>\d+) min", QT_TRANSLATE_NOOP("Duration", "{h} h {m:02d} min"))):
         match = re.fullmatch(pattern, text)
         if match:
-            return QCoreApplication.translate("Duration", template).format(**match.groupdict())
+            numbers = {k: int(v) for k, v in match.groupdict().items()}  # the template pads or not: "3분 5초"
+            return QCoreApplication.translate("Duration", template).format(**numbers)
     return text

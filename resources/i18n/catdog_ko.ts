@@ -395,11 +395,11 @@ or use File ▸ Open Files (Ctrl+O) / Open Folder (Ctrl+Shift+O)</source>
         <translation>{s}초</translation>
     </message>
     <message>
-        <source>{m} min {s} s</source>
+        <source>{m} min {s:02d} s</source>
         <translation>{m}분 {s}초</translation>
     </message>
     <message>
-        <source>{h} h {m} min</source>
+        <source>{h} h {m:02d} min</source>
         <translation>{h}시간 {m}분</translation>
     </message>
 </context>

@@ -125,3 +125,37 @@ def test_a_mark_that_differs_from_the_photos_tags_says_how_to_update_them(qtbot,
     assert w.statusBar().currentMessage() == "1 photo marked by hand as dog"  # the tags agree: no hint
     _answer(w, "Quit Without Saving", [])  # the first mark was written; the later ones are not lost silently
     assert w.close()
+
+
+def test_quit_question_writes_tags_then_quits_and_a_dry_run_stays(qtbot, tiny_model_path, cat_photos, tmp_path,
+                                                                  monkeypatch):
+    """The question's Write Tags… opens Tags ▸ Write Tags…; once every mark is in the tags the window closes.
+    A dry run stores nothing, so the window stays and the marks are still unsaved."""
+    from PySide6.QtWidgets import QDialog
+
+    from catdog_gui.app import tag_actions
+    from catdog_gui.core.xmp import read_verdict
+
+    w = _window(qtbot, tiny_model_path, cat_photos[:2], tmp_path / "photos")
+    w.select_row(1)
+    marked = w.current_result().path
+    assert w.mark_selected("dog") == 1
+
+    def dry(dialog):
+        dialog.dry_run.setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(tag_actions.TagOptions, "exec", dry)
+    seen: list[str] = []
+    _answer(w, "Write Tags…", seen)
+    with qtbot.waitSignal(w.tag_actions.finished, timeout=RUN_TIMEOUT):
+        assert not w.close()
+    qtbot.wait(50)
+    assert w.isVisible() and w.unsaved_marks() == 1 and read_verdict(marked) is None
+    w.tag_actions.last_message.close()
+
+    monkeypatch.setattr(tag_actions.TagOptions, "exec", lambda dialog: QDialog.DialogCode.Accepted)
+    _answer(w, "Write Tags…", seen)
+    assert not w.close()  # not yet: the write runs first
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=RUN_TIMEOUT)
+    assert read_verdict(marked).verdict == "dog" and len(seen) == 2

@@ -1291,15 +1291,21 @@ class MainWindow(QMainWindow):
 
     def may_quit(self) -> bool:
         """Whether the window may close now. When marks by hand would be lost, asks first: Export CSV…
-        (then quits once the file is written), Quit Without Saving, or Cancel (Esc)."""
+        (then quits once the file is written), Write Tags… (Tags ▸ Write Tags…; quits once the write has stored
+        every mark), Quit Without Saving, or Cancel (Esc)."""
         marks = self.unsaved_marks()
         if not marks:
             return True
+        if self.tag_actions.busy:  # a write in progress may be storing them: let it end first
+            self.statusBar().showMessage(self.tr("Writing tags: quit again once it has ended"))
+            return False
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Quit catdog"),
                           self.tr("%n photo(s) marked by hand have not been exported or written to tags.", "",
                                   marks), QMessageBox.StandardButton.NoButton, self)
         box.setInformativeText(self.tr("Quitting now loses those marks."))
         save = box.addButton(self.tr("Export CSV…"), QMessageBox.ButtonRole.AcceptRole)
+        tags = box.addButton(self.tr("Write Tags…"), QMessageBox.ButtonRole.AcceptRole)
+        tags.setEnabled(self.engine is not None)
         discard = box.addButton(self.tr("Quit Without Saving"), QMessageBox.ButtonRole.DestructiveRole)
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(save)
@@ -1309,7 +1315,23 @@ class MainWindow(QMainWindow):
         clicked = box.clickedButton()
         if clicked is discard:
             return True
+        if clicked is tags:
+            self._write_tags_then_quit()
+            return False
         return clicked is save and self.export_csv() is not None
+
+    def _write_tags_then_quit(self) -> None:
+        """Tags ▸ Write Tags…, then close the window once the write has ended with no mark left unsaved (a
+        dry run, a cancel, only some rows or a failed write leave the window open, its report shown)."""
+        def ended(_outcomes: list) -> None:
+            self.tag_actions.finished.disconnect(ended)
+            if not self.unsaved_marks():
+                QTimer.singleShot(0, self.close)
+
+        self.tag_actions.finished.connect(ended)
+        self.tag_actions.ask_and_write()
+        if not self.tag_actions.busy:  # the options were cancelled: nothing will end
+            self.tag_actions.finished.disconnect(ended)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if not self._closing and not self.may_quit():

@@ -1071,6 +1071,10 @@ Replace it?</source>
         <translation>경로 복사(&amp;C)</translation>
     </message>
     <message>
+        <source>Writing tags: quit again once it has ended</source>
+        <translation>태그를 쓰는 중입니다: 끝난 뒤 다시 종료하세요</translation>
+    </message>
+    <message>
         <source>Quit catdog</source>
         <translation>catdog 종료</translation>
     </message>
@@ -1087,6 +1091,10 @@ Replace it?</source>
     <message>
         <source>Export CSV…</source>
         <translation>CSV 내보내기…</translation>
+    </message>
+    <message>
+        <source>Write Tags…</source>
+        <translation>태그 쓰기…</translation>
     </message>
     <message>
         <source>Quit Without Saving</source>

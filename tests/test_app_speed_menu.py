@@ -73,6 +73,9 @@ def test_a_big_table_asks_before_classifying_again(qtbot, tiny_model_path, cat_p
     assert len(asked) == 1 and "Classify the 3 photos in the table again" in asked[0]
     rate = w.last_summary.images_per_s  # Fast: one pass a photo, twice the Accurate run's speed (tester 7)
     assert f"about {main_window.duration_text(3 / (rate * 2))}" in asked[0], asked[0]
+    # another precision: its speed is not the last run's halved or doubled, so no time is guessed
+    assert not w.set_speed(precision="fp32") and w.precision == "auto"
+    assert "Classify the 3 photos" in asked[1] and "about" not in asked[1], asked[1]
     answer[0] = QMessageBox.StandardButton.Yes
     assert w.set_speed(tta=False) and not w.engine.tta
     qtbot.waitUntil(lambda: w.results.rowCount() == 3 and not w.running, timeout=120_000)

@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         self.tally = Tally(())
         self.remaining = RemainingTime()
         self.engine: Engine | None = None
+        self._engine_opened_as: tuple = ()  # (model path, precision, device) the engine was opened with
         self.explainer: Explainer | None = None
         self.batch_size = batch_size
         self._settings = settings
@@ -542,7 +543,7 @@ class MainWindow(QMainWindow):
         if self.running:
             self._error(self.tr("Model"), self.tr("Cancel or finish the current run before opening another model."))
             return False
-        if not startup and not self._may_classify_again():
+        if not startup and not self._may_classify_again(path):
             return False
         try:
             engine = Engine(path, providers=providers_for(self.device), precision=self.precision, tta=self.tta)
@@ -558,6 +559,7 @@ class MainWindow(QMainWindow):
         changed = self.engine is not None
         self.engine = engine
         self._model_path = path
+        self._engine_opened_as = (str(path), self.precision, self.device)  # what a speed estimate may rest on
         self.explainer = Explainer(engine)
         if hasattr(self, "keyboard"):  # Mark as <label> (Ctrl+1, Ctrl+2) name this model's labels
             self.keyboard.name_marks()
@@ -583,15 +585,20 @@ class MainWindow(QMainWindow):
             self.classify(awaiting)
         return True
 
-    def _may_classify_again(self) -> bool:
+    def _may_classify_again(self, path: str | os.PathLike) -> bool:
         """A model change clears the table and classifies every photo again: with ASK_BEFORE_AGAIN rows or
-        more (minutes of work a stray click in the Model menu threw away), ask first; marks by hand are kept."""
+        more (minutes of work a stray click in the Model menu threw away), ask first; marks by hand are kept.
+        The time it gives comes from the last run's images/s, halved or doubled for a flip TTA change; for
+        another model file, precision or device it would be a guess (int8 / fp32 depends on the CPU: 2.3x with
+        AVX-512 VNNI, benchmarks/RESULTS.md; CUDA another order), so none is given."""
         rows = self.results.rowCount()
         if self.engine is None or rows < ASK_BEFORE_AGAIN:
             return True
         text = self.tr("Classify the %Ln photo(s) in the table again with the new model settings?", "", rows)
         rate = getattr(self.last_summary, "images_per_s", 0.0) if self.last_summary is not None else 0.0
-        if self.engine.tta != self.tta:  # flip TTA runs the model twice a photo: the new setting's speed
+        if (str(path), self.precision, self.device) != self._engine_opened_as:
+            rate = 0.0
+        elif self.engine.tta != self.tta:  # flip TTA runs the model twice a photo: the new setting's speed
             rate = rate * 2 if self.engine.tta else rate / 2
         if rate > 0:
             text += " " + self.tr("The last run's speed makes that about {duration}.").format(

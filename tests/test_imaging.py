@@ -238,6 +238,53 @@ def test_truncated_jpeg(cat_photos, tmp_path):
         preprocess(tmp_path / "header.jpg", SPEC)
 
 
+def test_jpeg_missing_only_its_end_marker_is_decoded_with_a_note(cat_photos, dog_photos, tmp_path):
+    """Some cameras, phones and interrupted copies leave out a JPEG's last 2 bytes (FF D9): no image data is missing,
+    so the photo decodes to the same pixels, with a note; Pillow's global LOAD_TRUNCATED_IMAGES stays off (tester 8)."""
+    from PIL import ImageFile
+
+    for photo in (cat_photos[0], dog_photos[1]):
+        data = photo.read_bytes()
+        assert data.endswith(b"\xff\xd9")
+        variants = {"baseline": data}
+        progressive = io.BytesIO()
+        Image.open(photo).save(progressive, "JPEG", quality=90, progressive=True)
+        variants["progressive"] = progressive.getvalue()
+        for kind, whole in variants.items():
+            cut = tmp_path / f"{kind}-{photo.name}"
+            cut.write_bytes(whole[:-2])
+            (tmp_path / "whole.jpg").write_bytes(whole)
+            for min_size in (None, SPEC.image_size):
+                notes: list[str] = []
+                got = load_rgb(cut, min_size=min_size, notes=notes)
+                want = load_rgb(tmp_path / "whole.jpg", min_size=min_size)
+                assert np.array_equal(np.asarray(got), np.asarray(want)), (kind, photo.name, min_size)
+                assert notes == ["JPEG end marker missing (the image data is complete)"]
+            with open(cut, "rb") as stream:  # a file object too
+                assert np.array_equal(preprocess(stream, SPEC), preprocess(tmp_path / "whole.jpg", SPEC))
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+@pytest.mark.parametrize("cut", [4, 6, 100, 2000])
+def test_jpeg_that_lost_image_data_stays_an_error(cut, cat_photos, tmp_path):
+    """A JPEG cut short by more than its end marker misses image data: an error that says so, even where the end
+    marker put back would let it decode (the missing part then decodes as grey or smeared blocks). (Its last data
+    byte may hold only padding bits, as in this progressive file: cut 3 still decodes to the same pixels, and is
+    accepted.)"""
+    data = cat_photos[0].read_bytes()
+    variants = {"baseline": data}
+    progressive = io.BytesIO()
+    Image.open(cat_photos[0]).save(progressive, "JPEG", quality=90, progressive=True)
+    variants["progressive"] = progressive.getvalue()
+    for kind, whole in variants.items():
+        path = tmp_path / f"{kind}.jpg"
+        path.write_bytes(whole[:-cut])
+        for min_size in (None, SPEC.image_size):
+            with pytest.raises(ImageDecodeError, match=r"^truncated or damaged image: the JPEG data ends before the "
+                                                       r"image is complete \(the file was cut short\)$"):
+                load_rgb(path, min_size=min_size)
+
+
 def test_zero_byte_and_text_files(tmp_path):
     (tmp_path / "zero.jpg").write_bytes(b"")
     with pytest.raises(ImageDecodeError, match=r"empty file \(0 bytes\)"):
@@ -474,12 +521,20 @@ def test_animated_gif_webp_and_multipage_tiff_use_the_first_frame(upright, tmp_p
     frames[0].save(tmp_path / "anim.gif", save_all=True, append_images=frames[1:], duration=100, loop=0)
     frames[0].save(tmp_path / "anim.webp", save_all=True, append_images=frames[1:], duration=100, lossless=True)
     frames[0].save(tmp_path / "pages.tif", save_all=True, append_images=frames[1:])
-    for name in ("anim.gif", "anim.webp", "pages.tif"):
+    frames[0].save(tmp_path / "anim.png", save_all=True, append_images=frames[1:], duration=100)  # APNG
+    frames[0].save(tmp_path / "still.gif")
+    for name in ("anim.gif", "anim.webp", "anim.png", "pages.tif"):
         with Image.open(tmp_path / name) as raw:
             assert getattr(raw, "n_frames", 1) == 3, name
-        rgb = as_array(load_rgb(tmp_path / name))
+        notes: list[str] = []
+        rgb = as_array(load_rgb(tmp_path / name, notes=notes))
         assert rgb.shape == (48, 64, 3)
         assert np.abs(rgb - (220, 20, 20)).max() <= 8, name
+        # the other frames may show another animal: say so (tester 8); a TIFF's pages are no animation
+        assert notes == ([] if name == "pages.tif" else ["animated: first of 3 frames classified"]), name
+    notes = []
+    load_rgb(tmp_path / "still.gif", notes=notes)
+    assert notes == []
 
 
 def test_heic_decoded_or_clear_message(upright, tmp_path):
@@ -715,6 +770,22 @@ def test_orientation_applied_when_another_exif_tag_is_malformed(orientation, upr
     assert np.abs(as_array(loaded) - as_array(upright)).mean() < 3
     x = preprocess(path, SPEC)
     assert np.abs(x - preprocess(upright, SPEC)).mean() < 0.02
+
+
+@pytest.mark.parametrize("orientation, note", [
+    (9, "EXIF orientation 9 is not valid, image used as stored"),
+    (65535, "EXIF orientation 65535 is not valid, image used as stored"),
+    (0, None),  # what some software writes for "not set"
+    (1, None),
+    (6, None),
+])
+def test_invalid_exif_orientation_is_a_note(orientation, note, upright, tmp_path):
+    """EXIF orientation is 1..8; another value leaves the photo as stored, and the note says so (tester 8)."""
+    path = save_with_orientation(np.asarray(upright), tmp_path / "o.jpg", orientation, quality=95)
+    notes: list[str] = []
+    loaded = load_rgb(path, notes=notes)
+    assert notes == ([note] if note else [])
+    assert loaded.size == (upright.size[::-1] if orientation == 6 else upright.size)
 
 
 def exif_count_past_end() -> bytes:

@@ -20,6 +20,7 @@ instead of a line on stderr.
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import os
 import re
@@ -188,7 +189,10 @@ def load_rgb(source: PathOrFile, *, min_size: tuple[int, int] | None = None,
     found: list[str] = []
     try:
         with warncapture.capture() as caught:
-            rgb = _decode(source, min_size, background, found)
+            try:
+                rgb = _decode(source, min_size, background, found)
+            except OSError as exc:
+                rgb = _decode_without_end_marker(source, exc, min_size, background, found)
     except ImageDecodeError:
         raise
     except Image.DecompressionBombError as exc:  # Pillow's own guard, at twice the limit
@@ -225,8 +229,11 @@ def _decode(source: PathOrFile, min_size: tuple[int, int] | None, background: Se
             raise ImageDecodeError("empty file (0 bytes)")
     with Image.open(source) as im:
         fmt = im.format or "unknown"
-        if getattr(im, "n_frames", 1) > 1:
+        frames = getattr(im, "n_frames", 1)
+        if frames > 1:
             im.seek(0)
+            if fmt in _ANIMATED_FORMATS:  # not a multi-page TIFF, nor an MPO's depth map or stereo view
+                notes.append(f"animated: first of {frames} frames classified")
         side = 2 * max(min_size) if min_size is not None else None
         if side is not None and fmt in ("JPEG", "MPO"):
             # Ask for at least twice the target so that the final resize still antialiases well;
@@ -261,6 +268,73 @@ def _decode(source: PathOrFile, min_size: tuple[int, int] | None, background: Se
         if rgb is im:
             rgb = im.copy()
     return rgb
+
+
+_SOI, _EOI = b"\xff\xd8", b"\xff\xd9"  # JPEG start and end of image markers (ITU-T T.81, B.1.1.3)
+# Bytes put between a JPEG's data and an appended end marker to test whether the data is complete: a decoder that
+# finished the last scan skips them as "extraneous bytes before marker"; one that had not reads them as entropy-coded
+# data, and the pixels change. Fixed pseudo-random bytes without 0xFF (a marker's first byte): a decoder that runs out
+# of data fills with 0 bits, and a run of one byte value may decode just like that or as a bad Huffman code that is
+# dropped (0xFE, 0x55 and 0xAA changed nothing on a real photo that lacked 6 bytes); three fillers must change nothing.
+_FILLERS = tuple(bytes(b % 255 for b in hashlib.sha512(bytes([i])).digest()) for i in range(3))
+NOTE_NO_END_MARKER = "JPEG end marker missing (the image data is complete)"
+TRUNCATED_JPEG = "truncated or damaged image: the JPEG data ends before the image is complete (the file was cut short)"
+
+
+def _decode_without_end_marker(source: PathOrFile, exc: OSError, min_size: tuple[int, int] | None,
+                               background: Sequence[int], notes: list[str]) -> Image.Image:
+    """Decode a JPEG whose file lacks only its 2-byte end marker (FF D9), which some cameras, phones and
+    interrupted copies leave out: Pillow calls it truncated although no image data is missing.
+
+    The file's bytes plus the end marker are decoded in memory (Pillow's global ``LOAD_TRUNCATED_IMAGES``, shared
+    by the decode threads, stays off); :data:`NOTE_NO_END_MARKER` is added to ``notes``.
+
+    Raises:
+        OSError: ``exc`` itself when it is no truncation of a JPEG that lacks its end marker.
+        ImageDecodeError: :data:`TRUNCATED_JPEG` when image data is missing too (the pixels depend on what follows
+            the file's last byte).
+    """
+    if "truncated" not in str(exc).lower():
+        raise exc
+    data = _read_all(source)
+    if not data.startswith(_SOI) or data.endswith(_EOI):
+        raise exc
+    if not _jpeg_data_complete(data, 2 * max(min_size) if min_size is not None else None):
+        raise ImageDecodeError(TRUNCATED_JPEG) from None
+    notes.clear()  # the notes of the failed attempt
+    rgb = _decode(io.BytesIO(data + _EOI), min_size, background, notes)
+    notes.append(NOTE_NO_END_MARKER)
+    return rgb
+
+
+def _read_all(source: PathOrFile) -> bytes:
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as f:
+            return f.read()
+    source.seek(0)
+    return source.read()
+
+
+def _jpeg_data_complete(data: bytes, side: int | None) -> bool:
+    """Whether the JPEG ``data`` (no end marker) holds all of its image data: its pixels with the end marker
+    appended equal those with any of :data:`_FILLERS` before the marker. Decoded as :func:`_decode` does (draft mode to
+    ``side``), except progressive files, decoded at full size: their last scans refine detail that a reduced
+    decode does not show."""
+    def pixels_digest(tail: bytes) -> bytes:
+        with Image.open(io.BytesIO(data + tail)) as im:
+            if side is not None and im.format == "JPEG" and not im.info.get("progressive"):
+                im.draft("RGB", (side, side))
+            _check_pixel_limit(im)
+            im.load()
+            return hashlib.sha256(im.tobytes()).digest()
+
+    try:
+        plain = pixels_digest(_EOI)
+        return all(pixels_digest(filler + _EOI) == plain for filler in _FILLERS)
+    except ImageDecodeError:
+        raise
+    except Exception:  # noqa: BLE001 - a decoder that stumbles on the data ("broken data stream"): incomplete
+        return False
 
 
 def _megapixels(pixels: int | None) -> str:
@@ -412,6 +486,7 @@ def _reduce_array(pixels: np.ndarray, factor: int, im: Image.Image,
     return out, opaque
 
 
+_ANIMATED_FORMATS = ("GIF", "WEBP", "PNG")  # Pillow's format names; PNG with more frames is APNG
 _TRANSPOSE = {  # EXIF 2.3 tag 0x0112 -> the transposition that makes the stored image upright
     2: Image.Transpose.FLIP_LEFT_RIGHT,
     3: Image.Transpose.ROTATE_180,
@@ -424,7 +499,8 @@ _TRANSPOSE = {  # EXIF 2.3 tag 0x0112 -> the transposition that makes the stored
 
 
 def _orientation(im: Image.Image, notes: list[str]) -> int:
-    """The EXIF (or XMP) orientation, 1..8; 1 when absent or unreadable.
+    """The EXIF (or XMP) orientation, 1..8; 1 when absent or unreadable, or when the value is not one of EXIF's 1..8
+    (with a note, except 0, which some software writes for "not set").
 
     Only this one tag is read: another damaged tag (a GPS entry of the wrong type, a count past the end of
     the block) does not stop the rotation, unlike ``ImageOps.exif_transpose``, which also rewrites the
@@ -436,10 +512,13 @@ def _orientation(im: Image.Image, notes: list[str]) -> int:
         notes.append(f"damaged EXIF metadata ignored, orientation unknown ({type(exc).__name__}: {exc})")
         return 1
     try:
-        value = int(value[0] if isinstance(value, tuple) else value)
+        number = int(value[0] if isinstance(value, tuple) else value)
     except (TypeError, ValueError, IndexError):
-        return 1
-    return value if value in _TRANSPOSE else 1
+        number = None
+    if number in _TRANSPOSE or number in (0, 1):
+        return number or 1
+    notes.append(f"EXIF orientation {str(value)[:40]} is not valid, image used as stored")
+    return 1
 
 
 def _transpose(image: Image.Image, orientation: int) -> Image.Image:

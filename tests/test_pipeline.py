@@ -176,6 +176,63 @@ def test_inference_failure_gives_error_rows_not_an_exception(cat_photos):
     assert all("inference failed: device lost" in r.error for r in results)
 
 
+ORT_ARENA_FAILURE = (  # ONNX Runtime's text when its arena cannot grow (tester 8, batch 1024 under ulimit -v 3000000)
+    "[ONNXRuntimeError] : 1 : FAIL : Non-zero status code returned while running QLinearConv node. "
+    "Name:'node_Conv_866_token_24' Status Message: /onnxruntime_src/onnxruntime/core/framework/bfc_arena.cc:360 "
+    "void* onnxruntime::BFCArena::AllocateRawInternal(size_t, bool, onnxruntime::Stream*) Failed to allocate memory "
+    "for requested buffer of size 270000128")
+
+
+def session_short_of_memory(monkeypatch, engine, most: int) -> list[int]:
+    """Make ``engine``'s ONNX Runtime session fail as it does when memory runs out for more than ``most`` photos
+    (its real exception type and text); returns the batch sizes it was called with."""
+    from onnxruntime.capi.onnxruntime_pybind11_state import Fail
+
+    calls: list[int] = []
+    real_run = engine._session.run
+
+    def run(names, feeds, run_options=None):
+        calls.append(len(next(iter(feeds.values()))))
+        if calls[-1] > most:
+            raise Fail(ORT_ARENA_FAILURE)
+        return real_run(names, feeds, run_options)
+
+    monkeypatch.setattr(engine._session, "run", run)
+    return calls
+
+
+def test_a_batch_too_big_for_memory_is_classified_in_smaller_pieces(engine, cat_photos, dog_photos, monkeypatch):
+    """Memory running out for a batch makes the batch run in halves (down to 1), the smaller size kept for the rest
+    of the run: every photo classified as without the limit, none an error row (tester 8)."""
+    paths = [str(p) for p in cat_photos + dog_photos] + [str(cat_photos[0])]
+    want = list(classify(engine, paths, batch_size=8))
+    calls = session_short_of_memory(monkeypatch, engine, most=2)
+    got = list(classify(engine, paths, batch_size=8))
+    assert [r.status for r in got] == ["ok"] * len(paths)
+    assert [(r.path, r.label) for r in got] == [(r.path, r.label) for r in want]
+    np.testing.assert_allclose([r.probabilities for r in got], [r.probabilities for r in want], atol=1e-6)
+    assert calls == [8, 4, 2, 2, 2, 2] + [2] * 4 + [1]  # 8 and 4 failed once; the later batches start at 2
+
+
+def test_a_photo_that_fails_alone_for_want_of_memory_is_an_error_row(engine, cat_photos, monkeypatch):
+    calls = session_short_of_memory(monkeypatch, engine, most=0)
+    results = list(classify(engine, [str(p) for p in cat_photos[:3]], batch_size=4))
+    assert [r.status for r in results] == ["error"] * 3
+    assert results[0].error == ("inference failed: not enough memory even for one photo at a time (Non-zero status "
+                                "code returned while running QLinearConv node. Name:'node_Conv_866_token_24' Status "
+                                "Message: Failed to allocate memory for requested buffer of size 270000128)")
+    assert calls == [3, 1]
+
+
+def test_other_inference_failures_are_not_tried_again(cat_photos):
+    engine = FakeEngine(fail=True)
+    tries = []
+    real = engine.predict
+    engine.predict = lambda images: (tries.append(len(images)), real(images))[1]
+    assert [r.status for r in classify(engine, [str(p) for p in cat_photos[:3]], batch_size=4)] == ["error"] * 3
+    assert tries == [3]
+
+
 def test_summarize(engine, mixed_paths):
     results = list(classify(engine, mixed_paths))
     s = summarize(results, engine.info.labels, elapsed_s=2.0, skipped_non_images=3, cancelled=True)

@@ -2,7 +2,8 @@
 
 Photos are decoded and preprocessed in a pool of threads (Pillow releases the GIL while decoding)
 ahead of inference, a bounded number of batches at a time, so memory stays flat however many files
-there are. Every path gets exactly one :class:`~catdog_gui.core.results.Result`, in input order: ``ok``
+there are. A batch that ONNX Runtime has no memory for is inferred in smaller pieces (halved, down to one
+photo, the smaller size kept for the rest of the run), with the same results. Every path gets exactly one :class:`~catdog_gui.core.results.Result`, in input order: ``ok``
 with its prediction, or ``error`` with a human-readable reason; a bad file never stops the run. The same
 generator drives the CLI and the app's worker thread.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import re
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,6 +28,7 @@ import numpy as np
 
 from catdog_gui.core.degenerate import degenerate_reason
 from catdog_gui.core.imaging import ImageDecodeError, Preprocessing, load_rgb, normalize, resize_for_model
+from catdog_gui.core.ort_errors import onnx_runtime_reason
 from catdog_gui.core.results import STATUS_ERROR, STATUS_OK, Result
 from catdog_gui.core.thumbnails import shrink_to_thumbnail
 
@@ -153,15 +156,67 @@ def _run_options(engine):
         return None
 
 
+# ONNX Runtime's texts when memory runs out: its arena ("Failed to allocate memory for requested buffer of size N"),
+# C++'s std::bad_alloc, CUDA ("out of memory", cuDNN's and cuBLAS's *_STATUS_ALLOC_FAILED)
+_ALLOCATION_FAILURE = re.compile(r"failed to allocate memory|bad_alloc|out of memory|STATUS_ALLOC_FAILED", re.IGNORECASE)
+
+
+def _is_allocation_failure(exc: BaseException) -> bool:
+    """Whether an inference call failed for want of memory (ONNX Runtime's ``Fail`` / ``RuntimeException`` with
+    an allocation message, or Python's ``MemoryError``), so that fewer photos at a time may succeed."""
+    return isinstance(exc, MemoryError) or _ALLOCATION_FAILURE.search(str(exc)) is not None
+
+
+class _PieceSize:
+    """The most photos one inference call of a run gets: the batch size until memory runs out, then halved
+    (:func:`_probabilities`), and kept for the rest of the run, so that each later batch does not fail first."""
+
+    def __init__(self) -> None:
+        self.limit: int | None = None  # None: the whole batch
+
+
+def _probabilities(engine, arrays: Sequence[np.ndarray], run_options, piece: _PieceSize) -> np.ndarray:
+    """``[N, C] float32`` probabilities of the ``N`` photos ``arrays`` (each ``[3, H, W] float32``), at most
+    ``piece.limit`` per inference call; a call that runs out of memory is tried again with half as many photos,
+    down to 1 (the results do not depend on the batch's size).
+
+    Raises:
+        Exception: the engine's, when one photo alone fails, or on a failure other than an allocation failure.
+    """
+    out: list[np.ndarray] = []
+    start = 0
+    while start < len(arrays):
+        size = min(piece.limit or len(arrays), len(arrays) - start)
+        try:
+            x = np.stack(arrays[start:start + size])
+            _, p = engine.predict(x) if run_options is None else engine.predict(x, run_options=run_options)
+        except Exception as exc:
+            if size == 1 or not _is_allocation_failure(exc):
+                raise
+            piece.limit = size // 2
+            continue
+        out.append(p)
+        start += size
+    return np.concatenate(out)
+
+
+def _inference_error(exc: BaseException) -> str:
+    """A photo's error when inference failed: ONNX Runtime's reason in one line (:func:`onnx_runtime_reason`)."""
+    if _is_allocation_failure(exc):
+        return f"inference failed: not enough memory even for one photo at a time ({onnx_runtime_reason(exc)})"
+    return f"inference failed: {onnx_runtime_reason(exc)}"
+
+
 def _classified(engine, paths: Sequence[str], arrays: Sequence[np.ndarray], notes: Sequence[str],
                 run_options=None, thumbnails: Sequence[np.ndarray | None] | None = None,
-                degenerate: Sequence[str] | None = None) -> list[Result]:
+                degenerate: Sequence[str] | None = None, piece: _PieceSize | None = None) -> list[Result]:
+    """One ``ok`` :class:`Result` per photo of a batch, or an error for each when inference fails (memory
+    running out is first met by smaller pieces of the batch: :func:`_probabilities`)."""
     labels = engine.info.labels
     try:
-        x = np.stack(arrays)
-        _, probabilities = engine.predict(x) if run_options is None else engine.predict(x, run_options=run_options)
+        probabilities = _probabilities(engine, arrays, run_options, piece or _PieceSize())
     except Exception as exc:  # noqa: BLE001 - report the batch as errors rather than losing the run
-        return [_error(p, f"inference failed: {exc}", n) for p, n in zip(paths, notes)]
+        return [_error(p, _inference_error(exc), n) for p, n in zip(paths, notes)]
     results = []
     thumbnails = thumbnails if thumbnails is not None else [None] * len(paths)
     degenerate = degenerate if degenerate is not None else [""] * len(paths)
@@ -230,7 +285,7 @@ def _wait_unless_cancelled(futures: Sequence[Future], cancel: threading.Event) -
 
 
 def _submit_inference(infer: ThreadPoolExecutor, engine, chunk: list[str], decoded: list, notes: list[str],
-                      flags: list[list[str]], run_options) -> Future | None:
+                      flags: list[list[str]], run_options, piece: _PieceSize) -> Future | None:
     """Queue :func:`_classified` for the photos of ``chunk`` that decoded (None when none did). It runs in
     its own thread so that the caller keeps polling ``cancel`` (and takes Ctrl-C at once)."""
     good = [(p, a, n) for p, a, n in zip(chunk, decoded, notes) if not isinstance(a, str)]
@@ -240,7 +295,7 @@ def _submit_inference(infer: ThreadPoolExecutor, engine, chunk: list[str], decod
     arrays = [a[0] if isinstance(a, tuple) else a for _, a, _ in good]
     thumbs = [a[1] if isinstance(a, tuple) else None for _, a, _ in good]
     return infer.submit(_classified, engine, [p for p, _, _ in good], arrays, [n for _, _, n in good],
-                        run_options, thumbs, why)
+                        run_options, thumbs, why, piece)
 
 
 def classify(engine, paths: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE, decode_workers: int | None = None,
@@ -250,7 +305,7 @@ def classify(engine, paths: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE,
     Args:
         engine: an opened :class:`~catdog_gui.core.model.Engine` (its ``info.preprocessing`` is used).
         paths: image files (e.g. from :func:`catdog_gui.core.scan.scan_paths`).
-        batch_size: photos per inference call (>= 1).
+        batch_size: photos per inference call (>= 1; fewer where memory runs out: :func:`_probabilities`).
         decode_workers: decoding threads (default: ``min(8, os.cpu_count())``).
         cancel: when set (from any thread), the generator stops before its next result, within about
             0.1 s whether it is waiting for decoding or for inference (the ONNX Runtime call in flight is
@@ -276,7 +331,7 @@ def classify(engine, paths: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE,
     chunks = (paths[i:i + batch_size] for i in range(0, len(paths), batch_size))
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="catdog-decode")
     infer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="catdog-infer")
-    run_options = _run_options(engine)
+    run_options, piece = _run_options(engine), _PieceSize()
     finished = False
     pending: deque[tuple[list[str], list[Future], list[list[str]], list[list[str]]]] = deque()
 
@@ -292,7 +347,7 @@ def classify(engine, paths: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE,
             submit_next()  # keep the decoders busy while this batch is inferred
             decoded = [f.result() for f in futures]
             notes_text = ["; ".join(n) for n in notes]
-            running = _submit_inference(infer, engine, chunk, decoded, notes_text, flags, run_options)
+            running = _submit_inference(infer, engine, chunk, decoded, notes_text, flags, run_options, piece)
             if running is not None and not _wait_unless_cancelled([running], cancel):
                 break
             classified = iter(running.result() if running is not None else [])

@@ -281,3 +281,13 @@ def test_qts_file_dialog_is_korean_too(korean):
     assert labels and all(HANGUL.search(text) for text in labels), labels
     assert QCoreApplication.translate("QAbstractFileIconProvider", "Folder") == "폴더"  # the Type column
     dialog.deleteLater()
+
+
+def test_new_decoding_notes_are_korean(korean):
+    """The end-marker, animation and EXIF orientation notes (tester 8) are said in Korean, values kept."""
+    from catdog_gui.app.core_text import note_text
+
+    notes = "; ".join(["JPEG end marker missing (the image data is complete)",
+                       "animated: first of 12 frames classified", "EXIF orientation 9 is not valid, image used as stored"])
+    assert note_text(notes) == ("JPEG 끝 표식이 없음 (이미지 데이터는 온전함); 애니메이션: 프레임 12개 중 첫 프레임을 분류함; "
+                                "EXIF 방향 값 9이(가) 올바르지 않아 저장된 그대로 사용함")

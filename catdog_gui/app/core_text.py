@@ -62,6 +62,12 @@ _NOTES = tuple((re.compile(pattern + _NOTE_END), source) for pattern, source in 
     (r"colour profile (?P<name>'.*?'|\".*?\") cannot be applied, colours used as stored \((?P<reason>.*?)\)",
      QT_TRANSLATE_NOOP("CoreText", "colour profile {name} cannot be applied, colours used as stored ({reason})")),
     (r"decoder warning: (?P<reason>.*?)", QT_TRANSLATE_NOOP("CoreText", "decoder warning: {reason}")),
+    (r"JPEG end marker missing \(the image data is complete\)",
+     QT_TRANSLATE_NOOP("CoreText", "JPEG end marker missing (the image data is complete)")),
+    (r"animated: first of (?P<count>\d+) frames classified",
+     QT_TRANSLATE_NOOP("CoreText", "animated: first of {count} frames classified")),
+    (r"EXIF orientation (?P<value>.*?) is not valid, image used as stored",
+     QT_TRANSLATE_NOOP("CoreText", "EXIF orientation {value} is not valid, image used as stored")),
 ))
 
 # why CUDA is not in use (catdog_gui/core/model.py, _cuda_unavailable_reason); {detail} is a loader message

@@ -96,6 +96,18 @@
         <translation>디코더 경고: {reason}</translation>
     </message>
     <message>
+        <source>JPEG end marker missing (the image data is complete)</source>
+        <translation>JPEG 끝 표식이 없음 (이미지 데이터는 온전함)</translation>
+    </message>
+    <message>
+        <source>animated: first of {count} frames classified</source>
+        <translation>애니메이션: 프레임 {count}개 중 첫 프레임을 분류함</translation>
+    </message>
+    <message>
+        <source>EXIF orientation {value} is not valid, image used as stored</source>
+        <translation>EXIF 방향 값 {value}이(가) 올바르지 않아 저장된 그대로 사용함</translation>
+    </message>
+    <message>
         <source>not requested</source>
         <translation>요청하지 않음</translation>
     </message>

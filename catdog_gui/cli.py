@@ -38,6 +38,7 @@ __all__ = ["main", "get_args_parser"]
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE: stdout went to a reader that stopped (`| head`)
 _MAX_ERRORS_SHOWN = 10
+_OUTSIDE_LINKS = "folder links leading outside skipped"  # the summary's count of ScanReport.outside_links
 # Xception holds ~20 MB of activations per photo at 224x224 on the CPU: 1024 photos is already ~20 GB, and
 # a bigger batch only exhausts memory (the OOM killer ends the run and every row is lost).
 MAX_BATCH_SIZE = 1024
@@ -126,7 +127,9 @@ def _print_summary(summary, engine, csv_path: str | None, rows: int, results, sc
     rate = f" ({summary.ok / summary.elapsed_s:.1f} images/s)" if summary.ok and summary.elapsed_s > 0 else ""
     print(f"Classified {summary.ok} image(s){state} in {summary.elapsed_s:.1f} s{rate} with {engine.info.name} "
           f"({engine.describe_settings()}) on {engine.describe_provider()}")
-    width = max([len(label) for label in summary.per_class] + [len("skipped non-images")])
+    outside = len(scan_report.outside_links)
+    width = max([len(label) for label in summary.per_class] + [len("skipped non-images")]
+                + [len(_OUTSIDE_LINKS)] * bool(outside))
     for label, count in summary.per_class.items():
         print(f"  {label:<{width}}  {count}")
     print(f"  {'uncertain':<{width}}  {summary.uncertain}")
@@ -134,6 +137,8 @@ def _print_summary(summary, engine, csv_path: str | None, rows: int, results, sc
     print(f"  {'skipped non-images':<{width}}  {summary.skipped_non_images}")
     if summary.unreadable_dirs:
         print(f"  {'unreadable folders':<{width}}  {summary.unreadable_dirs}")
+    if outside:
+        print(f"  {_OUTSIDE_LINKS:<{width}}  {outside}")
     if csv_path is not None:
         print(f"CSV: {csv_path} ({rows} row(s))")
     errors = [r for r in results if not r.ok]
@@ -142,6 +147,18 @@ def _print_summary(summary, engine, csv_path: str | None, rows: int, results, sc
     if len(errors) > _MAX_ERRORS_SHOWN:
         print(f"  ... and {len(errors) - _MAX_ERRORS_SHOWN} more error(s), see the CSV", file=sys.stderr)
     _print_unreadable(scan_report)
+    _print_outside_links(scan_report)
+
+
+def _print_outside_links(scan_report) -> None:
+    """Name the folder links the scan did not follow because they lead outside the folders named, on stderr,
+    with where they lead and how to include them (name the link itself)."""
+    links = scan_report.outside_links
+    for link in links[:_MAX_ERRORS_SHOWN]:
+        print(f"  note: folder link not followed: {link!r} -> {os.path.realpath(link)!r} (outside the folders "
+              "named; name the link itself to include it)", file=sys.stderr)
+    if len(links) > _MAX_ERRORS_SHOWN:
+        print(f"  ... and {len(links) - _MAX_ERRORS_SHOWN} more folder link(s)", file=sys.stderr)
 
 
 def _print_unreadable(scan_report) -> None:
@@ -344,6 +361,8 @@ def _photos(args: argparse.Namespace, csv_path: str | None, tags):
             return f"--csv {args.csv!r} is one of the photos to classify; writing the CSV would replace it"
     if not paths and not report.missing and not report.unreadable_dirs and not tagged_rows:
         skipped = f" ({report.skipped_non_images} non-image file(s) skipped)" if report.skipped_non_images else ""
+        if report.outside_links:
+            skipped += f" ({len(report.outside_links)} folder link(s) leading outside not followed)"
         print(f"catdog-classify: warning: no images found in {', '.join(repr(p) for p in args.paths)}{skipped}",
               file=sys.stderr)
     return paths, report, tagged_rows

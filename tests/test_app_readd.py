@@ -105,3 +105,40 @@ def test_readding_a_folder_drops_rows_of_deleted_photos(qtbot, tiny_model_path, 
     qtbot.waitUntil(lambda: not w.running, timeout=RUN_TIMEOUT)
     assert [r.path for r in w.results.results] == [str(outside)]
     assert w.statusBar().currentMessage() == "No images found · 5 removed: no longer on disk"
+
+
+def test_a_photo_reached_by_another_path_stays_one_row(qtbot, tiny_model_path, cat_photos, dog_photos, tmp_path):
+    """tester8's finding 6: a folder, then a link to it (or a photo through it), gave each photo two rows in
+    the app and one in catdog-classify (which counts files by their real path). Now the app counts the same:
+    unchanged photos are kept, a changed one is classified again in its row. A folder link leading outside the
+    folder dropped is not followed, and the status bar says so (finding 3)."""
+    src, links = tmp_path / "photos", tmp_path / "links"
+    src.mkdir()
+    links.mkdir()
+    for p in cat_photos[:2]:
+        shutil.copy(p, src / p.name)
+    os.symlink(src, links / "same_folder")
+    os.symlink(src / cat_photos[0].name, links / "same_photo.jpg")
+    w = MainWindow(tiny_model_path, [str(src)])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.results.rowCount() == 2 and not w.running, timeout=RUN_TIMEOUT)
+    before = {r.path: r for r in w.results.results}
+
+    w.classify([str(links / "same_folder"), str(links / "same_photo.jpg")])
+    qtbot.waitUntil(lambda: not w.running, timeout=RUN_TIMEOUT)
+    assert {r.path: r for r in w.results.results} == before
+    assert "the 2 photos found are already in the table" in w.statusBar().currentMessage()
+
+    changed = src / cat_photos[1].name
+    shutil.copy(dog_photos[0], changed)
+    w.classify([str(links / "same_folder")])
+    qtbot.waitUntil(lambda: not w.running, timeout=RUN_TIMEOUT)
+    assert sorted(r.path for r in w.results.results) == sorted(before)  # the changed photo kept its row
+    assert w.results.results[w.results.row_of(str(changed))].probabilities != before[str(changed)].probabilities
+
+    os.symlink("..", src / "up")  # leads to tmp_path: outside the folder dropped
+    w.classify([str(src)])
+    qtbot.waitUntil(lambda: not w.running, timeout=RUN_TIMEOUT)
+    assert w.results.rowCount() == 2
+    assert "folder links leading outside not followed: 1" in w.statusBar().currentMessage()

@@ -211,3 +211,31 @@ def test_copying_the_same_folder_twice_copies_nothing_twice(tiny_model_path, cat
     assert "Undone: removed 6 copies" in capsys.readouterr().out
     assert not list(target.rglob("*.jpg")) and sorted(p.name for p in src.iterdir()) == sorted(
         p.name for p in cat_photos[:3] + dog_photos[:3])
+
+
+def test_move_never_takes_photos_through_a_folder_link_leading_outside(tiny_model_path, cat_photos, dog_photos,
+                                                                        tmp_path, capsys):
+    """tester8's finding 3: `catdog-classify album --sort-into sorted --move` with `album/up -> ..` moved
+    `other/not_mine.jpg`, a photo in a folder never named. The link is not followed, and the summary says so."""
+    import re
+
+    album, other = tmp_path / "album", tmp_path / "other"
+    album.mkdir()
+    other.mkdir()
+    shutil.copy(cat_photos[0], album / "mine.jpg")
+    shutil.copy(dog_photos[0], other / "not_mine.jpg")
+    os.symlink("..", album / "up")
+    target = tmp_path / "sorted"
+    code = cli.main([str(album), "--model", str(tiny_model_path), "--sort-into", str(target), "--move", "-q"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert (other / "not_mine.jpg").is_file() and not (album / "mine.jpg").exists()
+    assert [p.name for p in target.rglob("*.jpg")] == ["mine.jpg"]
+    assert re.search(r"^\s+folder links leading outside skipped\s+1$", out, re.M), out
+    assert f"folder link not followed: {str(album / 'up')!r} -> {str(tmp_path)!r}" in err
+    assert "name the link itself to include it" in err
+    # only the link there: nothing to classify, and the warning says why
+    code = cli.main([str(album), "--model", str(tiny_model_path), "--csv", str(tmp_path / "o.csv"), "-q"])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "no images found" in err and "(1 folder link(s) leading outside not followed)" in err, err

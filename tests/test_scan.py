@@ -98,14 +98,54 @@ def test_symlink_loops_terminate(tree):
     assert sorted(names(paths)) == ["a.jpg", "b.JPG", "c.jpeg", "d.png", "fake.png", "no_extension"]
 
 
-def test_symlinked_folder_outside_is_followed_once(tree, tmp_path, cat_photos):
-    outside = tmp_path / "elsewhere"
-    outside.mkdir()
-    shutil.copy(cat_photos[4], outside / "e.jpg")
-    os.symlink(outside, tree / "linked")
-    os.symlink(outside, tree / "sub" / "linked_again")
-    paths, _ = scan_paths([tree])
-    assert names(paths).count("e.jpg") == 1
+@pytest.mark.skipif(os.name != "posix", reason="symlinks need privileges on Windows")
+def test_a_folder_link_leading_outside_is_not_followed_but_counted(tmp_path, cat_photos, dog_photos):
+    """tester8's finding 3: ``catdog-classify album --sort-into sorted --move`` with ``album/up -> ..`` moved a
+    photo out of ``other``, a folder never named. Links out are not followed (counted instead); a link named
+    itself is followed, as the user chose it."""
+    album, other = tmp_path / "album", tmp_path / "other"
+    album.mkdir()
+    other.mkdir()
+    shutil.copy(cat_photos[0], album / "mine.jpg")
+    shutil.copy(dog_photos[0], other / "not_mine.jpg")
+    os.symlink("..", album / "up")  # relative, as `ln -s .. album/up` makes it
+    os.symlink(other, album / "to_other")
+    paths, report = scan_paths([album])
+    assert names(paths) == ["mine.jpg"]
+    assert report.outside_links == [str(album / "to_other"), str(album / "up")]
+    assert report.skipped_non_images == 0 and report.unreadable_dirs == []
+    paths, report = scan_paths([album / "to_other"])  # named: followed
+    assert paths == [str(album / "to_other" / "not_mine.jpg")] and report.outside_links == []
+    paths, report = scan_paths([album, other])  # the link leads into a folder named too: no photo is left out
+    assert sorted(names(paths)) == ["mine.jpg", "not_mine.jpg"] and len(paths) == 2
+    assert report.outside_links == [str(album / "up")]  # up is tmp_path: outside both
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks need privileges on Windows")
+def test_folder_links_inside_the_named_folder_are_followed_once(tree, tmp_path, cat_photos):
+    shared = tree / "sub" / "shared"
+    shared.mkdir()
+    shutil.copy(cat_photos[4], shared / "e.jpg")
+    os.symlink(shared, tree / "a_shortcut")  # inside the tree: followed (first by name), e.jpg yielded once
+    os.symlink("../sub", tree / "sub" / "deeper" / "up_again")
+    paths, report = scan_paths([tree])
+    assert names(paths).count("e.jpg") == 1 and str(tree / "a_shortcut" / "e.jpg") in paths
+    assert report.outside_links == [] and len(paths) == 7
+    paths, report = scan_paths([tree / "sub"])  # named the subfolder: a_shortcut is not met at all
+    assert names(paths).count("e.jpg") == 1 and report.outside_links == []
+    os.symlink(tree, tmp_path / "photos_link")  # a named folder that is itself a link: its inside is its target's
+    paths, report = scan_paths([tmp_path / "photos_link"])
+    assert len(paths) == 7 and report.outside_links == []
+
+
+def test_known_paths_keep_their_name(tree, tmp_path):
+    """tester8's finding 6: the app had a photo twice when a second drop reached it by another path; a
+    file met before (a row in the table) is yielded under the path it was met by."""
+    os.symlink(tree, tmp_path / "alias")
+    first = list(iter_image_paths([tree]))
+    again = list(iter_image_paths([tmp_path / "alias", tmp_path / "alias" / "a.jpg"], known=first))
+    assert sorted(again) == sorted(first)
+    assert list(iter_image_paths([tmp_path / "alias" / "a.jpg"], known=[])) == [str(tmp_path / "alias" / "a.jpg")]
 
 
 def test_unreadable_subfolder_is_reported_and_the_rest_scanned(tree, unreadable):
@@ -131,11 +171,21 @@ def test_unreadable_subfolder_real_permissions(tree):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
-def test_named_pipe_in_folder_does_not_hang(tree):
+def test_special_files_in_a_folder_are_counted_never_opened(tree, monkeypatch):
+    """Pipes and devices are skipped non-images (tester8: they vanished from the count); opening a pipe
+    with no writer would block, so the scan must not look at their bytes."""
     os.mkfifo(tree / "pipe.jpg")
     os.mkfifo(tree / "pipe_no_ext")
-    paths, _ = scan_paths([tree])
-    assert "pipe.jpg" not in names(paths) and "pipe_no_ext" not in names(paths)
+    os.symlink(os.devnull, tree / "null_dev.jpg")
+    opened = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda f, *a, **k: opened.append(str(f)) or real_open(f, *a, **k))
+    paths, report = scan_paths([tree])
+    assert not {"pipe.jpg", "pipe_no_ext", "null_dev.jpg"} & set(names(paths))
+    assert report.skipped_non_images == 4 + 3  # the tree's four, the two pipes and the device
+    assert not [f for f in opened if "pipe" in f or "null_dev" in f]
+    paths, report = scan_paths([tree, tree / "pipe.jpg"])  # named: its (error) row, not skipped as well
+    assert "pipe.jpg" in names(paths) and report.skipped_non_images == 4 + 2
 
 
 def test_iter_is_lazy_and_fills_the_report(tree):

@@ -681,7 +681,7 @@ class MainWindow(QMainWindow):
         unchanged = frozenset(p for p in self.results.paths() if p in self._stamps and self._stamps[p] == file_stamp(p))
         worker = ClassifyWorker(self.engine, paths, skip=unchanged, batch_size=self.batch_size,
                                 thumbnail_size=self.thumbnails.pixel_size, thumbnail_sink=self.thumbnails.put,
-                                threshold=self.threshold)
+                                threshold=self.threshold, known=self.results.paths())
         worker.scanned.connect(self._on_scanned)
         worker.results.connect(self._on_results)
         worker.progress.connect(self._on_progress)
@@ -862,10 +862,12 @@ class MainWindow(QMainWindow):
         already = getattr(self.worker, "already_done", 0)
         removed = self.tr("%n removed: no longer on disk", "", self._vanished) if self._vanished else ""
         unreadable = self._unreadable_named(summary.unreadable_dirs)
+        outside = getattr(self.worker, "outside_links", 0)  # the scan stays inside the folders dropped
+        links = self.tr("folder links leading outside not followed: {n}").format(n=outside) if outside else ""
         if not summary.total and not summary.cancelled:
             text = (self.tr("No new or changed photos: the %n photo(s) found are already in the table", "", already)
                     if already else "" if unreadable else self.tr("No images found"))
-            self.statusBar().showMessage(" · ".join(filter(None, [text, unreadable, removed])))
+            self.statusBar().showMessage(" · ".join(filter(None, [text, unreadable, links, removed])))
             return
         per_class = ", ".join(f"{label_text(k)} {v}" for k, v in summary.per_class.items()) \
             if any(summary.per_class.values()) else ""  # "cat 0, dog 0" says nothing
@@ -884,6 +886,8 @@ class MainWindow(QMainWindow):
             parts.append(unreadable)
         if summary.skipped_non_images:
             parts.append(self.tr("{n} non-images skipped").format(n=summary.skipped_non_images))
+        if links:
+            parts.append(links)
         if already:
             parts.append(self.tr("%n unchanged photo(s) kept", "", already))
         if removed:

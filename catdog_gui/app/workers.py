@@ -16,7 +16,7 @@ import contextlib
 import dataclasses
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
@@ -35,6 +35,8 @@ class ClassifyWorker(QThread):
 
     Args:
         engine, paths, skip, batch_size: the model, files and folders to classify, paths already done.
+        known: the paths already in the table: a file among them that the scan reaches by another path (a
+            symlink, a folder link) keeps its table path, so it stays one row (as catdog-classify counts it).
         thumbnail_size: when > 0, the pipeline makes each photo's thumbnail (at most this many device
             pixels a side) from the decode that feeds the model, and ``thumbnail_sink(path, rgb)`` receives
             it in this thread before the result is emitted; the emitted results carry no pixels.
@@ -52,6 +54,8 @@ class ClassifyWorker(QThread):
             the time ``done`` is emitted.
         unreadable: folder -> why it could not be listed (``"Permission denied"``), likewise; its photos are
             not in the run (the summary's ``unreadable_dirs`` counts them).
+        outside_links: how many folder links the scan did not follow because they lead outside the folders
+            dropped (``core.scan.ScanReport.outside_links``), likewise.
         failed(str message): the run stopped on an unexpected error (rows so far stay valid).
     """
 
@@ -63,15 +67,18 @@ class ClassifyWorker(QThread):
 
     def __init__(self, engine, paths: Sequence[str], skip: frozenset[str] = frozenset(),
                  batch_size: int = 16, parent: QObject | None = None, thumbnail_size: int = 0,
-                 thumbnail_sink: Callable[[str, object], None] | None = None, threshold: float | None = None) -> None:
+                 thumbnail_sink: Callable[[str, object], None] | None = None, threshold: float | None = None,
+                 known: Iterable[str] = ()) -> None:
         super().__init__(parent)
         self.engine = engine
         self.threshold = threshold  # the uncertain threshold the run's summary counts with
         self.paths = [str(p) for p in paths]
         self.skip = skip
+        self.known = list(known)
         self.already_done = 0  # images found that were in ``skip`` (set by the scan)
         self.errors: list[Result] = []
         self.unreadable: dict[str, str] = {}
+        self.outside_links = 0
         self.batch_size = batch_size
         self.thumbnail_size = thumbnail_size if thumbnail_sink is not None else 0
         self.thumbnail_sink = thumbnail_sink
@@ -88,7 +95,7 @@ class ClassifyWorker(QThread):
         finished: list[Result] = []
         try:
             todo = []
-            for path in iter_image_paths(self.paths, report):
+            for path in iter_image_paths(self.paths, report, known=self.known):
                 if self._cancel.is_set():
                     break
                 if path not in self.skip:
@@ -117,6 +124,7 @@ class ClassifyWorker(QThread):
             missing = [Result(path=p, status=Status.ERROR, error=MISSING) for p in report.missing]
             self.errors = missing + [r for r in finished if not r.ok]
             self.unreadable = dict(report.unreadable_why)
+            self.outside_links = len(report.outside_links)
             summary = pipeline.summarize(missing + finished, labels, elapsed, report.skipped_non_images,
                                          cancelled=self._cancel.is_set(), threshold=self.threshold,
                                          unreadable_dirs=len(report.unreadable_dirs))

@@ -908,6 +908,10 @@ Help ▸ How to read the maps explains more.</source>
             <numerusform>%n장 제거: 더 이상 디스크에 없음</numerusform>
         </translation>
     </message>
+    <message>
+        <source>folder links leading outside not followed: {n}</source>
+        <translation>바깥으로 이어지는 폴더 링크를 따라가지 않음: {n}개</translation>
+    </message>
     <message numerus="yes">
         <source>No new or changed photos: the %n photo(s) found are already in the table</source>
         <translation>

@@ -17,7 +17,11 @@ folder could not be read (its photos get no row: the summary counts such folders
 missing or invalid model, ``--device cuda`` without a usable CUDA provider, no path that exists, or a CSV
 that cannot be written; 130 when interrupted
 with Ctrl-C, 128 + the signal number when ended by SIGTERM or SIGHUP (a closed terminal, ``kill``, a
-session logging out): in every case the rows finished so far are still written.
+session logging out): in every case the rows finished so far are still written, and no sort starts (the
+summary says so). Ctrl-C before the photos are classified ends the run with one line; during ``--sort-into``
+it stops the sort between two photos.
+
+``--csv -`` writes the CSV to standard output (no byte-order mark) and everything else to stderr.
 """
 
 from __future__ import annotations

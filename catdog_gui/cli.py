@@ -17,7 +17,11 @@ folder could not be read (its photos get no row: the summary counts such folders
 missing or invalid model, ``--device cuda`` without a usable CUDA provider, no path that exists, or a CSV
 that cannot be written; 130 when interrupted
 with Ctrl-C, 128 + the signal number when ended by SIGTERM or SIGHUP (a closed terminal, ``kill``, a
-session logging out): in every case the rows finished so far are still written.
+session logging out): in every case the rows finished so far are still written, and no sort starts (the
+summary says so). Ctrl-C before the photos are classified ends the run with one line; during ``--sort-into``
+it stops the sort between two photos.
+
+``--csv -`` writes the CSV to standard output (no byte-order mark) and everything else to stderr.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from catdog_gui.argtypes import positive_int
 __all__ = ["main", "get_args_parser"]
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE: stdout went to a reader that stopped (`| head`)
+CSV_STDOUT = "-"  # --csv -: the CSV goes to standard output (the summary then to stderr)
 _MAX_ERRORS_SHOWN = 10
 _OUTSIDE_LINKS = "folder links leading outside skipped"  # the summary's count of ScanReport.outside_links
 # Xception holds ~20 MB of activations per photo at 224x224 on the CPU: 1024 photos is already ~20 GB, and
@@ -74,7 +79,8 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", default=None, metavar="OUT.csv",
                    help="CSV to write: path,label,confidence,p_<label>...,status,error,note,top_label,"
                         "uncertain_reason,model,provider,precision,tta,threshold (replaced atomically; label is "
-                        "'uncertain' when the answer is not worth much); required unless --write-tags or "
+                        "'uncertain' when the answer is not worth much; '-' writes it to standard output, "
+                        "without a byte-order mark, and the summary to stderr); required unless --write-tags or "
                         "--sort-into is given")
     p.add_argument("--model", default=None, metavar="MODEL.onnx",
                    help="ONNX model following the catdog contract (default: the bundled model, or $CATDOG_MODEL)")
@@ -140,7 +146,7 @@ def _print_summary(summary, engine, csv_path: str | None, rows: int, results, sc
     if outside:
         print(f"  {_OUTSIDE_LINKS:<{width}}  {outside}")
     if csv_path is not None:
-        print(f"CSV: {csv_path} ({rows} row(s))")
+        print(f"CSV: {'standard output' if csv_path == CSV_STDOUT else csv_path} ({rows} row(s))")
     errors = [r for r in results if not r.ok]
     for r in errors[:_MAX_ERRORS_SHOWN]:
         print(f"  error: {r.path!r}: {r.error}", file=sys.stderr)
@@ -250,7 +256,7 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
         return problem
     if args.csv is None and not args.write_tags and args.sort_into is None:
         return "nothing to write: give --csv OUT.csv, --write-tags, --sort-into DIR, or several"
-    if args.csv is None:
+    if args.csv is None or args.csv == CSV_STDOUT:
         return None
     csv_path = os.path.abspath(args.csv)
     if not args.csv.strip():
@@ -274,13 +280,15 @@ def _open_engine(args: argparse.Namespace):
     if not args.verbose:
         ort.set_default_logger_severity(4)  # the engine reports CUDA problems itself, in one line
     model_path = args.model or default_model_path()
+    from_environment = args.model is None and bool(os.environ.get("CATDOG_MODEL"))
     if args.cpu and args.device not in (None, "cpu"):
         return f"--cpu contradicts --device {args.device}"
     device = "cpu" if args.cpu else (args.device or "auto")
     try:
         engine = Engine(model_path, providers=providers_for(device), precision=args.precision, tta=args.tta)
-    except ModelError as exc:
-        return str(exc)
+    except ModelError as exc:  # a path the user did not type says where it came from, as --self-test does
+        source = " (set by $CATDOG_MODEL)"
+        return str(exc) + (source if from_environment and source not in str(exc) else "")
     if device == "cuda" and not engine.using_cuda:
         return f"--device cuda: the CUDA provider cannot be used: {engine.cuda_unavailable_reason}"
     return engine, uncertain_threshold(engine.info.metadata, args.threshold)
@@ -322,10 +330,11 @@ def _classify_all(engine, paths: list[str], args: argparse.Namespace) -> tuple[l
 
 
 def _write_csv(args: argparse.Namespace, csv_path: str | None, results: list, labels, engine,
-               threshold: float, stored: dict | None = None) -> int | str:
-    """Write the CSV (None: --write-tags or --sort-into alone); its rows, or why it could not be written.
-    ``stored``: {path: :class:`~catdog_gui.core.xmp.Verdict`} of the rows read from the tags (``--skip-tagged``)."""
-    from catdog_gui.core.results import InPlaceWriteWarning, run_settings, write_csv
+               threshold: float, stored: dict | None = None, stream=None) -> int | str:
+    """Write the CSV (None: --write-tags or --sort-into alone; :data:`CSV_STDOUT`: to ``stream``); its rows, or
+    why it could not be written. ``stored``: {path: :class:`~catdog_gui.core.xmp.Verdict`} of the rows read from
+    the tags (``--skip-tagged``)."""
+    from catdog_gui.core.results import InPlaceWriteWarning, run_settings
 
     rows, in_place = 0, []
     try:
@@ -339,11 +348,42 @@ def _write_csv(args: argparse.Namespace, csv_path: str | None, results: list, la
                     run_info["model"] = lambda r, v=run_info["model"]: stored[r.path].model if r.path in stored else v
                 if any(r.person_label for r in results):  # the app's column: the model's label stays in "label"
                     run_info["label_by_person"] = lambda r: r.person_label
-                rows = write_csv(results, csv_path, labels, run_info=run_info, threshold=threshold)
+                rows = _csv_to(csv_path, stream, results, labels, run_info, threshold)
     except OSError as exc:
         return f"cannot write {args.csv!r}: {exc.strerror or exc}"
     for w in in_place:
         print(f"catdog-classify: warning: {w.message}", file=sys.stderr)
+    return rows
+
+
+def _csv_to(csv_path: str, stream, results: list, labels, run_info: dict, threshold: float) -> int:
+    """Write the CSV to ``csv_path`` (atomically), or for :data:`CSV_STDOUT` to ``stream`` (standard output):
+    the same bytes less the byte-order mark, which would stick to the first column's name in ``cut``, ``awk``
+    or a CSV reader of a pipe (a spreadsheet wants a file). Returns the rows written.
+
+    Raises:
+        OSError: the file cannot be written (or, for standard output, the temporary copy the CSV is built in).
+    """
+    import codecs
+    import tempfile
+
+    from catdog_gui.core.results import write_csv
+
+    if csv_path != CSV_STDOUT:
+        return write_csv(results, csv_path, labels, run_info=run_info, threshold=threshold)
+    with tempfile.TemporaryDirectory(prefix="catdog-") as folder:  # write_csv's own quoting and cells, as a file
+        built = os.path.join(folder, "results.csv")
+        rows = write_csv(results, built, labels, run_info=run_info, threshold=threshold)
+        with open(built, "rb") as f:
+            data = f.read().removeprefix(codecs.BOM_UTF8)
+    stream.flush()
+    binary = getattr(stream, "buffer", None)  # bytes as they are: CRLF line ends, no newline translation
+    if binary is None:
+        stream.write(data.decode("utf-8"))
+    else:
+        binary.write(data)
+        binary.flush()
+    stream.flush()
     return rows
 
 
@@ -355,7 +395,7 @@ def _photos(args: argparse.Namespace, csv_path: str | None, tags):
     paths, tagged_rows = tags.split(paths)  # --skip-tagged: rows from the photos' XMP, not classified again
     if not paths and report.missing and len(report.missing) == len(args.paths):
         return "no such file or folder: " + ", ".join(repr(p) for p in report.missing)
-    if csv_path is not None and os.path.exists(csv_path):
+    if csv_path not in (None, CSV_STDOUT) and os.path.exists(csv_path):
         csv_real = os.path.normcase(os.path.realpath(csv_path))
         if any(os.path.normcase(os.path.realpath(p)) == csv_real for p in paths):
             return f"--csv {args.csv!r} is one of the photos to classify; writing the CSV would replace it"
@@ -368,13 +408,13 @@ def _photos(args: argparse.Namespace, csv_path: str | None, tags):
     return paths, report, tagged_rows
 
 
-def _run(args: argparse.Namespace, engine, threshold: float) -> int:
-    """Classify the photos, write what was asked for and print the summary; the exit status."""
-    from catdog_gui import cli_sort, cli_tags
-    from catdog_gui.core.pipeline import summarize
+def _run(args: argparse.Namespace, engine, threshold: float, csv_stream=None) -> int:
+    """Classify the photos, write what was asked for and print the summary; the exit status. ``csv_stream``:
+    where ``--csv -`` writes the CSV (the standard output, while ``print`` goes to stderr)."""
+    from catdog_gui import cli_tags
     from catdog_gui.core.results import Result, Status
 
-    csv_path = None if args.csv is None else os.path.abspath(args.csv)
+    csv_path = None if args.csv is None else CSV_STDOUT if args.csv == CSV_STDOUT else os.path.abspath(args.csv)
     try:
         tags = cli_tags.TagRun(args, engine, threshold)
     except OSError as exc:
@@ -385,13 +425,33 @@ def _run(args: argparse.Namespace, engine, threshold: float) -> int:
     paths, report, tagged_rows = found
     # A path the user named that does not exist gets an error row too, so that nothing is silently lost.
     missing_rows = [Result(path=p, status=Status.ERROR, error="no such file or folder") for p in report.missing]
-    labels = engine.info.labels
     classified, elapsed, interrupted = _classify_all(engine, paths, args)
+    try:
+        return _outputs(args, engine, threshold, (csv_path, csv_stream), tags, (classified, tagged_rows, missing_rows),
+                        report, elapsed, interrupted)
+    except KeyboardInterrupt:  # a (second) Ctrl-C while the tags, the CSV or the summary were being written
+        with contextlib.suppress(KeyboardInterrupt, OSError):
+            print("catdog-classify: interrupted while writing the results (the CSV and each tag file are "
+                  "written whole or not at all)", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _outputs(args: argparse.Namespace, engine, threshold: float, csv_to: tuple, tags, rows_of: tuple, report,
+             elapsed: float, interrupted: int | None) -> int:
+    """After classifying: write the tags and the CSV, print the summary, sort (not after an interruption: it
+    says so); the exit status. ``csv_to``: (CSV path or None or :data:`CSV_STDOUT`, the stream for the
+    latter); ``rows_of``: (classified, read from the tags, missing paths) results."""
+    from catdog_gui import cli_sort
+    from catdog_gui.core.pipeline import summarize
+
+    (csv_path, csv_stream), (classified, tagged_rows, missing_rows) = csv_to, rows_of
+    labels = engine.info.labels
     classified = tags.note_changed(classified)  # --skip-tagged: why a tagged photo was classified again
     tags.write(classified)  # --write-tags: after the run (each file written whole or not at all)
+    sort_stopped = interrupted if interrupted is not None else EXIT_INTERRUPTED if tags.interrupted else None
     classified = tags.hand_marks(classified)  # a person's verdict in the tags: CSV label_by_person, the sort
     results = classified + tagged_rows + missing_rows
-    rows = _write_csv(args, csv_path, results, labels, engine, threshold, tags.stored)
+    rows = _write_csv(args, csv_path, results, labels, engine, threshold, tags.stored, stream=csv_stream)
     if isinstance(rows, str):
         return _fail(rows)
     summary = summarize(classified + missing_rows, labels, elapsed, skipped_non_images=report.skipped_non_images,
@@ -399,11 +459,14 @@ def _run(args: argparse.Namespace, engine, threshold: float) -> int:
                         unreadable_dirs=len(report.unreadable_dirs))
     _print_summary(summary, engine, csv_path, rows, results, report)
     tags.print_summary()
-    if interrupted is not None:
-        return interrupted
+    if sort_stopped is not None:  # Ctrl-C while classifying or tagging: no sort, and it says so
+        cli_sort.say_not_run(args)  # (or one would wonder how many photos moved)
+        return sort_stopped
     # photos skipped as already tagged are sorted by their tags' verdict (a person's mark there wins)
-    sorted_all = cli_sort.run(args, classified + tagged_rows, labels, threshold)
-    return EXIT_OK if sorted_all and not report.unreadable_dirs and not tags.not_tagged else 1
+    sorted_status = cli_sort.run(args, classified + tagged_rows, labels, threshold)
+    if sorted_status == EXIT_INTERRUPTED:
+        return sorted_status
+    return EXIT_OK if sorted_status == EXIT_OK and not report.unreadable_dirs and not tags.not_tagged else 1
 
 
 def _undo_sort_conflicts(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:
@@ -422,13 +485,19 @@ def _undo_sort_conflicts(parser: argparse.ArgumentParser, args: argparse.Namespa
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``catdog-classify``; returns the exit status (see the module docstring). Output piped into a program
     that stops reading (``| head``) ends it quietly with 141 (128 + SIGPIPE, as shells report it) once the
-    outputs asked for are written, not with a traceback."""
+    outputs asked for are written, not with a traceback. Ctrl-C before the photos are classified (while
+    the libraries load, the model opens or the folders are searched) ends it with one line and 130: nothing
+    was written yet."""
     try:
         return _main(argv)
     except BrokenPipeError:
         with contextlib.suppress(OSError):  # Python flushes stdout at exit: send what is left nowhere
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:  # later ones are caught where they stop the run (rows so far, tags, the sort)
+        with contextlib.suppress(KeyboardInterrupt, OSError):  # a second Ctrl-C while saying so
+            print("catdog-classify: interrupted before classifying; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -460,7 +529,11 @@ def _main(argv: Sequence[str] | None) -> int:
     opened = _open_engine(args)
     if isinstance(opened, str):
         return _fail(opened)
-    return _run(args, *opened)
+    if args.csv != CSV_STDOUT:
+        return _run(args, *opened)
+    csv_stream = sys.stdout  # the CSV's; everything else printed goes to stderr, so that stdout stays a CSV
+    with contextlib.redirect_stdout(sys.stderr):
+        return _run(args, *opened, csv_stream=csv_stream)
 
 
 if __name__ == "__main__":

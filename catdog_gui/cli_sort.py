@@ -5,18 +5,23 @@ sidecars go with their photos; photos already in their folder are left alone; a 
 in its destination folder, under its name or a suffixed one, is skipped as "already there", not copied again).
 
 Photos that cannot be copied or moved are listed on stderr and make the exit status 1; a full disk stops
-the sort. Unreadable photos stay where they are. An interrupted run (Ctrl-C) sorts nothing. With
-``--dry-run`` the plan is listed (``would copy SRC -> DEST``) and nothing is created, copied or moved.
+the sort. Unreadable photos stay where they are. A run interrupted (Ctrl-C) while classifying or tagging sorts
+nothing, and says so; Ctrl-C during the sort stops it between two photos (exit status 130; the journal holds
+those already sorted, so ``--undo-sort DIR`` takes them back). With ``--dry-run`` the plan is listed
+(``would copy SRC -> DEST``) and nothing is created, copied or moved.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
-__all__ = ["add_arguments", "check_arguments", "run", "undo"]
+__all__ = ["add_arguments", "check_arguments", "run", "say_not_run", "undo"]
 
 _MAX_SHOWN = 10
 
@@ -50,12 +55,26 @@ def check_arguments(args: argparse.Namespace) -> str | None:
     return None
 
 
-def run(args: argparse.Namespace, results: Sequence, labels: Sequence[str], threshold: float) -> bool:
-    """Sort ``results`` as ``--sort-into``/``--copy``/``--move`` ask (uncertain rows, at ``threshold``, into
-    ``DIR/uncertain``); print what happened. Returns whether every photo was sorted (``True`` also when no
-    sort was asked for)."""
+def say_not_run(args: argparse.Namespace) -> None:
+    """After a run interrupted before its sort: say that no photo was copied or moved (nothing, when no sort
+    was asked for)."""
     if args.sort_into is None:
-        return True
+        return
+    done = "none would be" if getattr(args, "dry_run", False) else "no photo was"
+    print(f"Interrupted before sorting: {done} {'copied' if args.sort_mode == 'copy' else 'moved'} into "
+          f"{os.path.abspath(args.sort_into)}")
+
+
+def run(args: argparse.Namespace, results: Sequence, labels: Sequence[str], threshold: float) -> int:
+    """Sort ``results`` as ``--sort-into``/``--copy``/``--move`` ask (uncertain rows, at ``threshold``, into
+    ``DIR/uncertain``); print what happened. Ctrl-C stops the sort between two photos.
+
+    Returns:
+        The exit status: 0 when every photo was sorted (also when no sort was asked for), 1 when some could
+        not be, 130 when Ctrl-C stopped the sort.
+    """
+    if args.sort_into is None:
+        return 0
     from catdog_gui.core.sorting import plan_sort, run_sort
 
     target = os.path.abspath(args.sort_into)
@@ -68,18 +87,41 @@ def run(args: argparse.Namespace, results: Sequence, labels: Sequence[str], thre
         there = sum(item.already for item in plan)
         print(f"Would {args.sort_mode} {len(plan) - in_place - there} photo(s) into {target}"
               f"{_left_alone(in_place, there, args.sort_mode)} (dry run: nothing copied or moved)")
-        return True
-    report = run_sort(plan, args.sort_mode)
+        return 0
+    with _ctrl_c_sets() as stop:
+        report = run_sort(plan, args.sort_mode, cancel=stop.is_set)
     verb = "Copied" if args.sort_mode == "copy" else "Moved"
     print(f"{verb} {len(report.done)} photo(s) into {target}"
-          f"{_left_alone(len(report.in_place), len(report.already), args.sort_mode)}")
+          f"{_left_alone(len(report.in_place), len(report.already), args.sort_mode)}"
+          + (f" (interrupted: the other photo(s) were not {verb.lower()}"
+             + (f"; --undo-sort {args.sort_into} takes back this sort)" if report.done else ")")
+             if report.cancelled else ""))
     for source, reason in report.failed[:_MAX_SHOWN]:
         print(f"catdog-classify: could not sort {source}: {reason}", file=sys.stderr)
     if len(report.failed) > _MAX_SHOWN:
         print(f"catdog-classify: ... and {len(report.failed) - _MAX_SHOWN} more", file=sys.stderr)
     if report.stopped:
         print(f"catdog-classify: the sort stopped: {report.stopped}", file=sys.stderr)
-    return not report.failed and not report.stopped
+    if report.cancelled:
+        return 130
+    return 0 if not report.failed and not report.stopped else 1
+
+
+@contextlib.contextmanager
+def _ctrl_c_sets():
+    """An event that Ctrl-C (SIGINT) sets instead of raising KeyboardInterrupt, for the duration of the
+    ``with``: the sort polls it between two photos, so a photo is never left half copied and the journal
+    stays whole. Off the main thread (no signal handler can be set there) the event is never set."""
+    stop = threading.Event()
+    try:
+        previous = signal.signal(signal.SIGINT, lambda _signum, _frame: stop.set())
+    except ValueError:  # not the main thread
+        previous = None
+    try:
+        yield stop
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _left_alone(in_place: int, already: int, mode: str) -> str:
@@ -99,21 +141,23 @@ def undo(target: str, dry_run: bool = False) -> int:
     """``--undo-sort TARGET [--dry-run]``: undo the last sort into ``target`` from its journal (with
     ``dry_run``, change nothing and say what would be undone); print what was done, and how many earlier sorts
     into ``target`` the journal still holds (the next ``--undo-sort`` undoes the newest of them).
-    Returns the exit status: 0 when everything was (or would be) undone, 1 otherwise (no journal, or photos
-    that could not go back, listed on stderr), 2 when ``target`` is not a folder."""
+    Returns the exit status: 0 when everything was (or would be) undone; 1 when the journal cannot be read or
+    photos could not go back (listed on stderr); 2 when there is nothing to undo: ``target`` is not a folder,
+    or holds no journal (as for a PATH that does not exist)."""
     from catdog_gui.core.sorting import JOURNAL_NAME, last_journal, undo_sort
 
     if not os.path.isdir(target):
-        print(f"catdog-classify: --undo-sort: {target!r} is not a folder", file=sys.stderr)
+        print(f"catdog-classify: error: --undo-sort: {target!r} is not a folder", file=sys.stderr)
         return 2
     journal = last_journal(target)
     if journal is None:
-        print(f"catdog-classify: no sort to undo in {target!r} (no {JOURNAL_NAME} there)", file=sys.stderr)
-        return 1
+        print(f"catdog-classify: error: --undo-sort: no sort to undo in {target!r} (no {JOURNAL_NAME} there)",
+              file=sys.stderr)
+        return 2
     try:
         report = undo_sort(journal, dry_run=dry_run)
     except (OSError, ValueError) as exc:
-        print(f"catdog-classify: cannot undo the sort in {target!r}: {exc}", file=sys.stderr)
+        print(f"catdog-classify: error: --undo-sort: cannot undo the sort in {target!r}: {exc}", file=sys.stderr)
         return 1
     n = len(report.done)
     if dry_run:

@@ -65,7 +65,8 @@ def check_arguments(args: argparse.Namespace) -> str | None:
         given = [option for option, value in (("--tag-root", args.tag_root), ("--tag-uncertain", args.tag_uncertain))
                  if value not in (None, False)]
         if args.sidecar_naming is not None and not args.skip_tagged:  # --skip-tagged reads sidecars by it
-            given.insert(0, "--sidecar-naming")
+            return ("--sidecar-naming needs --write-tags or --skip-tagged (it names the sidecar files they write "
+                    "or read)")
         if given:
             verb = "needs" if len(given) == 1 else "need"
             return f"{' and '.join(given)} {verb} --write-tags (they change only the tags it writes)"
@@ -96,6 +97,7 @@ class TagRun:
         self.threshold = threshold
         self.already_tagged = 0
         self.not_tagged = 0  # photos --write-tags should have tagged but could not (read-only, shared sidecar)
+        self.interrupted = False  # Ctrl-C stopped :meth:`write` between two files
         self.changed: set[str] = set()  # photos whose sidecar was written for a different photo
         self.stored: dict = {}  # --skip-tagged: {path: Verdict} of the photos not classified again
         self.hand_marked = 0  # photos whose tags hold a verdict set by hand (:meth:`split`, :meth:`hand_marks`)
@@ -177,7 +179,7 @@ class TagRun:
                 elif out.action in ("error", "kept"):
                     problems.append(out)
         except KeyboardInterrupt:
-            interrupted = True
+            interrupted = self.interrupted = True
         where = f"sidecar {sidecar_path('photo.jpg', self.naming)}" if a.write_tags == "sidecar" else "embedded"
         state = " (dry run: nothing written)" if a.dry_run else ""
         state += " (interrupted)" if interrupted else ""

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from catdog_gui.app import keyboard, sort_actions, tag_actions
+from catdog_gui.app.changed_files import ChangedFiles
 from catdog_gui.app.column_fit import ColumnFitter
 from catdog_gui.app.detail_view import DetailView
 from catdog_gui.app.core_text import (
@@ -195,6 +196,7 @@ class MainWindow(QMainWindow):
         self._build_ui()
         self._build_menus()
         tag_actions.install(self)  # Tags ▸ Write Tags… / Undo Write Tags (app/tag_actions.py)
+        self.changed_files = ChangedFiles(self, file_stamp)  # rows whose photo changed on disk since
         self.tag_actions.finished.connect(self._on_tags_finished)
         keyboard.install(self)  # Ctrl+F to the search box and Escape back, Shift+F10 for the row menu
         self.results.rowsInserted.connect(self._on_rows_inserted)
@@ -753,14 +755,27 @@ class MainWindow(QMainWindow):
             incoming = [dataclasses.replace(r, person_label=self._kept_marks.pop(r.path))
                         if r.path in self._kept_marks and r.ok else r for r in incoming]
         if incoming:
+            replaced = [r.path for r in incoming if self.results.row_of(r.path) is not None]
             for r in incoming:
                 self._stamps[r.path] = file_stamp(r.path)
             if self.results.append(incoming):  # changed files classified again: their rows were replaced
-                self._recount()
+                self._on_rows_replaced(replaced)
             self._select_again()
         progress, self._incoming_progress = self._incoming_progress, None
         if progress is not None:
             self._show_progress(*progress)
+
+    def _on_rows_replaced(self, paths: list[str]) -> None:
+        """The rows of ``paths`` now hold the verdicts of their files' new content: recount, show the new
+        pictures in the gallery (the table's thumbnails came with the rows), and show the current photo again
+        when it is one of them."""
+        self._recount()
+        for p in paths:
+            self.gallery.thumbnails.forget(p)
+        current = self.current_result()
+        if current is not None and current.path in paths:
+            self.detail.clear()  # the maps may be of the earlier picture
+            self.detail.show_result(current)
 
     def _select_again(self) -> None:
         """After a model change, select the photo that was selected before once its row is back, unless the
@@ -961,7 +976,11 @@ class MainWindow(QMainWindow):
                 return
 
     def export_csv(self, path: str | None = None) -> int | None:
-        """Write the results as CSV (same columns as the CLI); asks before overwriting. Returns rows written."""
+        """Write the results as CSV (same columns as the CLI); asks before overwriting. Returns rows written.
+
+        Every row is written with the verdict of the picture it was classified from. A photo whose file changed
+        on disk since then (:class:`~catdog_gui.app.changed_files.ChangedFiles`) keeps that earlier verdict in
+        the file; the status bar names such photos after the export."""
         rows = self.results.results
         if not rows or self.engine is None:
             QMessageBox.information(self, self.tr("Export CSV"), self.tr("There are no results to export yet."))
@@ -994,7 +1013,7 @@ class MainWindow(QMainWindow):
             self._error(self.tr("Export CSV"),
                         self.tr("Could not write {path}:\n{reason}").format(path=path, reason=exc.strerror or exc))
             return None
-        message = self.tr("Exported %n row(s) to {path}", "", n).format(path=path)
+        message = self.tr("Exported %n row(s) to {path}", "", n).format(path=path) + self.changed_files.export_note(rows)
         self._unsaved_marks.clear()  # every row's mark is in the file (label_by_person)
         if self.running:  # a partial table: say so, and the rows still to come stay unsaved
             message += self.tr(" (the run is still going: photos classified after now are not in it)")
@@ -1178,16 +1197,28 @@ class MainWindow(QMainWindow):
         self.detail.clear()
 
     # -- drag and drop -------------------------------------------------------------------------------
+    @staticmethod
+    def _accept_as_copy(event) -> bool:
+        """Accept a drag or drop as a copy (or, where the source offers no copy, a link), never as the move Qt
+        proposes when no key is held: the app only reads the files, and a source told they were moved may
+        delete its own. A source that offers neither is refused. Returns whether the event was accepted."""
+        for action in (Qt.DropAction.CopyAction, Qt.DropAction.LinkAction):
+            if event.possibleActions() & action:
+                event.setDropAction(action)
+                event.accept()
+                return True
+        event.ignore()
+        return False
+
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
+        if event.mimeData().hasUrls() and self._accept_as_copy(event):
             self.drop_zone.set_hover(True)
         else:
             event.ignore()
 
     def dragMoveEvent(self, event) -> None:  # noqa: N802
         if event.mimeData().hasUrls():
-            event.acceptProposedAction()
+            self._accept_as_copy(event)
 
     def dragLeaveEvent(self, event) -> None:  # noqa: N802
         self.drop_zone.set_hover(False)
@@ -1195,14 +1226,13 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event) -> None:  # noqa: N802
         self.drop_zone.set_hover(False)
         local, remote = split_urls(event.mimeData())
-        if not local and not remote:
+        accepted = bool(local) and self._accept_as_copy(event)
+        if not accepted:  # nothing, or web addresses only: refused (the source keeps its items), said why below
             event.ignore()
-            return
-        event.acceptProposedAction()
         if remote:
             QTimer.singleShot(0, self, lambda: QMessageBox.warning(self, self.tr("Not a local file"),
                                                                          non_local_message(remote)))
-        if local:
+        if accepted:
             self._remember_named(local)
             self.classify(local)
 
@@ -1218,7 +1248,11 @@ class MainWindow(QMainWindow):
             idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
 
     def _show_current(self) -> None:
-        self.detail.show_result(self.current_result())
+        """Show the current row in the detail view, which reads its file anew; a row whose file changed since
+        it was classified is classified again (:meth:`ChangedFiles.refresh_current`), so that the two agree."""
+        current = self.current_result()
+        self.detail.show_result(current)
+        self.changed_files.refresh_current(current)
 
     # -- status and errors ---------------------------------------------------------------------------
     def _update_status(self) -> None:

@@ -109,6 +109,7 @@ TABLE_SHARE_MAX = 0.56  # ... or up to this share, to give the file name column 
 NAME_WIDTH = 110  # px: "cat_0123.jpg" whole, so that rows can be told apart
 NARROW_WINDOW = 880  # px: a window narrower than this (800x500 logical at scale 2) gives the run's message 3/5
 MINIMUM_SIZE = QSize(800, 560)  # every control usable (tab bar, filters, progress row); 1024x700 fits easily
+GROW_AGAIN_S = 1.0  # a window made smaller than its minimum from outside grows back at most this often
 FRAME_ALLOWANCE = QSize(32, 64)  # the window manager's frame and title bar, not known before the first show
 REFRESH_MS = 250
 MIN_RATE_SECONDS = 2.0  # a run shorter than this says no images/s: one slow photo is not a rate
@@ -188,6 +189,7 @@ class MainWindow(QMainWindow):
         self._kept_marks: dict[str, str] = {}  # path -> a person's mark, put back on the re-classified row
         self._reselect: str | None = None  # the photo selected before a model change, selected again
         self._vanished = 0  # rows the current run removed: their files were no longer on disk
+        self._grown_at = -GROW_AGAIN_S  # time.monotonic() when the window last grew back to its minimum
 
         self.thumbnails = ThumbnailProvider(size=THUMB_SIZE, parent=self)
         self.results = ResultsModel(self.thumbnails, self)
@@ -1315,6 +1317,18 @@ class MainWindow(QMainWindow):
         super().resizeEvent(event)
         share = 3 if self.width() >= NARROW_WINDOW else 2  # a narrow window leaves the run's message more
         self.model_label.setMaximumWidth(max(120, self.width() * share // 5))  # room for the run's message
+        small = self.size().boundedTo(self.minimumSize()) != self.minimumSize()
+        if small and time.monotonic() - self._grown_at > GROW_AGAIN_S:
+            self._grown_at = time.monotonic()
+            QTimer.singleShot(0, self, self._grow_to_minimum)
+
+    def _grow_to_minimum(self) -> None:
+        """Back to the window's minimum size (:func:`minimum_size`) after something outside Qt made it smaller:
+        without a window manager, or under one that ignores size hints (``xdotool windowsize``), X11 takes any
+        size, and at 300x200 every control is clipped. At most once every :data:`GROW_AGAIN_S` s, so that a
+        window manager that insists is not fought in a loop."""
+        if not (self.isMinimized() or self.isMaximized() or self.isFullScreen()):
+            self.resize(self.size().expandedTo(self.minimumSize()))
 
     def _on_tags_finished(self, outcomes: list) -> None:
         """A tag write stores the marks by hand of the photos it wrote (or found already so); an undo takes

@@ -4,8 +4,13 @@ real photos from pets-ood-val."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QRect, QSize, Qt
 
 from catdog_gui.app.main_window import FRAME_ALLOWANCE, MINIMUM_SIZE, MainWindow, minimum_size
@@ -73,3 +78,34 @@ def test_minimum_size_fits_small_screens():
     at_scale_2 = minimum_size(QSize(800, 500), QSize(776, 444))  # 1600x1000 at QT_SCALE_FACTOR=2
     assert at_scale_2.width() <= 800 and at_scale_2.height() <= 500
     assert at_scale_2.width() >= 776 and at_scale_2.height() >= 436
+
+
+SHRINK = """
+import subprocess, sys
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv)
+from catdog_gui.app.main_window import MainWindow
+w = MainWindow(sys.argv[1])
+w.show(); QTest.qWait(1000)
+subprocess.run(["xdotool", "windowsize", str(int(w.winId())), "300", "200"], check=True)
+QTest.qWait(1000)
+print("size", w.width(), w.height(), "minimum", w.minimumWidth(), w.minimumHeight(), flush=True)
+w.shutdown()
+"""
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None or shutil.which("xdotool") is None,
+                    reason="needs Xvfb (xvfb-run) and xdotool to resize the window from outside Qt")
+def test_a_window_made_smaller_from_outside_grows_back_to_its_minimum(tiny_model_path):
+    """Without a window manager X11 takes any size (``xdotool windowsize <id> 300 200``): the window grows
+    back to its minimum instead of clipping every control."""
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": str(root)}
+    done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, "-c", SHRINK,
+                           str(tiny_model_path)], capture_output=True, text=True, timeout=240, env=env, cwd=root)
+    assert done.returncode == 0, done.stderr[-2000:]
+    line = next(x for x in done.stdout.splitlines() if x.startswith("size"))
+    _, width, height, _, min_width, min_height = line.split()
+    assert (int(min_width), int(min_height)) == (MINIMUM_SIZE.width(), MINIMUM_SIZE.height())
+    assert (int(width), int(height)) == (int(min_width), int(min_height)), line

@@ -181,10 +181,11 @@ def test_copying_the_same_rows_twice_says_they_were_already_there(qtbot, tiny_mo
     assert not w.sort_into("copy", str(target), confirm=False)  # nothing to do: no sort, no step to undo
     assert len(list(target.rglob("*.jpg"))) == 6  # no "name (1).jpg" beside each
     assert w.statusBar().currentMessage() == f"Nothing to copy: the photos are already in {target}"
-    # one photo replaced meanwhile by another under its name: copied (as "name (1).jpg"), the others skipped
+    # one photo replaced meanwhile by another under its name: classified again first (app/changed_files.py),
+    # then copied (as "name (1).jpg", or into its new verdict's folder), the others skipped
     shutil.copy(dog_photos[0], src / cat_photos[0].name)
     assert w.sort_into("copy", str(target), confirm=False)
-    qtbot.waitUntil(lambda: w.sort_worker is None, timeout=RUN_TIMEOUT)
+    qtbot.waitUntil(lambda: w.statusBar().currentMessage().startswith("Copied"), timeout=RUN_TIMEOUT)
     assert w.statusBar().currentMessage() == (
         f"Copied 1 photo into {target} (5 photos already there with the same content, skipped)")
     assert len(list(target.rglob("*.jpg"))) == 7

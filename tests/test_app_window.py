@@ -247,3 +247,16 @@ def test_a_folder_named_at_start_is_the_next_dialogs_folder(qtbot, tiny_model_pa
     qtbot.addWidget(again)
     assert again.state.last_folder == str(folder)
     again.shutdown()
+
+
+def test_gallery_or_table_is_remembered(qtbot, tiny_model_path, settings):
+    first = make_window(qtbot, tiny_model_path, settings)
+    first.gallery_action.trigger()  # View > Gallery (Ctrl+G)
+    assert first.views.currentWidget() is first.gallery
+    first.close()
+    second = make_window(qtbot, tiny_model_path, settings)
+    assert second.views.currentWidget() is second.gallery and second.gallery_action.isChecked()
+    second.gallery_action.trigger()  # back to the table
+    second.close()
+    third = make_window(qtbot, tiny_model_path, settings)
+    assert third.views.currentWidget() is third.table and not third.gallery_action.isChecked()

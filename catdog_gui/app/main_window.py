@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from catdog_gui.app import keyboard, sort_actions, tag_actions
+from catdog_gui.app.changed_files import ChangedFiles
 from catdog_gui.app.column_fit import ColumnFitter
 from catdog_gui.app.detail_view import DetailView
 from catdog_gui.app.core_text import (
@@ -108,6 +109,7 @@ TABLE_SHARE_MAX = 0.56  # ... or up to this share, to give the file name column 
 NAME_WIDTH = 110  # px: "cat_0123.jpg" whole, so that rows can be told apart
 NARROW_WINDOW = 880  # px: a window narrower than this (800x500 logical at scale 2) gives the run's message 3/5
 MINIMUM_SIZE = QSize(800, 560)  # every control usable (tab bar, filters, progress row); 1024x700 fits easily
+GROW_AGAIN_S = 1.0  # a window made smaller than its minimum from outside grows back at most this often
 FRAME_ALLOWANCE = QSize(32, 64)  # the window manager's frame and title bar, not known before the first show
 REFRESH_MS = 250
 MIN_RATE_SECONDS = 2.0  # a run shorter than this says no images/s: one slow photo is not a rate
@@ -187,6 +189,7 @@ class MainWindow(QMainWindow):
         self._kept_marks: dict[str, str] = {}  # path -> a person's mark, put back on the re-classified row
         self._reselect: str | None = None  # the photo selected before a model change, selected again
         self._vanished = 0  # rows the current run removed: their files were no longer on disk
+        self._grown_at = -GROW_AGAIN_S  # time.monotonic() when the window last grew back to its minimum
 
         self.thumbnails = ThumbnailProvider(size=THUMB_SIZE, parent=self)
         self.results = ResultsModel(self.thumbnails, self)
@@ -195,6 +198,7 @@ class MainWindow(QMainWindow):
         self._build_ui()
         self._build_menus()
         tag_actions.install(self)  # Tags ▸ Write Tags… / Undo Write Tags (app/tag_actions.py)
+        self.changed_files = ChangedFiles(self, file_stamp)  # rows whose photo changed on disk since
         self.tag_actions.finished.connect(self._on_tags_finished)
         keyboard.install(self)  # Ctrl+F to the search box and Escape back, Shift+F10 for the row menu
         self.results.rowsInserted.connect(self._on_rows_inserted)
@@ -753,14 +757,27 @@ class MainWindow(QMainWindow):
             incoming = [dataclasses.replace(r, person_label=self._kept_marks.pop(r.path))
                         if r.path in self._kept_marks and r.ok else r for r in incoming]
         if incoming:
+            replaced = [r.path for r in incoming if self.results.row_of(r.path) is not None]
             for r in incoming:
                 self._stamps[r.path] = file_stamp(r.path)
             if self.results.append(incoming):  # changed files classified again: their rows were replaced
-                self._recount()
+                self._on_rows_replaced(replaced)
             self._select_again()
         progress, self._incoming_progress = self._incoming_progress, None
         if progress is not None:
             self._show_progress(*progress)
+
+    def _on_rows_replaced(self, paths: list[str]) -> None:
+        """The rows of ``paths`` now hold the verdicts of their files' new content: recount, show the new
+        pictures in the gallery (the table's thumbnails came with the rows), and show the current photo again
+        when it is one of them."""
+        self._recount()
+        for p in paths:
+            self.gallery.thumbnails.forget(p)
+        current = self.current_result()
+        if current is not None and current.path in paths:
+            self.detail.clear()  # the maps may be of the earlier picture
+            self.detail.show_result(current)
 
     def _select_again(self) -> None:
         """After a model change, select the photo that was selected before once its row is back, unless the
@@ -965,7 +982,11 @@ class MainWindow(QMainWindow):
                 return
 
     def export_csv(self, path: str | None = None) -> int | None:
-        """Write the results as CSV (same columns as the CLI); asks before overwriting. Returns rows written."""
+        """Write the results as CSV (same columns as the CLI); asks before overwriting. Returns rows written.
+
+        Every row is written with the verdict of the picture it was classified from. A photo whose file changed
+        on disk since then (:class:`~catdog_gui.app.changed_files.ChangedFiles`) keeps that earlier verdict in
+        the file; the status bar names such photos after the export."""
         rows = self.results.results
         if not rows or self.engine is None:
             QMessageBox.information(self, self.tr("Export CSV"), self.tr("There are no results to export yet."))
@@ -998,7 +1019,7 @@ class MainWindow(QMainWindow):
             self._error(self.tr("Export CSV"),
                         self.tr("Could not write {path}:\n{reason}").format(path=path, reason=exc.strerror or exc))
             return None
-        message = self.tr("Exported %n row(s) to {path}", "", n).format(path=path)
+        message = self.tr("Exported %n row(s) to {path}", "", n).format(path=path) + self.changed_files.export_note(rows)
         self._unsaved_marks.clear()  # every row's mark is in the file (label_by_person)
         if self.running:  # a partial table: say so, and the rows still to come stay unsaved
             message += self.tr(" (the run is still going: photos classified after now are not in it)")
@@ -1182,16 +1203,28 @@ class MainWindow(QMainWindow):
         self.detail.clear()
 
     # -- drag and drop -------------------------------------------------------------------------------
+    @staticmethod
+    def _accept_as_copy(event) -> bool:
+        """Accept a drag or drop as a copy (or, where the source offers no copy, a link), never as the move Qt
+        proposes when no key is held: the app only reads the files, and a source told they were moved may
+        delete its own. A source that offers neither is refused. Returns whether the event was accepted."""
+        for action in (Qt.DropAction.CopyAction, Qt.DropAction.LinkAction):
+            if event.possibleActions() & action:
+                event.setDropAction(action)
+                event.accept()
+                return True
+        event.ignore()
+        return False
+
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
+        if event.mimeData().hasUrls() and self._accept_as_copy(event):
             self.drop_zone.set_hover(True)
         else:
             event.ignore()
 
     def dragMoveEvent(self, event) -> None:  # noqa: N802
         if event.mimeData().hasUrls():
-            event.acceptProposedAction()
+            self._accept_as_copy(event)
 
     def dragLeaveEvent(self, event) -> None:  # noqa: N802
         self.drop_zone.set_hover(False)
@@ -1199,14 +1232,13 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event) -> None:  # noqa: N802
         self.drop_zone.set_hover(False)
         local, remote = split_urls(event.mimeData())
-        if not local and not remote:
+        accepted = bool(local) and self._accept_as_copy(event)
+        if not accepted:  # nothing, or web addresses only: refused (the source keeps its items), said why below
             event.ignore()
-            return
-        event.acceptProposedAction()
         if remote:
             QTimer.singleShot(0, self, lambda: QMessageBox.warning(self, self.tr("Not a local file"),
                                                                          non_local_message(remote)))
-        if local:
+        if accepted:
             self._remember_named(local)
             self.classify(local)
 
@@ -1222,7 +1254,11 @@ class MainWindow(QMainWindow):
             idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
 
     def _show_current(self) -> None:
-        self.detail.show_result(self.current_result())
+        """Show the current row in the detail view, which reads its file anew; a row whose file changed since
+        it was classified is classified again (:meth:`ChangedFiles.refresh_current`), so that the two agree."""
+        current = self.current_result()
+        self.detail.show_result(current)
+        self.changed_files.refresh_current(current)
 
     # -- status and errors ---------------------------------------------------------------------------
     def _update_status(self) -> None:
@@ -1285,6 +1321,18 @@ class MainWindow(QMainWindow):
         super().resizeEvent(event)
         share = 3 if self.width() >= NARROW_WINDOW else 2  # a narrow window leaves the run's message more
         self.model_label.setMaximumWidth(max(120, self.width() * share // 5))  # room for the run's message
+        small = self.size().boundedTo(self.minimumSize()) != self.minimumSize()
+        if small and time.monotonic() - self._grown_at > GROW_AGAIN_S:
+            self._grown_at = time.monotonic()
+            QTimer.singleShot(0, self, self._grow_to_minimum)
+
+    def _grow_to_minimum(self) -> None:
+        """Back to the window's minimum size (:func:`minimum_size`) after something outside Qt made it smaller:
+        without a window manager, or under one that ignores size hints (``xdotool windowsize``), X11 takes any
+        size, and at 300x200 every control is clipped. At most once every :data:`GROW_AGAIN_S` s, so that a
+        window manager that insists is not fought in a loop."""
+        if not (self.isMinimized() or self.isMaximized() or self.isFullScreen()):
+            self.resize(self.size().expandedTo(self.minimumSize()))
 
     def _on_tags_finished(self, outcomes: list) -> None:
         """A tag write stores the marks by hand of the photos it wrote (or found already so); an undo takes

@@ -90,7 +90,9 @@ class SortActions(QObject):
     def sort_into(self, mode: str, target: str | None = None, confirm: bool = True) -> bool:
         """Copy or move (``mode``) the photos of the window's ``rows_for_action()`` into ``target``/<label>
         (asked for when None), after a summary the user confirms (unless ``confirm`` is False); returns whether
-        the sort started."""
+        the sort started, or will start once the photos that changed on disk since they were classified have
+        been classified again (:meth:`ChangedFiles.fresh_first`: a photo replaced by another goes to the
+        folder of its new verdict, never of the old one)."""
         window = self.window
         if window.running or self.worker is not None:
             window._error(self.tr("Sort into folders"), self.tr("Wait for the current run to finish first."))
@@ -104,6 +106,18 @@ class SortActions(QObject):
             target = QFileDialog.getExistingDirectory(window, self.tr("Sort into folder"), start)
             if not target:
                 return False
+        started = window.changed_files.fresh_first(rows, lambda fresh: self._sort_rows(mode, target, confirm, fresh))
+        return True if started is None else started
+
+    def _sort_rows(self, mode: str, target: str, confirm: bool, rows: list) -> bool:
+        """Plan the sort of ``rows`` into ``target``, ask (unless ``confirm`` is False) and start it; returns
+        whether it started."""
+        window = self.window
+        if window.running or self.worker is not None or window.engine is None:
+            return False
+        if not any(r.status == Status.OK for r in rows):
+            QMessageBox.information(window, self.tr("Sort into folders"), self._nothing_text(rows))
+            return False
         plan = plan_sort(rows, target, list(window.engine.info.labels), window.tally.threshold)
         text = summary_text(plan, mode, target, sum(r.status != Status.OK for r in rows))
         title = self.tr("Copy to folders") if mode == "copy" else self.tr("Move to folders")
@@ -203,6 +217,10 @@ class SortActions(QObject):
     def _follow_moves(self, report) -> None:
         """Rows, and the Undo Write Tags journal, follow the photos (and sidecars) a move or its undo took."""
         self.window.results.replace_paths(dict(report.done))
+        stamps = self.window._stamps  # a move keeps a file's size and mtime: its row is still up to date
+        for old, new in report.done:
+            if old in stamps:
+                stamps[new] = stamps.pop(old)
         tags = getattr(self.window, "tag_actions", None)
         if tags is not None and tags.journal:
             tags.journal = follow_moves(tags.journal, dict(report.done) | dict(report.sidecars))

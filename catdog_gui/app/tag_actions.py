@@ -135,6 +135,7 @@ class TagActions(QObject):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._step)
         self._undoing = False
+        self._waiting = False  # a write waits for changed photos to be classified again (ChangedFiles)
         self.last_message: QMessageBox | None = None
         menu = QMenu(self.tr("&Tags"), window)
         help_menu = getattr(window, "help_menu", None)
@@ -173,8 +174,8 @@ class TagActions(QObject):
 
     @property
     def busy(self) -> bool:
-        """A write or an undo is in progress."""
-        return self._timer.isActive()
+        """A write or an undo is in progress (or a write waits for changed photos to be classified again)."""
+        return self._timer.isActive() or self._waiting
 
     def _rows(self, only_selected: bool) -> list[Result]:
         """The classified rows selected (in the table or the gallery), or every one the filter shows."""
@@ -206,17 +207,39 @@ class TagActions(QObject):
     def write(self, results: Sequence[Result], mode: str = "sidecar", naming: str = NAMING_APPEND,
               tag_uncertain: bool = False, dry_run: bool = False) -> bool:
         """Start writing the verdicts of ``results`` (``ok`` rows); ``finished`` is emitted at the end.
-        Returns False (nothing started) while busy or without a model."""
-        engine = self.window.engine
-        if self.busy or engine is None:
+        Returns False (nothing started) while busy or without a model.
+
+        Photos that changed on disk since they were classified are classified again first, and their new
+        verdicts written (:meth:`ChangedFiles.fresh_first`): the tags hold the size and SHA-256 of the file as
+        it is when they are written, so an old verdict written now would be bound to the new picture. The
+        write is busy (:attr:`busy`) meanwhile."""
+        if self.busy or self.window.engine is None:
             return False
+        self._waiting = True
+        self.write_action.setEnabled(False)
+
+        def write_now(rows: list[Result]) -> None:
+            self._waiting = False
+            self._write_now(rows, mode, naming, tag_uncertain, dry_run)
+
+        self.window.changed_files.fresh_first(results, write_now)
+        return True
+
+    def _write_now(self, results: Sequence[Result], mode: str, naming: str, tag_uncertain: bool,
+                   dry_run: bool) -> None:
+        """Queue the writes of :meth:`write` for the ``ok`` rows of ``results`` and start them."""
+        engine = self.window.engine
+        if engine is None:  # closed meanwhile: nothing ends, and the menu item comes back
+            self.write_action.setEnabled(True)
+            self.finished.emit([])
+            return
         path = str(engine.info.path)
         if path not in self._digests:
             self._digests[path] = model_digest(path)
         threshold = self.window.threshold  # Model ▸ Uncertain Threshold…, else the model's
         self._queue = []
         self._uncertain_skipped, self._naming, self._dry_run = [], naming, dry_run
-        for r in results:
+        for r in (r for r in results if r.ok):  # classified again, a photo may now be an error row
             verdict = verdict_for(r, threshold, engine.info.name, self._digests[path])  # a person's mark wins
             if verdict.uncertain and not tag_uncertain:
                 self._uncertain_skipped.append(r.path)
@@ -224,7 +247,6 @@ class TagActions(QObject):
             self._queue.append(lambda p=r.path, v=verdict: write_verdict(p, v, mode=mode, naming=naming,
                                                                         dry_run=dry_run))
         self._start(undoing=False)
-        return True
 
     def undo(self) -> bool:
         """Start putting back what the last write changed, newest first; False when there is nothing."""

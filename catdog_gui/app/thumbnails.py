@@ -17,6 +17,7 @@ from catdog_gui.app.images import to_qimage
 from catdog_gui.core.thumbnails import LRUCache, make_thumbnail
 
 _BROKEN = object()  # cached marker: the file does not decode; do not try again
+_FORGOTTEN = object()  # cached marker: the file changed; make its thumbnail again when it is next shown
 
 
 class _ThumbTask(QRunnable):
@@ -63,7 +64,8 @@ class ThumbnailProvider(QObject):
         self.pixel_size = max(1, round(size * self.device_pixel_ratio))  # box side in device pixels
         self.max_pending = max_pending
         self._cache: LRUCache[str, object] = LRUCache(max_items)
-        self._pixmaps: LRUCache[str, QPixmap] = LRUCache(max_items)
+        # path -> (pixmap, the image of _cache it was made from): an image put since makes a new pixmap
+        self._pixmaps: LRUCache[str, tuple[QPixmap, QImage]] = LRUCache(max_items)
         self._pending: OrderedDict[str, None] = OrderedDict()
         self._in_flight: set[str] = set()
         self._lock = threading.Lock()
@@ -73,16 +75,16 @@ class ThumbnailProvider(QObject):
 
     def get(self, path: str) -> QPixmap | None:
         """The thumbnail as a pixmap, or ``None`` (then it is queued and ``ready`` follows). GUI thread."""
-        pix = self._pixmaps.get(path)
-        if pix is not None:
-            return pix
         image = self._cache.get(path)
+        made = self._pixmaps.get(path)
+        if made is not None and (image is None or image is made[1]):  # not replaced since (or only evicted)
+            return made[0]
         if image is _BROKEN:
             return None
         if isinstance(image, QImage):
             pix = QPixmap.fromImage(image)
             pix.setDevicePixelRatio(self.device_pixel_ratio)  # size * ratio device pixels, drawn at size
-            self._pixmaps.put(path, pix)
+            self._pixmaps.put(path, (pix, image))
             return pix
         self._request(path)
         return None
@@ -95,10 +97,17 @@ class ThumbnailProvider(QObject):
             path: the photo's path, as the table's rows hold it.
             rgb: ``(h, w, 3) uint8`` RGB, at most :attr:`pixel_size` pixels a side.
 
+        A thumbnail put for a path already shown replaces it (its file changed and was classified again).
+
         Raises:
             ValueError: on a wrong shape or dtype.
         """
         self._cache.put(path, to_qimage(rgb))
+
+    def forget(self, path: str) -> None:
+        """Forget the thumbnail of ``path`` (its file changed): the next :meth:`get` makes it again from the
+        file. Safe to call from any thread."""
+        self._cache.put(path, _FORGOTTEN)
 
     def _request(self, path: str) -> None:
         if self._closed:

@@ -2,8 +2,8 @@
 
 The first window is sized to fit the screen's available geometry (the screen less task bars and docks,
 in device-independent pixels, so at a scale factor of 2 a 1600x1000 screen offers 800x500). After that
-the window's geometry, its splitter, the table's column widths, the colour map, the CAM's opacity and
-visibility, and the last folder opened are kept in ``QSettings`` (on Linux ``~/.config/catdog/catdog.conf``).
+the window's geometry, its splitter, the table's column widths, the gallery or table view (View ▸ Gallery),
+the colour map, the CAM's opacity and visibility, and the last folder opened are kept in ``QSettings`` (on Linux ``~/.config/catdog/catdog.conf``).
 """
 
 from __future__ import annotations
@@ -70,6 +70,9 @@ class WindowState:
         splitter = _bytes(s.value("window/splitter"))
         if splitter is not None:
             window.splitter.restoreState(splitter)
+        gallery = s.value("view/gallery")
+        if gallery is not None:  # View ▸ Gallery, or the table
+            window.show_gallery(str(gallery).lower() in ("true", "1"))
         detail = window.detail
         cmap = s.value("view/colormap")
         if cmap and detail.cmap_combo.findText(str(cmap)) >= 0:
@@ -91,6 +94,7 @@ class WindowState:
         s.setValue("window/geometry", window.saveGeometry())
         s.setValue("window/splitter", window.splitter.saveState())
         s.setValue(f"table/header_{header.count()}", header.saveState())
+        s.setValue("view/gallery", window.views.currentWidget() is window.gallery)
         s.setValue("view/colormap", window.detail.cmap_combo.currentText())
         s.setValue("view/cam_opacity", window.detail.opacity.value())
         s.setValue("view/show_cam", window.detail.show_cam.isChecked())

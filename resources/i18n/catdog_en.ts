@@ -2,6 +2,23 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>ChangedFiles</name>
+    <message numerus="yes">
+        <source>%n photo(s) changed on disk after classification: classifying again first</source>
+        <translation>
+            <numerusform>%n photo changed on disk after classification: classifying it again first</numerusform>
+            <numerusform>%n photos changed on disk after classification: classifying them again first</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) changed on disk after classification: {names} (written with the earlier verdict; select or add them again to classify them again)</source>
+        <translation>
+            <numerusform>%n photo changed on disk after classification: {names} (written with the earlier verdict; select or add it again to classify it again)</numerusform>
+            <numerusform>%n photos changed on disk after classification: {names} (written with the earlier verdicts; select or add them again to classify them again)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message numerus="yes">
         <source>%n item(s) named at start will be classified once a model is open (File ▸ Open Model…)</source>

@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko" sourcelanguage="en">
 <context>
+    <name>ChangedFiles</name>
+    <message numerus="yes">
+        <source>%n photo(s) changed on disk after classification: classifying again first</source>
+        <translation>
+            <numerusform>분류한 뒤 디스크에서 바뀐 사진 %n장: 먼저 다시 분류합니다</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Left out, changed on disk again while being classified: {names}</source>
+        <translation>분류하는 동안 디스크에서 다시 바뀌어 제외함: {names}</translation>
+    </message>
+    <message>
+        <source>{name} changed on disk after classification: classifying again</source>
+        <translation>{name}이(가) 분류한 뒤 디스크에서 바뀌었습니다: 다시 분류합니다</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) changed on disk after classification: {names} (written with the earlier verdict; select or add them again to classify them again)</source>
+        <translation>
+            <numerusform>분류한 뒤 디스크에서 바뀐 사진 %n장: {names} (이전 판정으로 기록함; 다시 분류하려면 선택하거나 다시 추가하세요)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>CoreText</name>
     <message>
         <source>file not found</source>

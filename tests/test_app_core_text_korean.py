@@ -291,3 +291,26 @@ def test_new_decoding_notes_are_korean(korean):
                        "animated: first of 12 frames classified", "EXIF orientation 9 is not valid, image used as stored"])
     assert note_text(notes) == ("JPEG 끝 표식이 없음 (이미지 데이터는 온전함); 애니메이션: 프레임 12개 중 첫 프레임을 분류함; "
                                 "EXIF 방향 값 9이(가) 올바르지 않아 저장된 그대로 사용함")
+
+
+def test_a_model_from_catdog_model_is_named_as_its_source(qtbot, qapp, tmp_path, monkeypatch):
+    """$CATDOG_MODEL naming a text file: the dialog says where the file came from (tester 8, finding 14), once."""
+    from PySide6.QtWidgets import QMessageBox
+
+    install_translators(qapp, "en")
+    junk = tmp_path / "text.jpg"
+    junk.write_text("not a model")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda parent, title, text, *a: shown.append(text)))
+    monkeypatch.setenv("CATDOG_MODEL", str(junk))
+    w = MainWindow(junk)
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=5000)
+    assert f"{junk} (set by $CATDOG_MODEL)\n" in shown[0] and shown[0].count("$CATDOG_MODEL") == 1, shown[0]
+    missing = tmp_path / "gone.onnx"  # core's own message names the variable already: not twice
+    monkeypatch.setenv("CATDOG_MODEL", str(missing))
+    w.load_model(missing)
+    assert shown[-1].count("$CATDOG_MODEL") == 1, shown[-1]
+    monkeypatch.delenv("CATDOG_MODEL")
+    w.load_model(junk)
+    assert "$CATDOG_MODEL" not in shown[-1]

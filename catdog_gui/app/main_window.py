@@ -615,6 +615,9 @@ class MainWindow(QMainWindow):
     def _model_error(self, path, message: str, startup: bool) -> None:
         keep = (self.tr("Still using {name}.").format(name=self.engine.info.name) if self.engine is not None
                 else self.tr("No model is loaded; use File ▸ Open Model… to choose one."))
+        env = os.environ.get("CATDOG_MODEL")
+        if env and os.path.abspath(os.path.expanduser(env)) == os.path.abspath(path) and "$CATDOG_MODEL" not in message:
+            path = self.tr("{path} (set by $CATDOG_MODEL)").format(path=path)  # a file the person never chose here
         text = self.tr("Could not open the model\n{path}\n\n{message}\n\n{keep}").format(
             path=path, message=model_error_text(message), keep=keep)
         title = self.tr("Model error")

@@ -860,6 +860,10 @@ Help ▸ How to read the maps explains more.</source>
         <translation>표를 먼저 비웁니다. 직접 표시한 항목은 유지됩니다.</translation>
     </message>
     <message>
+        <source>{path} (set by $CATDOG_MODEL)</source>
+        <translation>{path} ($CATDOG_MODEL로 지정됨)</translation>
+    </message>
+    <message>
         <source>Tells cats from dogs in your photos with Xception.</source>
         <translation>Xception으로 사진 속 고양이와 개를 구별합니다.</translation>
     </message>

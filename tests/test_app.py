@@ -199,7 +199,7 @@ def test_drop_of_files_with_awkward_names(qtbot, window, cat_photos, tmp_path, m
 
 def test_drop_of_web_url_says_so_and_classifies_nothing(qtbot, window, dialogs):
     entered, accepted = drop(window, [QUrl("https://example.com/cat.jpg")])
-    assert entered and accepted
+    assert entered and not accepted  # refused (the source must not think anything was copied), but explained
     qtbot.waitUntil(lambda: bool(dialogs["warning"]), timeout=5000)
     title, text = dialogs["warning"][0]
     assert "web address" in text and "https://example.com/cat.jpg" in text

@@ -18,10 +18,8 @@ from catdog_gui.core.xmp import read_verdict
 RUN_TIMEOUT = 120_000
 
 
-@pytest.fixture
-def replaced(qtbot, tiny_model_path, cat_photos, dog_photos, tmp_path):
-    """(window, folder, path, old row): two cat photos classified, then the first replaced by a dog photo
-    under the same name (another size, another picture)."""
+def _two_cats_classified(qtbot, tiny_model_path, cat_photos, tmp_path):
+    """(window, folder): two cat photos copied into a folder and classified."""
     folder = tmp_path / "pets"
     folder.mkdir()
     for p in cat_photos[:2]:
@@ -30,6 +28,14 @@ def replaced(qtbot, tiny_model_path, cat_photos, dog_photos, tmp_path):
     qtbot.addWidget(w)
     w.show()
     qtbot.waitUntil(lambda: w.results.rowCount() == 2 and not w.running, timeout=RUN_TIMEOUT)
+    return w, folder
+
+
+@pytest.fixture
+def replaced(qtbot, tiny_model_path, cat_photos, dog_photos, tmp_path):
+    """(window, folder, path, old row): two cat photos classified, then the first replaced by a dog photo
+    under the same name (another size, another picture)."""
+    w, folder = _two_cats_classified(qtbot, tiny_model_path, cat_photos, tmp_path)
     path = str(folder / cat_photos[0].name)
     old = w.results.result(w.results.row_of(path))
     shutil.copyfile(dog_photos[0], path)
@@ -79,14 +85,7 @@ def thumbnail_bytes(qtbot, provider, path: str) -> bytes:
 
 def test_selecting_a_replaced_photo_classifies_it_again_and_its_thumbnails_follow(qtbot, tiny_model_path,
                                                                                    cat_photos, dog_photos, tmp_path):
-    folder = tmp_path / "pets"
-    folder.mkdir()
-    for p in cat_photos[:2]:
-        shutil.copyfile(p, folder / p.name)
-    w = MainWindow(tiny_model_path, [str(folder)])
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(lambda: w.results.rowCount() == 2 and not w.running, timeout=RUN_TIMEOUT)
+    w, folder = _two_cats_classified(qtbot, tiny_model_path, cat_photos, tmp_path)
     path = str(folder / cat_photos[0].name)
     old = row_of(w, path)
     table_before = thumbnail_bytes(qtbot, w.thumbnails, path)

@@ -146,3 +146,24 @@ def test_export_cli_from_onnx_writes_the_light_file_and_int8(tiny_model_path, tm
     assert after["trained_on"] == before["trained_on"] and after["image_size"] == before["image_size"]
     assert after["weights_storage"] == "float16" and after["tta"] == "none"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["again-int8.onnx", "again.onnx"]  # no leftovers
+
+
+def test_temperature_is_fitted_on_every_sources_validation_split(tmp_path, data_dir, capsys):
+    """A checkpoint trained on two sources: --temperature auto uses both held-out splits (it used the first only)."""
+    from training.data import find_samples, stratified_split
+    from training.export import fit_validation_temperature
+
+    roots = []
+    for name, n in (("a", 8), ("b", 12)):
+        root = tmp_path / name
+        for cls, sub in (("cat", "Cat"), ("dog", "Dog")):
+            (root / cls).mkdir(parents=True)
+            for p in sorted((data_dir / "petimages" / sub).glob("*.jpg"))[:n // 2]:
+                os.symlink(p, root / cls / p.name)
+        roots.append(str(root))
+    info = {"data": {"path": roots[0], "paths": roots, "val_fraction": 0.25, "seed": 0}}
+    expected = sum(len(stratified_split(find_samples(r)[0], 0.25, 0)[1]) for r in roots)
+    torch.manual_seed(0)
+    t, top1 = fit_validation_temperature(Xception(num_classes=2).eval(), info, Preprocessing(image_size=(64, 64)))
+    assert f"validation split ({expected} photos of 2 source(s))" in capsys.readouterr().out
+    assert t > 0 and 0.0 <= top1 <= 1.0

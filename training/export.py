@@ -196,14 +196,19 @@ def recompute_bn_statistics(model: Xception, info: dict, spec: Preprocessing, co
 
 def fit_validation_temperature(model: Xception, info: dict, spec: Preprocessing, batch_size: int = 50,
                                tta_flip: bool = False) -> tuple[float, float]:
-    """Fit the temperature on the checkpoint's own validation split (the photos training held out).
+    """Fit the temperature on the checkpoint's own validation split (the photos training held out), of every
+    data source it was trained on (each split as training split it; the first source alone before).
 
     The logits are those the exported graph will give (``spec``'s size, ``tta_flip`` as exported).
 
     Returns:
         (T, top-1 on that split at ``spec``), top-1 in 0..1.
+
+    Raises:
+        FileNotFoundError: a data folder of the checkpoint is not on this machine.
     """
-    _, _, val = _checkpoint_split(info, hint="; pass --temperature T")
+    folders = info["data"].get("paths") or [None]  # None: the checkpoint's one data folder
+    val = [s for folder in folders for s in _checkpoint_split(info, folder, hint="; pass --temperature T")[2]]
     wrapper = ContractModule(model, tta_flip).eval()
     logits = []
     with torch.no_grad():
@@ -212,7 +217,7 @@ def fit_validation_temperature(model: Xception, info: dict, spec: Preprocessing,
     logits_arr, targets = np.concatenate(logits), np.array([s.target for s in val])
     t = fit_temperature(logits_arr, targets)
     top1 = float((logits_arr.argmax(1) == targets).mean())
-    print(f"validation split ({len(val)} photos) at {spec.image_size[0]}x{spec.image_size[1]} {spec.resize}"
+    print(f"validation split ({len(val)} photos of {len(folders)} source(s)) at {spec.image_size[0]}x{spec.image_size[1]} {spec.resize}"
           f"{' + flip TTA' if tta_flip else ''}: top-1 {top1:.4f}; temperature T = {t:.3f}", flush=True)
     return t, top1
 

@@ -362,20 +362,17 @@ def _csv_to(csv_path: str, stream, results: list, labels, run_info: dict, thresh
     or a CSV reader of a pipe (a spreadsheet wants a file). Returns the rows written.
 
     Raises:
-        OSError: the file cannot be written (or, for standard output, the temporary copy the CSV is built in).
+        OSError: the file cannot be written.
     """
-    import codecs
-    import tempfile
+    import io
 
-    from catdog_gui.core.results import write_csv
+    from catdog_gui.core.results import write_csv, write_csv_rows
 
     if csv_path != CSV_STDOUT:
         return write_csv(results, csv_path, labels, run_info=run_info, threshold=threshold)
-    with tempfile.TemporaryDirectory(prefix="catdog-") as folder:  # write_csv's own quoting and cells, as a file
-        built = os.path.join(folder, "results.csv")
-        rows = write_csv(results, built, labels, run_info=run_info, threshold=threshold)
-        with open(built, "rb") as f:
-            data = f.read().removeprefix(codecs.BOM_UTF8)
+    text = io.StringIO(newline="")
+    rows = write_csv_rows(text, results, labels, run_info=run_info, threshold=threshold)
+    data = text.getvalue().encode("utf-8")
     stream.flush()
     binary = getattr(stream, "buffer", None)  # bytes as they are: CRLF line ends, no newline translation
     if binary is None:

@@ -25,7 +25,7 @@ import numpy as np
 
 from catdog_gui.core.atomic import check_not_read_only, finish_replace
 
-__all__ = ["Result", "percent_texts", "csv_columns", "run_settings", "RUN_COLUMNS", "write_csv", "neutralize_cell",
+__all__ = ["Result", "percent_texts", "csv_columns", "run_settings", "RUN_COLUMNS", "write_csv", "write_csv_rows", "neutralize_cell",
            "InPlaceWriteWarning", "Status", "STATUS_OK", "STATUS_ERROR", "UNCERTAIN"]
 
 
@@ -234,6 +234,14 @@ def write_csv(results: Iterable[Result], path: str | os.PathLike, labels: Sequen
             raise
         return _write_in_place(results, path, labels, exc, run_info, threshold)
     return finish_replace(fd, tmp, path, lambda f: _write_rows(f, results, labels, run_info, threshold), text=True)
+
+
+def write_csv_rows(f, results: Iterable[Result], labels: Sequence[str], run_info: Mapping[str, str] | None = None,
+                   threshold: float | None = None) -> int:
+    """Write the CSV :func:`write_csv` writes (header and rows, CRLF line ends, no byte-order mark) to the text
+    stream ``f``, opened with ``newline=""``; returns the data rows written. For a stream that is no file
+    (standard output)."""
+    return _write_rows(f, results, labels, run_info, threshold)
 
 
 def _write_rows(f, results: Iterable[Result], labels: Sequence[str], run_info: Mapping[str, str] | None = None,

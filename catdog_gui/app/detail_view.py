@@ -95,15 +95,22 @@ def _icon(image: QImage) -> QIcon:
     return icon
 
 
-def _region_hw(exp: Explanation, fmap_hw: tuple[int, int]) -> tuple[int, int]:
+# The most elongated a map drawn on its own gets (long side : short side). A 20000 x 300 panorama's 16 x 16 map
+# drawn at 67:1 is a line of a few pixels with nothing readable on it; at 4:1 it still reads as wide.
+MAX_MAP_ASPECT = 4.0
+
+
+def _region_hw(exp: Explanation, fmap_hw: tuple[int, int]) -> tuple[float, float]:
     """(height, width) of the part of the photo the model saw, which every map covers.
 
     With ``resize="squash"`` that is the whole photo stretched onto the model's square input, so a
-    7 x 7 map drawn square would misplace what it shows; maps are drawn at this aspect ratio instead.
-    Falls back to ``fmap_hw`` (the map's own shape) when the region is unknown.
+    7 x 7 map drawn square would misplace what it shows; maps are drawn at this aspect ratio instead,
+    but never more elongated than :data:`MAX_MAP_ASPECT`. Falls back to ``fmap_hw`` (the map's own
+    shape) when the region is unknown.
     """
     _left, _top, rw, rh = exp.region
-    return (rh, rw) if rw > 0 and rh > 0 else fmap_hw
+    h, w = (rh, rw) if rw > 0 and rh > 0 else fmap_hw
+    return max(h, w / MAX_MAP_ASPECT), max(w, h / MAX_MAP_ASPECT)
 
 
 def _fit(size: tuple[int, int], longest: int, grow: bool = False) -> tuple[int, int]:
@@ -192,6 +199,7 @@ class FlowTab(QWidget):
     def set_explanation(self, exp: Explanation | None, cmap: str, alpha: float) -> None:
         self._exp, self._cmap, self._alpha = exp, cmap, alpha
         self._selected = MEAN_ITEM
+        self.large.reset_view()  # a new photo starts fitted, whatever its size
         self._rebuild()
 
     def set_cmap(self, cmap: str) -> None:
@@ -606,6 +614,7 @@ class DetailView(QWidget):
 
     def _show(self, exp: Explanation | None) -> None:
         self._exp = exp
+        self.cam_view.reset_view()  # a new photo starts fitted, whatever its size
         self._set_enabled(exp is not None)
         cmap = self.cmap_combo.currentText()
         for tab in self.flow_tabs.values():

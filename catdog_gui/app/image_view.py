@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QCursor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+# Zoom per wheel notch (120 eighths of a degree, Qt's ``angleDelta`` unit), as image viewers such as Eye of GNOME.
+WHEEL_STEP = 1.25
+# The closest zoom: this many screen pixels per photo pixel (or the fitted view, when that is closer already).
+MAX_PIXEL_SCALE = 8.0
 
 
 class ImageView(QWidget):
@@ -13,6 +18,12 @@ class ImageView(QWidget):
     The overlay is drawn with opacity ``alpha`` into ``region`` (a rectangle in ``base`` pixels; the
     whole image by default), so a heat map of any resolution lands on the part of the photo the model
     saw. :meth:`composite` renders the same picture at the base image's resolution (for saving).
+
+    Zoom and pan, for panoramas and small details: the wheel zooms about the pointer (x1.25 a notch, from
+    the fitted view, 1, to :data:`MAX_PIXEL_SCALE` screen pixels per photo pixel), dragging moves a
+    zoomed picture, and a double-click toggles between the fitted view and one that fills the widget
+    (a 20000 x 300 panorama: its full height, scrolled sideways). An image of another size resets the
+    view; :meth:`reset_view` does so for a new photo of the same size.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -22,8 +33,12 @@ class ImageView(QWidget):
         self._region: QRect | None = None
         self._alpha = 0.5
         self._placeholder = ""
+        self._zoom = 1.0  # 1 = fitted; the scale is the fitted scale times this
+        self._centre: QPointF | None = None  # the base pixel shown at the widget's centre (None: the image's)
+        self._drag: tuple[QPointF, QPointF] | None = None  # (pointer, centre) where a drag started
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(120, 80)
+        self.setToolTip(self.tr("Scroll to zoom · drag to move · double-click to fill or fit"))
 
     def sizeHint(self) -> QSize:
         return QSize(480, 360)
@@ -39,8 +54,14 @@ class ImageView(QWidget):
 
     def set_image(self, base: QImage | None, overlay: QImage | None = None, alpha: float = 0.5,
                   region: QRect | None = None) -> None:
-        """Show ``base`` (``None`` clears) with ``overlay`` at opacity ``alpha`` (0..1) over ``region``."""
+        """Show ``base`` (``None`` clears) with ``overlay`` at opacity ``alpha`` (0..1) over ``region``.
+
+        The zoom and position are kept for an image of the same size (a new colour map or class), reset
+        otherwise."""
+        if base is None or self._base is None or base.size() != self._base.size():
+            self._zoom, self._centre, self._drag = 1.0, None, None
         self._base, self._overlay, self._region = base, overlay, region
+        self._update_cursor()
         self._alpha = float(min(1.0, max(0.0, alpha)))
         self.update()
 
@@ -81,6 +102,118 @@ class ImageView(QWidget):
         painter.end()
         return out
 
+    # -- zoom and pan ---------------------------------------------------------------------------------
+    def zoom(self) -> float:
+        """The zoom relative to the fitted view (1.0 = fitted, the default)."""
+        return self._zoom
+
+    def reset_view(self) -> None:
+        """Back to the fitted, centred view."""
+        self._zoom, self._centre, self._drag = 1.0, None, None
+        self._update_cursor()
+        self.update()
+
+    def image_rect(self) -> QRectF:
+        """Where the image is drawn, in widget pixels (larger than the widget when zoomed); empty without one."""
+        if not self.has_image():
+            return QRectF()
+        bw, bh = self._base.width(), self._base.height()
+        scale = self._fit_scale() * self._zoom
+        w, h = bw * scale, bh * scale
+        cx, cy = self._clamped_centre(scale)
+        return QRectF(self.width() / 2 - cx * scale, self.height() / 2 - cy * scale, w, h)
+
+    def zoom_at(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Multiply the zoom by ``factor`` (clamped to 1 .. the closest zoom), keeping the photo pixel under
+        ``anchor`` (widget pixels; the centre by default) where it is."""
+        if not self.has_image():
+            return
+        anchor = anchor if anchor is not None else QPointF(self.width() / 2, self.height() / 2)
+        before = self.image_rect()
+        fit = self._fit_scale()
+        closest = max(1.0, MAX_PIXEL_SCALE / fit)
+        new_zoom = min(closest, max(1.0, self._zoom * factor))
+        if new_zoom == self._zoom:
+            return
+        old_scale, scale = fit * self._zoom, fit * new_zoom
+        # the photo pixel under the anchor, before and after: keep it there
+        px = (anchor.x() - before.x()) / old_scale
+        py = (anchor.y() - before.y()) / old_scale
+        self._zoom = new_zoom
+        self._centre = QPointF(px - (anchor.x() - self.width() / 2) / scale,
+                               py - (anchor.y() - self.height() / 2) / scale)
+        self._centre = QPointF(*self._clamped_centre(scale))
+        self._update_cursor()
+        self.update()
+
+    def _fit_scale(self) -> float:
+        bw, bh = self._base.width(), self._base.height()
+        return min(self.width() / bw, self.height() / bh)
+
+    def _clamped_centre(self, scale: float) -> tuple[float, float]:
+        """The centre in photo pixels, kept so the photo covers the widget on each axis where it is larger
+        than the widget (and centred on an axis where it is smaller)."""
+        bw, bh = self._base.width(), self._base.height()
+        c = self._centre or QPointF(bw / 2, bh / 2)
+        out = []
+        for value, size, view in ((c.x(), bw, self.width()), (c.y(), bh, self.height())):
+            half = view / 2 / scale
+            out.append(size / 2 if size * scale <= view else min(size - half, max(half, value)))
+        return out[0], out[1]
+
+    def _update_cursor(self) -> None:
+        if self._drag is not None:
+            self.setCursor(QCursor(Qt.CursorShape.ClosedHandCursor))
+        elif self.has_image() and self._zoom > 1.0:
+            self.setCursor(QCursor(Qt.CursorShape.OpenHandCursor))
+        else:
+            self.unsetCursor()
+
+    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        steps = event.angleDelta().y() / 120
+        if not self.has_image() or steps == 0:
+            event.ignore()
+            return
+        self.zoom_at(WHEEL_STEP ** steps, event.position())
+        event.accept()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.button() == Qt.MouseButton.LeftButton and self.has_image() and self._zoom > 1.0:
+            scale = self._fit_scale() * self._zoom
+            self._drag = (event.position(), QPointF(*self._clamped_centre(scale)))
+            self._update_cursor()
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self._drag is None:
+            super().mouseMoveEvent(event)
+            return
+        start, centre = self._drag
+        scale = self._fit_scale() * self._zoom
+        delta = event.position() - start
+        self._centre = QPointF(centre.x() - delta.x() / scale, centre.y() - delta.y() / scale)
+        self.update()
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self._drag is not None and event.button() == Qt.MouseButton.LeftButton:
+            self._drag = None
+            self._update_cursor()
+            return
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Fitted view <-> filling the widget (about the pointer)."""
+        if not self.has_image():
+            return
+        if self._zoom > 1.0:
+            self.reset_view()
+            return
+        bw, bh = self._base.width(), self._base.height()
+        fill = max(self.width() / bw, self.height() / bh) / self._fit_scale()
+        self.zoom_at(fill if fill > 1.0001 else 2.0, event.position())
+
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
         painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
@@ -89,7 +222,4 @@ class ImageView(QWidget):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
                              self._placeholder)
             return
-        bw, bh = self._base.width(), self._base.height()
-        scale = min(self.width() / bw, self.height() / bh)
-        w, h = bw * scale, bh * scale
-        self._paint(painter, QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h))
+        self._paint(painter, self.image_rect())

@@ -568,6 +568,13 @@ Help ▸ How to read the maps explains more.</source>
     </message>
 </context>
 <context>
+    <name>ImageView</name>
+    <message>
+        <source>Scroll to zoom · drag to move · double-click to fill or fit</source>
+        <translation>스크롤하여 확대/축소 · 끌어서 이동 · 두 번 클릭하면 채우기/맞추기</translation>
+    </message>
+</context>
+<context>
     <name>Keyboard</name>
     <message>
         <source>&amp;Search Names</source>

@@ -462,9 +462,10 @@ def get_args_parser() -> argparse.ArgumentParser:
                    help="seed of the train/val split of --calibration-data (default: the checkpoint's, else 0)")
     p.add_argument("--recompute-bn", type=int, default=0, metavar="N",
                    help="re-estimate BN statistics on N training photos (for EMA weights); 0 = keep")
-    p.add_argument("--threshold-data", default=None, metavar="DIR",
-                   help="training data whose validation split chooses the uncertain_threshold recorded in each "
-                        "written file (training.threshold; default: the checkpoint's data, else --verify-data)")
+    p.add_argument("--threshold-data", default=None, nargs="+", metavar="DIR",
+                   help="training data whose validation split (of every folder given, together) chooses the "
+                        "uncertain_threshold recorded in each written file (training.threshold; default: every "
+                        "folder the checkpoint was trained on, else --verify-data)")
     p.add_argument("--no-threshold", action="store_true", help="record no uncertain_threshold")
     p.add_argument("--temperature", default="1",
                    help="divide the logits by T (folded into fc; predictions unchanged): a number, or 'auto' to fit "
@@ -543,19 +544,21 @@ def _extra_metadata(args: argparse.Namespace, info: dict, temperature: float, va
 
 
 def _record_threshold(args: argparse.Namespace, data: dict, files: list) -> int:
-    """Choose and record each written file's ``uncertain_threshold`` on the validation split
-    (:mod:`training.threshold`) unless ``--no-threshold``; 0, or 2 when that fails."""
+    """Choose and record each written file's ``uncertain_threshold`` on the validation split of every training
+    folder (:mod:`training.threshold`; it took the first folder's only) unless ``--no-threshold``; 0, or 2 when
+    that fails."""
     if args.no_threshold:
         return 0
     from training.threshold import fit_and_record
 
-    root = args.threshold_data or data.get("path") or args.verify_data
-    if not root or not Path(root).is_dir():
+    roots = (args.threshold_data or data.get("paths") or ([data["path"]] if data.get("path") else None)
+             or ([args.verify_data] if args.verify_data else []))
+    if not roots or not all(Path(r).is_dir() for r in roots):
         print("warning: no uncertain_threshold recorded (pass --threshold-data DIR, the training data)",
               file=sys.stderr)
         return 0
     try:
-        fit_and_record(files, root, data.get("val_fraction", 0.1), data.get("seed", 0))
+        fit_and_record(files, roots, data.get("val_fraction", 0.1), data.get("seed", 0))
     except (FileNotFoundError, ValueError, RuntimeError) as exc:
         print(f"error: uncertain_threshold not recorded: {exc}", file=sys.stderr)
         return 2

@@ -1,6 +1,6 @@
 """Choose a model's ``uncertain_threshold`` on the validation split and record it in the ONNX metadata.
 
-``python -m training.threshold --model MODEL.onnx --data DIR [--write]``
+``python -m training.threshold --model MODEL.onnx --data DIR [DIR ...] [--write]``
 
 Rule (selective classification, Geifman & El-Yaniv, "Selective Classification for Deep Neural Networks",
 NeurIPS 2017): the **lowest** top probability ``t`` at which the photos with top probability ``>= t`` reach
@@ -10,8 +10,9 @@ ones, about three times fewer than the model's error rate on all photos. The pro
 app shows by default (the engine's mirror averaging, ``tta=True``), of the very file measured, so an int8
 file gets its own value.
 
-The split is ``training.data.stratified_split`` of the data folder (10% per class, seed 0, as training
-makes it); never pets-ood-val. ``--write`` stores ``uncertain_threshold`` (and how it was found, in
+The split is ``training.data.stratified_split`` of each data folder (10% per class, seed 0, as training
+makes it; several folders, as a model trained on several sources: every folder's validation photos
+together); never pets-ood-val. ``--write`` stores ``uncertain_threshold`` (and how it was found, in
 ``uncertain_threshold_rule``) in the file's metadata: the weights are untouched, which is checked by
 running the same photos before and after (identical probabilities) before the file is replaced.
 """
@@ -70,12 +71,26 @@ def choose_threshold(confidence: np.ndarray, correct: np.ndarray, target: float 
             "n": len(confidence), "overall_accuracy": float(correct.mean()), "target": target}
 
 
-def validation_samples(data: str | os.PathLike, val_fraction: float = 0.1, seed: int = 0):
-    """The validation split of ``data`` as training makes it (``training.data.stratified_split``)."""
-    from training.data import find_samples, stratified_split
+def _roots(data) -> list[str]:
+    return [os.fspath(data)] if isinstance(data, (str, os.PathLike)) else [os.fspath(d) for d in data]
 
-    samples, _ = find_samples(data)
-    return stratified_split(samples, val_fraction, seed)[1]
+
+def data_name(data) -> str:
+    """``"petimages"``, or ``"petimages + oxford-pets-sample"`` for several folders: how the rule names its data."""
+    return " + ".join(Path(r).name for r in _roots(data))
+
+
+def validation_samples(data, val_fraction: float = 0.1, seed: int = 0):
+    """The validation photos of one data folder or of several (a sequence), as training splits them
+    (``training.data.split_sources``: each folder stratified on its own, so one folder gives exactly
+    ``stratified_split(find_samples(folder))``'s validation part).
+
+    Raises:
+        FileNotFoundError, ValueError: as :func:`training.data.split_sources`.
+    """
+    from training.data import split_sources
+
+    return split_sources(_roots(data), val_fraction, seed)[1]
 
 
 def measure(model: str | os.PathLike, samples: Sequence, batch_size: int = 32, workers: int = 2) -> dict:
@@ -110,7 +125,7 @@ def write_threshold(model: str | os.PathLike, chosen: dict, check_images: np.nda
         chosen: :func:`choose_threshold`'s result.
         check_images: ``[N, 3, H, W] float32`` photos run before and after; the file is replaced only when
             the probabilities are bit-identical.
-        data_name: the data folder's name, recorded with the rule.
+        data_name: the data folder's name (or names, :func:`data_name`), recorded with the rule.
 
     Raises:
         RuntimeError: the rewritten file gives other probabilities (it is not kept).
@@ -146,15 +161,17 @@ def write_threshold(model: str | os.PathLike, chosen: dict, check_images: np.nda
             os.unlink(tmp)
 
 
-def fit_and_record(models: Sequence[str | os.PathLike], data: str | os.PathLike, val_fraction: float = 0.1,
-                   seed: int = 0, write: bool = True, out=sys.stdout) -> dict[str, dict]:
-    """Choose each model's threshold on the validation split of ``data``; with ``write``, record it.
+def fit_and_record(models: Sequence[str | os.PathLike], data, val_fraction: float = 0.1,
+                   seed: int = 0, write: bool = True, out=None) -> dict[str, dict]:
+    """Choose each model's threshold on the validation split of ``data`` (one folder, or a sequence of them:
+    their validation photos together); with ``write``, record it.
 
     Returns:
         ``{model path: choose_threshold(...) result}``.
     """
     from catdog_gui.core.imaging import preprocess
 
+    out = out or sys.stdout  # looked up now, not when the module was imported (captured or redirected output)
     samples = validation_samples(data, val_fraction, seed)
     chosen_by_model = {}
     for model in models:
@@ -163,14 +180,14 @@ def fit_and_record(models: Sequence[str | os.PathLike], data: str | os.PathLike,
         chosen = choose_threshold(probs.max(1), probs.argmax(1) == targets)
         chosen_by_model[str(model)] = chosen
         print(f"{Path(model).name}: uncertain_threshold {chosen['threshold']:.3f} on {chosen['n']} validation photos "
-              f"of {Path(data).name}: coverage {chosen['coverage']:.1%}, top-1 above it {chosen['accuracy']:.2%} "
+              f"of {data_name(data)}: coverage {chosen['coverage']:.1%}, top-1 above it {chosen['accuracy']:.2%} "
               f"(all photos {chosen['overall_accuracy']:.2%}); {len(result['errors'])} unreadable", file=out)
         if write:
             from catdog_gui.core.model import Engine
 
             spec = Engine(model, providers=("CPUExecutionProvider",)).info.preprocessing
             check = np.stack([preprocess(p, spec) for p in result["paths"][:8]])
-            write_threshold(model, chosen, check, Path(data).name)
+            write_threshold(model, chosen, check, data_name(data))
             print(f"  written into {model} (probabilities identical before/after on {len(check)} photos)", file=out)
     return chosen_by_model
 
@@ -179,7 +196,8 @@ def get_args_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m training.threshold", description=__doc__.split("\n")[0])
     p.add_argument("--model", nargs="+", required=True, metavar="MODEL.onnx",
                    help="ONNX file(s); each gets its own threshold (e.g. the float32 file and its -int8 sibling)")
-    p.add_argument("--data", required=True, help="the training data folder; its validation split is used")
+    p.add_argument("--data", required=True, nargs="+", metavar="DIR",
+                   help="the training data folder(s); their validation splits are used together")
     p.add_argument("--val-fraction", type=float, default=0.1)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--write", action="store_true", help="record the threshold in each file's metadata")
@@ -188,7 +206,7 @@ def get_args_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = get_args_parser().parse_args(argv)
-    if "pets-ood-val" in Path(args.data).resolve().parts:
+    if any("pets-ood-val" in Path(d).resolve().parts for d in args.data):
         print("error: pets-ood-val is a test set; choose the threshold on the training data's validation split",
               file=sys.stderr)
         return 2

@@ -502,17 +502,22 @@ def test_detail_view_shows_flows_and_cam(qtbot, window, photo_dir, tmp_path, mon
 
     # save and copy the current visualisation
     detail.show_cam.setChecked(True)
+    said = []  # what the window's status bar shows: Save PNG… and Copy say what they did
+    detail.status_message.connect(said.append)
     png = tmp_path / "cam.png"
     assert detail.save_png(str(png))
     with Image.open(png) as im:
         assert im.size == (exp.image.shape[1], exp.image.shape[0])
+    assert said == [f"Saved {png} ({exp.image.shape[1]} × {exp.image.shape[0]} px)"]
     detail.tabs.setCurrentIndex(2)
     grid_png = tmp_path / "grid.png"
     assert detail.save_png(str(grid_png))
     with Image.open(grid_png) as im:
         assert im.width > 300 and np.asarray(im).std() > 10
     assert detail.copy_to_clipboard()
-    assert not QGuiApplication.clipboard().image().isNull()
+    copied = QGuiApplication.clipboard().image()
+    assert not copied.isNull()
+    assert said[-1] == f"Copied the picture to the clipboard ({copied.width()} × {copied.height()} px)"
 
     # the Save PNG... button as a person clicks it: the file dialog's answer is where the PNG goes
     clicked_png = tmp_path / "clicked"

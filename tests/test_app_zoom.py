@@ -135,3 +135,53 @@ def test_detail_view_of_a_panorama_draws_readable_maps_and_resets_zoom_per_photo
     w.select_row(rows[cat_photos[5].name])
     qtbot.waitUntil(lambda: d.explanation is not None and d.explanation.image.shape[1] != 1000, timeout=RUN_TIMEOUT)
     assert d.cam_view.zoom() == 1.0
+
+
+def test_keys_zoom_move_fill_and_fit_when_the_picture_has_the_focus(qtbot, cat_photos):
+    from PySide6.QtTest import QTest
+
+    rgb = np.asarray(load_rgb(str(cat_photos[0])))
+    view = ImageView()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    view.set_image(_qimage(rgb))
+    view.setFocus()
+    assert view.focusPolicy() == Qt.FocusPolicy.StrongFocus  # Tab reaches it
+    fitted = view.image_rect()
+    for _ in range(5):
+        QTest.keyClick(view, Qt.Key.Key_Plus)
+    assert abs(view.zoom() - 1.25 ** 5) < 1e-6
+    QTest.keyClick(view, Qt.Key.Key_Minus)
+    assert abs(view.zoom() - 1.25 ** 4) < 1e-6
+    r0 = view.image_rect()
+    QTest.keyClick(view, Qt.Key.Key_Down)  # shows more of the bottom: the picture moves up by a tenth of the view
+    r1 = view.image_rect()
+    assert abs(r1.y() - (r0.y() - 30)) < 0.5 and r1.x() == r0.x()
+    QTest.keyClick(view, Qt.Key.Key_0)
+    assert view.zoom() == 1.0 and view.image_rect() == fitted
+    QTest.keyClick(view, Qt.Key.Key_F)
+    filled = view.image_rect()
+    assert filled.width() >= 399.5 and filled.height() >= 299.5
+    QTest.keyClick(view, Qt.Key.Key_F)
+    assert view.image_rect() == fitted
+
+
+def test_the_results_have_the_keyboard_focus_when_a_folder_opens(qtbot, tiny_model_path, cat_photos, tmp_path):
+    """Up pressed after start moved the confidence filter (the first widget of the focus chain) and hid rows."""
+    from PySide6.QtTest import QTest
+
+    src = tmp_path / "photos"
+    src.mkdir()
+    for p in cat_photos[:3]:
+        shutil.copy(p, src / p.name)
+    w = MainWindow(tiny_model_path, [str(src)])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: w.results.rowCount() == 3 and not w.running, timeout=RUN_TIMEOUT)
+    assert w.focusWidget() is w.table
+    QTest.keyClick(w.table, Qt.Key.Key_Down)
+    QTest.keyClick(w.table, Qt.Key.Key_Up)
+    assert w.proxy.rowCount() == 3  # nothing filtered away

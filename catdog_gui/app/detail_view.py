@@ -19,7 +19,7 @@ import math
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRect, QSize, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -338,8 +338,11 @@ class FlowTab(QWidget):
 
 
 class DetailView(QWidget):
-    """Photo, verdict, CAM and flow tabs for one result; follows :meth:`show_result`."""
+    """Photo, verdict, CAM and flow tabs for one result; follows :meth:`show_result`.
 
+    ``status_message(text)`` says what Save PNG… and Copy did (the window shows it in its status bar)."""
+
+    status_message = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -387,8 +390,10 @@ class DetailView(QWidget):
         self.cmap_combo.setToolTip(self.tr("Perceptually uniform colour map (matplotlib)"))
         self.save_button = QPushButton(self.tr("Save PNG…"))
         self.copy_button = QPushButton(self.tr("Copy"))
-        self.save_button.setToolTip(self.tr("Save the current visualisation as a PNG file"))
-        self.copy_button.setToolTip(self.tr("Copy the current visualisation to the clipboard"))
+        self.save_button.setToolTip(self.tr("Save the current visualisation as a PNG file: the whole photo with its "
+                                            "map, or a flow tab's tiles, whatever the zoom"))
+        self.copy_button.setToolTip(self.tr("Copy the current visualisation to the clipboard: the whole photo with "
+                                            "its map, or a flow tab's tiles, whatever the zoom"))
 
     def _build_cam_tab(self) -> QWidget:
         """The CAM tab: photo with the map over it, its controls and the colour legend."""
@@ -564,13 +569,18 @@ class DetailView(QWidget):
         if not image.save(path, "PNG"):
             QMessageBox.critical(self, self.tr("Save failed"), self.tr("Could not write {path}.").format(path=path))
             return False
+        self.status_message.emit(self.tr("Saved {path} ({w} × {h} px)").format(path=path, w=image.width(),
+                                                                              h=image.height()))
         return True
 
     def copy_to_clipboard(self) -> bool:
+        """Put :meth:`current_image` on the clipboard (the whole picture, whatever the zoom)."""
         image = self.current_image()
         if image.isNull():
             return False
         QGuiApplication.clipboard().setImage(image)
+        self.status_message.emit(self.tr("Copied the picture to the clipboard ({w} × {h} px)").format(
+            w=image.width(), h=image.height()))
         return True
 
     def shutdown(self) -> None:

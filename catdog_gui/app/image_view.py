@@ -8,8 +8,13 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 # Zoom per wheel notch (120 eighths of a degree, Qt's ``angleDelta`` unit), as image viewers such as Eye of GNOME.
 WHEEL_STEP = 1.25
+# How far an arrow key moves a zoomed picture: this fraction of the view's width or height.
+KEY_PAN = 0.1
 # The closest zoom: this many screen pixels per photo pixel (or the fitted view, when that is closer already).
 MAX_PIXEL_SCALE = 8.0
+
+
+_ARROWS = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
 
 
 class ImageView(QWidget):
@@ -22,7 +27,9 @@ class ImageView(QWidget):
     Zoom and pan, for panoramas and small details: the wheel zooms about the pointer (x1.25 a notch, from
     the fitted view, 1, to :data:`MAX_PIXEL_SCALE` screen pixels per photo pixel), dragging moves a
     zoomed picture, and a double-click toggles between the fitted view and one that fills the widget
-    (a 20000 x 300 panorama: its full height, scrolled sideways). An image of another size resets the
+    (a 20000 x 300 panorama: its full height, scrolled sideways). The keyboard does the same when the view
+    has the focus (Tab reaches it): + / = and - zoom about the centre, the arrow keys move by
+    :data:`KEY_PAN` of the view, F toggles fill and fit, 0 fits. An image of another size resets the
     view; :meth:`reset_view` does so for a new photo of the same size.
     """
 
@@ -38,7 +45,9 @@ class ImageView(QWidget):
         self._drag: tuple[QPointF, QPointF] | None = None  # (pointer, centre) where a drag started
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(120, 80)
-        self.setToolTip(self.tr("Scroll to zoom · drag to move · double-click to fill or fit"))
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reaches it: the keys below zoom and move
+        self.setToolTip(self.tr("Scroll or +/− to zoom · drag or arrow keys to move · double-click or F to fill or fit"
+                                " · 0 fits"))
 
     def sizeHint(self) -> QSize:
         return QSize(480, 360)
@@ -203,16 +212,47 @@ class ImageView(QWidget):
             return
         super().mouseReleaseEvent(event)
 
-    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        """Fitted view <-> filling the widget (about the pointer)."""
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        key = event.key()
         if not self.has_image():
+            super().keyPressEvent(event)
             return
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_at(WHEEL_STEP)
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom_at(1 / WHEEL_STEP)
+        elif key == Qt.Key.Key_0:
+            self.reset_view()
+        elif key == Qt.Key.Key_F:
+            self._toggle_fill(QPointF(self.width() / 2, self.height() / 2))
+        elif key in _ARROWS and self._zoom > 1.0:
+            dx, dy = _ARROWS[key]
+            step = QPointF(dx * KEY_PAN * self.width(), dy * KEY_PAN * self.height())
+            self._pan_by(step)
+        else:
+            super().keyPressEvent(event)  # arrows of a fitted picture, Tab...: the parent's
+            return
+        event.accept()
+
+    def _pan_by(self, delta: QPointF) -> None:
+        """Move the visible part by ``delta`` widget pixels (right/down: shows more of the right/bottom)."""
+        scale = self._fit_scale() * self._zoom
+        cx, cy = self._clamped_centre(scale)
+        self._centre = QPointF(cx + delta.x() / scale, cy + delta.y() / scale)
+        self.update()
+
+    def _toggle_fill(self, anchor: QPointF) -> None:
         if self._zoom > 1.0:
             self.reset_view()
             return
         bw, bh = self._base.width(), self._base.height()
         fill = max(self.width() / bw, self.height() / bh) / self._fit_scale()
-        self.zoom_at(fill if fill > 1.0001 else 2.0, event.position())
+        self.zoom_at(fill if fill > 1.0001 else 2.0, anchor)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Fitted view <-> filling the widget (about the pointer)."""
+        if self.has_image():
+            self._toggle_fill(event.position())
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
@@ -223,3 +263,7 @@ class ImageView(QWidget):
                              self._placeholder)
             return
         self._paint(painter, self.image_rect())
+        if self.hasFocus():  # where the keys go, for keyboard use
+            painter.setOpacity(1.0)
+            painter.setPen(self.palette().color(QPalette.ColorRole.Highlight))
+            painter.drawRect(self.rect().adjusted(0, 0, -1, -1))

@@ -209,6 +209,9 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._update_summary()
         self._start(model_path, paths)
+        # the keys start in the results (the first widget in the focus chain is the confidence filter, where
+        # Up would hide rows unnoticed)
+        self.views.currentWidget().setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _read_engine_settings(self, settings: QSettings | None) -> None:
         """Flip TTA, precision, device and the uncertain threshold as the person left them (the defaults
@@ -269,6 +272,7 @@ class MainWindow(QMainWindow):
         self.filter_bar.changed.connect(self._on_filter)
 
         self.detail = DetailView()
+        self.detail.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
         self.summary = QLabel()
         self.summary.setObjectName("Summary")

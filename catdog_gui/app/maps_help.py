@@ -66,7 +66,11 @@ class MapsHelp(QDialog):
                             cam.scaledToWidth(min(360, cam.width())))
             cam_figure = ('<p><img src="figure:cam"><br><small>' + self.tr(
                 "The photo selected now, with the CAM of the class chosen in the CAM tab.") + "</small></p>")
-        self.browser.setHtml(self.tr(PAGE).replace("{cam_figure}", cam_figure))
+        zoom = "<p>" + self.tr("To look closer, scroll on a picture (or press + and −) to zoom about the pointer, drag it "
+                               "(or use the arrow keys) to move, and double-click it (or press F) to fill the pane or "
+                               "fit the whole photo again; 0 fits. Save PNG… and Copy always take the whole picture.") \
+            + "</p>"
+        self.browser.setHtml(self.tr(PAGE).replace("{cam_figure}", cam_figure) + zoom)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

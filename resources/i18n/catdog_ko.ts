@@ -258,20 +258,20 @@
         <translation>복사</translation>
     </message>
     <message>
-        <source>Save the current visualisation as a PNG file</source>
-        <translation>현재 시각화를 PNG 파일로 저장</translation>
-    </message>
-    <message>
-        <source>Copy the current visualisation to the clipboard</source>
-        <translation>현재 시각화를 클립보드에 복사</translation>
-    </message>
-    <message>
         <source>Select a photo in the results</source>
         <translation>결과에서 사진을 선택하세요</translation>
     </message>
     <message>
         <source>Class whose activation map is drawn (default: the predicted one)</source>
         <translation>활성화 맵을 그릴 클래스 (기본값: 예측한 클래스)</translation>
+    </message>
+    <message>
+        <source>Save the current visualisation as a PNG file: the whole photo with its map, or a flow tab&apos;s tiles, whatever the zoom</source>
+        <translation>현재 시각화를 PNG 파일로 저장합니다: 확대와 상관없이 사진 전체와 맵, 또는 흐름 탭의 타일</translation>
+    </message>
+    <message>
+        <source>Copy the current visualisation to the clipboard: the whole photo with its map, or a flow tab&apos;s tiles, whatever the zoom</source>
+        <translation>현재 시각화를 클립보드에 복사합니다: 확대와 상관없이 사진 전체와 맵, 또는 흐름 탭의 타일</translation>
     </message>
     <message>
         <source>Show CAM</source>
@@ -354,6 +354,14 @@
     <message>
         <source>Could not write {path}.</source>
         <translation>{path}에 쓸 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Saved {path} ({w} × {h} px)</source>
+        <translation>{path}에 저장했습니다 ({w} × {h} px)</translation>
+    </message>
+    <message>
+        <source>Copied the picture to the clipboard ({w} × {h} px)</source>
+        <translation>그림을 클립보드에 복사했습니다 ({w} × {h} px)</translation>
     </message>
     <message>
         <source>Could not compute the maps: {message}</source>
@@ -570,8 +578,8 @@ Help ▸ How to read the maps explains more.</source>
 <context>
     <name>ImageView</name>
     <message>
-        <source>Scroll to zoom · drag to move · double-click to fill or fit</source>
-        <translation>스크롤하여 확대/축소 · 끌어서 이동 · 두 번 클릭하면 채우기/맞추기</translation>
+        <source>Scroll or +/− to zoom · drag or arrow keys to move · double-click or F to fill or fit · 0 fits</source>
+        <translation>스크롤 또는 +/−로 확대/축소 · 끌기 또는 화살표 키로 이동 · 두 번 클릭 또는 F로 채우기/맞추기 · 0은 맞추기</translation>
     </message>
 </context>
 <context>
@@ -1251,6 +1259,10 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
     <message>
         <source>The photo selected now, with the CAM of the class chosen in the CAM tab.</source>
         <translation>지금 선택한 사진과, CAM 탭에서 고른 클래스의 CAM.</translation>
+    </message>
+    <message>
+        <source>To look closer, scroll on a picture (or press + and −) to zoom about the pointer, drag it (or use the arrow keys) to move, and double-click it (or press F) to fill the pane or fit the whole photo again; 0 fits. Save PNG… and Copy always take the whole picture.</source>
+        <translation>자세히 보려면 그림 위에서 스크롤하거나 (+ 와 − 키) 포인터를 중심으로 확대/축소하고, 끌거나 (화살표 키) 이동하며, 두 번 클릭하면 (F 키) 창을 채우거나 사진 전체를 다시 맞춥니다. 0 키는 맞추기입니다. PNG 저장…과 복사는 항상 그림 전체를 사용합니다.</translation>
     </message>
 </context>
 <context>

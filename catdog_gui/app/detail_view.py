@@ -162,7 +162,9 @@ class FlowTab(QWidget):
         self.grid.setResizeMode(QListView.ResizeMode.Adjust)
         self.grid.setMovement(QListView.Movement.Static)
         self.grid.setUniformItemSizes(True)
-        self.grid.setGridSize(QSize(TILE + 14, TILE + 36))
+        # two caption lines ("#673", its score) under the tile, in this font's line height (a Korean UI font's
+        # is taller: a fixed 36 px cut the score off)
+        self.grid.setGridSize(QSize(TILE + 14, TILE + 2 * self.grid.fontMetrics().lineSpacing() + 12))
         self.grid.setWordWrap(True)
         self.large = ImageView()
         self.large_caption = QLabel()

@@ -128,6 +128,7 @@ def test_detail_view_of_a_panorama_draws_readable_maps_and_resets_zoom_per_photo
         assert tiles
         for tile in tiles:  # 10:1 photo, maps drawn at most MAX_MAP_ASPECT:1
             assert tile.width() <= MAX_MAP_ASPECT * tile.height() + 1 and tile.height() >= 8
+    wide_cell = d.flow_tabs["entry_flow"].grid.gridSize().height()  # no empty rows between wide tiles
     d.cam_view.zoom_at(3.0)
     assert d.cam_view.zoom() == 3.0
     d.cmap_combo.setCurrentIndex((d.cmap_combo.currentIndex() + 1) % d.cmap_combo.count())
@@ -135,6 +136,9 @@ def test_detail_view_of_a_panorama_draws_readable_maps_and_resets_zoom_per_photo
     w.select_row(rows[cat_photos[5].name])
     qtbot.waitUntil(lambda: d.explanation is not None and d.explanation.image.shape[1] != 1000, timeout=RUN_TIMEOUT)
     assert d.cam_view.zoom() == 1.0
+    line = d.flow_tabs["entry_flow"].grid.fontMetrics().lineSpacing()  # two caption lines fit under every tile
+    tall_tile = max(t.height() for t in d.flow_tabs["entry_flow"].tile_images())
+    assert d.flow_tabs["entry_flow"].grid.gridSize().height() >= tall_tile + 2 * line > wide_cell
 
 
 def test_keys_zoom_move_fill_and_fit_when_the_picture_has_the_focus(qtbot, cat_photos):

@@ -158,13 +158,10 @@ class FlowTab(QWidget):
 
         self.grid = QListWidget()
         self.grid.setViewMode(QListView.ViewMode.IconMode)
-        self.grid.setIconSize(QSize(TILE, TILE))
         self.grid.setResizeMode(QListView.ResizeMode.Adjust)
         self.grid.setMovement(QListView.Movement.Static)
         self.grid.setUniformItemSizes(True)
-        # two caption lines ("#673", its score) under the tile, in this font's line height (a Korean UI font's
-        # is taller: a fixed 36 px cut the score off)
-        self.grid.setGridSize(QSize(TILE + 14, TILE + 2 * self.grid.fontMetrics().lineSpacing() + 12))
+        self._fit_cells(TILE)
         self.grid.setWordWrap(True)
         self.large = ImageView()
         self.large_caption = QLabel()
@@ -284,6 +281,7 @@ class FlowTab(QWidget):
         k = min(self.k_spin.value(), c)
         self._indices, self._means = visualize.top_channels(fmap, k)
         tile_hw = _fit(_region_hw(exp, (h, w)), TILE, grow=True)  # the photo's aspect ratio
+        self._fit_cells(tile_hw[0])
         self._mean_tile = heat_image(fmap.mean(axis=0), tile_hw, self._cmap)
         item = QListWidgetItem(_icon(self._mean_tile), self.tr("channel\nmean"))
         item.setData(Qt.ItemDataRole.UserRole, MEAN_ITEM)
@@ -307,6 +305,12 @@ class FlowTab(QWidget):
                 self.grid.setCurrentRow(n)
         self.grid.blockSignals(False)
         self._show_large()
+
+    def _fit_cells(self, tile_height: int) -> None:
+        """Grid cells as tall as this photo's tiles plus two caption lines ("#673", its score) in the font's own
+        line height (a Korean UI font's is taller): wide tiles of a panorama leave no empty rows between them."""
+        self.grid.setIconSize(QSize(TILE, tile_height))
+        self.grid.setGridSize(QSize(TILE + 14, tile_height + 2 * self.grid.fontMetrics().lineSpacing() + 12))
 
     def _set_message(self, text: str | None) -> None:
         self.message.setVisible(text is not None)

@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from catdog_gui.core import pipeline
-from catdog_gui.core.explain import Explainer, display_image, model_region
-from catdog_gui.core.imaging import ImageDecodeError, Preprocessing
+from catdog_gui.core.explain import DISPLAY_MAX_PIXELS, Explainer, display_image, display_size, model_region
+from catdog_gui.core.imaging import ImageDecodeError, Preprocessing, load_rgb
 from catdog_gui.core.model import Engine
 
 
@@ -21,7 +21,7 @@ def engine(tiny_model_path):
 
 
 def test_explanation_has_contract_shapes_and_matches_batch_run(engine, cat_photos):
-    explainer = Explainer(engine, display_max=512)
+    explainer = Explainer(engine, display_max_pixels=100_000)
     path = str(cat_photos[0])
     exp = explainer.explain(path)
     h, w = engine.info.preprocessing.image_size
@@ -38,11 +38,11 @@ def test_explanation_has_contract_shapes_and_matches_batch_run(engine, cat_photo
     batch = next(pipeline.classify(engine, [path]))
     np.testing.assert_allclose(exp.probabilities, batch.probabilities, atol=1e-5)
     assert exp.label == batch.label
-    # the display image is the photo, upright, scaled to fit display_max
+    # the display image is the photo, upright, scaled to fit display_max_pixels
     with Image.open(path) as im:
         ow, oh = im.size
     assert exp.image.dtype == np.uint8 and exp.image.shape[2] == 3
-    assert max(exp.image.shape[:2]) == min(512, max(ow, oh))
+    assert ow * oh > 100_000 and 99_000 < exp.image.shape[0] * exp.image.shape[1] <= 100_000
     assert abs(exp.image.shape[1] / exp.image.shape[0] - ow / oh) < 0.02
     assert exp.region == (0, 0, exp.image.shape[1], exp.image.shape[0])  # squash: the whole photo
 
@@ -69,7 +69,7 @@ def test_display_follows_exif_orientation(engine, cat_photos, tmp_path):
         rotated = tmp_path / "rotated.jpg"
         im.save(rotated, exif=exif, quality=92)
         ow, oh = im.size
-    exp = Explainer(engine, display_max=4096).explain(str(rotated))
+    exp = Explainer(engine).explain(str(rotated))
     assert exp.image.shape[:2] == (ow, oh)  # height and width swapped: shown upright
 
 
@@ -136,10 +136,54 @@ def test_model_region_for_center_crop():
 
 def test_display_image_keeps_small_images_and_validates():
     small = Image.new("RGB", (30, 20), (10, 20, 30))
-    arr = display_image(small, 100)
+    arr = display_image(small, 600)
     assert arr.shape == (20, 30, 3) and arr.dtype == np.uint8
-    assert display_image(Image.new("RGB", (300, 100)), 150).shape == (50, 150, 3)
+    assert display_image(Image.new("RGB", (300, 100)), 7500).shape == (50, 150, 3)  # a pixel budget, not a side
+    assert display_size((3990, 399)) == (3990, 399)
+    assert display_size((6000, 4000)) == (3464, 2309)
     with pytest.raises(ValueError):
         display_image(small, 0)
     with pytest.raises(ValueError):
         Explainer(object.__new__(object), cache_size=0)
+    with pytest.raises(ValueError):
+        Explainer(object.__new__(object), display_max_pixels=0)
+
+
+def _panorama(photos, tile: int = 399) -> Image.Image:
+    """Ten real photos squashed to ``tile`` x ``tile`` side by side (tester 9: 3990 x 399)."""
+    canvas = Image.new("RGB", (tile * 10, tile))
+    for i, path in enumerate((list(photos) * 2)[:10]):
+        with Image.open(path) as im:
+            canvas.paste(im.convert("RGB").resize((tile, tile), Image.Resampling.LANCZOS), (i * tile, 0))
+    return canvas
+
+
+@pytest.mark.parametrize("turn", [False, True], ids=["wide", "tall"])
+def test_a_panorama_keeps_its_real_pixels(engine, cat_photos, tmp_path, turn):
+    """A 3990 x 399 panorama was shown, zoomed and saved from a 1024 x 102 copy (tester 9, finding 3): its
+    display image is now the photo itself, pixel for pixel, and the maps' region covers all of it."""
+    pano = _panorama(cat_photos)
+    if turn:
+        pano = pano.transpose(Image.Transpose.ROTATE_90)
+    path = tmp_path / "panorama_cat.jpg"
+    pano.save(path, quality=92)
+    exp = Explainer(engine).explain(str(path))
+    height, width = (3990, 399) if turn else (399, 3990)
+    assert exp.image.shape == (height, width, 3)
+    assert exp.region == (0, 0, width, height)
+    np.testing.assert_array_equal(exp.image, np.asarray(load_rgb(str(path))))  # its own pixels, not resampled
+
+
+def test_a_big_photo_is_scaled_to_the_pixel_budget_with_its_aspect_ratio(engine, dog_photos, tmp_path):
+    """A 24-megapixel photo (a real one upscaled to 6000 x 4000) becomes about 8 megapixels, not 1024 x 683."""
+    with Image.open(dog_photos[0]) as im:
+        big = im.convert("RGB").resize((6000, 4000), Image.Resampling.BICUBIC)
+    path = tmp_path / "big_dog.jpg"
+    big.save(path, quality=90)
+    del big
+    exp = Explainer(engine).explain(str(path))
+    height, width = exp.image.shape[:2]
+    assert 0.99 * DISPLAY_MAX_PIXELS < width * height <= DISPLAY_MAX_PIXELS
+    assert abs(width / height - 1.5) < 0.002
+    assert exp.region == (0, 0, width, height)
+    assert Explainer(engine, display_max_pixels=6000 * 4000).explain(str(path)).image.shape == (4000, 6000, 3)

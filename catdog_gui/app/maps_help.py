@@ -7,7 +7,7 @@ Discriminative Localization" (CVPR 2016) for the CAM; Chollet, "Xception" (CVPR 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QUrl
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
@@ -63,7 +63,8 @@ class MapsHelp(QDialog):
         cam_figure = ""
         if cam is not None and not cam.isNull():
             doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("figure:cam"),
-                            cam.scaledToWidth(min(360, cam.width())))
+                            cam.scaled(min(360, cam.width()), min(360, cam.height()),  # a tall panorama too
+                                       Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
             cam_figure = ('<p><img src="figure:cam"><br><small>' + self.tr(
                 "The photo selected now, with the CAM of the class chosen in the CAM tab.") + "</small></p>")
         zoom = "<p>" + self.tr("To look closer, scroll on a picture (or press + and −) to zoom about the pointer, drag it "

@@ -212,12 +212,15 @@ def _csv_unwritable(csv_path: str) -> str | None:
     file rewritten in place), else why not."""
     import tempfile
 
-    from catdog_gui.core.atomic import check_not_read_only
+    from catdog_gui.core.atomic import check_not_read_only, resolve_target
 
-    try:
+    try:  # a symbolic link: the file it leads to; a device or named pipe: written through
+        csv_path, stream = resolve_target(csv_path, streams=True)
         check_not_read_only(csv_path)
-    except PermissionError as exc:
-        return exc.strerror
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    if stream:
+        return None if os.access(csv_path, os.W_OK) else "Permission denied"
     try:
         fd, tmp = tempfile.mkstemp(prefix=".catdog-", suffix=".csv.tmp", dir=os.path.dirname(csv_path))
     except OSError as exc:
@@ -231,6 +234,38 @@ def _csv_unwritable(csv_path: str) -> str | None:
     os.close(fd)
     with contextlib.suppress(OSError):
         os.unlink(tmp)
+    return None
+
+
+def _decodes_as_image(path: str) -> bool:
+    """True when the regular file ``path`` opens as an image (Pillow reads its header; HEIF/AVIF included)."""
+    from PIL import Image
+
+    import catdog_gui.core.imaging  # noqa: F401 - registers the HEIF/AVIF opener
+
+    try:
+        with Image.open(path):
+            return True
+    except Image.DecompressionBombError:
+        return True
+    except (OSError, ValueError):  # UnidentifiedImageError is an OSError
+        return False
+
+
+def _csv_is_a_photo(given: str, csv_path: str) -> str | None:
+    """Why ``--csv given`` must not be written, when it names a photo: an existing file with an image
+    extension (:data:`~catdog_gui.core.scan.IMAGE_EXTENSIONS`) or an image's content (``--csv *.jpg``, which
+    the shell expands to the first photo), or a new name with an image extension; else None."""
+    from catdog_gui.core.scan import IMAGE_EXTENSIONS
+
+    extension = os.path.splitext(csv_path)[1].lower()
+    named_as_photo = extension in IMAGE_EXTENSIONS
+    if os.path.isfile(csv_path) and (named_as_photo or _decodes_as_image(csv_path)):
+        hint = f" (did the shell expand *{extension} after --csv?)" if named_as_photo else ""
+        return f"--csv {given!r} is a photo, not a CSV file: writing the CSV would replace it{hint}"
+    if named_as_photo:
+        return (f"--csv {given!r} ends in {extension}, a photo's extension; give the CSV a name such as "
+                "results.csv")
     return None
 
 
@@ -265,6 +300,9 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
         return f"--csv {args.csv!r} is a folder; give a file name"
     if not os.path.isdir(os.path.dirname(csv_path)):
         return f"--csv {args.csv!r}: folder {os.path.dirname(csv_path)!r} does not exist"
+    photo = _csv_is_a_photo(args.csv, csv_path)
+    if photo:
+        return photo
     unwritable = _csv_unwritable(csv_path)
     return f"cannot write {args.csv!r}: {unwritable}" if unwritable else None
 

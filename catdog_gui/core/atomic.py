@@ -1,7 +1,9 @@
 """Atomic file replacement: write a temporary file beside the target, then rename it over the target.
 
 One routine for every file catdog writes for the user (the results CSV, XMP sidecars and photos with
-embedded XMP), so that an interrupted or failed write never leaves a half-written file behind.
+embedded XMP), so that an interrupted or failed write never leaves a half-written file behind. Only a
+regular file is ever renamed over: a symbolic link is followed to the file it leads to (which is replaced;
+the link stays), and a device, named pipe, socket or folder is never replaced (:func:`resolve_target`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import stat
 from collections.abc import Callable
 from typing import IO
 
-__all__ = ["check_not_read_only", "file_mode", "finish_replace", "is_read_only"]
+__all__ = ["check_not_read_only", "file_mode", "finish_replace", "is_read_only", "resolve_target"]
 
 
 def file_mode(path: str) -> int:
@@ -57,6 +59,68 @@ def check_not_read_only(path: str) -> None:
         raise PermissionError(errno.EACCES, "the file is read-only", path)
 
 
+_NOT_A_FILE = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a device"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+               (stat.S_ISSOCK, "a socket"), (stat.S_ISBLK, "a block device"))
+
+
+def _not_a_file(mode: int, path: str) -> OSError:
+    """The error for writing a file at ``path``, whose ``st_mode`` is ``mode``, which is not a regular file."""
+    kind = next((name for test, name in _NOT_A_FILE if test(mode)), "not a regular file")
+    code = errno.EISDIR if stat.S_ISDIR(mode) else errno.EINVAL
+    return OSError(code, f"it is {kind}, not a file", path)
+
+
+def resolve_target(path: str, *, streams: bool = False) -> tuple[str, bool]:
+    """Where a file written for ``path`` goes, so that nothing but a regular file is ever renamed over.
+
+    Args:
+        path: the name the user gave (a file, a new name, a symbolic link, ``/dev/null``, ``/dev/stdout``, ...).
+        streams: accept a character device (``/dev/null``, a terminal) or a named pipe (FIFO, also
+            ``/dev/stdout`` when it is a pipe): the caller writes through it, without a temporary file or rename.
+
+    Returns:
+        ``(target, stream)``: ``(path, False)`` for a regular file or a name that does not exist yet; for a
+        symbolic link (or a chain of them, or one that leads nowhere yet) ``(the file it leads to, False)``:
+        replace that file, and the link stays; ``(path, True)`` for a character device or named pipe.
+
+    Raises:
+        OSError: ``path`` is a folder (errno EISDIR), a socket, a block device, or (without ``streams``) a
+            character device or named pipe (errno EINVAL); ``strerror`` says which ("it is a socket, not a
+            file"). Also a link loop or a folder that cannot be searched.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return (os.path.realpath(path) if os.path.islink(path) else path), False
+    if stat.S_ISREG(mode):
+        if not os.path.islink(path):
+            return path, False
+        real = os.path.realpath(path)
+        if not os.path.samefile(real, path):  # e.g. /proc/self/fd/1 of a deleted file: no name to replace
+            raise OSError(errno.EINVAL, "it is a link that does not lead to a file name", path)
+        return real, False
+    if streams and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        return path, True
+    raise _not_a_file(mode, path)
+
+
+def _check_replaceable(target: str) -> None:
+    """Refuse to rename over anything but a regular file (or nothing): a link, a device, a folder ...
+
+    Raises:
+        OSError: ``target`` exists and is not a regular file (see :func:`resolve_target`, which callers use
+            first, so that this is only a last guard).
+    """
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(mode):
+        raise OSError(errno.EINVAL, "it is a symbolic link; write to the file it leads to", target)
+    if not stat.S_ISREG(mode):
+        raise _not_a_file(mode, target)
+
+
 def finish_replace(fd: int, tmp: str, target: str, write: Callable[[IO], object], *, text: bool = False,
                    check: Callable[[], None] | None = None):
     """Fill the temporary file ``tmp`` (open as ``fd``, from ``tempfile.mkstemp`` beside ``target``) with
@@ -65,7 +129,7 @@ def finish_replace(fd: int, tmp: str, target: str, write: Callable[[IO], object]
 
     Args:
         fd, tmp: the open descriptor and path that ``mkstemp`` returned; ``fd`` is closed here.
-        target: the file to replace (or create).
+        target: the file to replace (or create); a regular file, never a link (:func:`resolve_target` first).
         write: writes the content to the file object; its return value is returned.
         text: open ``fd`` as UTF-8 text with a BOM and no newline translation (CSV for Excel), else binary.
         check: called after the data is on disk and before the rename.
@@ -75,6 +139,7 @@ def finish_replace(fd: int, tmp: str, target: str, write: Callable[[IO], object]
 
     Raises:
         PermissionError: ``target`` is read-only (:func:`check_not_read_only`).
+        OSError: ``target`` is not a regular file (a link, a device, a folder: never renamed over).
         Whatever ``write``, ``check`` or the file system raise; ``tmp`` is removed first, ``target`` unchanged.
     """
     try:
@@ -86,6 +151,7 @@ def finish_replace(fd: int, tmp: str, target: str, write: Callable[[IO], object]
         os.chmod(tmp, file_mode(target))
         if check is not None:
             check()
+        _check_replaceable(target)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):

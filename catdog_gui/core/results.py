@@ -6,7 +6,10 @@ a dot decimal, and text cells that start with ``=``, ``+``, ``-``, ``@``, tab or
 with ``'`` so that a spreadsheet does not run them as formulas (OWASP "CSV injection"). Numeric columns
 are left untouched. The file is written atomically: a temporary file in the same folder, then a rename;
 where the folder refuses new files but the CSV already exists and is writable (a shared folder the user
-may only update files in), it is rewritten in place instead, with an :class:`InPlaceWriteWarning`.
+may only update files in), it is rewritten in place instead, with an :class:`InPlaceWriteWarning`. A symbolic
+link is followed: the file it leads to is replaced and the link kept. A character device or named pipe
+(``/dev/null``, ``/dev/stdout`` into a pipe) is written through, without the byte-order mark (a program
+reads it, as with ``catdog-classify --csv -``); a folder, socket or block device is refused.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from enum import Enum
 
 import numpy as np
 
-from catdog_gui.core.atomic import check_not_read_only, finish_replace
+from catdog_gui.core.atomic import check_not_read_only, finish_replace, resolve_target
 
 __all__ = ["Result", "percent_texts", "csv_columns", "run_settings", "RUN_COLUMNS", "write_csv", "write_csv_rows", "neutralize_cell",
            "InPlaceWriteWarning", "Status", "STATUS_OK", "STATUS_ERROR", "UNCERTAIN"]
@@ -203,7 +206,9 @@ def write_csv(results: Iterable[Result], path: str | os.PathLike, labels: Sequen
     Args:
         results: the results, in the order they should appear.
         path: destination; replaced in one step (``os.replace``) only once fully written, so a reader
-            never sees a half-written file and a failure leaves any previous file intact.
+            never sees a half-written file and a failure leaves any previous file intact. A symbolic link:
+            the file it leads to is replaced, the link kept; a character device or named pipe: written
+            through (no byte-order mark, no temporary file).
         labels: the model's class names (columns ``p_<label>``).
         run_info: settings of the run (column -> value, e.g. ``{"precision": "int8", "tta": "flip"}``),
             appended as columns with the same value on every row; a callable value ``f(result) -> str``
@@ -221,10 +226,13 @@ def write_csv(results: Iterable[Result], path: str | os.PathLike, labels: Sequen
 
     Raises:
         OSError: the folder does not exist, or is not writable and ``path`` is not an existing writable
-            file (nothing is left behind); PermissionError when ``path`` is marked read-only
-            (:func:`~catdog_gui.core.atomic.check_not_read_only`).
+            file (nothing is left behind); ``path`` is a folder, a socket or a block device
+            (:func:`~catdog_gui.core.atomic.resolve_target`); PermissionError when ``path`` is marked
+            read-only (:func:`~catdog_gui.core.atomic.check_not_read_only`).
     """
-    path = os.fspath(path)
+    path, stream = resolve_target(os.fspath(path), streams=True)
+    if stream:
+        return _write_through(results, path, labels, run_info, threshold)
     folder = os.path.dirname(os.path.abspath(path))
     check_not_read_only(path)
     try:
@@ -258,6 +266,14 @@ def _write_rows(f, results: Iterable[Result], labels: Sequence[str], run_info: M
         writer.writerow(_row(result, labels, threshold) + row_cells)
         rows += 1
     return rows
+
+
+def _write_through(results: Iterable[Result], path: str, labels: Sequence[str],
+                   run_info: Mapping[str, str] | None = None, threshold: float | None = None) -> int:
+    """Write the CSV (no byte-order mark) straight into the character device or named pipe ``path``: opened
+    for writing only (no new file is made, nothing truncated or renamed); a pipe waits for its reader."""
+    with open(os.open(path, os.O_WRONLY), "w", encoding="utf-8", newline="") as f:
+        return _write_rows(f, results, labels, run_info, threshold)
 
 
 def _write_in_place(results: Iterable[Result], path: str, labels: Sequence[str], refused: OSError,

@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catdog_gui.core.atomic import finish_replace
+from catdog_gui.core.atomic import finish_replace, resolve_target
 from catdog_gui.core.results import UNCERTAIN, Result, Status
 from catdog_gui.core.scan import SORT_JOURNAL_NAME
 from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD
@@ -572,8 +572,9 @@ def undo_sort(journal: str | os.PathLike, dry_run: bool = False) -> SortReport:
     if not left:
         os.unlink(journal)
     else:
-        fd, tmp = tempfile.mkstemp(prefix=".catdog-journal-", dir=os.path.dirname(os.path.abspath(journal)))
-        finish_replace(fd, tmp, os.fspath(journal), lambda f: f.write(
+        target, _ = resolve_target(os.fspath(journal))  # a link: the file it leads to
+        fd, tmp = tempfile.mkstemp(prefix=".catdog-journal-", dir=os.path.dirname(os.path.abspath(target)))
+        finish_replace(fd, tmp, target, lambda f: f.write(
             "".join(json.dumps(line) + "\n" for line in left).encode("utf-8")))
     for folder in sorted(set(created), key=len, reverse=True):  # made by the sort; only when left empty
         with contextlib.suppress(OSError):

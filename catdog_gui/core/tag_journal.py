@@ -28,7 +28,7 @@ from pathlib import Path
 
 import platformdirs
 
-from catdog_gui.core.atomic import finish_replace
+from catdog_gui.core.atomic import finish_replace, resolve_target
 from catdog_gui.core.xmp import TagOutcome
 
 __all__ = ["JOURNAL_FILE", "STATE_ENV", "journal_path", "load_journal", "save_journal", "state_dir"]
@@ -90,6 +90,8 @@ def save_journal(outcomes: Sequence[TagOutcome], path: str | os.PathLike) -> Non
         return
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
+    path, _ = resolve_target(path)  # a link: the file it leads to
+    folder = os.path.dirname(os.path.abspath(path))
     text = "".join(json.dumps(line) + "\n" for line in [_HEADER, *entries])
     fd, tmp = tempfile.mkstemp(prefix=".tag-journal-", dir=folder)
     finish_replace(fd, tmp, path, lambda f: f.write(text.encode("utf-8")))

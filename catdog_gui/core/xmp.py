@@ -53,7 +53,7 @@ from dataclasses import dataclass, field, replace
 
 import exiv2
 
-from catdog_gui.core.atomic import finish_replace, is_read_only
+from catdog_gui.core.atomic import finish_replace, is_read_only, resolve_target
 from catdog_gui.core.results import Result
 from catdog_gui.core.verdicts import marked_by_person
 
@@ -499,10 +499,13 @@ def _replace_atomically(target: str, data: bytes, before: tuple[int, int, int] |
     file is removed after. If that copy fails midway, the temporary file with the whole new photo is kept
     and named in the error. Single-name files keep the atomic rename, which can never leave half a file.
 
+    A symbolic link (a sidecar kept elsewhere) is followed: the file it leads to is replaced, the link kept.
+
     Raises:
         _Refused: the folder is read-only, or the file changed meanwhile, or the in-place copy failed.
-        OSError: the file system refused the write.
+        OSError: the file system refused the write; ``target`` is not a regular file (a device, a folder).
     """
+    target, _ = resolve_target(target)
     folder = os.path.dirname(os.path.abspath(target))
     if is_read_only(folder):
         raise _Refused(f"folder {folder!r} is read-only")
@@ -566,8 +569,9 @@ def _read_target(target: str, mode: str) -> tuple[object, bytes | None, object]:
 
     Raises:
         _Refused: an embed target that does not exist, or metadata libexiv2 cannot read.
-        OSError: the file cannot be read.
+        OSError: the file cannot be read, or is not a regular file (a named pipe would block the read).
     """
+    resolve_target(target)
     before = _identity(target)
     if before is None:
         if mode == "embed":
@@ -589,7 +593,9 @@ def _check_writable(target: str, before) -> None:
 
     Raises:
         _Refused: with the reason a real write would give.
+        OSError: ``target`` is not a regular file (:func:`~catdog_gui.core.atomic.resolve_target`).
     """
+    target, _ = resolve_target(target)  # a symbolic link: the file it leads to, in its own folder
     if before is not None and is_read_only(target):
         raise _Refused(f"{os.path.basename(target)!r} is read-only")
     folder = os.path.dirname(os.path.abspath(target))
@@ -715,7 +721,7 @@ def undo_write(outcome: TagOutcome) -> TagOutcome:
         if mode == "sidecar" and previous is None:
             if is_read_only(os.path.dirname(os.path.abspath(target))):
                 raise _Refused("folder is read-only")
-            os.unlink(target)
+            os.unlink(resolve_target(target)[0])  # a symbolic link stays, leading nowhere as before
         elif mode == "sidecar":
             _replace_atomically(target, previous, written)
         else:

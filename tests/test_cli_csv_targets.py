@@ -158,3 +158,27 @@ def test_a_symlinked_sidecar_is_written_through_the_link(cat_photos, tmp_path):
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert read_verdict(photo).label == "dog"
     assert b"dog" in real.read_bytes().lower()
+
+
+def test_csv_to_dev_stdout_appends_to_the_log_it_goes_to(one_photo, tiny_model_path, tmp_path):
+    """`catdog-classify ... --csv /dev/stdout >> run.log`: the CSV is added to the log (it replaced the whole
+    file, /dev/stdout leading to it through /proc/self/fd/1)."""
+    import subprocess
+    import sys
+
+    if not os.path.islink("/dev/stdout"):
+        pytest.skip("no /dev/stdout link on this system")
+    log = tmp_path / "run.log"
+    log.write_text("an earlier line\n", encoding="utf-8")
+    inode = log.stat().st_ino
+    with open(log, "a", encoding="utf-8") as out:
+        done = subprocess.run([sys.executable, "-m", "catdog_gui.cli", str(one_photo), "--model", str(tiny_model_path),
+                               "--csv", "/dev/stdout", "--cpu"], stdout=out, stderr=subprocess.PIPE, timeout=300,
+                              env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert done.returncode == 0, done.stderr
+    text = log.read_text(encoding="utf-8")
+    assert log.stat().st_ino == inode and text.startswith("an earlier line\n")
+    lines = text.splitlines()  # the earlier line, then the CSV, then the run's summary (also on stdout here)
+    start = next(i for i, line in enumerate(lines) if line.startswith("path,"))
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[start:start + 2]))))
+    assert start == 1 and [Path(r["path"]).name for r in rows] == [p.name for p in one_photo.iterdir()]

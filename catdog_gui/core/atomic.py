@@ -81,13 +81,17 @@ def resolve_target(path: str, *, streams: bool = False) -> tuple[str, bool]:
     Returns:
         ``(target, stream)``: ``(path, False)`` for a regular file or a name that does not exist yet; for a
         symbolic link (or a chain of them, or one that leads nowhere yet) ``(the file it leads to, False)``:
-        replace that file, and the link stays; ``(path, True)`` for a character device or named pipe.
+        replace that file, and the link stays; ``(path, True)`` for a character device or named pipe, and
+        (with ``streams``) for one of this process's own open files (``/dev/stdout``, ``/dev/fd/3``,
+        ``/proc/self/fd/1``), whatever it is open on: the caller appends to it as to the descriptor.
 
     Raises:
         OSError: ``path`` is a folder (errno EISDIR), a socket, a block device, or (without ``streams``) a
             character device or named pipe (errno EINVAL); ``strerror`` says which ("it is a socket, not a
             file"). Also a link loop or a folder that cannot be searched.
     """
+    if streams and _through_own_descriptor(path):
+        return path, True  # /dev/stdout into `> run.log`: appended to like standard output, never replaced
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -102,6 +106,22 @@ def resolve_target(path: str, *, streams: bool = False) -> tuple[str, bool]:
     if streams and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
         return path, True
     raise _not_a_file(mode, path)
+
+
+def _through_own_descriptor(path: str) -> bool:
+    """Whether ``path`` is, or leads through symbolic links to, an entry of ``/proc/<pid>/fd`` (Linux's
+    ``/dev/stdout`` -> ``/proc/self/fd/1``; ``/dev/fd`` -> ``/proc/self/fd``): a process's open file, which
+    may be a log file opened with ``>>`` that must not be replaced nor truncated."""
+    p = os.path.abspath(path)
+    for _ in range(40):  # the kernel's own limit on links followed
+        folder = os.path.realpath(os.path.dirname(p))
+        parts = folder.split("/")
+        if len(parts) == 4 and parts[1] == "proc" and parts[3] == "fd":
+            return True
+        if not os.path.islink(p):
+            return False
+        p = os.path.join(os.path.dirname(p), os.readlink(p))
+    return False
 
 
 def _check_replaceable(target: str) -> None:

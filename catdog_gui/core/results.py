@@ -270,9 +270,10 @@ def _write_rows(f, results: Iterable[Result], labels: Sequence[str], run_info: M
 
 def _write_through(results: Iterable[Result], path: str, labels: Sequence[str],
                    run_info: Mapping[str, str] | None = None, threshold: float | None = None) -> int:
-    """Write the CSV (no byte-order mark) straight into the character device or named pipe ``path``: opened
-    for writing only (no new file is made, nothing truncated or renamed); a pipe waits for its reader."""
-    with open(os.open(path, os.O_WRONLY), "w", encoding="utf-8", newline="") as f:
+    """Write the CSV (no byte-order mark) straight into the character device or named pipe ``path``, or this
+    process's open file (``/dev/stdout`` into a log file): opened for appending only (no new file is made,
+    nothing truncated or renamed, a log opened with ``>>`` keeps what it had); a pipe waits for its reader."""
+    with open(os.open(path, os.O_WRONLY | os.O_APPEND), "w", encoding="utf-8", newline="") as f:
         return _write_rows(f, results, labels, run_info, threshold)
 
 

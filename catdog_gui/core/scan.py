@@ -202,7 +202,8 @@ class _Walker:
         return True
 
     def _entries(self, folder: Path) -> list[os.DirEntry]:
-        """The folder's entries by name; none when it cannot be read (recorded) or was entered before."""
+        """The folder's entries by name, symbolic links last; none when it cannot be read (recorded) or was
+        entered before."""
         try:
             st = folder.stat()
         except OSError as exc:
@@ -215,7 +216,8 @@ class _Walker:
             return []
         self.seen_dirs.add(ident)
         try:
-            return sorted(os.scandir(folder), key=lambda e: e.name)
+            # links after the real entries: a photo reached both ways is listed under its real path
+            return sorted(os.scandir(folder), key=lambda e: (_is_link(e), e.name))
         except OSError as exc:
             self.report.unreadable(folder, exc)
             return []

@@ -101,18 +101,20 @@ def test_shift_f10_opens_the_row_menu(qtbot, tiny_model_path, cat_photos, tmp_pa
 
     def close_popup():
         popup = QApplication.activePopupWidget()
-        seen.append(popup)
-        if popup is not None:
-            popup.close()
+        if popup is None:  # not open yet (a loaded machine): look again
+            QTimer.singleShot(100, close_popup)
+            return
+        # where the menu is, against the row, while it is open (the window may still move under load later)
+        seen.append((popup, w.table.visualRect(w.table.currentIndex()),
+                     w.table.viewport().mapFromGlobal(popup.pos())))
+        popup.close()
 
     QTimer.singleShot(300, close_popup)
     QTest.keyClick(w.table, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: bool(seen))
-    menu = seen[0]
+    menu, rect, at = seen[0]
     assert isinstance(menu, QMenu) and menu is w.keyboard.last_menu
     assert "&Open" in [a.text() for a in menu.actions()]
-    rect = w.table.visualRect(w.table.currentIndex())
-    at = w.table.viewport().mapFromGlobal(menu.pos())
     assert rect.top() <= at.y() <= rect.bottom() + 1  # under the current row, not at the mouse
     assert w.table.currentIndex().row() == 2
     w.shutdown()

@@ -36,6 +36,16 @@ def _wheel(view: ImageView, at: QPointF, notches: int) -> None:
     view.wheelEvent(ev)
 
 
+def _shown_view(qtbot, rgb: np.ndarray) -> ImageView:
+    """A 400 x 300 ImageView, shown, with ``rgb`` ([H, W, 3] uint8) in it, fitted."""
+    view = ImageView()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    view.set_image(_qimage(rgb))
+    return view
+
+
 def _photo_pixel(view: ImageView, at: QPointF) -> tuple[float, float]:
     r = view.image_rect()
     scale = r.width() / view._base.width()
@@ -44,11 +54,7 @@ def _photo_pixel(view: ImageView, at: QPointF) -> tuple[float, float]:
 
 def test_wheel_zooms_about_the_pointer_drag_moves_double_click_fits(qtbot, cat_photos):
     rgb = np.asarray(load_rgb(str(cat_photos[0])))
-    view = ImageView()
-    qtbot.addWidget(view)
-    view.resize(400, 300)
-    view.show()
-    view.set_image(_qimage(rgb))
+    view = _shown_view(qtbot, rgb)
     fitted = view.image_rect()
     assert view.zoom() == 1.0 and fitted.width() <= 400.5 and fitted.height() <= 300.5
 
@@ -94,11 +100,7 @@ def test_wheel_zooms_about_the_pointer_drag_moves_double_click_fits(qtbot, cat_p
 
 def test_a_panorama_fills_the_height_on_double_click_and_keeps_the_view_for_the_same_photo(qtbot, cat_photos):
     pano = _panorama(cat_photos[:8])  # 150 x 2400
-    view = ImageView()
-    qtbot.addWidget(view)
-    view.resize(400, 300)
-    view.show()
-    view.set_image(_qimage(pano))
+    view = _shown_view(qtbot, pano)
     assert view.image_rect().height() < 30  # the sliver
     qtbot.mouseDClick(view, Qt.MouseButton.LeftButton, pos=QPoint(50, 150))
     r = view.image_rect()
@@ -145,11 +147,7 @@ def test_keys_zoom_move_fill_and_fit_when_the_picture_has_the_focus(qtbot, cat_p
     from PySide6.QtTest import QTest
 
     rgb = np.asarray(load_rgb(str(cat_photos[0])))
-    view = ImageView()
-    qtbot.addWidget(view)
-    view.resize(400, 300)
-    view.show()
-    view.set_image(_qimage(rgb))
+    view = _shown_view(qtbot, rgb)
     view.setFocus()
     assert view.focusPolicy() == Qt.FocusPolicy.StrongFocus  # Tab reaches it
     fitted = view.image_rect()

@@ -107,8 +107,13 @@ def test_a_panorama_fills_the_height_on_double_click_and_keeps_the_view_for_the_
     assert abs(r.height() - 300) < 0.5 and r.left() <= 0.5  # full height, its left end shown
     view.set_image(_qimage(pano))  # the same photo again (a new colour map): the view stays
     assert view.image_rect() == r
-    view.set_image(_qimage(pano[:, :1200]))  # another photo: fitted again
-    assert view.zoom() == 1.0
+    # the same picture at half the size (a map alone against the photo under it): the same part stays in view
+    left_end = view.image_rect()
+    view.set_image(_qimage(np.ascontiguousarray(pano[::2, ::2])))
+    half = view.image_rect()
+    assert abs(half.height() - 300) < 0.5 and abs(half.left() - left_end.left()) < 1
+    view.reset_view()  # a new photo: fitted again
+    assert view.zoom() == 1.0 and view.image_rect().height() < 30
 
 
 def test_detail_view_of_a_panorama_draws_readable_maps_and_resets_zoom_per_photo(qtbot, tiny_model_path,
@@ -135,9 +140,21 @@ def test_detail_view_of_a_panorama_draws_readable_maps_and_resets_zoom_per_photo
     assert d.cam_view.zoom() == 3.0
     d.cmap_combo.setCurrentIndex((d.cmap_combo.currentIndex() + 1) % d.cmap_combo.count())
     assert d.cam_view.zoom() == 3.0  # a new colour map keeps the view
+    # a flow's large map, zoomed into its right half, then drawn over the photo: the same half stays in view
+    large = d.flow_tabs["exit_flow"].large
+    large.resize(400, 300)
+    large.zoom_at(4.0, QPointF(390, 150))
+    shown = large.image_rect()
+    right_half = (-shown.x() / shown.width(), (400 - shown.x()) / shown.width())  # fractions of the picture in view
+    assert large.zoom() == 4.0 and right_half[0] > 0.5
+    d.flow_tabs["exit_flow"].over_photo.setChecked(True)
+    over = large.image_rect()
+    assert large._base.width() == 1000 and large.zoom() == 4.0
+    assert abs(-over.x() / over.width() - right_half[0]) < 0.01
+    assert abs((400 - over.x()) / over.width() - right_half[1]) < 0.01
     w.select_row(rows[cat_photos[5].name])
     qtbot.waitUntil(lambda: d.explanation is not None and d.explanation.image.shape[1] != 1000, timeout=RUN_TIMEOUT)
-    assert d.cam_view.zoom() == 1.0
+    assert d.cam_view.zoom() == 1.0 and large.zoom() == 1.0
     line = d.flow_tabs["entry_flow"].grid.fontMetrics().lineSpacing()  # two caption lines fit under every tile
     tall_tile = max(t.height() for t in d.flow_tabs["entry_flow"].tile_images())
     assert d.flow_tabs["entry_flow"].grid.gridSize().height() >= tall_tile + 2 * line > wide_cell

@@ -29,8 +29,8 @@ class ImageView(QWidget):
     zoomed picture, and a double-click toggles between the fitted view and one that fills the widget
     (a 20000 x 300 panorama: its full height, scrolled sideways). The keyboard does the same when the view
     has the focus (Tab reaches it): + / = and - zoom about the centre, the arrow keys move by
-    :data:`KEY_PAN` of the view, F toggles fill and fit, 0 fits. An image of another size resets the
-    view; :meth:`reset_view` does so for a new photo of the same size.
+    :data:`KEY_PAN` of the view, F toggles fill and fit, 0 fits. A new image keeps the view (as the same
+    fraction of a picture of another size); :meth:`reset_view` fits it again, for a new photo.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -65,11 +65,19 @@ class ImageView(QWidget):
                   region: QRect | None = None) -> None:
         """Show ``base`` (``None`` clears) with ``overlay`` at opacity ``alpha`` (0..1) over ``region``.
 
-        The zoom and position are kept for an image of the same size (a new colour map or class), reset
-        otherwise."""
-        if base is None or self._base is None or base.size() != self._base.size():
+        The zoom and the part shown are kept (a new colour map or class; the same map alone or over the photo,
+        at another size: the same fraction of the picture, as far as the closest zoom allows); a new photo
+        calls :meth:`reset_view`."""
+        if base is None or base.isNull() or not self.has_image():
             self._zoom, self._centre, self._drag = 1.0, None, None
+        elif base.size() != self._base.size():
+            self._drag = None
+            if self._centre is not None:
+                self._centre = QPointF(self._centre.x() * base.width() / self._base.width(),
+                                       self._centre.y() * base.height() / self._base.height())
         self._base, self._overlay, self._region = base, overlay, region
+        if self.has_image():
+            self._zoom = min(self._zoom, max(1.0, MAX_PIXEL_SCALE / self._fit_scale()))
         self._update_cursor()
         self._alpha = float(min(1.0, max(0.0, alpha)))
         self.update()

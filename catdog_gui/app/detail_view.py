@@ -54,7 +54,9 @@ from catdog_gui.core.results import Status
 
 COLORMAPS = ("inferno", "viridis", "magma", "plasma", "cividis")
 NORMALISATION_TEXT = QT_TRANSLATE_NOOP("DetailView", "Normalisation: min–max per map")  # shown translated
-HEAT_MAX = 512  # longest side of a heat map image; the view scales it smoothly over the photo
+# longest side of a heat map image, whatever the photo's size (a 1x1 photo's CAM was one pixel); the view scales it
+# smoothly over the photo
+HEAT_MAX = 512
 TILE = 72
 MEAN_ITEM = -1  # item data of the channel-mean tile
 
@@ -335,7 +337,7 @@ class FlowTab(QWidget):
                 else self.tr("channel {channel}").format(channel=self._selected))
         left, top, rw, rh = exp.region
         if self.over_photo.isChecked():
-            heat = heat_image(m, _fit((rh, rw), HEAT_MAX), self._cmap)
+            heat = heat_image(m, _fit((rh, rw), HEAT_MAX, grow=True), self._cmap)
             self.large.set_image(to_qimage(exp.image), heat, self._alpha, QRect(left, top, rw, rh))
         else:  # alone, but still shaped like the photo, so its layout matches what the photo shows
             self.large.set_image(heat_image(m, _fit(_region_hw(exp, m.shape), HEAT_MAX, grow=True), self._cmap))
@@ -697,7 +699,7 @@ class DetailView(QWidget):
             self.cam_view.set_image(base)
             return
         left, top, w, h = exp.region
-        heat = heat_image(exp.cam[c], _fit((h, w), HEAT_MAX), self.cmap_combo.currentText())
+        heat = heat_image(exp.cam[c], _fit((h, w), HEAT_MAX, grow=True), self.cmap_combo.currentText())
         self.cam_view.set_image(base, heat, self.opacity.value() / 100, QRect(left, top, w, h))
 
     def _on_opacity(self, value: int) -> None:

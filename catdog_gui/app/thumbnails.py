@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 
 from catdog_gui.app.images import to_qimage
@@ -34,6 +34,19 @@ class _ThumbTask(QRunnable):
         except Exception:  # noqa: BLE001 - an undecodable file just has no thumbnail
             image = _BROKEN
         self.provider._finished(path, image)
+
+
+def _enlarge_tiny(image: QImage, box: int) -> QImage:
+    """A photo under a third of the ``box`` (device pixels) on its longer side, enlarged by a whole factor with
+    nearest-neighbour sampling to at least that third (a 1x1 photo's thumbnail was one pixel, an empty cell); a
+    bigger one unchanged. Its pixels stay sharp squares, as image viewers show a tiny image zoomed in."""
+    longest = max(image.width(), image.height())
+    least = max(1, box // 3)
+    if longest == 0 or longest >= least:
+        return image
+    k = -(-least // longest)  # ceil
+    return image.scaled(image.width() * k, image.height() * k, Qt.AspectRatioMode.IgnoreAspectRatio,
+                        Qt.TransformationMode.FastTransformation)
 
 
 class ThumbnailProvider(QObject):
@@ -82,7 +95,7 @@ class ThumbnailProvider(QObject):
         if image is _BROKEN:
             return None
         if isinstance(image, QImage):
-            pix = QPixmap.fromImage(image)
+            pix = QPixmap.fromImage(_enlarge_tiny(image, self.pixel_size))
             pix.setDevicePixelRatio(self.device_pixel_ratio)  # size * ratio device pixels, drawn at size
             self._pixmaps.put(path, (pix, image))
             return pix

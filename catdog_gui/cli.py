@@ -37,6 +37,7 @@ import warnings
 from collections.abc import Sequence
 
 from catdog_gui.argtypes import positive_int
+from catdog_gui.core.pathtext import quoted
 
 __all__ = ["main", "get_args_parser"]
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
@@ -149,7 +150,7 @@ def _print_summary(summary, engine, csv_path: str | None, rows: int, results, sc
         print(f"CSV: {'standard output' if csv_path == CSV_STDOUT else csv_path} ({rows} row(s))")
     errors = [r for r in results if not r.ok]
     for r in errors[:_MAX_ERRORS_SHOWN]:
-        print(f"  error: {r.path!r}: {r.error}", file=sys.stderr)
+        print(f"  error: {quoted(r.path)}: {r.error}", file=sys.stderr)
     if len(errors) > _MAX_ERRORS_SHOWN:
         print(f"  ... and {len(errors) - _MAX_ERRORS_SHOWN} more error(s), see the CSV", file=sys.stderr)
     _print_unreadable(scan_report)
@@ -161,7 +162,7 @@ def _print_outside_links(scan_report) -> None:
     with where they lead and how to include them (name the link itself)."""
     links = scan_report.outside_links
     for link in links[:_MAX_ERRORS_SHOWN]:
-        print(f"  note: folder link not followed: {link!r} -> {os.path.realpath(link)!r} (outside the folders "
+        print(f"  note: folder link not followed: {quoted(link)} -> {quoted(os.path.realpath(link))} (outside the folders "
               "named; name the link itself to include it)", file=sys.stderr)
     if len(links) > _MAX_ERRORS_SHOWN:
         print(f"  ... and {len(links) - _MAX_ERRORS_SHOWN} more folder link(s)", file=sys.stderr)
@@ -174,7 +175,7 @@ def _print_unreadable(scan_report) -> None:
     if not folders:
         return
     for folder in folders[:_MAX_ERRORS_SHOWN]:
-        print(f"  error: could not read folder: {folder!r}: {scan_report.unreadable_why.get(folder, 'unknown')}",
+        print(f"  error: could not read folder: {quoted(folder)}: {scan_report.unreadable_why.get(folder, 'unknown')}",
               file=sys.stderr)
     if len(folders) > _MAX_ERRORS_SHOWN:
         print(f"  ... and {len(folders) - _MAX_ERRORS_SHOWN} more folder(s)", file=sys.stderr)
@@ -262,9 +263,9 @@ def _csv_is_a_photo(given: str, csv_path: str) -> str | None:
     named_as_photo = extension in IMAGE_EXTENSIONS
     if os.path.isfile(csv_path) and (named_as_photo or _decodes_as_image(csv_path)):
         hint = f" (did the shell expand *{extension} after --csv?)" if named_as_photo else ""
-        return f"--csv {given!r} is a photo, not a CSV file: writing the CSV would replace it{hint}"
+        return f"--csv {quoted(given)} is a photo, not a CSV file: writing the CSV would replace it{hint}"
     if named_as_photo:
-        return (f"--csv {given!r} ends in {extension}, a photo's extension; give the CSV a name such as "
+        return (f"--csv {quoted(given)} ends in {extension}, a photo's extension; give the CSV a name such as "
                 "results.csv")
     return None
 
@@ -297,14 +298,14 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
     if not args.csv.strip():
         return "--csv is empty; give a file name"
     if os.path.isdir(csv_path):
-        return f"--csv {args.csv!r} is a folder; give a file name"
+        return f"--csv {quoted(args.csv)} is a folder; give a file name"
     if not os.path.isdir(os.path.dirname(csv_path)):
-        return f"--csv {args.csv!r}: folder {os.path.dirname(csv_path)!r} does not exist"
+        return f"--csv {quoted(args.csv)}: folder {quoted(os.path.dirname(csv_path))} does not exist"
     photo = _csv_is_a_photo(args.csv, csv_path)
     if photo:
         return photo
     unwritable = _csv_unwritable(csv_path)
-    return f"cannot write {args.csv!r}: {unwritable}" if unwritable else None
+    return f"cannot write {quoted(args.csv)}: {unwritable}" if unwritable else None
 
 
 def _open_engine(args: argparse.Namespace):
@@ -388,7 +389,7 @@ def _write_csv(args: argparse.Namespace, csv_path: str | None, results: list, la
                     run_info["label_by_person"] = lambda r: r.person_label
                 rows = _csv_to(csv_path, stream, results, labels, run_info, threshold)
     except OSError as exc:
-        return f"cannot write {args.csv!r}: {exc.strerror or exc}"
+        return f"cannot write {quoted(args.csv)}: {exc.strerror or exc}"
     for w in in_place:
         print(f"catdog-classify: warning: {w.message}", file=sys.stderr)
     return rows
@@ -433,7 +434,7 @@ def _photos(args: argparse.Namespace, csv_path: str | None, tags):
     if csv_path not in (None, CSV_STDOUT) and os.path.exists(csv_path):
         csv_real = os.path.normcase(os.path.realpath(csv_path))
         if any(os.path.normcase(os.path.realpath(p)) == csv_real for p in paths):
-            return f"--csv {args.csv!r} is one of the photos to classify; writing the CSV would replace it"
+            return f"--csv {quoted(args.csv)} is one of the photos to classify; writing the CSV would replace it"
     if not paths and not report.missing and not report.unreadable_dirs and not tagged_rows:
         skipped = f" ({report.skipped_non_images} non-image file(s) skipped)" if report.skipped_non_images else ""
         if report.outside_links:

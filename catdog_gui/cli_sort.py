@@ -21,6 +21,8 @@ import sys
 import threading
 from collections.abc import Sequence
 
+from catdog_gui.core.pathtext import quoted
+
 __all__ = ["add_arguments", "check_arguments", "run", "say_not_run", "undo"]
 
 _MAX_SHOWN = 10
@@ -51,7 +53,7 @@ def check_arguments(args: argparse.Namespace) -> str | None:
         if not args.sort_mode:
             return "--sort-into needs --copy or --move"
         if os.path.exists(args.sort_into) and not os.path.isdir(args.sort_into):
-            return f"--sort-into {args.sort_into!r} is a file, not a folder"
+            return f"--sort-into {quoted(args.sort_into)} is a file, not a folder"
     return None
 
 
@@ -83,7 +85,7 @@ def run(args: argparse.Namespace, results: Sequence, labels: Sequence[str], thre
     if getattr(args, "dry_run", False):
         for item in plan:
             if not item.in_place and not item.already:
-                print(f"  would {args.sort_mode} {item.source!r} -> {item.destination!r}")
+                print(f"  would {args.sort_mode} {quoted(item.source)} -> {quoted(item.destination)}")
         there = sum(item.already for item in plan)
         print(f"Would {args.sort_mode} {len(plan) - in_place - there} photo(s) into {target}"
               f"{_left_alone(in_place, there, args.sort_mode)} (dry run: nothing copied or moved)")
@@ -147,17 +149,17 @@ def undo(target: str, dry_run: bool = False) -> int:
     from catdog_gui.core.sorting import JOURNAL_NAME, last_journal, undo_sort
 
     if not os.path.isdir(target):
-        print(f"catdog-classify: error: --undo-sort: {target!r} is not a folder", file=sys.stderr)
+        print(f"catdog-classify: error: --undo-sort: {quoted(target)} is not a folder", file=sys.stderr)
         return 2
     journal = last_journal(target)
     if journal is None:
-        print(f"catdog-classify: error: --undo-sort: no sort to undo in {target!r} (no {JOURNAL_NAME} there)",
+        print(f"catdog-classify: error: --undo-sort: no sort to undo in {quoted(target)} (no {JOURNAL_NAME} there)",
               file=sys.stderr)
         return 2
     try:
         report = undo_sort(journal, dry_run=dry_run)
     except (OSError, ValueError) as exc:
-        print(f"catdog-classify: error: --undo-sort: cannot undo the sort in {target!r}: {exc}", file=sys.stderr)
+        print(f"catdog-classify: error: --undo-sort: cannot undo the sort in {quoted(target)}: {exc}", file=sys.stderr)
         return 1
     n = len(report.done)
     if dry_run:

@@ -23,6 +23,8 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 
+from catdog_gui.core.pathtext import quoted
+
 __all__ = ["add_arguments", "check_arguments", "TagRun"]
 
 _MAX_SHOWN = 10
@@ -166,7 +168,7 @@ class TagRun:
                     target = sidecar_path(r.path, self.naming)
                     others = ", ".join(repr(os.path.basename(o)) for o in clashes[r.path])
                     out = TagOutcome(r.path, target, "error",
-                                     reason=f"shares {os.path.basename(target)!r} with {others}; not written "
+                                     reason=f"shares {quoted(os.path.basename(target))} with {others}; not written "
                                             "(use --sidecar-naming append)")
                     shared += 1
                 else:
@@ -175,7 +177,7 @@ class TagRun:
                 counts[out.action] += 1
                 if out.action == "would write":
                     change = " ".join([f"+{k}" for k in out.added] + [f"-{k}" for k in out.removed])
-                    print(f"  would write {out.target!r}: {change}")
+                    print(f"  would write {quoted(out.target)}: {change}")
                 elif out.action in ("error", "kept"):
                     problems.append(out)
         except KeyboardInterrupt:
@@ -195,7 +197,7 @@ class TagRun:
                                 "(--tag-uncertain replaces it with Uncertain)", False))
         for out in problems[:_MAX_SHOWN]:
             word = "kept" if out.action == "kept" else "not tagged"
-            self._lines.append((f"  {word}: {out.path!r}: {out.reason}", True))
+            self._lines.append((f"  {word}: {quoted(out.path)}: {out.reason}", True))
         if len(problems) > _MAX_SHOWN:
             self._lines.append((f"  ... and {len(problems) - _MAX_SHOWN} more", True))
 

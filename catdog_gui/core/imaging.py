@@ -36,6 +36,7 @@ from PIL import Image, ImageCms, UnidentifiedImageError
 
 from catdog_gui.core import warncapture
 from catdog_gui.core.scan import heif_kind
+from catdog_gui.core.pathtext import quoted
 
 try:  # HEIC/HEIF and AVIF from iPhones and recent Android phones, through a maintained plugin.
     import pillow_heif
@@ -201,7 +202,7 @@ def load_rgb(source: PathOrFile, *, min_size: tuple[int, int] | None = None,
         raise ImageDecodeError(_unidentified_reason(source)) from None
     except FileNotFoundError:
         if name != "<stream>" and os.path.islink(name):  # listed in its folder, but its target is gone
-            raise ImageDecodeError(f"broken symbolic link: its target {os.readlink(name)!r} is missing") from None
+            raise ImageDecodeError(f"broken symbolic link: its target {quoted(os.readlink(name))} is missing") from None
         raise ImageDecodeError("file not found") from None
     except (PermissionError, IsADirectoryError) as exc:
         raise ImageDecodeError(f"cannot read file: {exc.strerror or exc}") from None

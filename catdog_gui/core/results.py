@@ -27,6 +27,7 @@ from enum import Enum
 import numpy as np
 
 from catdog_gui.core.atomic import check_not_read_only, finish_replace, resolve_target
+from catdog_gui.core.pathtext import path_text
 
 __all__ = ["Result", "percent_texts", "csv_columns", "run_settings", "RUN_COLUMNS", "write_csv", "write_csv_rows", "neutralize_cell",
            "InPlaceWriteWarning", "Status", "STATUS_OK", "STATUS_ERROR", "UNCERTAIN"]
@@ -171,18 +172,9 @@ def neutralize_cell(text: str) -> str:
 
 
 def _text(text: str) -> str:
-    """A text cell that encodes as UTF-8, formula-neutralised. File names that are not valid UTF-8 (Linux
-    hands them to Python as lone surrogates, PEP 383) keep their raw bytes as ``\\xNN`` escapes instead
-    of making the whole CSV fail to write."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        try:
-            raw = text.encode("utf-8", "surrogateescape")  # back to the file name's raw bytes
-        except UnicodeEncodeError:
-            raw = text.encode("utf-8", "backslashreplace")  # a lone surrogate of another origin
-        text = raw.decode("utf-8", "backslashreplace")
-    return neutralize_cell(text)
+    """A text cell that encodes as UTF-8 (:func:`~catdog_gui.core.pathtext.path_text`: the raw bytes of a file
+    name that is not valid UTF-8 as ``\\xNN``, instead of making the whole CSV fail to write), formula-neutralised."""
+    return neutralize_cell(path_text(text))
 
 
 def _number(value: float) -> str:

@@ -54,6 +54,7 @@ from catdog_gui.core.scan import SORT_JOURNAL_NAME
 from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD
 from catdog_gui.core.verdicts import effective_label
 from catdog_gui.core.xmp import NAMING_REPLACE, NAMINGS, sidecar_path
+from catdog_gui.core.pathtext import quoted
 
 __all__ = ["JOURNAL_NAME", "SortItem", "SortReport", "count_sorts", "last_journal", "plan_sort", "run_sort", "undo_sort",
            "UNCERTAIN_FOLDER"]
@@ -241,7 +242,7 @@ def _move_link(src: str, dest: str) -> None:
     try:
         if os.path.exists(src) and not (os.path.exists(dest) and os.path.samefile(src, dest)):
             raise OSError(errno.EINVAL, f"the link to {text!r} would not point at the same file from "
-                                        f"{os.path.dirname(dest)!r}; left where it is", src)
+                                        f"{quoted(os.path.dirname(dest))}; left where it is", src)
         os.unlink(src)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -54,6 +54,7 @@ from dataclasses import dataclass, field, replace
 import exiv2
 
 from catdog_gui.core.atomic import finish_replace, is_read_only, resolve_target
+from catdog_gui.core.pathtext import path_text, quoted
 from catdog_gui.core.results import Result
 from catdog_gui.core.verdicts import marked_by_person
 
@@ -260,7 +261,7 @@ def _text(xmp: exiv2.XmpData, key: str) -> str:
 def _file_name(photo: str) -> str:
     """The photo's name as stored in ``catdog:File``: a name that is not valid UTF-8 (Linux hands it to
     Python with lone surrogates, PEP 383) keeps its raw bytes as ``\\xNN`` escapes."""
-    return os.path.basename(photo).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path_text(os.path.basename(photo))
 
 
 def _open(data: bytes) -> exiv2.Image:
@@ -508,11 +509,11 @@ def _replace_atomically(target: str, data: bytes, before: tuple[int, int, int] |
     target, _ = resolve_target(target)
     folder = os.path.dirname(os.path.abspath(target))
     if is_read_only(folder):
-        raise _Refused(f"folder {folder!r} is read-only")
+        raise _Refused(f"folder {quoted(folder)} is read-only")
     try:
         fd, tmp = tempfile.mkstemp(prefix=".catdog-", suffix=".xmp.tmp", dir=folder)
     except OSError as exc:
-        raise _Refused(f"cannot write in folder {folder!r}: {exc.strerror or exc}") from None
+        raise _Refused(f"cannot write in folder {quoted(folder)}: {exc.strerror or exc}") from None
 
     def unchanged() -> None:
         if _identity(target) != before:
@@ -558,7 +559,7 @@ def _write_in_place(target: str, data: bytes, copy: str) -> None:
             os.fsync(fd)
         except OSError as exc:
             raise _Refused(f"writing into the hard-linked file failed ({exc.strerror or exc}); the whole tagged "
-                           f"photo is in {copy!r}") from None
+                           f"photo is in {quoted(copy)}") from None
     finally:
         os.close(fd)
 
@@ -597,10 +598,10 @@ def _check_writable(target: str, before) -> None:
     """
     target, _ = resolve_target(target)  # a symbolic link: the file it leads to, in its own folder
     if before is not None and is_read_only(target):
-        raise _Refused(f"{os.path.basename(target)!r} is read-only")
+        raise _Refused(f"{quoted(os.path.basename(target))} is read-only")
     folder = os.path.dirname(os.path.abspath(target))
     if is_read_only(folder):
-        raise _Refused(f"folder {folder!r} is read-only")
+        raise _Refused(f"folder {quoted(folder)} is read-only")
 
 
 def _write(image, xmp, target: str, before, snapshot) -> None:
@@ -657,7 +658,7 @@ def write_verdict(photo: str | os.PathLike, verdict: Verdict, mode: str = "sidec
         xmp = image.xmpData()
         other = _other_owner(xmp, photo, target, naming) if mode == "sidecar" else None
         if other is not None:  # replacing it would lose that photo's verdict
-            raise _Refused(f"{os.path.basename(target)!r} holds the verdict of {os.path.basename(other)!r} "
+            raise _Refused(f"{quoted(os.path.basename(target))} holds the verdict of {quoted(os.path.basename(other))} "
                            "(same name before the extension); use photo.jpg.xmp sidecar naming")
         stored = _stored(xmp, photo, check_name=mode == "sidecar" and naming == NAMING_REPLACE)
         identity = _identify(photo) if mode == "sidecar" else ("", "")  # a sidecar for another photo: replaced

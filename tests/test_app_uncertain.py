@@ -161,3 +161,33 @@ def test_a_custom_threshold_is_said_and_can_be_reset(qtbot, default_model_path, 
     dialog.reject()
     assert again.threshold == 0.9 and "uncertain below 90.0% (your setting" in again.summary.text()
     again.shutdown()
+
+
+def test_a_threshold_belongs_to_the_model_file_it_was_set_for(qtbot, default_model_path, tmp_path):
+    """Tester 10: a 99% set while another model was open stayed on the default model after a restart, so the app
+    and catdog-classify disagreed on 12 of 40 photos. Each model file now keeps its own setting."""
+    other = tmp_path / "mymodel.onnx"
+    shutil.copyfile(default_model_path, other)
+    settings = QSettings(str(tmp_path / "catdog.ini"), QSettings.Format.IniFormat)
+    settings.setValue("verdict/threshold", "0.55")  # the old setting, for no model in particular: dropped
+    w = MainWindow(default_model_path, settings=settings)
+    qtbot.addWidget(w)
+    own = w.model_threshold
+    assert w.threshold == own and w.threshold_override is None
+    assert w.load_model(other)
+    w.set_threshold(0.99)
+    assert w.threshold == 0.99
+    assert w.load_model(default_model_path)  # back to the default: its own threshold, not 99%
+    assert w.threshold == own and "your setting" not in w.summary.text()
+    w.set_threshold(0.7)
+    w.shutdown()
+
+    assert MainWindow(default_model_path, settings=settings).threshold == 0.7  # each kept across a restart
+    again = MainWindow(str(other), settings=settings)
+    qtbot.addWidget(again)
+    assert again.threshold == 0.99 and "uncertain below 99.0% (your setting" in again.summary.text()
+    again.set_threshold(None)  # Reset: that file's setting is forgotten, the other's stays
+    reset = MainWindow(str(other), settings=settings)
+    assert reset.threshold == reset.model_threshold  # (its own: fp32 here, no int8 file beside the copy)
+    assert MainWindow(default_model_path, settings=settings).threshold == 0.7
+    assert not settings.contains("verdict/threshold")

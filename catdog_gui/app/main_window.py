@@ -65,6 +65,7 @@ from catdog_gui.app.results_model import (
 )
 from catdog_gui.app.status_bar import ElidingStatusBar
 from catdog_gui.app.threshold_dialog import ThresholdDialog
+from catdog_gui.app.threshold_memory import model_key, read_thresholds, remember_threshold
 from catdog_gui.app.thumbnails import ThumbnailProvider
 from catdog_gui.app.window_state import PREFERRED_SIZE, WindowState, initial_geometry
 from catdog_gui.app.workers import MISSING, ClassifyWorker
@@ -223,8 +224,9 @@ class MainWindow(QMainWindow):
         self.device = _setting(settings, "engine/device", "auto", str)  # Model ▸ Device: auto, cpu or cuda
         if self.device not in DEVICES:
             self.device = "auto"
-        # Model ▸ Uncertain Threshold…: None = the model's own (metadata uncertain_threshold)
-        self.threshold_override = valid_threshold(_setting(settings, "verdict/threshold", "", str))
+        # Model ▸ Uncertain Threshold…, per model file: None = the model's own (metadata uncertain_threshold)
+        self._thresholds = read_thresholds(settings)
+        self.threshold_override: float | None = None
 
     def _start(self, model_path: str | os.PathLike | None, paths: Sequence[str]) -> None:
         """Open the model (the default one without ``model_path``), then classify ``paths``; while no model
@@ -497,11 +499,11 @@ class MainWindow(QMainWindow):
 
     def set_threshold(self, threshold: float | None) -> None:
         """Use ``threshold`` (a probability in (0, 1); None: the model's own) and re-evaluate every row at
-        once, without running the model again (kept in the settings)."""
+        once, without running the model again (kept in the settings for this model file: another model, or the
+        other precision's file, starts from its own)."""
         self.threshold_override = valid_threshold(threshold) if threshold is not None else None
-        if self._settings is not None:
-            self._settings.setValue("verdict/threshold", "" if self.threshold_override is None
-                                    else str(self.threshold_override))
+        if self.engine is not None:  # remembered for this model file only
+            remember_threshold(self._settings, self._thresholds, self.engine.info.path, self.threshold_override)
         self._recount()
 
     def ask_threshold(self, modal: bool = True) -> ThresholdDialog:
@@ -566,6 +568,7 @@ class MainWindow(QMainWindow):
             return False
         changed = self.engine is not None
         self.engine = engine
+        self.threshold_override = self._thresholds.get(model_key(engine.info.path))  # set for this file, if any
         self._model_path = path
         self._engine_opened_as = (str(path), self.precision, self.device)  # what a speed estimate may rest on
         self.explainer = Explainer(engine)

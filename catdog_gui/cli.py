@@ -128,9 +128,12 @@ def _progress(done: int, total: int, start: float, final: bool = False) -> None:
     print(f"\r{done}/{total} images ({rate:.1f} images/s)", end=end, file=sys.stderr, flush=True)
 
 
-def _print_summary(summary, engine, csv_path: str | None, rows: int, results, scan_report) -> None:
+def _print_summary(summary, engine, csv_path: str | None, rows: int, results, scan_report, tagged: int = 0) -> None:
+    """The run's lines on stdout (``tagged``: photos not classified again, ``--skip-tagged``) and its errors on
+    stderr."""
     state = f", {summary.errors} error(s)" if summary.errors else ""
     state += " (interrupted)" if summary.cancelled else ""
+    state += f", {tagged} already tagged and not classified again" if tagged else ""
     rate = f" ({summary.ok / summary.elapsed_s:.1f} images/s)" if summary.ok and summary.elapsed_s > 0 else ""
     print(f"Classified {summary.ok} image(s){state} in {summary.elapsed_s:.1f} s{rate} with {engine.info.name} "
           f"({engine.describe_settings()}) on {engine.describe_provider()}")
@@ -493,7 +496,7 @@ def _outputs(args: argparse.Namespace, engine, threshold: float, csv_to: tuple, 
     summary = summarize(classified + missing_rows, labels, elapsed, skipped_non_images=report.skipped_non_images,
                         cancelled=interrupted is not None, threshold=threshold,
                         unreadable_dirs=len(report.unreadable_dirs))
-    _print_summary(summary, engine, csv_path, rows, results, report)
+    _print_summary(summary, engine, csv_path, rows, results, report, tagged=len(tagged_rows))
     tags.print_summary()
     if sort_stopped is not None:  # Ctrl-C while classifying or tagging: no sort, and it says so
         cli_sort.say_not_run(args)  # (or one would wonder how many photos moved)

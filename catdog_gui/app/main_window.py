@@ -75,7 +75,7 @@ from catdog_gui.core.model import DEVICES, PRECISIONS, Engine, ModelError, defau
 from catdog_gui.core.pipeline import DEFAULT_BATCH_SIZE
 from catdog_gui.core.results import Result, Status, run_settings, write_csv
 from catdog_gui.core.scan import IMAGE_EXTENSIONS
-from catdog_gui.core.xmp import read_verdict
+from catdog_gui.core.xmp import SOURCE_HAND, read_verdict
 from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD, RemainingTime, Tally, uncertain_threshold, valid_threshold
 
 APP_NAME = "catdog"
@@ -188,6 +188,9 @@ class MainWindow(QMainWindow):
         self._unsaved_marks: set[str] = set()  # paths whose mark by hand changed since an export or tag write
         self._stamps: dict[str, tuple[int, int] | None] = {}  # path -> file_stamp when its row arrived
         self._kept_marks: dict[str, str] = {}  # path -> a person's mark, put back on the re-classified row
+        # paths whose mark by hand, stored in their tags (Source=hand), was cleared and not written since: an
+        # unsaved change (quitting asks), and a re-classification does not take the mark back from the tags
+        self._cleared_marks: set[str] = set()
         self._reselect: str | None = None  # the photo selected before a model change, selected again
         self._vanished = 0  # rows the current run removed: their files were no longer on disk
         self._grown_at = -GROW_AGAIN_S  # time.monotonic() when the window last grew back to its minimum
@@ -580,9 +583,10 @@ class MainWindow(QMainWindow):
             # a person's marks belong to the photo, not to the model run: they come back with the new rows
             marks = {r.path: r.person_label for r in self.results.results if r.person_label}
             current = self.current_result()
-            unsaved, unsaved_marks = self._unsaved, self._unsaved_marks
+            unsaved, unsaved_marks, cleared = self._unsaved, self._unsaved_marks, self._cleared_marks
             self.clear_results()
             self._kept_marks, self._unsaved, self._unsaved_marks = marks, unsaved, unsaved_marks
+            self._cleared_marks = cleared  # a mark cleared stays cleared, whatever the tags still say
             self._reselect = current.path if current is not None else None  # selected again when its row is back
         self.drop_zone.set_text(QCoreApplication.translate("DropZone", FULL_TEXT))
         self._recount()
@@ -723,6 +727,7 @@ class MainWindow(QMainWindow):
             self._stamps.pop(p, None)
             self._kept_marks.pop(p, None)
             self._unsaved_marks.discard(p)
+            self._cleared_marks.discard(p)
         removed = self.results.remove_paths(gone)
         self._unsaved = True
         self._recount()
@@ -766,6 +771,9 @@ class MainWindow(QMainWindow):
         if incoming and self._kept_marks:
             incoming = [dataclasses.replace(r, person_label=self._kept_marks.pop(r.path))
                         if r.path in self._kept_marks and r.ok else r for r in incoming]
+        if incoming and self._cleared_marks:  # the tags' mark by hand (read by the worker) was cleared
+            incoming = [dataclasses.replace(r, person_label="") if r.path in self._cleared_marks else r
+                        for r in incoming]
         if incoming:
             replaced = [r.path for r in incoming if self.results.row_of(r.path) is not None]
             for r in incoming:
@@ -1104,12 +1112,17 @@ class MainWindow(QMainWindow):
             if (r.person_label or None) != label:
                 self._unsaved_marks.add(r.path)
             self.results.set_person_label(r.path, label)
+        cleared = self._note_cleared(rows, label)
         if rows:  # a mark moves the row to another count (the proxy re-filters on dataChanged by itself)
             self.tally.clear()
             self.tally.add(self.results.results)
             self._update_summary()
             # the run's "Done: … cats, … dogs" would now be out of date: say what changed instead
-            if label is None:
+            if label is None and cleared:  # the tags still hold it: a sort would carry it along
+                self.statusBar().showMessage(self.tr(
+                    "Mark by hand cleared on %n photo(s); their XMP tags still hold it: Tags ▸ Write Tags… "
+                    "replaces it with the model's verdict", "", cleared), 15000)
+            elif label is None:
                 self.statusBar().showMessage(self.tr("Mark by hand cleared on %n photo(s)", "", len(rows)), 8000)
             else:
                 shown = label_text(label)  # {ro}: the Korean particle after it ("고양이로", "개로")
@@ -1118,6 +1131,21 @@ class MainWindow(QMainWindow):
                 self._say_if_tags_differ(rows, label)
             self.detail.show_result(self.current_result())  # its verdict line shows the mark
         return len(rows)
+
+    def _note_cleared(self, rows: list, label: str | None) -> int:
+        """Keep :attr:`_cleared_marks` up to date after ``rows`` (the rows as they were before) were marked
+        ``label``: a mark set takes them out; a mark cleared puts in those whose tags hold a verdict set by hand
+        (read once each, about 1 ms; a mark made here and never written is simply gone). Returns how many of
+        ``rows`` now have a cleared mark still in their tags."""
+        if label is not None:
+            self._cleared_marks.difference_update(r.path for r in rows)
+            return 0
+        for r in rows:
+            if r.person_label:
+                tagged = read_verdict(r.path)
+                if tagged is not None and tagged.source == SOURCE_HAND:
+                    self._cleared_marks.add(r.path)
+        return sum(r.path in self._cleared_marks for r in rows)
 
     def _say_if_tags_differ(self, rows: list, label: str) -> None:
         """After a mark by hand: when the XMP tags catdog wrote for those photos earlier say another verdict
@@ -1184,8 +1212,10 @@ class MainWindow(QMainWindow):
         """File ▸ Clear Results: when rows carry marks by hand or were not exported, ask first (default No).
         Returns whether the rows were cleared."""
         marks = sum(bool(r.person_label) for r in self.results.results)
-        if marks or self._unsaved:
+        cleared = self.cleared_marks()
+        if marks or cleared or self._unsaved:
             text = (self.tr("%n photo(s) carry a verdict marked by hand.", "", marks) + " " if marks else "") \
+                + (self._cleared_text(cleared) + " " if cleared else "") \
                 + (self.tr("The results have not been exported.") + " " if self._unsaved else "") \
                 + self.tr("Clear every row anyway?")
             box = QMessageBox(QMessageBox.Icon.Question, self.tr("Clear results"), text,
@@ -1202,6 +1232,7 @@ class MainWindow(QMainWindow):
         photos all show."""
         self._unsaved = False
         self._unsaved_marks = set()
+        self._cleared_marks = set()
         self._unreadable_dirs = {}
         self._kept_marks = {}
         self._reselect = None
@@ -1350,35 +1381,41 @@ class MainWindow(QMainWindow):
         for o in outcomes:
             if o.action in ("written", "unchanged"):
                 self._unsaved_marks.discard(o.path)
+                self._cleared_marks.discard(o.path)  # the model's verdict replaced the one set by hand
             elif o.action == "undone" and self.results.person_label(o.path):
                 self._unsaved_marks.add(o.path)
+            elif o.action == "undone" and self.results.row_of(o.path) is not None:
+                tagged = read_verdict(o.path)  # the undo put a cleared mark back into the tags
+                if tagged is not None and tagged.source == SOURCE_HAND:
+                    self._cleared_marks.add(o.path)
 
     def unsaved_marks(self) -> int:
-        """Rows carrying a mark by hand made since the last CSV export or tag write of that photo: what
-        quitting now would lose."""
-        return sum(bool(self.results.person_label(p)) for p in self._unsaved_marks)
+        """Rows carrying a mark by hand made since the last CSV export or tag write of that photo, and rows
+        whose mark by hand was cleared while their tags still hold it (:meth:`cleared_marks`): what quitting
+        now would lose."""
+        return sum(bool(self.results.person_label(p)) for p in self._unsaved_marks) + self.cleared_marks()
+
+    def cleared_marks(self) -> int:
+        """Rows whose mark by hand was cleared (Clear Mark) while their XMP tags still hold it as a verdict set
+        by hand: until Tags ▸ Write Tags… replaces it with the model's verdict, a sort would carry it along and
+        catdog-classify (or the next session) would take it for the photo's verdict."""
+        return sum(self.results.row_of(p) is not None and not self.results.person_label(p)
+                   for p in self._cleared_marks)
+
+    def _cleared_text(self, n: int) -> str:
+        """The sentence naming ``n`` cleared marks still in the tags, for the questions that ask about them."""
+        return self.tr("%n photo(s) had their mark by hand cleared, but their XMP tags still hold it.", "", n)
 
     def may_quit(self) -> bool:
         """Whether the window may close now. When marks by hand would be lost, asks first: Export CSV…
         (then quits once the file is written), Write Tags… (Tags ▸ Write Tags…; quits once the write has stored
         every mark), Quit Without Saving, or Cancel (Esc)."""
-        marks = self.unsaved_marks()
-        if not marks:
+        if not self.unsaved_marks():
             return True
         if self.tag_actions.busy:  # a write in progress may be storing them: let it end first
             self.statusBar().showMessage(self.tr("Writing tags: quit again once it has ended"))
             return False
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Quit catdog"),
-                          self.tr("%n photo(s) marked by hand have not been exported or written to tags.", "",
-                                  marks), QMessageBox.StandardButton.NoButton, self)
-        box.setInformativeText(self.tr("Quitting now loses those marks."))
-        save = box.addButton(self.tr("Export CSV…"), QMessageBox.ButtonRole.AcceptRole)
-        tags = box.addButton(self.tr("Write Tags…"), QMessageBox.ButtonRole.AcceptRole)
-        tags.setEnabled(self.engine is not None)
-        discard = box.addButton(self.tr("Quit Without Saving"), QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(save)
-        box.setEscapeButton(cancel)
+        box, (save, tags, discard) = self._quit_question()
         self._quit_box = box  # tests answer it
         box.exec()
         clicked = box.clickedButton()
@@ -1388,6 +1425,28 @@ class MainWindow(QMainWindow):
             self._write_tags_then_quit()
             return False
         return clicked is save and self.export_csv() is not None
+
+    def _quit_question(self) -> tuple[QMessageBox, tuple]:
+        """The question :meth:`may_quit` asks, naming the marks not yet saved and the cleared marks still in
+        the tags, and its Export CSV…, Write Tags… and Quit Without Saving buttons (Cancel is Esc). Only Write Tags… saves a cleared mark (the CSV has no mark to keep), so it is the default then."""
+        marks = self.unsaved_marks() - self.cleared_marks()
+        cleared = self.cleared_marks()
+        text = " ".join(([self.tr("%n photo(s) marked by hand have not been exported or written to tags.", "",
+                                  marks)] if marks else []) + ([self._cleared_text(cleared)] if cleared else []))
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Quit catdog"), text,
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setInformativeText(" ".join(
+            ([self.tr("Quitting now loses those marks.")] if marks else [])
+            + ([self.tr("Quitting now leaves the cleared marks in the tags.")] if cleared else [])))
+        save = box.addButton(self.tr("Export CSV…"), QMessageBox.ButtonRole.AcceptRole)
+        save.setEnabled(bool(marks))
+        tags = box.addButton(self.tr("Write Tags…"), QMessageBox.ButtonRole.AcceptRole)
+        tags.setEnabled(self.engine is not None)
+        discard = box.addButton(self.tr("Quit Without Saving"), QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(save if marks else tags)
+        box.setEscapeButton(cancel)
+        return box, (save, tags, discard)
 
     def _write_tags_then_quit(self) -> None:
         """Tags ▸ Write Tags…, then close the window once the write has ended with no mark left unsaved (a

@@ -128,6 +128,12 @@ class SortActions(QObject):
             if confirm:
                 QMessageBox.information(window, title, text)
             return False
+        tags = window.tag_actions
+        pending = tags.pending(rows)
+        if pending:  # the tags travel along: they must say the folder's verdict (catdog-classify trusts them)
+            text += "\n\n" + self.tr(
+                "%n photo(s) have a mark by hand set or cleared here that their XMP tags do not have yet: it is "
+                "written into their tags first (Tags ▸ Undo Write Tags takes it back).", "", len(pending))
         if confirm:
             box = QMessageBox(QMessageBox.Icon.Question, title, text,
                               QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel, window)
@@ -135,6 +141,8 @@ class SortActions(QObject):
             self.confirm_box = box
             if box.exec() != QMessageBox.StandardButton.Ok:
                 return False
+        if tags.write_pending(pending):  # the sidecars changed: compared again with any copy already there
+            plan = plan_sort(rows, target, list(window.engine.info.labels), window.tally.threshold)
         self._start(SortWorker(plan, mode, target, window))
         return True
 
@@ -217,6 +225,11 @@ class SortActions(QObject):
     def _follow_moves(self, report) -> None:
         """Rows, and the Undo Write Tags journal, follow the photos (and sidecars) a move or its undo took."""
         self.window.results.replace_paths(dict(report.done))
+        moved = dict(report.done)
+        for marks in (self.window._unsaved_marks, self.window._cleared_marks):  # they follow the photos too
+            followed = {moved.get(p, p) for p in marks}
+            marks.clear()
+            marks.update(followed)
         stamps = self.window._stamps  # a move keeps a file's size and mtime: its row is still up to date
         for old, new in report.done:
             if old in stamps:

@@ -38,11 +38,13 @@ from catdog_gui.core.tag_journal import journal_path, load_journal, save_journal
 from catdog_gui.core.xmp import (
     NAMING_APPEND,
     NAMING_REPLACE,
+    SOURCE_HAND,
     TagOutcome,
     earlier_verdicts,
     model_digest,
     undo_write,
     verdict_for,
+    verdict_place,
     write_verdict,
 )
 
@@ -233,20 +235,58 @@ class TagActions(QObject):
             self.write_action.setEnabled(True)
             self.finished.emit([])
             return
-        path = str(engine.info.path)
-        if path not in self._digests:
-            self._digests[path] = model_digest(path)
+        digest = self._digest(engine)
         threshold = self.window.threshold  # Model ▸ Uncertain Threshold…, else the model's
         self._queue = []
         self._uncertain_skipped, self._naming, self._dry_run = [], naming, dry_run
+        cleared = getattr(self.window, "_cleared_marks", set())  # marks by hand cleared, still in the tags
         for r in (r for r in results if r.ok):  # classified again, a photo may now be an error row
-            verdict = verdict_for(r, threshold, engine.info.name, self._digests[path])  # a person's mark wins
-            if verdict.uncertain and not tag_uncertain:
+            verdict = verdict_for(r, threshold, engine.info.name, digest)  # a person's mark wins
+            replace = r.path in cleared and not r.person_label  # the person's newer word: the model's verdict
+            if verdict.uncertain and not tag_uncertain and not replace:
                 self._uncertain_skipped.append(r.path)
                 continue
-            self._queue.append(lambda p=r.path, v=verdict: write_verdict(p, v, mode=mode, naming=naming,
-                                                                        dry_run=dry_run))
+            self._queue.append(lambda p=r.path, v=verdict, h=replace: write_verdict(
+                p, v, mode=mode, naming=naming, dry_run=dry_run, replace_hand=h))
         self._start(undoing=False)
+
+    def _digest(self, engine) -> str:
+        """The SHA-256 of ``engine``'s model file (:func:`model_digest`), computed once per file."""
+        path = str(engine.info.path)
+        if path not in self._digests:
+            self._digests[path] = model_digest(path)
+        return self._digests[path]
+
+    def pending(self, results: Sequence[Result]) -> list[tuple[Result, str, str]]:
+        """The rows of ``results`` whose XMP tags hold another verdict than the window shows because a mark by
+        hand was set, or one stored in the tags cleared, and not written since: (row, mode, naming) of where
+        their tags hold it (:func:`verdict_place`). Reads the tags of those rows only (about 1 ms each)."""
+        window, found = self.window, []
+        for r in results:
+            cleared = r.path in window._cleared_marks and not r.person_label
+            if not r.ok or not (cleared or (r.person_label and r.path in window._unsaved_marks)):
+                continue
+            place = verdict_place(r.path)
+            if place is not None and (place[0].source == SOURCE_HAND if cleared
+                                      else place[0].verdict != r.person_label):
+                found.append((r, place[1], place[2]))
+        return found
+
+    def write_pending(self, pending: Sequence[tuple[Result, str, str]]) -> list[TagOutcome]:
+        """Write the verdicts the window shows for :meth:`pending`'s rows where their tags hold the other one,
+        at once (a few, before a sort carries the tags along into the folder of the shown verdict). What was
+        written joins the journal (Undo Write Tags puts it back too); ``finished`` is emitted. Nothing is
+        written (returns ``[]``) without a model or while a write or an undo runs."""
+        engine = self.window.engine
+        if not pending or engine is None or self.busy:
+            return []
+        digest = self._digest(engine)
+        outcomes = [write_verdict(r.path, verdict_for(r, self.window.threshold, engine.info.name, digest),
+                                  mode=mode, naming=naming, replace_hand=True) for r, mode, naming in pending]
+        self.journal = self.journal + [o for o in outcomes if o.action == "written"]
+        self.undo_action.setEnabled(bool(self.journal))
+        self.finished.emit(outcomes)
+        return outcomes
 
     def undo(self) -> bool:
         """Start putting back what the last write changed, newest first; False when there is nothing."""

@@ -60,8 +60,8 @@ from catdog_gui.core.verdicts import marked_by_person
 
 __all__ = ["NAMESPACE", "PREFIX", "NAMING_APPEND", "NAMING_REPLACE", "NAMINGS", "MODES", "UNCERTAIN",
            "DEFAULT_ROOT", "Verdict", "TagOutcome", "sidecar_path", "keywords_for", "model_digest",
-           "read_verdict", "verdict_for", "split_tagged", "earlier_verdicts", "with_hand_verdicts", "shared_sidecars", "write_verdict", "undo_write",
-           "follow_moves"]
+           "read_verdict", "verdict_place", "verdict_for", "split_tagged", "earlier_verdicts", "with_hand_verdicts",
+           "shared_sidecars", "write_verdict", "undo_write", "follow_moves"]
 
 NAMESPACE = "urn:catdog:xmp:1.0/"  # catdog's XMP namespace URI (any URI; this one is ours and stable)
 PREFIX = "catdog"
@@ -302,9 +302,26 @@ def read_verdict(photo: str | os.PathLike, naming: str = NAMING_APPEND) -> Verdi
     return _lookup(os.fspath(photo), naming)[0]
 
 
-def _lookup(photo: str, naming: str) -> tuple[Verdict | None, bool]:
-    """:func:`read_verdict`'s answer, and whether a sidecar with a catdog verdict was passed over because it
-    was written for a different photo."""
+def verdict_place(photo: str | os.PathLike, naming: str = NAMING_APPEND) -> tuple[Verdict, str, str] | None:
+    """Where :func:`read_verdict` finds ``photo``'s verdict: (the verdict, ``mode``, ``naming``) to give
+    :func:`write_verdict` so that it replaces that very verdict (``"sidecar"`` and the sidecar's naming, or
+    ``"embed"`` and ``naming``); None when there is no verdict.
+
+    Raises:
+        ValueError: unknown ``naming``.
+    """
+    photo = os.fspath(photo)
+    verdict, _changed, where = _lookup(photo, naming)
+    if verdict is None:
+        return None
+    if where == photo:
+        return verdict, "embed", naming
+    return verdict, "sidecar", next(n for n in NAMINGS if sidecar_path(photo, n) == where)
+
+
+def _lookup(photo: str, naming: str) -> tuple[Verdict | None, bool, str]:
+    """:func:`read_verdict`'s answer, whether a sidecar with a catdog verdict was passed over because it
+    was written for a different photo, and the file the answer was read from (``""`` for none)."""
     changed = False
     names = [sidecar_path(photo, naming)] + [sidecar_path(photo, n) for n in NAMINGS if n != naming]
     for path in [*dict.fromkeys(names), photo]:
@@ -326,8 +343,8 @@ def _lookup(photo: str, naming: str) -> tuple[Verdict | None, bool]:
         except (OSError, exiv2.Exiv2Error):
             continue
         if verdict is not None:
-            return verdict, changed
-    return None, changed
+            return verdict, changed, path
+    return None, changed, ""
 
 
 def split_tagged(paths: Sequence[str], digest: str,
@@ -347,7 +364,7 @@ def split_tagged(paths: Sequence[str], digest: str,
     tagged: dict[str, Verdict] = {}
     changed: list[str] = []
     for path in paths:
-        v, stale = _lookup(os.fspath(path), naming)
+        v, stale, _where = _lookup(os.fspath(path), naming)
         if v is not None and (v.source == SOURCE_HAND or v.model_digest == digest):
             tagged[path] = v
         else:

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import filecmp
 import os
+import re
 import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from catdog_gui.app.main_window import MainWindow
 from catdog_gui.app.results_model import NAME
+from catdog_gui.app.sort_scope import SortConfirm
 
 RUN_TIMEOUT = 120_000
 
@@ -39,14 +41,15 @@ def test_summary_first_then_move_and_undo(qtbot, tiny_model_path, cat_photos, do
 
     def cancel(box):
         asked.append(box.text())
-        return QMessageBox.StandardButton.Cancel
+        return QDialog.DialogCode.Rejected
 
-    monkeypatch.setattr(QMessageBox, "exec", cancel)
+    monkeypatch.setattr(SortConfirm, "exec", cancel)
     assert w.sort_into("move", str(target)) is False
     assert not target.exists()  # nothing written before the user agrees
     t = w.tally
     text = asked[0]
-    assert text.startswith(f"Move 6 photos into {target}") and "1 unreadable photo stays" in text
+    # no row selected: all rows shown, and the summary says so
+    assert re.match(rf"Move all 6 shown photo(s|\(s\)) into {re.escape(str(target))}", text) and "1 unreadable photo stays" in text
     for label, n in t.per_class.items():
         if n:
             assert f"{label}/    {n}" in text

@@ -3,6 +3,7 @@ they are counted as skipped, not as photos to copy or as names taken."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 from catdog_gui.app.i18n import install_translators
@@ -19,8 +20,8 @@ def test_summary_counts_photos_already_there_as_skipped(qapp, cat_photos, tmp_pa
         shutil.copy(p, src / p.name)
     rows = [Result(str(src / p.name), "ok", "cat", 0.99, (0.99, 0.01)) for p in cat_photos[:4]]
     run_sort(plan_sort(rows[:3], target, ["cat", "dog"], threshold=0.8), "copy")
-    text = summary_text(plan_sort(rows, target, ["cat", "dog"], threshold=0.8), "copy", str(target), 0)
-    assert text.startswith(f"Copy 1 photo into {target}:")
+    text = summary_text(plan_sort(rows, target, ["cat", "dog"], threshold=0.8), "copy", str(target), 0, False)
+    assert re.match(rf"Copy (all|the) 1 shown photo(\(s\))? into {re.escape(str(target))}:", text)
     assert "    cat/    1" in text.splitlines()
     assert "3 photos already there with the same content are skipped." in text
     assert "already taken" not in text

@@ -6,9 +6,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog
 
 from catdog_gui.app.main_window import MainWindow
+from catdog_gui.app.sort_scope import SortConfirm
 
 RUN_TIMEOUT = 120_000
 
@@ -35,7 +36,7 @@ def test_undo_last_sort_undoes_one_sort_at_a_time(qtbot, tiny_model_path, data_d
         shutil.copy(p, second / p.name)
     before = {p: p.read_bytes() for p in list(first.rglob("*.jpg")) + list(second.glob("*.jpg"))}
     asked = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: asked.append(box.text()) or QMessageBox.StandardButton.Ok)
+    monkeypatch.setattr(SortConfirm, "exec", lambda box: asked.append(box.text()) or QDialog.DialogCode.Accepted)
 
     _sorted_by(qtbot, tiny_model_path, first, 4, target)
     assert "earlier sort" not in asked[0]

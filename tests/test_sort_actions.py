@@ -74,12 +74,20 @@ def test_the_window_keeps_its_names_for_the_parts_of_sorting(qtbot, tiny_model_p
                                                                             sa.undo_action)
     assert w.sort_worker is None and w._last_journal is None and w.last_sort is None and w._sort_box is None
     assert not w.undo_last_sort()  # nothing to undo: no dialog
-    errors = []
+    errors, said = [], []
     monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda _parent, title, text: errors.append(
+        (title, text))))
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda _parent, title, text: said.append(
         (title, text))))
     w._last_journal = str(tmp_path / "journal")
     assert sa.journal == str(tmp_path / "journal")
-    assert not w.undo_last_sort()  # no such journal file: the window's error dialog says why
+    assert not w.undo_last_sort()  # no such journal file: nothing left to undo, said in words
+    assert not errors and len(said) == 1 and said[0][0] == "Undo last sort"
+    assert said[0][1].startswith(f"Nothing to undo in {tmp_path}: ")
+    assert w._last_journal is None and not w.undo_sort_action.isEnabled()
+    (tmp_path / "journal").write_text("not a journal\n")
+    w._last_journal = str(tmp_path / "journal")
+    assert not w.undo_last_sort()  # a damaged journal: the window's error dialog says why
     assert len(errors) == 1 and errors[0][0] == "Undo last sort"
     assert errors[0][1].startswith("Could not undo the last sort:\n")
     w.cancel()  # no sort in progress: nothing to stop

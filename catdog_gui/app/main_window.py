@@ -1188,16 +1188,19 @@ class MainWindow(QMainWindow):
     undo_sort_action = _on_sort_actions("undo_action", "File ▸ Undo Last Sort")
 
     def rows_for_action(self) -> list:
-        """The selected rows when several are selected, otherwise every row the filter shows."""
-        selected = self.selected_results()
-        if len(selected) > 1:
-            return selected
-        return [self.proxy.index(i, NAME).data(RESULT_ROLE) for i in range(self.proxy.rowCount())]
+        """The rows Copy/Move to Folders act on unless the user chooses the other set: Write Tags' rule, the
+        selected rows the filter shows when some but not all are selected, else every row shown (app/sort_scope.py)."""
+        from catdog_gui.app.sort_scope import row_scope
 
-    def sort_into(self, mode: str, target: str | None = None, confirm: bool = True) -> bool:
-        """Copy or move (``mode``) the photos of :meth:`rows_for_action` into ``target``/<label>, after a
-        summary the user confirms; returns whether the sort started (:meth:`SortActions.sort_into`)."""
-        return self.sort_actions.sort_into(mode, target, confirm)
+        scope = row_scope(self)
+        return scope.rows(scope.default_selected)
+
+    def sort_into(self, mode: str, target: str | None = None, confirm: bool = True,
+                  only_selected: bool | None = None) -> bool:
+        """Copy or move (``mode``) the photos of :meth:`rows_for_action` (or the set ``only_selected`` names)
+        into ``target``/<label>, after a summary the user confirms; returns whether the sort started
+        (:meth:`SortActions.sort_into`)."""
+        return self.sort_actions.sort_into(mode, target, confirm, only_selected)
 
     def undo_last_sort(self) -> bool:
         """Undo the last sort (moved photos go back, copies are deleted); returns whether all was undone

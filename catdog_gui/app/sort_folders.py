@@ -1,7 +1,8 @@
 """File ▸ Copy to Folders… / Move to Folders… / Undo Last Sort: the Qt side of :mod:`core.sorting`.
 
-The photos are the selected rows when several are selected, otherwise every row the filter shows. A
-summary (how many go where, collisions, what is skipped: photos already there with the same bytes too) is asked about before anything is written; the
+The photos are the selected rows that the filter shows, or all rows shown, the same rule and choice as Write
+Tags (:mod:`catdog_gui.app.sort_scope`). A summary (which photos, how many go where, collisions, what is
+skipped: photos already there with the same bytes too) is asked about before anything is written; the
 copying runs in a ``QThread`` with the window's progress bar; moved rows follow their files.
 """
 
@@ -18,17 +19,16 @@ from catdog_gui.core.sorting import JOURNAL_NAME, SortItem, count_sorts, last_jo
 __all__ = ["SortWorker", "earlier_text", "summary_text"]
 
 
-def summary_text(plan: list[SortItem], mode: str, target: str, skipped_errors: int) -> str:
-    """What the confirmation dialog says before a sort: per folder counts, renamed photos, skipped ones (in the
-    app's language; translated in :class:`SortWorker`'s context). The folder names stay as they are on disk."""
+def summary_text(plan: list[SortItem], mode: str, target: str, skipped_errors: int, only_selected: bool) -> str:
+    """What the confirmation dialog says before a sort: which photos (the selected ones, ``only_selected``, or
+    all shown), per folder counts, renamed photos, skipped ones (in the app's language; translated in
+    :class:`SortWorker`'s context). The folder names stay as they are on disk."""
     in_place = sum(item.in_place for item in plan)
     already = sum(item.already for item in plan)
     plan = [item for item in plan if not item.in_place and not item.already]
     per_folder = Counter(item.category for item in plan)
     renamed = sum(os.path.basename(i.destination) != os.path.basename(i.source) for i in plan)
-    head = (SortWorker.tr("Copy %n photo(s) into {target}:", "", len(plan)) if mode == "copy"
-            else SortWorker.tr("Move %n photo(s) into {target}:", "", len(plan)))
-    lines = [head.format(target=target), ""]
+    lines = [_head(mode, only_selected, len(plan)).format(target=target), ""]
     lines += [f"    {folder}/    {n}" for folder, n in sorted(per_folder.items())]
     lines.append("")
     if renamed:
@@ -49,6 +49,16 @@ def summary_text(plan: list[SortItem], mode: str, target: str, skipped_errors: i
         lines.append(SortWorker.tr("%n earlier sort(s) into this folder stay undoable: Undo Last Sort undoes this "
                                    "one first, then the earlier ones, newest first.", "", earlier))
     return "\n".join(lines)
+
+
+def _head(mode: str, only_selected: bool, n: int) -> str:
+    """The summary's first line: "Move 1 selected photo into {target}:", "Copy all 40 shown photos into
+    {target}:" (``n`` photos to copy or move; the ``{target}`` placeholder is left in)."""
+    if only_selected:
+        return (SortWorker.tr("Copy %n selected photo(s) into {target}:", "", n) if mode == "copy"
+                else SortWorker.tr("Move %n selected photo(s) into {target}:", "", n))
+    return (SortWorker.tr("Copy all %n shown photo(s) into {target}:", "", n) if mode == "copy"
+            else SortWorker.tr("Move all %n shown photo(s) into {target}:", "", n))
 
 
 def earlier_text(earlier: int) -> str:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from catdog_gui.app.i18n import label_text
 from catdog_gui.app.results_model import RESULT_ROLE
+from catdog_gui.app.sort_scope import prefers_selection
 from catdog_gui.core.results import Result
 from catdog_gui.core.tag_journal import journal_path, load_journal, save_journal
 from catdog_gui.core.xmp import (
@@ -73,7 +74,7 @@ class TagOptions(QDialog):
         self.all_shown = QRadioButton(self.tr("All rows shown ({n})").format(n=shown) if not errors else
                                       self.tr("All rows shown ({n}; %n with an error get no tag)", "", errors)
                                       .format(n=shown + errors))  # as many as the table shows
-        (self.only_selected if selected and selected < shown else self.all_shown).setChecked(True)
+        (self.only_selected if prefers_selection(selected, shown) else self.all_shown).setChecked(True)
         self.only_selected.setEnabled(bool(selected))
         self.mode = QComboBox()
         self.mode.addItem(self.tr("Sidecar file beside the photo (the photo is not touched)"), "sidecar")

@@ -44,7 +44,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,7 +57,7 @@ from catdog_gui.core.xmp import NAMING_REPLACE, NAMINGS, sidecar_path
 from catdog_gui.core.pathtext import quoted
 
 __all__ = ["JOURNAL_NAME", "SortItem", "SortReport", "count_sorts", "last_journal", "plan_sort", "run_sort", "undo_sort",
-           "UNCERTAIN_FOLDER"]
+           "UNCERTAIN_FOLDER", "where_now"]
 
 UNCERTAIN_FOLDER = "uncertain"
 JOURNAL_NAME = SORT_JOURNAL_NAME  # in the target folder: the sorts into it, oldest first (the scan ignores it)
@@ -598,3 +598,25 @@ def last_journal(target: str | os.PathLike) -> str | None:
     """The journal of the sorts into ``target`` (:data:`JOURNAL_NAME`), or None when there is none."""
     path = os.path.join(os.fspath(target), JOURNAL_NAME)
     return path if os.path.isfile(path) else None
+
+
+def where_now(path: str, moved_from: Mapping[str, str]) -> str | None:
+    """Where the file that sorts moved to ``path`` is now, when a sort may have been undone elsewhere (e.g. by
+    ``catdog-classify --undo-sort``, while the app still shows the sorted path): ``path`` while something is
+    there, else the nearest earlier place on its way (``moved_from``: destination -> source of each move,
+    followed back one move at a time) that holds a file, else None (the file is gone).
+
+    Args:
+        path: a destination of a move.
+        moved_from: ``{destination: source}`` of the moves made (a destination moved on again is the source
+            of the next move).
+    """
+    seen: set[str] = set()
+    while path not in seen:
+        if os.path.lexists(path):
+            return path
+        seen.add(path)
+        if path not in moved_from:
+            return None
+        path = moved_from[path]
+    return None

@@ -112,6 +112,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>Mark by hand cleared on %n photo(s); their XMP tags still hold it: Tags ▸ Write Tags… replaces it with the model&apos;s verdict</source>
+        <translation>
+            <numerusform>Mark by hand cleared on %n photo; its XMP tags still hold it: Tags ▸ Write Tags… replaces it with the model&apos;s verdict</numerusform>
+            <numerusform>Mark by hand cleared on %n photos; their XMP tags still hold it: Tags ▸ Write Tags… replaces it with the model&apos;s verdict</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Mark by hand cleared on %n photo(s)</source>
         <translation>
             <numerusform>Mark by hand cleared on %n photo</numerusform>
@@ -140,6 +147,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n photo(s) had their mark by hand cleared, but their XMP tags still hold it.</source>
+        <translation>
+            <numerusform>%n photo had its mark by hand cleared, but its XMP tags still hold it.</numerusform>
+            <numerusform>%n photos had their mark by hand cleared, but their XMP tags still hold it.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n photo(s) marked by hand have not been exported or written to tags.</source>
         <translation>
             <numerusform>%n photo marked by hand has not been exported or written to tags.</numerusform>
@@ -149,6 +163,13 @@
 </context>
 <context>
     <name>SortActions</name>
+    <message numerus="yes">
+        <source>%n photo(s) have a mark by hand set or cleared here that their XMP tags do not have yet: it is written into their tags first (Tags ▸ Undo Write Tags takes it back).</source>
+        <translation>
+            <numerusform>%n photo has a mark by hand set or cleared here that its XMP tags do not have yet: it is written into its tags first (Tags ▸ Undo Write Tags takes it back).</numerusform>
+            <numerusform>%n photos have a mark by hand set or cleared here that their XMP tags do not have yet: it is written into their tags first (Tags ▸ Undo Write Tags takes it back).</numerusform>
+        </translation>
+    </message>
     <message numerus="yes">
         <source>No rows are shown: clear the filter to sort all %n photo(s).</source>
         <translation>
@@ -185,6 +206,20 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n photo(s) are back where they were before the sort: their rows follow them.</source>
+        <translation>
+            <numerusform>%n photo is back where it was before the sort: its row follows it.</numerusform>
+            <numerusform>%n photos are back where they were before the sort: their rows follow them.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) are no longer found: their rows say so.</source>
+        <translation>
+            <numerusform>%n photo is no longer found: its row says so.</numerusform>
+            <numerusform>%n photos are no longer found: their rows say so.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Undone: moved %n photo(s) back</source>
         <translation>
             <numerusform>Undone: moved %n photo back</numerusform>
@@ -201,20 +236,6 @@
 </context>
 <context>
     <name>SortWorker</name>
-    <message numerus="yes">
-        <source>Copy %n photo(s) into {target}:</source>
-        <translation>
-            <numerusform>Copy %n photo into {target}:</numerusform>
-            <numerusform>Copy %n photos into {target}:</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Move %n photo(s) into {target}:</source>
-        <translation>
-            <numerusform>Move %n photo into {target}:</numerusform>
-            <numerusform>Move %n photos into {target}:</numerusform>
-        </translation>
-    </message>
     <message numerus="yes">
         <source>%n name(s) already taken there: they get a suffix, e.g. “photo (1).jpg”. Nothing is overwritten.</source>
         <translation>
@@ -248,6 +269,34 @@
         <translation>
             <numerusform>%n earlier sort into this folder stays undoable: Undo Last Sort undoes this one first, then the earlier one.</numerusform>
             <numerusform>%n earlier sorts into this folder stay undoable: Undo Last Sort undoes this one first, then the earlier ones, newest first.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Copy %n selected photo(s) into {target}:</source>
+        <translation>
+            <numerusform>Copy %n selected photo into {target}:</numerusform>
+            <numerusform>Copy %n selected photos into {target}:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n selected photo(s) into {target}:</source>
+        <translation>
+            <numerusform>Move %n selected photo into {target}:</numerusform>
+            <numerusform>Move %n selected photos into {target}:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Copy all %n shown photo(s) into {target}:</source>
+        <translation>
+            <numerusform>Copy the %n shown photo into {target}:</numerusform>
+            <numerusform>Copy all %n shown photos into {target}:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Move all %n shown photo(s) into {target}:</source>
+        <translation>
+            <numerusform>Move the %n shown photo into {target}:</numerusform>
+            <numerusform>Move all %n shown photos into {target}:</numerusform>
         </translation>
     </message>
     <message numerus="yes">

@@ -1099,6 +1099,12 @@ Replace it?</source>
         <translation>경로 복사</translation>
     </message>
     <message numerus="yes">
+        <source>Mark by hand cleared on %n photo(s); their XMP tags still hold it: Tags ▸ Write Tags… replaces it with the model&apos;s verdict</source>
+        <translation>
+            <numerusform>사진 %n장의 직접 표시를 지웠습니다. XMP 태그에는 아직 남아 있습니다: 태그 ▸ 태그 쓰기…로 모델의 판정으로 바꿉니다</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Mark by hand cleared on %n photo(s)</source>
         <translation>
             <numerusform>사진 %n장의 직접 표시를 지웠습니다</numerusform>
@@ -1128,6 +1134,12 @@ Replace it?</source>
         <source>&amp;Copy Path</source>
         <translation>경로 복사(&amp;C)</translation>
     </message>
+    <message numerus="yes">
+        <source>%n photo(s) had their mark by hand cleared, but their XMP tags still hold it.</source>
+        <translation>
+            <numerusform>사진 %n장의 직접 표시를 지웠지만 XMP 태그에는 아직 남아 있습니다.</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Writing tags: quit again once it has ended</source>
         <translation>태그를 쓰는 중입니다: 끝난 뒤 다시 종료하세요</translation>
@@ -1145,6 +1157,10 @@ Replace it?</source>
     <message>
         <source>Quitting now loses those marks.</source>
         <translation>지금 종료하면 이 표시가 사라집니다.</translation>
+    </message>
+    <message>
+        <source>Quitting now leaves the cleared marks in the tags.</source>
+        <translation>지금 종료하면 지운 표시가 태그에 그대로 남습니다.</translation>
     </message>
     <message>
         <source>Export CSV…</source>
@@ -1396,6 +1412,12 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
         <source>Move</source>
         <translation>이동</translation>
     </message>
+    <message numerus="yes">
+        <source>%n photo(s) have a mark by hand set or cleared here that their XMP tags do not have yet: it is written into their tags first (Tags ▸ Undo Write Tags takes it back).</source>
+        <translation>
+            <numerusform>사진 %n장은 여기서 직접 표시하거나 지운 내용이 XMP 태그에 아직 없습니다: 먼저 태그에 기록합니다(태그 ▸ 태그 쓰기 취소로 되돌릴 수 있습니다).</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Cancel</source>
         <translation>취소</translation>
@@ -1463,6 +1485,22 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
         <translation>{done}장을 옮겼고, {failed}장은 옮기지 못했습니다:</translation>
     </message>
     <message>
+        <source>Nothing to undo in {folder}: the last sort into it was already undone (for example with catdog-classify --undo-sort).</source>
+        <translation>{folder}에서 되돌릴 정리가 없습니다: 이 폴더로의 마지막 정리는 이미 취소되었습니다(예: catdog-classify --undo-sort).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) are back where they were before the sort: their rows follow them.</source>
+        <translation>
+            <numerusform>사진 %n장이 정리 전 위치로 돌아갔습니다: 행도 함께 따라갑니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) are no longer found: their rows say so.</source>
+        <translation>
+            <numerusform>사진 %n장을 더 이상 찾을 수 없습니다: 행에 그렇게 표시합니다.</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Undo last sort</source>
         <translation>마지막 정리 취소</translation>
     </message>
@@ -1490,19 +1528,22 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
     </message>
 </context>
 <context>
+    <name>SortConfirm</name>
+    <message>
+        <source>Selected rows ({n})</source>
+        <translation>선택한 행 ({n})</translation>
+    </message>
+    <message>
+        <source>All rows shown ({n})</source>
+        <translation>표시된 모든 행 ({n})</translation>
+    </message>
+    <message>
+        <source>Photos:</source>
+        <translation>사진:</translation>
+    </message>
+</context>
+<context>
     <name>SortWorker</name>
-    <message numerus="yes">
-        <source>Copy %n photo(s) into {target}:</source>
-        <translation>
-            <numerusform>사진 %n장을 {target} 폴더에 복사합니다:</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Move %n photo(s) into {target}:</source>
-        <translation>
-            <numerusform>사진 %n장을 {target} 폴더로 옮깁니다:</numerusform>
-        </translation>
-    </message>
     <message numerus="yes">
         <source>%n name(s) already taken there: they get a suffix, e.g. “photo (1).jpg”. Nothing is overwritten.</source>
         <translation>
@@ -1543,6 +1584,30 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
         <source>%n earlier sort(s) into this folder stay undoable: Undo Last Sort undoes this one first, then the earlier ones, newest first.</source>
         <translation>
             <numerusform>이 폴더로의 이전 정리 %n건도 되돌릴 수 있습니다: 「마지막 정리 취소」는 이번 정리부터, 그다음 이전 정리를 최근 것부터 되돌립니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Copy %n selected photo(s) into {target}:</source>
+        <translation>
+            <numerusform>선택한 사진 %n장을 {target}에 복사:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n selected photo(s) into {target}:</source>
+        <translation>
+            <numerusform>선택한 사진 %n장을 {target}(으)로 이동:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Copy all %n shown photo(s) into {target}:</source>
+        <translation>
+            <numerusform>표시된 사진 %n장을 모두 {target}에 복사:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Move all %n shown photo(s) into {target}:</source>
+        <translation>
+            <numerusform>표시된 사진 %n장을 모두 {target}(으)로 이동:</numerusform>
         </translation>
     </message>
     <message numerus="yes">

@@ -63,6 +63,7 @@ from catdog_gui.app.results_model import (
     ResultsModel,
     ResultsProxy,
 )
+from catdog_gui.app.sort_scope import row_scope
 from catdog_gui.app.status_bar import ElidingStatusBar
 from catdog_gui.app.threshold_dialog import ThresholdDialog
 from catdog_gui.app.threshold_memory import model_key, read_thresholds, remember_threshold
@@ -102,6 +103,14 @@ def _setting(settings: QSettings | None, key: str, default, kind: type):
         return kind(value)
     except (TypeError, ValueError):
         return default
+
+
+def _tags_hold_hand_mark(path: str) -> bool:
+    """Whether ``path``'s XMP tags (sidecar or embedded) hold a verdict set by hand (``catdog:Source=hand``)."""
+    tagged = read_verdict(path)
+    return tagged is not None and tagged.source == SOURCE_HAND
+
+
 THUMB_SIZE = 48
 STATUS_WIDTH = 90  # default width of the Status column, px
 TABLE_SHARE = 0.5  # of a first window's width, for the table (the detail view has the rest)
@@ -1140,11 +1149,7 @@ class MainWindow(QMainWindow):
         if label is not None:
             self._cleared_marks.difference_update(r.path for r in rows)
             return 0
-        for r in rows:
-            if r.person_label:
-                tagged = read_verdict(r.path)
-                if tagged is not None and tagged.source == SOURCE_HAND:
-                    self._cleared_marks.add(r.path)
+        self._cleared_marks.update(r.path for r in rows if r.person_label and _tags_hold_hand_mark(r.path))
         return sum(r.path in self._cleared_marks for r in rows)
 
     def _say_if_tags_differ(self, rows: list, label: str) -> None:
@@ -1190,8 +1195,6 @@ class MainWindow(QMainWindow):
     def rows_for_action(self) -> list:
         """The rows Copy/Move to Folders act on unless the user chooses the other set: Write Tags' rule, the
         selected rows the filter shows when some but not all are selected, else every row shown (app/sort_scope.py)."""
-        from catdog_gui.app.sort_scope import row_scope
-
         scope = row_scope(self)
         return scope.rows(scope.default_selected)
 
@@ -1387,10 +1390,8 @@ class MainWindow(QMainWindow):
                 self._cleared_marks.discard(o.path)  # the model's verdict replaced the one set by hand
             elif o.action == "undone" and self.results.person_label(o.path):
                 self._unsaved_marks.add(o.path)
-            elif o.action == "undone" and self.results.row_of(o.path) is not None:
-                tagged = read_verdict(o.path)  # the undo put a cleared mark back into the tags
-                if tagged is not None and tagged.source == SOURCE_HAND:
-                    self._cleared_marks.add(o.path)
+            elif o.action == "undone" and self.results.row_of(o.path) is not None and _tags_hold_hand_mark(o.path):
+                self._cleared_marks.add(o.path)  # the undo put a cleared mark back into the tags
 
     def unsaved_marks(self) -> int:
         """Rows carrying a mark by hand made since the last CSV export or tag write of that photo, and rows
@@ -1431,7 +1432,8 @@ class MainWindow(QMainWindow):
 
     def _quit_question(self) -> tuple[QMessageBox, tuple]:
         """The question :meth:`may_quit` asks, naming the marks not yet saved and the cleared marks still in
-        the tags, and its Export CSV…, Write Tags… and Quit Without Saving buttons (Cancel is Esc). Only Write Tags… saves a cleared mark (the CSV has no mark to keep), so it is the default then."""
+        the tags, and its Export CSV…, Write Tags… and Quit Without Saving buttons (Cancel is Esc). Only Write Tags…
+        saves a cleared mark (the CSV has no mark to keep), so it is the default then."""
         marks = self.unsaved_marks() - self.cleared_marks()
         cleared = self.cleared_marks()
         text = " ".join(([self.tr("%n photo(s) marked by hand have not been exported or written to tags.", "",

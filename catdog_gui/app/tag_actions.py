@@ -240,7 +240,7 @@ class TagActions(QObject):
         threshold = self.window.threshold  # Model ▸ Uncertain Threshold…, else the model's
         self._queue = []
         self._uncertain_skipped, self._naming, self._dry_run = [], naming, dry_run
-        cleared = getattr(self.window, "_cleared_marks", set())  # marks by hand cleared, still in the tags
+        cleared = self.window._cleared_marks  # marks by hand cleared, still in the tags
         for r in (r for r in results if r.ok):  # classified again, a photo may now be an error row
             verdict = verdict_for(r, threshold, engine.info.name, digest)  # a person's mark wins
             replace = r.path in cleared and not r.person_label  # the person's newer word: the model's verdict

@@ -133,3 +133,37 @@ def test_sorting_a_photo_with_an_unwritten_mark_writes_it_first(qtbot, tiny_mode
     assert tagged.source == SOURCE_HAND and tagged.verdict == "cat"
     assert w.unsaved_marks() == 0  # the mark is in the tags now, at the photo's new place
     w.close()
+
+
+def test_a_sort_stops_when_the_verdict_cannot_reach_the_tags(qtbot, tiny_model_path, hand_tagged, tmp_path,
+                                                               monkeypatch):
+    """If the shown verdict cannot be written into a photo's tags first (here its sidecar refuses the write), the
+    sort does not start: the old "dog, set by hand" sidecar would travel into the model's folder, where
+    catdog-classify trusts it. The window says why, and nothing is copied."""
+    from catdog_gui.app import tag_actions
+    from catdog_gui.core.xmp import TagOutcome
+
+    folder, marked, _other = hand_tagged
+    w = _opened(qtbot, tiny_model_path, folder, 2)
+    _clear(w, marked)
+    real = tag_actions.write_verdict
+
+    def refused(path, *args, **kwargs):
+        if str(path) == str(marked):
+            return TagOutcome(path=str(path), target=sidecar_path(path), action="error", reason="Permission denied")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(tag_actions, "write_verdict", refused)
+    said: list[str] = []
+    monkeypatch.setattr(w, "_error", lambda title, text: said.append(text))
+    out = tmp_path / "sorted"
+    started = w.sort_into("copy", str(out), confirm=False)
+    qtbot.waitUntil(lambda: w.sort_worker is None, timeout=RUN_TIMEOUT)
+    cleared = w.cleared_marks()
+    w._cleared_marks.clear()  # (let the test's window close whatever happened)
+    w.close()
+    assert not started and not out.exists()
+    assert len(said) == 1 and "Nothing was copied" in said[0]
+    assert f"{marked.name}.xmp: Permission denied" in said[0]
+    assert read_verdict(marked).source == SOURCE_HAND  # the tags unchanged, the mark still to write
+    assert cleared == 1

@@ -163,10 +163,29 @@ class SortActions(QObject):
         if _nothing_to_do(plans[only_selected]):
             return False
         plan = plans[only_selected]
-        if tags.write_pending(pending[only_selected]):  # the sidecars changed: compared again with any copy there
+        written = tags.write_pending(pending[only_selected])
+        if any(not o.ok for o in written):  # a sidecar still says the old verdict: it must not travel along
+            self._refuse_for_tags(mode, title, [o for o in written if not o.ok])
+            return False
+        if written:  # the sidecars changed: compared again with any copy there
             plan = self._plan(scope.rows(only_selected), target)
         self._start(SortWorker(plan, mode, target, window))
         return True
+
+    def _refuse_for_tags(self, mode: str, title: str, failed: list) -> None:
+        """Say that nothing was sorted because the verdict shown could not be written into the XMP tags of the
+        ``failed`` outcomes' photos (:class:`~catdog_gui.core.xmp.TagOutcome` with ``ok`` False): the sort would
+        have carried their old verdict into the new folder, where catdog-classify trusts it. Names the first
+        photo and why; what was written stays written (Tags ▸ Undo Write Tags takes it back)."""
+        head = (self.tr("Nothing was copied: the XMP tags of %n photo(s) could not take the verdict shown here, "
+                        "and the copy would carry the old verdict along.", "", len(failed)) if mode == "copy"
+                else self.tr("Nothing was moved: the XMP tags of %n photo(s) could not take the verdict shown here, "
+                             "and the move would carry the old verdict along.", "", len(failed)))
+        first = failed[0]
+        why = self.tr("{name}: {reason}").format(name=os.path.basename(first.target),
+                                                 reason=os_error_text(first.reason))
+        self.window._error(title, head + "\n\n" + why + "\n\n" + self.tr(
+            "Fix that (or clear the mark), then sort again."))
 
     def _summary(self, mode: str, target: str, scope: RowScope, plans: dict, only_selected: bool,
                  pending: Sequence = ()) -> tuple[str, bool]:

@@ -164,6 +164,20 @@
 <context>
     <name>SortActions</name>
     <message numerus="yes">
+        <source>Nothing was copied: the XMP tags of %n photo(s) could not take the verdict shown here, and the copy would carry the old verdict along.</source>
+        <translation>
+            <numerusform>Nothing was copied: the XMP tags of %n photo could not take the verdict shown here, and the copy would carry the old verdict along.</numerusform>
+            <numerusform>Nothing was copied: the XMP tags of %n photos could not take the verdict shown here, and the copy would carry the old verdict along.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Nothing was moved: the XMP tags of %n photo(s) could not take the verdict shown here, and the move would carry the old verdict along.</source>
+        <translation>
+            <numerusform>Nothing was moved: the XMP tags of %n photo could not take the verdict shown here, and the move would carry the old verdict along.</numerusform>
+            <numerusform>Nothing was moved: the XMP tags of %n photos could not take the verdict shown here, and the move would carry the old verdict along.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n photo(s) have a mark by hand set or cleared here that their XMP tags do not have yet: it is written into their tags first (Tags ▸ Undo Write Tags takes it back).</source>
         <translation>
             <numerusform>%n photo has a mark by hand set or cleared here that its XMP tags do not have yet: it is written into its tags first (Tags ▸ Undo Write Tags takes it back).</numerusform>

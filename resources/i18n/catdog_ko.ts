@@ -1413,6 +1413,26 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
         <translation>이동</translation>
     </message>
     <message numerus="yes">
+        <source>Nothing was copied: the XMP tags of %n photo(s) could not take the verdict shown here, and the copy would carry the old verdict along.</source>
+        <translation>
+            <numerusform>복사하지 않았습니다: 사진 %n장의 XMP 태그에 여기 보이는 판정을 쓸 수 없었고, 복사하면 예전 판정이 함께 따라갑니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Nothing was moved: the XMP tags of %n photo(s) could not take the verdict shown here, and the move would carry the old verdict along.</source>
+        <translation>
+            <numerusform>옮기지 않았습니다: 사진 %n장의 XMP 태그에 여기 보이는 판정을 쓸 수 없었고, 옮기면 예전 판정이 함께 따라갑니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{name}: {reason}</source>
+        <translation>{name}: {reason}</translation>
+    </message>
+    <message>
+        <source>Fix that (or clear the mark), then sort again.</source>
+        <translation>그 문제를 고치거나 직접 표시를 지운 다음 다시 정리하세요.</translation>
+    </message>
+    <message numerus="yes">
         <source>%n photo(s) have a mark by hand set or cleared here that their XMP tags do not have yet: it is written into their tags first (Tags ▸ Undo Write Tags takes it back).</source>
         <translation>
             <numerusform>사진 %n장은 여기서 직접 표시하거나 지운 내용이 XMP 태그에 아직 없습니다: 먼저 태그에 기록합니다(태그 ▸ 태그 쓰기 취소로 되돌릴 수 있습니다).</numerusform>

@@ -34,7 +34,7 @@ def pytest_runtest_teardown(item, nextitem):
         app = QApplication.instance()
         for w in app.topLevelWidgets() if app is not None else ():
             if isinstance(w, MainWindow):
-                w._unsaved_marks.clear()
+                w.marks.unsaved.clear()
     return (yield)
 
 

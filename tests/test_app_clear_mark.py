@@ -37,7 +37,7 @@ def _clear(w: MainWindow, photo) -> None:
 def _answer_quit(w: MainWindow, seen: list) -> None:
     """Press Esc in the quit question once it is open, noting its text."""
     def later():
-        box = getattr(w, "_quit_box", None)
+        box = w.marks.quit_box
         if box is None or not box.isVisible():
             QTimer.singleShot(20, later)
             return
@@ -83,7 +83,7 @@ def test_quitting_with_a_cleared_mark_still_in_the_tags_asks(qtbot, tiny_model_p
     assert not w.close()  # Esc: the window stays
     assert w.isVisible() and len(seen) == 1
     assert "mark by hand cleared" in seen[0] and "XMP tags still hold it" in seen[0]
-    w._cleared_marks.clear()  # (let the test's window close)
+    w.marks.cleared.clear()  # (let the test's window close)
     w.close()
 
 
@@ -96,7 +96,7 @@ def test_a_reclassification_keeps_the_mark_cleared(qtbot, tiny_model_path, hand_
     assert w.results.person_label(str(marked)) == ""  # not read back from the tags
     assert w.cleared_marks() == 1
     assert read_verdict(marked).source == SOURCE_HAND  # nothing written yet
-    w._cleared_marks.clear()
+    w.marks.cleared.clear()
     w.close()
 
 
@@ -160,7 +160,7 @@ def test_a_sort_stops_when_the_verdict_cannot_reach_the_tags(qtbot, tiny_model_p
     started = w.sort_into("copy", str(out), confirm=False)
     qtbot.waitUntil(lambda: w.sort_worker is None, timeout=RUN_TIMEOUT)
     cleared = w.cleared_marks()
-    w._cleared_marks.clear()  # (let the test's window close whatever happened)
+    w.marks.cleared.clear()  # (let the test's window close whatever happened)
     w.close()
     assert not started and not out.exists()
     assert len(said) == 1 and "Nothing was copied" in said[0]

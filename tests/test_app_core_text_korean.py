@@ -265,7 +265,7 @@ def test_a_mark_by_hand_says_the_right_particle(korean, qtbot, tiny_model_path, 
     assert w.statusBar().currentMessage() == "사진 1장을 개로 직접 표시했습니다"
     assert w.mark_selected("cat") == 1
     assert w.statusBar().currentMessage() == "사진 1장을 고양이로 직접 표시했습니다"
-    w._unsaved_marks.clear()
+    w.marks.unsaved.clear()
     w.shutdown()
 
 

@@ -18,7 +18,7 @@ RUN_TIMEOUT = 120_000
 def _answer(w, text: str | None, seen: list) -> None:
     """Click the quit question's button labelled ``text`` (None: press Esc) once the question is open."""
     def later():
-        box = getattr(w, "_quit_box", None)
+        box = w.marks.quit_box
         if box is None or not box.isVisible():
             QTimer.singleShot(20, later)
             return

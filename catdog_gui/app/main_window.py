@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from catdog_gui.app import keyboard, sort_actions, tag_actions
+from catdog_gui.app import marks as hand_marks
 from catdog_gui.app.changed_files import ChangedFiles
 from catdog_gui.app.column_fit import ColumnFitter
 from catdog_gui.app.detail_view import DetailView
@@ -46,7 +47,7 @@ from catdog_gui.app.drop import FULL_TEXT, DropZone, non_local_message, split_ur
 from catdog_gui.app.elided_label import ElidedLabel
 from catdog_gui.app.filter_bar import FilterBar
 from catdog_gui.app.empty_hint import EmptyFilterHint
-from catdog_gui.app.i18n import duration_text, ensure_translators, label_text, ro_particle
+from catdog_gui.app.i18n import duration_text, ensure_translators, label_text
 from catdog_gui.app.gallery import GalleryView
 from catdog_gui.app.maps_help import MapsHelp
 from catdog_gui.app.name_delegate import ConfidenceDelegate, NameDelegate
@@ -76,7 +77,6 @@ from catdog_gui.core.model import DEVICES, PRECISIONS, Engine, ModelError, defau
 from catdog_gui.core.pipeline import DEFAULT_BATCH_SIZE
 from catdog_gui.core.results import Result, Status, run_settings, write_csv
 from catdog_gui.core.scan import IMAGE_EXTENSIONS
-from catdog_gui.core.xmp import SOURCE_HAND, read_verdict
 from catdog_gui.core.tally import DEFAULT_UNCERTAIN_THRESHOLD, RemainingTime, Tally, uncertain_threshold, valid_threshold
 
 APP_NAME = "catdog"
@@ -105,12 +105,6 @@ def _setting(settings: QSettings | None, key: str, default, kind: type):
         return default
 
 
-def _tags_hold_hand_mark(path: str) -> bool:
-    """Whether ``path``'s XMP tags (sidecar or embedded) hold a verdict set by hand (``catdog:Source=hand``)."""
-    tagged = read_verdict(path)
-    return tagged is not None and tagged.source == SOURCE_HAND
-
-
 THUMB_SIZE = 48
 STATUS_WIDTH = 90  # default width of the Status column, px
 TABLE_SHARE = 0.5  # of a first window's width, for the table (the detail view has the rest)
@@ -125,7 +119,6 @@ REFRESH_MS = 250
 MIN_RATE_SECONDS = 2.0  # a run shorter than this says no images/s: one slow photo is not a rate
 ERRORS_NAMED = 3  # the status bar names this many of a run's errors (the file and why)
 ASK_BEFORE_AGAIN = 1000  # rows: a model change that would classify this many photos again asks first
-TAGS_CHECKED_MAX = 200  # a mark by hand reads the XMP tags of at most this many of its photos (about 1 ms each)
 
 
 def _on_sort_actions(name: str, doc: str) -> property:
@@ -194,12 +187,8 @@ class MainWindow(QMainWindow):
         self._closing = False
         self.last_summary = None
         self._unsaved = False  # rows arrived since the last export (File ▸ Clear Results asks first)
-        self._unsaved_marks: set[str] = set()  # paths whose mark by hand changed since an export or tag write
         self._stamps: dict[str, tuple[int, int] | None] = {}  # path -> file_stamp when its row arrived
         self._kept_marks: dict[str, str] = {}  # path -> a person's mark, put back on the re-classified row
-        # paths whose mark by hand, stored in their tags (Source=hand), was cleared and not written since: an
-        # unsaved change (quitting asks), and a re-classification does not take the mark back from the tags
-        self._cleared_marks: set[str] = set()
         self._reselect: str | None = None  # the photo selected before a model change, selected again
         self._vanished = 0  # rows the current run removed: their files were no longer on disk
         self._grown_at = -GROW_AGAIN_S  # time.monotonic() when the window last grew back to its minimum
@@ -212,7 +201,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         tag_actions.install(self)  # Tags ▸ Write Tags… / Undo Write Tags (app/tag_actions.py)
         self.changed_files = ChangedFiles(self, file_stamp)  # rows whose photo changed on disk since
-        self.tag_actions.finished.connect(self._on_tags_finished)
+        hand_marks.install(self)  # the marks by hand not saved yet, and the quit question (app/marks.py)
         keyboard.install(self)  # Ctrl+F to the search box and Escape back, Shift+F10 for the row menu
         self.results.rowsInserted.connect(self._on_rows_inserted)
         self.results.modelReset.connect(self._recount)
@@ -592,10 +581,10 @@ class MainWindow(QMainWindow):
             # a person's marks belong to the photo, not to the model run: they come back with the new rows
             marks = {r.path: r.person_label for r in self.results.results if r.person_label}
             current = self.current_result()
-            unsaved, unsaved_marks, cleared = self._unsaved, self._unsaved_marks, self._cleared_marks
+            unsaved, unsaved_marks, cleared = self._unsaved, self.marks.unsaved, self.marks.cleared
             self.clear_results()
-            self._kept_marks, self._unsaved, self._unsaved_marks = marks, unsaved, unsaved_marks
-            self._cleared_marks = cleared  # a mark cleared stays cleared, whatever the tags still say
+            self._kept_marks, self._unsaved, self.marks.unsaved = marks, unsaved, unsaved_marks
+            self.marks.cleared = cleared  # a mark cleared stays cleared, whatever the tags still say
             self._reselect = current.path if current is not None else None  # selected again when its row is back
         self.drop_zone.set_text(QCoreApplication.translate("DropZone", FULL_TEXT))
         self._recount()
@@ -735,8 +724,7 @@ class MainWindow(QMainWindow):
         for p in gone:
             self._stamps.pop(p, None)
             self._kept_marks.pop(p, None)
-            self._unsaved_marks.discard(p)
-            self._cleared_marks.discard(p)
+            self.marks.forget([p])
         removed = self.results.remove_paths(gone)
         self._unsaved = True
         self._recount()
@@ -780,8 +768,8 @@ class MainWindow(QMainWindow):
         if incoming and self._kept_marks:
             incoming = [dataclasses.replace(r, person_label=self._kept_marks.pop(r.path))
                         if r.path in self._kept_marks and r.ok else r for r in incoming]
-        if incoming and self._cleared_marks:  # the tags' mark by hand (read by the worker) was cleared
-            incoming = [dataclasses.replace(r, person_label="") if r.path in self._cleared_marks else r
+        if incoming and self.marks.cleared:  # the tags' mark by hand (read by the worker) was cleared
+            incoming = [dataclasses.replace(r, person_label="") if r.path in self.marks.cleared else r
                         for r in incoming]
         if incoming:
             replaced = [r.path for r in incoming if self.results.row_of(r.path) is not None]
@@ -1047,7 +1035,7 @@ class MainWindow(QMainWindow):
                         self.tr("Could not write {path}:\n{reason}").format(path=path, reason=exc.strerror or exc))
             return None
         message = self.tr("Exported %n row(s) to {path}", "", n).format(path=path) + self.changed_files.export_note(rows)
-        self._unsaved_marks.clear()  # every row's mark is in the file (label_by_person)
+        self.marks.unsaved.clear()  # every row's mark is in the file (label_by_person)
         if self.running:  # a partial table: say so, and the rows still to come stay unsaved
             message += self.tr(" (the run is still going: photos classified after now are not in it)")
         else:
@@ -1114,57 +1102,10 @@ class MainWindow(QMainWindow):
         return text
 
     def mark_selected(self, label: str | None) -> int:
-        """Set (or clear, with ``None``) a person's label on the selected rows; returns rows changed."""
-        rows = self.selected_results() or ([self.current_result()] if self.current_result() else [])
-        rows = [r for r in rows if r.ok]  # a photo that could not be read has no verdict to correct
-        for r in rows:
-            if (r.person_label or None) != label:
-                self._unsaved_marks.add(r.path)
-            self.results.set_person_label(r.path, label)
-        cleared = self._note_cleared(rows, label)
-        if rows:  # a mark moves the row to another count (the proxy re-filters on dataChanged by itself)
-            self.tally.clear()
-            self.tally.add(self.results.results)
-            self._update_summary()
-            # the run's "Done: … cats, … dogs" would now be out of date: say what changed instead
-            if label is None and cleared:  # the tags still hold it: a sort would carry it along
-                self.statusBar().showMessage(self.tr(
-                    "Mark by hand cleared on %n photo(s); their XMP tags still hold it: Tags ▸ Write Tags… "
-                    "replaces it with the model's verdict", "", cleared), 15000)
-            elif label is None:
-                self.statusBar().showMessage(self.tr("Mark by hand cleared on %n photo(s)", "", len(rows)), 8000)
-            else:
-                shown = label_text(label)  # {ro}: the Korean particle after it ("고양이로", "개로")
-                self.statusBar().showMessage(self.tr("%n photo(s) marked by hand as {label}", "", len(rows)).format(
-                    label=shown, ro=ro_particle(shown)), 8000)
-                self._say_if_tags_differ(rows, label)
-            self.detail.show_result(self.current_result())  # its verdict line shows the mark
-        return len(rows)
-
-    def _note_cleared(self, rows: list, label: str | None) -> int:
-        """Keep :attr:`_cleared_marks` up to date after ``rows`` (the rows as they were before) were marked
-        ``label``: a mark set takes them out; a mark cleared puts in those whose tags hold a verdict set by hand
-        (read once each, about 1 ms; a mark made here and never written is simply gone). Returns how many of
-        ``rows`` now have a cleared mark still in their tags."""
-        if label is not None:
-            self._cleared_marks.difference_update(r.path for r in rows)
-            return 0
-        self._cleared_marks.update(r.path for r in rows if r.person_label and _tags_hold_hand_mark(r.path))
-        return sum(r.path in self._cleared_marks for r in rows)
-
-    def _say_if_tags_differ(self, rows: list, label: str) -> None:
-        """After a mark by hand: when the XMP tags catdog wrote for those photos earlier say another verdict
-        (a photo tagged Cat, then marked dog), the status bar says so and how to update them; a sort would
-        otherwise carry the old tag along into the new folder."""
-        stale = 0
-        for r in rows[:TAGS_CHECKED_MAX]:
-            tagged = read_verdict(r.path)
-            if tagged is not None and tagged.verdict != label:
-                stale += 1
-        if stale:
-            self.statusBar().showMessage(self.tr(
-                "%n photo(s) marked by hand still carry another verdict in their XMP tags: Tags ▸ Write Tags… "
-                "updates them", "", stale), 15000)
+        """Set (or clear, with ``None``) a person's label on the selected rows (:meth:`Marks.mark`); returns
+        rows changed."""
+        return self.marks.mark(self.selected_results() or ([self.current_result()] if self.current_result() else []),
+                               label)
 
     def _row_menu(self, pos) -> None:
         if not self.table.indexAt(pos).isValid():
@@ -1221,7 +1162,7 @@ class MainWindow(QMainWindow):
         cleared = self.cleared_marks()
         if marks or cleared or self._unsaved:
             text = (self.tr("%n photo(s) carry a verdict marked by hand.", "", marks) + " " if marks else "") \
-                + (self._cleared_text(cleared) + " " if cleared else "") \
+                + (self.marks.cleared_text(cleared) + " " if cleared else "") \
                 + (self.tr("The results have not been exported.") + " " if self._unsaved else "") \
                 + self.tr("Clear every row anyway?")
             box = QMessageBox(QMessageBox.Icon.Question, self.tr("Clear results"), text,
@@ -1237,8 +1178,8 @@ class MainWindow(QMainWindow):
         """Remove every row at once (no question); the filter goes back to every row (All), so the next
         photos all show."""
         self._unsaved = False
-        self._unsaved_marks = set()
-        self._cleared_marks = set()
+        self.marks.unsaved = set()
+        self.marks.cleared = set()
         self._unreadable_dirs = {}
         self._kept_marks = {}
         self._reselect = None
@@ -1381,90 +1322,17 @@ class MainWindow(QMainWindow):
         if not (self.isMinimized() or self.isMaximized() or self.isFullScreen()):
             self.resize(self.size().expandedTo(self.minimumSize()))
 
-    def _on_tags_finished(self, outcomes: list) -> None:
-        """A tag write stores the marks by hand of the photos it wrote (or found already so); an undo takes
-        them back out of the files, so those marks are unsaved again."""
-        for o in outcomes:
-            if o.action in ("written", "unchanged"):
-                self._unsaved_marks.discard(o.path)
-                self._cleared_marks.discard(o.path)  # the model's verdict replaced the one set by hand
-            elif o.action == "undone" and self.results.person_label(o.path):
-                self._unsaved_marks.add(o.path)
-            elif o.action == "undone" and self.results.row_of(o.path) is not None and _tags_hold_hand_mark(o.path):
-                self._cleared_marks.add(o.path)  # the undo put a cleared mark back into the tags
-
     def unsaved_marks(self) -> int:
-        """Rows carrying a mark by hand made since the last CSV export or tag write of that photo, and rows
-        whose mark by hand was cleared while their tags still hold it (:meth:`cleared_marks`): what quitting
-        now would lose."""
-        return sum(bool(self.results.person_label(p)) for p in self._unsaved_marks) + self.cleared_marks()
+        """What quitting now would lose: :meth:`Marks.unsaved_count`."""
+        return self.marks.unsaved_count()
 
     def cleared_marks(self) -> int:
-        """Rows whose mark by hand was cleared (Clear Mark) while their XMP tags still hold it as a verdict set
-        by hand: until Tags ▸ Write Tags… replaces it with the model's verdict, a sort would carry it along and
-        catdog-classify (or the next session) would take it for the photo's verdict."""
-        return sum(self.results.row_of(p) is not None and not self.results.person_label(p)
-                   for p in self._cleared_marks)
-
-    def _cleared_text(self, n: int) -> str:
-        """The sentence naming ``n`` cleared marks still in the tags, for the questions that ask about them."""
-        return self.tr("%n photo(s) had their mark by hand cleared, but their XMP tags still hold it.", "", n)
+        """Cleared marks still in the tags: :meth:`Marks.cleared_count`."""
+        return self.marks.cleared_count()
 
     def may_quit(self) -> bool:
-        """Whether the window may close now. When marks by hand would be lost, asks first: Export CSV…
-        (then quits once the file is written), Write Tags… (Tags ▸ Write Tags…; quits once the write has stored
-        every mark), Quit Without Saving, or Cancel (Esc)."""
-        if not self.unsaved_marks():
-            return True
-        if self.tag_actions.busy:  # a write in progress may be storing them: let it end first
-            self.statusBar().showMessage(self.tr("Writing tags: quit again once it has ended"))
-            return False
-        box, (save, tags, discard) = self._quit_question()
-        self._quit_box = box  # tests answer it
-        box.exec()
-        clicked = box.clickedButton()
-        if clicked is discard:
-            return True
-        if clicked is tags:
-            self._write_tags_then_quit()
-            return False
-        return clicked is save and self.export_csv() is not None
-
-    def _quit_question(self) -> tuple[QMessageBox, tuple]:
-        """The question :meth:`may_quit` asks, naming the marks not yet saved and the cleared marks still in
-        the tags, and its Export CSV…, Write Tags… and Quit Without Saving buttons (Cancel is Esc). Only Write Tags…
-        saves a cleared mark (the CSV has no mark to keep), so it is the default then."""
-        marks = self.unsaved_marks() - self.cleared_marks()
-        cleared = self.cleared_marks()
-        text = " ".join(([self.tr("%n photo(s) marked by hand have not been exported or written to tags.", "",
-                                  marks)] if marks else []) + ([self._cleared_text(cleared)] if cleared else []))
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Quit catdog"), text,
-                          QMessageBox.StandardButton.NoButton, self)
-        box.setInformativeText(" ".join(
-            ([self.tr("Quitting now loses those marks.")] if marks else [])
-            + ([self.tr("Quitting now leaves the cleared marks in the tags.")] if cleared else [])))
-        save = box.addButton(self.tr("Export CSV…"), QMessageBox.ButtonRole.AcceptRole)
-        save.setEnabled(bool(marks))
-        tags = box.addButton(self.tr("Write Tags…"), QMessageBox.ButtonRole.AcceptRole)
-        tags.setEnabled(self.engine is not None)
-        discard = box.addButton(self.tr("Quit Without Saving"), QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(save if marks else tags)
-        box.setEscapeButton(cancel)
-        return box, (save, tags, discard)
-
-    def _write_tags_then_quit(self) -> None:
-        """Tags ▸ Write Tags…, then close the window once the write has ended with no mark left unsaved (a
-        dry run, a cancel, only some rows or a failed write leave the window open, its report shown)."""
-        def ended(_outcomes: list) -> None:
-            self.tag_actions.finished.disconnect(ended)
-            if not self.unsaved_marks():
-                QTimer.singleShot(0, self.close)
-
-        self.tag_actions.finished.connect(ended)
-        self.tag_actions.ask_and_write()
-        if not self.tag_actions.busy:  # the options were cancelled: nothing will end
-            self.tag_actions.finished.disconnect(ended)
+        """Whether the window may close now (:meth:`Marks.may_quit` asks when marks by hand would be lost)."""
+        return self.marks.may_quit()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if not self._closing and not self.may_quit():

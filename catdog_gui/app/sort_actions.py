@@ -283,7 +283,7 @@ class SortActions(QObject):
         """Rows, and the Undo Write Tags journal, follow the photos (and sidecars) a move or its undo took."""
         self.window.results.replace_paths(dict(report.done))
         moved = dict(report.done)
-        for marks in (self.window._unsaved_marks, self.window._cleared_marks):  # they follow the photos too
+        for marks in (self.window.marks.unsaved, self.window.marks.cleared):  # they follow the photos too
             followed = {moved.get(p, p) for p in marks}
             marks.clear()
             marks.update(followed)

@@ -240,7 +240,7 @@ class TagActions(QObject):
         threshold = self.window.threshold  # Model ▸ Uncertain Threshold…, else the model's
         self._queue = []
         self._uncertain_skipped, self._naming, self._dry_run = [], naming, dry_run
-        cleared = self.window._cleared_marks  # marks by hand cleared, still in the tags
+        cleared = self.window.marks.cleared  # marks by hand cleared, still in the tags
         for r in (r for r in results if r.ok):  # classified again, a photo may now be an error row
             verdict = verdict_for(r, threshold, engine.info.name, digest)  # a person's mark wins
             replace = r.path in cleared and not r.person_label  # the person's newer word: the model's verdict
@@ -264,8 +264,8 @@ class TagActions(QObject):
         their tags hold it (:func:`verdict_place`). Reads the tags of those rows only (about 1 ms each)."""
         window, found = self.window, []
         for r in results:
-            cleared = r.path in window._cleared_marks and not r.person_label
-            if not r.ok or not (cleared or (r.person_label and r.path in window._unsaved_marks)):
+            cleared = r.path in window.marks.cleared and not r.person_label
+            if not r.ok or not (cleared or (r.person_label and r.path in window.marks.unsaved)):
                 continue
             place = verdict_place(r.path)
             if place is not None and (place[0].source == SOURCE_HAND if cleared

@@ -112,6 +112,16 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n photo(s) carry a verdict marked by hand.</source>
+        <translation>
+            <numerusform>%n photo carries a verdict marked by hand.</numerusform>
+            <numerusform>%n photos carry a verdict marked by hand.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Marks</name>
+    <message numerus="yes">
         <source>Mark by hand cleared on %n photo(s); their XMP tags still hold it: Tags ▸ Write Tags… replaces it with the model&apos;s verdict</source>
         <translation>
             <numerusform>Mark by hand cleared on %n photo; its XMP tags still hold it: Tags ▸ Write Tags… replaces it with the model&apos;s verdict</numerusform>
@@ -137,13 +147,6 @@
         <translation>
             <numerusform>%n photo marked by hand still carries another verdict in its XMP tags: Tags ▸ Write Tags… updates it</numerusform>
             <numerusform>%n photos marked by hand still carry another verdict in their XMP tags: Tags ▸ Write Tags… updates them</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n photo(s) carry a verdict marked by hand.</source>
-        <translation>
-            <numerusform>%n photo carries a verdict marked by hand.</numerusform>
-            <numerusform>%n photos carry a verdict marked by hand.</numerusform>
         </translation>
     </message>
     <message numerus="yes">

@@ -1098,30 +1098,6 @@ Replace it?</source>
         <source>Copy Path</source>
         <translation>경로 복사</translation>
     </message>
-    <message numerus="yes">
-        <source>Mark by hand cleared on %n photo(s); their XMP tags still hold it: Tags ▸ Write Tags… replaces it with the model&apos;s verdict</source>
-        <translation>
-            <numerusform>사진 %n장의 직접 표시를 지웠습니다. XMP 태그에는 아직 남아 있습니다: 태그 ▸ 태그 쓰기…로 모델의 판정으로 바꿉니다</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Mark by hand cleared on %n photo(s)</source>
-        <translation>
-            <numerusform>사진 %n장의 직접 표시를 지웠습니다</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n photo(s) marked by hand as {label}</source>
-        <translation>
-            <numerusform>사진 %n장을 {label}{ro} 직접 표시했습니다</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n photo(s) marked by hand still carry another verdict in their XMP tags: Tags ▸ Write Tags… updates them</source>
-        <translation>
-            <numerusform>직접 표시한 사진 %n장의 XMP 태그에는 아직 다른 판정이 있습니다: 태그 ▸ 태그 쓰기…로 고칠 수 있습니다</numerusform>
-        </translation>
-    </message>
     <message>
         <source>&amp;Open</source>
         <translation>열기(&amp;O)</translation>
@@ -1133,46 +1109,6 @@ Replace it?</source>
     <message>
         <source>&amp;Copy Path</source>
         <translation>경로 복사(&amp;C)</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n photo(s) had their mark by hand cleared, but their XMP tags still hold it.</source>
-        <translation>
-            <numerusform>사진 %n장의 직접 표시를 지웠지만 XMP 태그에는 아직 남아 있습니다.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Writing tags: quit again once it has ended</source>
-        <translation>태그를 쓰는 중입니다: 끝난 뒤 다시 종료하세요</translation>
-    </message>
-    <message>
-        <source>Quit catdog</source>
-        <translation>catdog 종료</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n photo(s) marked by hand have not been exported or written to tags.</source>
-        <translation>
-            <numerusform>직접 표시한 사진 %n장을 아직 내보내거나 태그로 쓰지 않았습니다.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Quitting now loses those marks.</source>
-        <translation>지금 종료하면 이 표시가 사라집니다.</translation>
-    </message>
-    <message>
-        <source>Quitting now leaves the cleared marks in the tags.</source>
-        <translation>지금 종료하면 지운 표시가 태그에 그대로 남습니다.</translation>
-    </message>
-    <message>
-        <source>Export CSV…</source>
-        <translation>CSV 내보내기…</translation>
-    </message>
-    <message>
-        <source>Write Tags…</source>
-        <translation>태그 쓰기…</translation>
-    </message>
-    <message>
-        <source>Quit Without Saving</source>
-        <translation>저장하지 않고 종료</translation>
     </message>
     <message numerus="yes">
         <source>%n error(s)</source>
@@ -1279,6 +1215,73 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
     <message>
         <source>To look closer, scroll on a picture (or press + and −) to zoom about the pointer, drag it (or use the arrow keys) to move, and double-click it (or press F) to fill the pane or fit the whole photo again; 0 fits. Save PNG… and Copy always take the whole picture.</source>
         <translation>자세히 보려면 그림 위에서 스크롤하거나 (+ 와 − 키) 포인터를 중심으로 확대/축소하고, 끌거나 (화살표 키) 이동하며, 두 번 클릭하면 (F 키) 창을 채우거나 사진 전체를 다시 맞춥니다. 0 키는 맞추기입니다. PNG 저장…과 복사는 항상 그림 전체를 사용합니다.</translation>
+    </message>
+</context>
+<context>
+    <name>Marks</name>
+    <message numerus="yes">
+        <source>Mark by hand cleared on %n photo(s); their XMP tags still hold it: Tags ▸ Write Tags… replaces it with the model&apos;s verdict</source>
+        <translation>
+            <numerusform>사진 %n장의 직접 표시를 지웠습니다. XMP 태그에는 아직 남아 있습니다: 태그 ▸ 태그 쓰기…로 모델의 판정으로 바꿉니다</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Mark by hand cleared on %n photo(s)</source>
+        <translation>
+            <numerusform>사진 %n장의 직접 표시를 지웠습니다</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) marked by hand as {label}</source>
+        <translation>
+            <numerusform>사진 %n장을 {label}{ro} 직접 표시했습니다</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) marked by hand still carry another verdict in their XMP tags: Tags ▸ Write Tags… updates them</source>
+        <translation>
+            <numerusform>직접 표시한 사진 %n장의 XMP 태그에는 아직 다른 판정이 있습니다: 태그 ▸ 태그 쓰기…로 고칠 수 있습니다</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) had their mark by hand cleared, but their XMP tags still hold it.</source>
+        <translation>
+            <numerusform>사진 %n장의 직접 표시를 지웠지만 XMP 태그에는 아직 남아 있습니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Writing tags: quit again once it has ended</source>
+        <translation>태그를 쓰는 중입니다: 끝난 뒤 다시 종료하세요</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) marked by hand have not been exported or written to tags.</source>
+        <translation>
+            <numerusform>직접 표시한 사진 %n장을 아직 내보내거나 태그로 쓰지 않았습니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Quit catdog</source>
+        <translation>catdog 종료</translation>
+    </message>
+    <message>
+        <source>Quitting now loses those marks.</source>
+        <translation>지금 종료하면 이 표시가 사라집니다.</translation>
+    </message>
+    <message>
+        <source>Quitting now leaves the cleared marks in the tags.</source>
+        <translation>지금 종료하면 지운 표시가 태그에 그대로 남습니다.</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV 내보내기…</translation>
+    </message>
+    <message>
+        <source>Write Tags…</source>
+        <translation>태그 쓰기…</translation>
+    </message>
+    <message>
+        <source>Quit Without Saving</source>
+        <translation>저장하지 않고 종료</translation>
     </message>
 </context>
 <context>

@@ -19,10 +19,20 @@ def pytest_configure(config):
         raise pytest.UsageError(f"test photos not found at {DATA} (set CATDOG_DATA)")
 
 
+@pytest.fixture(autouse=True)
+def _results_never_ask_on_quit(monkeypatch):
+    """Tests close their windows whenever they like: on a slow machine a run of a minute or more would make
+    quitting ask about its results (app/quit_question.py), a modal dialog nobody answers. The tests of that
+    question set ``ASK_AFTER_S`` themselves."""
+    from catdog_gui.app import quit_question
+
+    monkeypatch.setattr(quit_question, "ASK_AFTER_S", float("inf"))
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)  # before pytest-qt's wrapper, which closes the windows
 def pytest_runtest_teardown(item, nextitem):
-    """Before pytest-qt closes a test's windows: a window still holding marks by hand (a test that failed
-    between marking and exporting) would ask whether to export them, a modal dialog nobody answers, and the
+    """Before pytest-qt closes a test's windows: a window still holding marks by hand or unexported results (a
+    test that failed before it quit) would ask whether to save them, a modal dialog nobody answers, and the
     whole run would hang there. Forget them, so a failure is reported instead."""
     import sys
 
@@ -35,6 +45,8 @@ def pytest_runtest_teardown(item, nextitem):
         for w in app.topLevelWidgets() if app is not None else ():
             if isinstance(w, MainWindow):
                 w.marks.unsaved.clear()
+                w.marks.cleared.clear()
+                w._unsaved = False  # (results would ask too, in the tests that make any run count as long)
     return (yield)
 
 

@@ -37,7 +37,7 @@ def _clear(w: MainWindow, photo) -> None:
 def _answer_quit(w: MainWindow, seen: list) -> None:
     """Press Esc in the quit question once it is open, noting its text."""
     def later():
-        box = w.marks.quit_box
+        box = w.quit_question.box
         if box is None or not box.isVisible():
             QTimer.singleShot(20, later)
             return

@@ -18,7 +18,7 @@ RUN_TIMEOUT = 120_000
 def _answer(w, text: str | None, seen: list) -> None:
     """Click the quit question's button labelled ``text`` (None: press Esc) once the question is open."""
     def later():
-        box = w.marks.quit_box
+        box = w.quit_question.box
         if box is None or not box.isVisible():
             QTimer.singleShot(20, later)
             return

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from catdog_gui.app import keyboard, sort_actions, tag_actions
 from catdog_gui.app import marks as hand_marks
+from catdog_gui.app import quit_question
 from catdog_gui.app.changed_files import ChangedFiles
 from catdog_gui.app.column_fit import ColumnFitter
 from catdog_gui.app.detail_view import DetailView
@@ -201,7 +202,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         tag_actions.install(self)  # Tags ▸ Write Tags… / Undo Write Tags (app/tag_actions.py)
         self.changed_files = ChangedFiles(self, file_stamp)  # rows whose photo changed on disk since
-        hand_marks.install(self)  # the marks by hand not saved yet, and the quit question (app/marks.py)
+        hand_marks.install(self)  # the marks by hand not saved yet (app/marks.py)
+        quit_question.install(self)  # what quitting asks about first (app/quit_question.py)
         keyboard.install(self)  # Ctrl+F to the search box and Escape back, Shift+F10 for the row menu
         self.results.rowsInserted.connect(self._on_rows_inserted)
         self.results.modelReset.connect(self._recount)
@@ -705,6 +707,7 @@ class MainWindow(QMainWindow):
         worker.failed.connect(self._on_failed)
         worker.finished.connect(self._on_thread_finished)
         self.worker = worker
+        self.unsaved_work.run_started()
         self.progress.setRange(0, 0)  # busy until the scan says how many
         self.progress.setFormat(self.tr("Scanning…"))
         self.cancel_button.setEnabled(True)
@@ -956,6 +959,7 @@ class MainWindow(QMainWindow):
     def _on_thread_finished(self) -> None:
         self._flush_run_updates()
         worker, self.worker = self.worker, None
+        self.unsaved_work.run_ended()
         if worker is not None:
             worker.wait()  # returns at once: the thread has finished; Python frees the object
         self.progress_row.hide()
@@ -1040,6 +1044,7 @@ class MainWindow(QMainWindow):
             message += self.tr(" (the run is still going: photos classified after now are not in it)")
         else:
             self._unsaved = False
+        self.unsaved_work.saved()  # (a run going on counts again from now)
         self.statusBar().showMessage(message, 8000)
         return n
 
@@ -1178,6 +1183,7 @@ class MainWindow(QMainWindow):
         """Remove every row at once (no question); the filter goes back to every row (All), so the next
         photos all show."""
         self._unsaved = False
+        self.unsaved_work.saved()
         self.marks.unsaved = set()
         self.marks.cleared = set()
         self._unreadable_dirs = {}
@@ -1331,8 +1337,9 @@ class MainWindow(QMainWindow):
         return self.marks.cleared_count()
 
     def may_quit(self) -> bool:
-        """Whether the window may close now (:meth:`Marks.may_quit` asks when marks by hand would be lost)."""
-        return self.marks.may_quit()
+        """Whether the window may close now (:meth:`QuitQuestion.may_quit` asks when marks by hand or results
+        of a long run would be lost)."""
+        return self.quit_question.may_quit()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if not self._closing and not self.may_quit():

@@ -1,6 +1,6 @@
 """Marks by hand (Tags ▸ Mark as cat / dog, Clear Mark) and what they leave unsaved: the rows marked since the
-last CSV export or tag write, the rows whose mark stored in their XMP tags was cleared here, and the question
-quitting asks about them (Export CSV…, Write Tags…, Quit Without Saving, Cancel).
+last CSV export or tag write, and the rows whose mark stored in their XMP tags was cleared here (quitting asks
+about both: :mod:`catdog_gui.app.quit_question`).
 
 The results model holds the marks themselves (:meth:`ResultsModel.person_label`); this module keeps the two sets
 of paths that say what is not saved yet, and keeps them up to date after a tag write or its undo. Why a cleared
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMainWindow
 
 from catdog_gui.app.i18n import label_text, ro_particle
 from catdog_gui.core.results import Result
@@ -38,7 +38,6 @@ class Marks(QObject):
         cleared: paths whose mark by hand, stored in their tags (``Source=hand``), was cleared and not written
             since: an unsaved change (quitting asks), and a re-classification does not take the mark back from
             the tags.
-        quit_box: the last quit question shown (tests answer it), or None.
     """
 
     def __init__(self, window: QMainWindow) -> None:
@@ -46,7 +45,6 @@ class Marks(QObject):
         self.window = window
         self.unsaved: set[str] = set()
         self.cleared: set[str] = set()
-        self.quit_box: QMessageBox | None = None
 
     # -- marking -------------------------------------------------------------------------------------
     def mark(self, rows: Sequence[Result], label: str | None) -> int:
@@ -145,66 +143,6 @@ class Marks(QObject):
     def cleared_text(self, n: int) -> str:
         """The sentence naming ``n`` cleared marks still in the tags, for the questions that ask about them."""
         return self.tr("%n photo(s) had their mark by hand cleared, but their XMP tags still hold it.", "", n)
-
-    # -- quitting ------------------------------------------------------------------------------------
-    def may_quit(self) -> bool:
-        """Whether the window may close now. When marks by hand would be lost, asks first: Export CSV…
-        (then quits once the file is written), Write Tags… (Tags ▸ Write Tags…; quits once the write has stored
-        every mark), Quit Without Saving, or Cancel (Esc)."""
-        window = self.window
-        if not self.unsaved_count():
-            return True
-        if window.tag_actions.busy:  # a write in progress may be storing them: let it end first
-            window.statusBar().showMessage(self.tr("Writing tags: quit again once it has ended"))
-            return False
-        box, (save, tags, discard) = self._quit_question()
-        self.quit_box = box
-        box.exec()
-        clicked = box.clickedButton()
-        if clicked is discard:
-            return True
-        if clicked is tags:
-            self._write_tags_then_quit()
-            return False
-        return clicked is save and window.export_csv() is not None
-
-    def _quit_question(self) -> tuple[QMessageBox, tuple]:
-        """The question :meth:`may_quit` asks, naming the marks not yet saved and the cleared marks still in
-        the tags, and its Export CSV…, Write Tags… and Quit Without Saving buttons (Cancel is Esc). Only Write Tags…
-        saves a cleared mark (the CSV has no mark to keep), so it is the default then."""
-        cleared = self.cleared_count()
-        marks = self.unsaved_count() - cleared
-        text = " ".join(([self.tr("%n photo(s) marked by hand have not been exported or written to tags.", "",
-                                  marks)] if marks else []) + ([self.cleared_text(cleared)] if cleared else []))
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Quit catdog"), text,
-                          QMessageBox.StandardButton.NoButton, self.window)
-        box.setInformativeText(" ".join(
-            ([self.tr("Quitting now loses those marks.")] if marks else [])
-            + ([self.tr("Quitting now leaves the cleared marks in the tags.")] if cleared else [])))
-        save = box.addButton(self.tr("Export CSV…"), QMessageBox.ButtonRole.AcceptRole)
-        save.setEnabled(bool(marks))
-        tags = box.addButton(self.tr("Write Tags…"), QMessageBox.ButtonRole.AcceptRole)
-        tags.setEnabled(self.window.engine is not None)
-        discard = box.addButton(self.tr("Quit Without Saving"), QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(save if marks else tags)
-        box.setEscapeButton(cancel)
-        return box, (save, tags, discard)
-
-    def _write_tags_then_quit(self) -> None:
-        """Tags ▸ Write Tags…, then close the window once the write has ended with no mark left unsaved (a
-        dry run, a cancel, only some rows or a failed write leave the window open, its report shown)."""
-        tags = self.window.tag_actions
-
-        def ended(_outcomes: list) -> None:
-            tags.finished.disconnect(ended)
-            if not self.unsaved_count():
-                QTimer.singleShot(0, self.window.close)
-
-        tags.finished.connect(ended)
-        tags.ask_and_write()
-        if not tags.busy:  # the options were cancelled: nothing will end
-            tags.finished.disconnect(ended)
 
 
 def install(window: QMainWindow) -> Marks:

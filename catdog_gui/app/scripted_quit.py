@@ -52,6 +52,8 @@ def quit_after_run(window, how: str, rows: int | None = None) -> None:
         raise ValueError(f"unknown {ENV}={how!r}; expected one of {', '.join(HOWS)}")
 
     def act() -> None:
+        window.unsaved_work.saved()  # the script stands for a person who answers the quit question "Quit
+        #   Without Saving" (a slow machine's run of a minute or more would otherwise wait for that answer)
         if how == "ctrl+q":
             from PySide6.QtTest import QTest
 

@@ -156,11 +156,28 @@
             <numerusform>%n photos had their mark by hand cleared, but their XMP tags still hold it.</numerusform>
         </translation>
     </message>
+</context>
+<context>
+    <name>QuitQuestion</name>
     <message numerus="yes">
         <source>%n photo(s) marked by hand have not been exported or written to tags.</source>
         <translation>
             <numerusform>%n photo marked by hand has not been exported or written to tags.</numerusform>
             <numerusform>%n photos marked by hand have not been exported or written to tags.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>A run is still classifying: the results of its %n photo(s) so far ({time} of classifying) have not been exported.</source>
+        <translation>
+            <numerusform>A run is still classifying: the results of its %n photo so far ({time} of classifying) have not been exported.</numerusform>
+            <numerusform>A run is still classifying: the results of its %n photos so far ({time} of classifying) have not been exported.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The results of %n photo(s) ({time} of classifying) have not been exported.</source>
+        <translation>
+            <numerusform>The results of %n photo ({time} of classifying) have not been exported.</numerusform>
+            <numerusform>The results of %n photos ({time} of classifying) have not been exported.</numerusform>
         </translation>
     </message>
 </context>

@@ -1249,40 +1249,6 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
             <numerusform>사진 %n장의 직접 표시를 지웠지만 XMP 태그에는 아직 남아 있습니다.</numerusform>
         </translation>
     </message>
-    <message>
-        <source>Writing tags: quit again once it has ended</source>
-        <translation>태그를 쓰는 중입니다: 끝난 뒤 다시 종료하세요</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n photo(s) marked by hand have not been exported or written to tags.</source>
-        <translation>
-            <numerusform>직접 표시한 사진 %n장을 아직 내보내거나 태그로 쓰지 않았습니다.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Quit catdog</source>
-        <translation>catdog 종료</translation>
-    </message>
-    <message>
-        <source>Quitting now loses those marks.</source>
-        <translation>지금 종료하면 이 표시가 사라집니다.</translation>
-    </message>
-    <message>
-        <source>Quitting now leaves the cleared marks in the tags.</source>
-        <translation>지금 종료하면 지운 표시가 태그에 그대로 남습니다.</translation>
-    </message>
-    <message>
-        <source>Export CSV…</source>
-        <translation>CSV 내보내기…</translation>
-    </message>
-    <message>
-        <source>Write Tags…</source>
-        <translation>태그 쓰기…</translation>
-    </message>
-    <message>
-        <source>Quit Without Saving</source>
-        <translation>저장하지 않고 종료</translation>
-    </message>
 </context>
 <context>
     <name>QAbstractFileIconProvider</name>
@@ -1308,6 +1274,59 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
     <message>
         <source>Files of &amp;type:</source>
         <translation>파일 형식(&amp;T):</translation>
+    </message>
+</context>
+<context>
+    <name>QuitQuestion</name>
+    <message>
+        <source>Writing tags: quit again once it has ended</source>
+        <translation>태그를 쓰는 중입니다: 끝난 뒤 다시 종료하세요</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) marked by hand have not been exported or written to tags.</source>
+        <translation>
+            <numerusform>직접 표시한 사진 %n장을 아직 내보내거나 태그로 쓰지 않았습니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Quit catdog</source>
+        <translation>catdog 종료</translation>
+    </message>
+    <message>
+        <source>Quitting now loses those marks.</source>
+        <translation>지금 종료하면 이 표시가 사라집니다.</translation>
+    </message>
+    <message>
+        <source>Quitting now leaves the cleared marks in the tags.</source>
+        <translation>지금 종료하면 지운 표시가 태그에 그대로 남습니다.</translation>
+    </message>
+    <message>
+        <source>The table is not kept after the window closes.</source>
+        <translation>창을 닫으면 표는 남지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV 내보내기…</translation>
+    </message>
+    <message>
+        <source>Write Tags…</source>
+        <translation>태그 쓰기…</translation>
+    </message>
+    <message>
+        <source>Quit Without Saving</source>
+        <translation>저장하지 않고 종료</translation>
+    </message>
+    <message numerus="yes">
+        <source>A run is still classifying: the results of its %n photo(s) so far ({time} of classifying) have not been exported.</source>
+        <translation>
+            <numerusform>아직 분류하는 중입니다: 지금까지의 사진 %n장의 결과({time} 동안 분류)를 내보내지 않았습니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The results of %n photo(s) ({time} of classifying) have not been exported.</source>
+        <translation>
+            <numerusform>사진 %n장의 결과({time} 동안 분류)를 내보내지 않았습니다.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,112 @@
+"""Quitting when the results of a long run were not exported asks first (tester 11, finding 2: the table of a
+19-minute run on 4,162 photos was gone at Ctrl+Q without a word, during a run or after it). Export CSV… writes
+them and quits; Quit Without Saving quits (and stops a run going on); Esc keeps the window. A short run (under
+``ASK_AFTER_S``) quits without a question. Offscreen, tiny model, real photos."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QFileDialog
+
+from catdog_gui.app import quit_question
+from catdog_gui.app.main_window import MainWindow
+from catdog_gui.app.quit_question import UnsavedWork
+
+RUN_TIMEOUT = 120_000
+
+
+def _answer(w, text: str | None, seen: list) -> None:
+    """Click the quit question's button labelled ``text`` (None: Esc) once it is open, noting its text."""
+    def later():
+        box = w.quit_question.box
+        if box is None or not box.isVisible():
+            QTimer.singleShot(20, later)
+            return
+        seen.append(box.text() + " | " + box.informativeText())
+        if text is None:
+            box.reject()
+            return
+        [button] = [b for b in box.buttons() if b.text() == text]
+        button.click()
+    QTimer.singleShot(0, later)
+
+
+def _classified(qtbot, tiny_model_path, photos, folder) -> MainWindow:
+    folder.mkdir()
+    for p in photos:
+        shutil.copy(p, folder / p.name)
+    w = MainWindow(tiny_model_path, [str(folder)])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.results.rowCount() == len(photos) and not w.running, timeout=RUN_TIMEOUT)
+    return w
+
+
+def test_unexported_results_of_a_long_run_ask_and_export_writes_them(qtbot, tiny_model_path, cat_photos, tmp_path,
+                                                                     monkeypatch):
+    w = _classified(qtbot, tiny_model_path, cat_photos[:4], tmp_path / "photos")
+    monkeypatch.setattr(quit_question, "ASK_AFTER_S", 0.0)  # the run counts as long
+    seen: list[str] = []
+    _answer(w, None, seen)
+    assert not w.close()  # Esc: the window and its rows stay
+    assert w.isVisible() and w.results.rowCount() == 4
+    assert "The results of 4 photos" in seen[0] and "have not been exported" in seen[0]
+    assert "The table is not kept after the window closes." in seen[0]
+
+    out = tmp_path / "results.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "CSV files (*.csv)"))
+    _answer(w, "Export CSV…", seen)
+    assert w.close()
+    assert not w.isVisible() and len(seen) == 2
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        assert sorted(r["path"] for r in csv.DictReader(f)) == sorted(r.path for r in w.results.results)
+
+
+def test_exported_or_short_runs_quit_without_a_question(qtbot, tiny_model_path, dog_photos, tmp_path, monkeypatch):
+    w = _classified(qtbot, tiny_model_path, dog_photos[:3], tmp_path / "photos")
+    monkeypatch.setattr(quit_question, "ASK_AFTER_S", 60.0)  # the tiny model's run took well under a minute
+    assert w.quit_question.unsaved_results() == 0
+    monkeypatch.setattr(quit_question, "ASK_AFTER_S", 0.0)
+    assert w.quit_question.unsaved_results() == 3
+    assert w.export_csv(str(tmp_path / "r.csv")) == 3
+    assert w.quit_question.unsaved_results() == 0
+    assert w.close()  # no question: nothing to lose
+
+
+def test_quitting_during_a_run_asks_and_quit_without_saving_stops_it(qtbot, tiny_model_path, data_dir,
+                                                                      monkeypatch):
+    monkeypatch.setattr(quit_question, "ASK_AFTER_S", 0.0)
+    w = MainWindow(tiny_model_path, [str(data_dir / "petimages")])  # 10,000 photos: still running below
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.results.rowCount() >= 16, timeout=RUN_TIMEOUT)
+    assert w.running
+    seen: list[str] = []
+    _answer(w, "Quit Without Saving", seen)
+    assert w.close()
+    assert len(seen) == 1 and seen[0].startswith("A run is still classifying: the results of its ")
+    qtbot.waitUntil(lambda: not w.running, timeout=10_000)  # the run was stopped (10,000 photos: not finished)
+    assert w.results.rowCount() < 10_000
+
+
+def test_unsaved_work_counts_runs_since_the_last_export():
+    now = [100.0]
+    work = UnsavedWork(clock=lambda: now[0])
+    work.run_started()
+    now[0] += 30
+    assert work.seconds() == 30  # the run going on counts
+    work.run_ended()
+    now[0] += 500  # idle time between runs does not count
+    work.run_started()
+    now[0] += 20
+    work.saved()  # an export during the second run: it counts again from here
+    now[0] += 5
+    assert work.seconds() == 5
+    work.run_ended()
+    now[0] += 5
+    assert work.seconds() == 5
+    work.saved()
+    assert work.seconds() == 0

@@ -67,22 +67,38 @@ def _batch_size(text: str) -> int:
     return value
 
 
+_EPILOG = """\
+exit status:
+  0    the run happened (unreadable files get error rows)
+  1    a folder could not be read, --sort-into could not sort or --write-tags
+       could not tag every photo, or --self-test failed
+  2    bad arguments, a missing/invalid model, --device cuda without CUDA, no
+       PATH that exists, or a CSV that cannot be written
+  130  Ctrl-C; 128 + the signal on SIGTERM/SIGHUP (the rows finished so far
+       are written)
+  141  the output went to a reader that stopped before its end (| head)
+
+examples:
+  catdog-classify ~/Pictures --csv results.csv
+  catdog-classify ~/Pictures --csv results.csv --sort-into ~/Sorted --move
+  catdog-classify --undo-sort ~/Sorted      (puts the moved photos back)
+"""
+
+
 def get_args_parser() -> argparse.ArgumentParser:
     """The command-line parser of ``catdog-classify``."""
     p = argparse.ArgumentParser(
         prog="catdog-classify",
         description="Tell cats from dogs in photos: classify files and folders (recursive) and write a CSV.",
-        epilog="Exit status: 0 when the run happened (unreadable files get error rows), 2 on bad arguments "
-               "or a missing/invalid model, 1 when a folder could not be read or --sort-into could not sort "
-               "every photo, 130 when interrupted.")
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_EPILOG)
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="image files and folders (searched recursively); required unless --self-test")
     p.add_argument("--csv", default=None, metavar="OUT.csv",
                    help="CSV to write: path,label,confidence,p_<label>...,status,error,note,top_label,"
                         "uncertain_reason,model,provider,precision,tta,threshold (replaced atomically; label is "
-                        "'uncertain' when the answer is not worth much; '-' writes it to standard output, "
-                        "without a byte-order mark, and the summary to stderr); required unless --write-tags or "
-                        "--sort-into is given")
+                        "'uncertain' when the answer is not worth much; '-' writes it to standard output when "
+                        "the run ends, all rows at once, without a byte-order mark, and the summary to stderr); "
+                        "required unless --write-tags or --sort-into is given")
     p.add_argument("--model", default=None, metavar="MODEL.onnx",
                    help="ONNX model following the catdog contract (default: the bundled model, or $CATDOG_MODEL)")
     p.add_argument("--batch-size", type=_batch_size, default=8, metavar="N",

@@ -145,8 +145,8 @@ def undo(target: str, dry_run: bool = False) -> int:
     into ``target`` the journal still holds (the next ``--undo-sort`` undoes the newest of them).
     Returns the exit status: 0 when everything was (or would be) undone; 1 when the journal cannot be read or
     photos could not go back (listed on stderr); 2 when there is nothing to undo: ``target`` is not a folder,
-    or holds no journal (as for a PATH that does not exist)."""
-    from catdog_gui.core.sorting import JOURNAL_NAME, last_journal, undo_sort
+    or holds no journal, or one that records no photo copied or moved (as for a PATH that does not exist)."""
+    from catdog_gui.core.sorting import JOURNAL_NAME, NothingToUndo, last_journal, undo_sort
 
     if not os.path.isdir(target):
         print(f"catdog-classify: error: --undo-sort: {quoted(target)} is not a folder", file=sys.stderr)
@@ -158,6 +158,10 @@ def undo(target: str, dry_run: bool = False) -> int:
         return 2
     try:
         report = undo_sort(journal, dry_run=dry_run)
+    except NothingToUndo:  # only sorts in which every photo failed (older versions journaled them)
+        print(f"catdog-classify: error: --undo-sort: no sort to undo in {quoted(target)} (its {JOURNAL_NAME} "
+              "records no photo copied or moved)", file=sys.stderr)
+        return 2
     except (OSError, ValueError) as exc:
         print(f"catdog-classify: error: --undo-sort: cannot undo the sort in {quoted(target)}: {exc}", file=sys.stderr)
         return 1

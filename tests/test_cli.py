@@ -250,6 +250,28 @@ def test_help_exits_0(capsys):
     assert "--batch-size" in capsys.readouterr().out
 
 
+def test_help_lists_the_exit_statuses_the_readme_does_and_examples(capsys):
+    """--help's exit-status list says what the README's does (1 for tags not written and a failed self-test, 2
+    for a CSV that cannot be written, 128 + the signal, 141 for a reader that stopped), says that --csv - comes
+    out when the run ends, and ends with example command lines."""
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    epilog = out.split("\nexit status:\n", 1)[1]
+    words = " ".join(epilog.split())
+    for said in ("0 the run happened", "--sort-into could not sort or --write-tags could not tag every photo",
+                 "--self-test failed", "a CSV that cannot be written", "130 Ctrl-C",
+                 "128 + the signal on SIGTERM/SIGHUP", "141 ", "| head"):
+        assert said in words, said
+    assert "catdog-classify ~/Pictures --csv results.csv\n" in epilog.split("\nexamples:\n", 1)[1]
+    assert "--undo-sort ~/Sorted" in epilog
+    assert "standard output when the run ends, all rows at once" in " ".join(out.split())
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    for said in ("`--write-tags` could not tag every photo", "`--self-test` failed", "a CSV that cannot be written",
+                 "128 + the signal for SIGTERM/SIGHUP", "(`| head`) exits 141",
+                 "`--csv -` writes it to standard output when the run ends"):
+        assert said in readme, said
+
+
 @pytest.mark.parametrize("name", [
     "with space.jpg", "comma, here.jpg", 'double "quote".jpg', "single 'quote'.jpg", "new\nline.jpg",
     "Kätzchen_猫_🐱.jpg", "=cmd|' -C calc'!A0.jpg", "-leading-dash.jpg", "tab\there.jpg",

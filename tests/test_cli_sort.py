@@ -239,3 +239,42 @@ def test_move_never_takes_photos_through_a_folder_link_leading_outside(tiny_mode
     assert code == 0
     err = capsys.readouterr().err
     assert "no images found" in err and "(1 folder link(s) leading outside not followed)" in err, err
+
+
+def test_a_second_run_that_moved_nothing_is_no_sort_to_undo(tiny_model_path, cat_photos, dog_photos, tmp_path,
+                                                            capsys, monkeypatch):
+    """Two --move runs on the same folder at once: the first moves every photo between the second one's plan
+    and its sort. The second says so (exit 1) and journals nothing, so one --undo-sort brings the photos back.
+    A journal an older version wrote (a header with no photo) is passed over; one with nothing else is "no
+    sort to undo" (exit 2)."""
+    from catdog_gui.core import sorting
+
+    src, target = tmp_path / "src_race", tmp_path / "sorted_race"
+    src.mkdir()
+    for p in cat_photos[:3] + dog_photos[:3]:
+        shutil.copy(p, src / p.name)
+    before = sorted(p.name for p in src.iterdir())
+    real_plan = sorting.plan_sort
+
+    def plan_then_the_other_run_moves(results, *args, **kwargs):
+        plan = real_plan(results, *args, **kwargs)
+        assert len(sorting.run_sort(real_plan(results, *args, **kwargs), "move").done) == 6  # the first run
+        return plan
+
+    monkeypatch.setattr(sorting, "plan_sort", plan_then_the_other_run_moves)
+    args = [str(src), "--model", str(tiny_model_path), "--sort-into", str(target), "--move", "-q"]
+    assert cli.main(args) == 1
+    out, err = capsys.readouterr()
+    assert f"Moved 0 photo(s) into {target}" in out and err.count("could not sort") == 6
+    journal = target / sorting.JOURNAL_NAME
+    assert journal.read_text(encoding="utf-8").count('"mode"') == 1
+    with open(journal, "a", encoding="utf-8") as f:  # what an older version appended for that second run
+        f.write(f'{{"mode": "move", "target": "{target}"}}\n')
+    assert cli.main(["--undo-sort", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert out.strip() == "Undone: moved 6 photos back"  # not "moved 0", and no earlier sort left
+    assert sorted(p.name for p in src.iterdir()) == before and not target.exists()
+    target.mkdir()
+    journal.write_text(f'{{"mode": "move", "target": "{target}"}}\n', encoding="utf-8")
+    assert cli.main(["--undo-sort", str(target)]) == 2
+    assert "no sort to undo in" in capsys.readouterr().err and not journal.exists()

@@ -4,6 +4,7 @@ with a journal to undo; a read-only target and a full disk are reported, not rai
 from __future__ import annotations
 
 import errno
+import json
 import filecmp
 import os
 import shutil
@@ -359,3 +360,71 @@ def test_a_target_that_refuses_is_named_in_the_reason(photos, tmp_path, monkeypa
     assert not report.done and len(report.failed) == sum(r.ok for r in photos)
     # the folder that refused: the target, which cat/ and dog/ could not be created in
     assert {reason for _, reason in report.failed} == {f"Permission denied: {target}"}
+
+
+def _headers(journal: Path) -> int:
+    return sum('"mode"' in line for line in journal.read_text(encoding="utf-8").splitlines())
+
+
+def test_a_sort_that_moved_nothing_leaves_no_step_to_undo(photos, tmp_path):
+    """Two runs planned on the same photos (a second catdog-classify racing the first): the second finds every
+    photo gone, moves nothing and journals nothing, so one undo brings the photos back. Into a new target the
+    failed run leaves no journal and no folders behind."""
+    before = {r.path: Path(r.path).read_bytes() for r in photos}
+    target, journal = tmp_path / "sorted", tmp_path / "sorted" / JOURNAL_NAME
+    first_plan, second_plan = (plan_sort(photos, target, ["cat", "dog"]) for _ in range(2))
+    assert len(run_sort(first_plan, "move").done) == 6
+    journal_then = journal.read_bytes()
+    second = run_sort(second_plan, "move")
+    assert not second.done and len(second.failed) == 6
+    assert journal.read_bytes() == journal_then and _headers(journal) == 1
+    other = tmp_path / "other"
+    lost = run_sort(plan_sort(photos, other, ["cat", "dog"]), "copy")  # copies of photos that are gone
+    assert not lost.done and len(lost.failed) == 6 and not other.exists()
+    undone = undo_sort(journal)
+    assert len(undone.done) == 6 and not undone.failed and undone.earlier == 0 and not target.exists()
+    for path, data in before.items():
+        assert Path(path).read_bytes() == data
+
+
+def test_undo_passes_over_sorts_that_changed_no_file(photos, tmp_path):
+    """Journals written by older versions hold a header with no photo for a run in which every photo failed
+    (and a crash during a run's first line can leave one): the undo passes over it and drops it, the count of
+    earlier sorts leaves it out, and a journal of nothing else is no sort to undo (and is removed)."""
+    before = {r.path: Path(r.path).read_bytes() for r in photos}
+    target, journal = tmp_path / "sorted", tmp_path / "sorted" / JOURNAL_NAME
+    run_sort(plan_sort(photos[:2], target, ["cat", "dog"]), "copy")
+    run_sort(plan_sort(photos[2:], target, ["cat", "dog"]), "move")
+    empty = json.dumps({"mode": "move", "target": str(target)}) + "\n"
+    made = tmp_path / "sorted" / "made-by-the-empty-sort"
+    made.mkdir()
+    with open(journal, "a", encoding="utf-8") as f:  # an old run that failed for every photo, then a cut one
+        f.write(empty + json.dumps({"created": str(made)}) + "\n" + empty + '{"source": "/x.jp')
+    assert sorting.count_sorts(journal) == 2
+    undone = undo_sort(journal)
+    assert len(undone.done) == 4 and undone.earlier == 1 and not made.exists()
+    assert _headers(journal) == 1 and sorting.count_sorts(journal) == 1
+    for path, data in before.items():
+        assert Path(path).read_bytes() == data
+    assert len(undo_sort(journal).done) == 2 and not target.exists()
+    target.mkdir()
+    journal.write_text(empty + empty, encoding="utf-8")
+    with pytest.raises(sorting.NothingToUndo):
+        undo_sort(journal, dry_run=True)
+    assert journal.exists() and sorting.count_sorts(journal) == 0
+    with pytest.raises(FileNotFoundError):  # what the app's Undo Last Sort takes as "nothing to undo"
+        undo_sort(journal)
+    assert not journal.exists()
+
+
+def test_a_run_after_a_cut_first_line_journals_after_the_earlier_sorts(photos, tmp_path):
+    """A run killed while writing its first line leaves a header and a cut line; the next run that moves a photo
+    appends after the complete lines, and undoing twice brings everything back."""
+    target, journal = tmp_path / "sorted", tmp_path / "sorted" / JOURNAL_NAME
+    run_sort(plan_sort(photos[:3], target, ["cat", "dog"]), "move")
+    with open(journal, "a", encoding="utf-8") as f:
+        f.write(json.dumps({"mode": "move", "target": str(target)}) + '\n{"created": "/tm')
+    run_sort(plan_sort(photos[3:], target, ["cat", "dog"]), "move")
+    assert sorting.count_sorts(journal) == 2
+    assert undo_sort(journal).earlier == 1 and len(undo_sort(journal).done) == 3
+    assert all(os.path.exists(r.path) for r in photos)

@@ -8,8 +8,10 @@
   followed by removing the source, otherwise an exclusive copy followed by removing the source. If the
   name was taken meanwhile, the next suffix is tried. Each finished operation is appended to a journal
   (JSON lines, flushed and fsynced), so :func:`undo_sort` can put moved photos back and delete copies.
-- The journal in the target keeps every sort into it, a stack: each run appends its own header line (mode,
-  target) and entries. :func:`undo_sort` undoes the most recent sort only and leaves the earlier ones in the
+- The journal in the target keeps every sort into it that copied or moved photos, a stack: each such run
+  appends its own header line (mode, target) and entries, the header with its first photo (a run in which
+  every photo failed, e.g. a second run on the same folder finding them gone, leaves no trace; one written
+  by an older version is passed over and dropped by the next undo). :func:`undo_sort` undoes the most recent sort only and leaves the earlier ones in the
   journal (:attr:`SortReport.earlier` counts them), so undoing again undoes the one before. A journal of one
   sort (as older versions wrote it, replaced by each run) is a stack of one.
 - A photo that fails (permissions, a read-only target, an original that cannot be removed: the new copy is
@@ -56,7 +58,7 @@ from catdog_gui.core.verdicts import effective_label
 from catdog_gui.core.xmp import NAMING_REPLACE, NAMINGS, sidecar_path
 from catdog_gui.core.pathtext import quoted
 
-__all__ = ["JOURNAL_NAME", "SortItem", "SortReport", "count_sorts", "last_journal", "plan_sort", "run_sort", "undo_sort",
+__all__ = ["JOURNAL_NAME", "NothingToUndo", "SortItem", "SortReport", "count_sorts", "last_journal", "plan_sort", "run_sort", "undo_sort",
            "UNCERTAIN_FOLDER", "where_now"]
 
 UNCERTAIN_FOLDER = "uncertain"
@@ -387,33 +389,69 @@ def run_sort(plan: Sequence[SortItem], mode: str, journal: str | os.PathLike | N
 
 
 class _Journal:
-    """One run's part of a journal (JSON lines): opened when the run first places a photo, after the earlier
-    sorts the file holds (a file that is not a sort journal is replaced); the run's
-    header comes first, and each line is flushed and fsynced."""
+    """One run's part of a journal (JSON lines), after the earlier sorts the file holds.
+
+    The file is opened (created if need be) before the run first places a photo, so a sort whose journal cannot
+    be written does not start; but nothing is written until a photo (or a copy) is actually in place: the run's
+    header and the folders it made are held back and written with that first photo's line, in one write,
+    flushed and fsynced (so is each later line). A run that copied or moved nothing (every photo failed, or
+    was gone) leaves the journal as it was: no header of a sort with nothing to undo, no journal file it
+    created, and the folders it made are removed again when empty. A crash before that first write leaves
+    the same; one during it leaves at most a cut last line, which the next run or undo drops. A file that is
+    not a sort journal is replaced when the first line is written.
+    """
 
     def __init__(self, path: str | os.PathLike, mode: str) -> None:
         self.path, self.mode, self.file = path, mode, None
+        self.held: list[dict] = []  # lines not written yet: the header, then folders made
+        self.made_file = self.started = False
 
     def open(self) -> None:
         if self.file is None:
-            try:
-                _read_sorts(self.path)
-                keep = True
-            except (OSError, ValueError):  # none yet, or not one of ours: start a new one
-                keep = False
-            self.file = open(self.path, "a" if keep else "w", encoding="utf-8")  # noqa: SIM115 - closed by close()
-            if keep:
-                _drop_cut_line(self.file)
-            self.write({"mode": self.mode, "target": os.path.dirname(os.path.abspath(self.path))})
+            self.made_file = not os.path.lexists(self.path)
+            self.file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - closed by close()
+            self.held = [{"mode": self.mode, "target": os.path.dirname(os.path.abspath(self.path))}]
+
+    def made(self, folder: str) -> None:
+        """Record a folder this sort created (its undo removes it again when empty)."""
+        self.held.append({"created": folder})
 
     def write(self, entry: dict) -> None:
-        self.file.write(json.dumps(entry) + "\n")
+        """Write one placed photo's line, after the lines held back (on the first: after the earlier sorts)."""
+        if not self.started:
+            try:
+                _read_sorts(self.path)
+                _drop_cut_line(self.file)
+            except (OSError, ValueError):  # empty, or not one of ours: start a new one
+                self.file.truncate(0)
+            self.started = True
+        self.file.write("".join(json.dumps(line) + "\n" for line in [*self.held, entry]))
+        self.held = []
         self.file.flush()
         os.fsync(self.file.fileno())
 
     def close(self) -> None:
-        if self.file is not None:
-            self.file.close()
+        if self.file is None:
+            return
+        if self.started and self.held:  # folders made after the last photo placed: undo removes them too
+            self.file.write("".join(json.dumps(line) + "\n" for line in self.held))
+            self.file.flush()
+            os.fsync(self.file.fileno())
+        elif not self.started:
+            self._forget()
+        self.file.close()
+
+    def _forget(self) -> None:
+        """Nothing was placed: remove the journal file this run created (while still empty and still the same
+        file) and the folders it made (when empty, deepest first)."""
+        with contextlib.suppress(OSError):
+            mine = os.fstat(self.file.fileno())
+            there = os.stat(self.path)
+            if self.made_file and mine.st_size == 0 and os.path.samestat(mine, there):
+                os.unlink(self.path)
+        for folder in sorted({line["created"] for line in self.held[1:]}, key=len, reverse=True):
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
 
 
 def _drop_cut_line(file) -> None:
@@ -433,7 +471,7 @@ def _sort_one(item: SortItem, mode: str, log: _Journal, report: SortReport) -> b
         made = _make_folders(os.path.dirname(item.destination))
         log.open()  # before the first photo: a sort that cannot be undone does not start
         for f in made:  # folders this sort created: its undo removes them again when they are empty
-            log.write({"created": f})
+            log.made(f)
         dest, followed = _place_at_free_name(item, mode)
         log.write({"source": item.source, "destination": dest, "sidecars": followed})
         report.done.append((item.source, dest))
@@ -531,6 +569,38 @@ def _undo_entry(entry: dict, mode: str, dry_run: bool) -> list[tuple[str, str]]:
     return back
 
 
+class NothingToUndo(FileNotFoundError):
+    """The journal records no sort that copied or moved a photo (only sorts in which every photo failed)."""
+
+
+def _changed_files(lines: list[dict]) -> bool:
+    """Whether a sort (its header and entries, :func:`_read_sorts`) copied or moved at least one photo."""
+    return any("destination" in line for line in lines[1:])
+
+
+def _sorts_that_changed_files(journal: str | os.PathLike, dry_run: bool) -> tuple[list[list[dict]], list[str]]:
+    """The sorts in ``journal`` that copied or moved photos, oldest first, and the folders that the others (no
+    file changed: written by older versions) recorded as made, to be removed with the undo when empty.
+
+    Raises:
+        NothingToUndo: there is no such sort; unless ``dry_run``, the journal is removed, and those folders
+            when empty.
+        FileNotFoundError, ValueError: as :func:`_read_sorts`.
+    """
+    sorts = _read_sorts(journal)
+    kept = [lines for lines in sorts if _changed_files(lines)]
+    made = [line["created"] for lines in sorts if not _changed_files(lines)
+            for line in _follow_target(journal, lines)[1] if "created" in line]
+    if not kept:
+        if not dry_run:
+            os.unlink(journal)
+            for folder in sorted(set(made), key=len, reverse=True):
+                with contextlib.suppress(OSError):
+                    os.rmdir(folder)
+        raise NothingToUndo(errno.ENOENT, "the journal records no photo copied or moved", os.fspath(journal))
+    return kept, made
+
+
 def undo_sort(journal: str | os.PathLike, dry_run: bool = False) -> SortReport:
     """Undo the most recent sort recorded in ``journal``: moved photos and their sidecars go back where they
     were (unless that name is taken again), copies (of photos and sidecars) are deleted, and the folders the
@@ -546,11 +616,16 @@ def undo_sort(journal: str | os.PathLike, dry_run: bool = False) -> SortReport:
         journal: the sorts' journal (:func:`last_journal`).
         dry_run: change nothing; the report says what would be undone and what would fail.
 
+    A sort recorded with no photo copied or moved (written by older versions when every photo of a run failed)
+    is no step to undo: it is passed over, and dropped from the journal by the undo.
+
     Raises:
+        NothingToUndo: the journal records no sort that copied or moved a photo (it is removed, unless
+            ``dry_run``).
         FileNotFoundError: no journal.
         ValueError: the journal is not one written by :func:`run_sort`.
     """
-    sorts = _read_sorts(journal)
+    sorts, empty = _sorts_that_changed_files(journal, dry_run)
     header, entries = _follow_target(journal, sorts[-1])
     mode = header["mode"]
     report = SortReport(mode, earlier=len(sorts) - 1)
@@ -566,7 +641,7 @@ def undo_sort(journal: str | os.PathLike, dry_run: bool = False) -> SortReport:
             kept.append(entry)
     if dry_run:
         return report
-    created = [entry["created"] for entry in entries if "created" in entry]
+    created = [entry["created"] for entry in entries if "created" in entry] + empty
     left = [line for lines in sorts[:-1] for line in lines]  # the earlier sorts, as they were written
     if report.failed:
         left += [header] + [{"created": f} for f in created] + kept[::-1]
@@ -584,12 +659,12 @@ def undo_sort(journal: str | os.PathLike, dry_run: bool = False) -> SortReport:
 
 
 def count_sorts(journal: str | os.PathLike | None) -> int:
-    """How many sorts ``journal`` holds (each can be undone in turn): 0 when there is no journal (None, or no
-    such file) or it is not a sort journal."""
+    """How many sorts ``journal`` holds that copied or moved photos (each can be undone in turn): 0 when there is
+    no journal (None, or no such file) or it is not a sort journal."""
     if journal is None:
         return 0
     try:
-        return len(_read_sorts(journal))
+        return sum(_changed_files(lines) for lines in _read_sorts(journal))
     except (OSError, ValueError):
         return 0
 

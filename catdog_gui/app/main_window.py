@@ -182,7 +182,8 @@ class MainWindow(QMainWindow):
         self._model_path: str | os.PathLike | None = None
         self._read_engine_settings(settings)
         self.worker: ClassifyWorker | None = None
-        self._queued: list[str] = []
+        self._queued: list[str] = []  # paths opened during a run: classified when it ends
+        self._dropped_queue: list[str] = []  # paths queued when the run was cancelled: not classified
         self._unreadable_dirs: dict[str, str] = {}  # folder -> why it could not be listed, since the last clear
         self._awaiting_model: list[str] = []  # paths named at start while no model could be opened
         self._closing = False
@@ -693,7 +694,10 @@ class MainWindow(QMainWindow):
             self.filter_bar.reset()
         if self.worker is not None:
             self._queued.extend(paths)
-            self.statusBar().showMessage(self.tr("Queued: they will be classified when this run finishes"), 5000)
+            self.statusBar().showMessage(self.tr("Queued: {names} will be classified when this run finishes").format(
+                names=self._queued_names(self._queued)), 15000)
+            if self.progress.maximum() > 0:  # (while scanning, the first progress says it)
+                self._show_progress(self.progress.value(), self.progress.maximum(), 0.0)
             return
         self._vanished = self._drop_vanished(paths)
         unchanged = frozenset(p for p in self.results.paths() if p in self._stamps and self._stamps[p] == file_stamp(p))
@@ -708,6 +712,7 @@ class MainWindow(QMainWindow):
         worker.finished.connect(self._on_thread_finished)
         self.worker = worker
         self.unsaved_work.run_started()
+        self.statusBar().clearMessage()  # the last run's "Cancelled after …" is not this run's
         self.progress.setRange(0, 0)  # busy until the scan says how many
         self.progress.setFormat(self.tr("Scanning…"))
         self.cancel_button.setEnabled(True)
@@ -734,8 +739,9 @@ class MainWindow(QMainWindow):
         return removed
 
     def cancel(self) -> None:
-        """Stop the run (or the sort into folders); finished rows and files stay."""
-        self._queued.clear()
+        """Stop the run (or the sort into folders) and drop the files and folders queued after it (the run's
+        message names them); finished rows and files stay."""
+        self._dropped_queue, self._queued = self._queued, []
         self.sort_actions.cancel()
         if self.worker is not None:
             self.worker.cancel()
@@ -814,14 +820,21 @@ class MainWindow(QMainWindow):
         self.progress.setValue(done)
         left = self.remaining.update(done, total, time.monotonic())
         recent = self.remaining.rate()
+        queued = self.tr(" · then %n queued", "", len(self._queued)) if self._queued else ""
         if left is None:
-            self.progress.setFormat(f"{done} / {total}")
+            self.progress.setFormat(f"{done} / {total}" + queued)
             self.eta_label.setText(self.tr("estimating time left…") if done < total else "")
         else:
-            self.progress.setFormat(self.tr("{done} / {total} · {rate} photos/s").format(
-                done=done, total=total, rate=f"{recent:.1f}") if recent else f"{done} / {total}")
+            self.progress.setFormat((self.tr("{done} / {total} · {rate} photos/s").format(
+                done=done, total=total, rate=f"{recent:.1f}") if recent else f"{done} / {total}") + queued)
             self.eta_label.setText(self.tr("about {duration} left").format(duration=duration_text(left))
                                    if done < total else "")
+
+    def _queued_names(self, paths: Sequence[str]) -> str:
+        """``"holiday, cat.jpg"``: the names of the first queued ``paths`` (files or folders), ``" …"`` after
+        them when there are more."""
+        names = [os.path.basename(os.path.normpath(p)) or p for p in paths[:ERRORS_NAMED]]
+        return ", ".join(names) + (" …" if len(paths) > len(names) else "")
 
     # -- summary -------------------------------------------------------------------------------------
     def _recount(self) -> None:
@@ -927,6 +940,9 @@ class MainWindow(QMainWindow):
             parts.append(self.tr("%n unchanged photo(s) kept", "", already))
         if removed:
             parts.append(removed)
+        if summary.cancelled and self._dropped_queue:
+            parts.append(self.tr("not classified, queued: {names}").format(names=self._queued_names(self._dropped_queue)))
+            self._dropped_queue = []
         if summary.elapsed_s >= MIN_RATE_SECONDS:
             parts.append(self.tr("{rate} images/s").format(rate=f"{summary.images_per_s:.1f}"))
         self.statusBar().showMessage(" · ".join(parts))

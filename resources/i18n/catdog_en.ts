@@ -42,6 +42,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source> · then %n queued</source>
+        <translation>
+            <numerusform> · then %n queued</numerusform>
+            <numerusform> · then %n queued</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>&lt;b&gt;%n&lt;/b&gt; photo(s)</source>
         <translation>
             <numerusform>&lt;b&gt;%n&lt;/b&gt; photo</numerusform>

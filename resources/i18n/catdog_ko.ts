@@ -891,10 +891,6 @@ Help ▸ How to read the maps explains more.</source>
         <translation>불러온 모델이 없습니다. 먼저 파일 ▸ 모델 열기…를 사용하세요.</translation>
     </message>
     <message>
-        <source>Queued: they will be classified when this run finishes</source>
-        <translation>대기 중: 현재 작업이 끝나면 분류합니다</translation>
-    </message>
-    <message>
         <source>Scanning…</source>
         <translation>찾는 중…</translation>
     </message>
@@ -909,6 +905,12 @@ Help ▸ How to read the maps explains more.</source>
     <message>
         <source>Not found: {paths}</source>
         <translation>찾을 수 없음: {paths}</translation>
+    </message>
+    <message numerus="yes">
+        <source> · then %n queued</source>
+        <translation>
+            <numerusform> · 다음에 %n개 대기</numerusform>
+        </translation>
     </message>
     <message>
         <source>{done} / {total} · {rate} photos/s</source>
@@ -995,6 +997,10 @@ Help ▸ How to read the maps explains more.</source>
         <translation>
             <numerusform>바뀌지 않은 사진 %n장 유지</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>not classified, queued: {names}</source>
+        <translation>대기 중이던 항목은 분류하지 않음: {names}</translation>
     </message>
     <message>
         <source>{rate} images/s</source>
@@ -1115,6 +1121,10 @@ Replace it?</source>
         <translation>
             <numerusform>오류 %n개</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Queued: {names} will be classified when this run finishes</source>
+        <translation>대기 중: 이번 실행이 끝나면 {names}을(를) 분류합니다</translation>
     </message>
     <message numerus="yes">
         <source>%n photo(s) carry a verdict marked by hand.</source>

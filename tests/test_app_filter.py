@@ -4,6 +4,7 @@ exported model (random weights) on real photos: the counts are checked against t
 
 from __future__ import annotations
 
+import os
 import shutil
 
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -175,3 +176,31 @@ def test_a_filter_that_hides_every_photo_says_so(qtbot, tiny_model_path, cat_pho
     assert gallery_hint.isVisible()
     w.clear_results()  # no rows at all: the drop zone speaks, not the hint
     assert not gallery_hint.isVisible() and not table_hint.isVisible()
+
+
+def test_a_nested_library_shows_and_searches_the_folders_below_the_one_opened(qtbot, tiny_model_path, cat_photos,
+                                                                             dog_photos, tmp_path):
+    """Tester 11, finding 5: in ``lib/2020/01/cats … lib/2020/12/cats`` every row's Folder said "cats", and a
+    search for "2020/03" found nothing. The Folder column now shows the folders below the rows' common folder,
+    and the search matches them."""
+    lib = tmp_path / "lib"
+    layout = {"2020/01/cats": cat_photos[:2], "2020/03/cats": cat_photos[2:4], "2021/03/dogs": dog_photos[:2]}
+    for sub, photos in layout.items():
+        (lib / sub).mkdir(parents=True)
+        for i, p in enumerate(photos):
+            shutil.copy(p, lib / sub / f"pet{i}.jpg")
+    w = MainWindow(tiny_model_path, [str(lib)])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.results.rowCount() == 6 and not w.running, timeout=RUN_TIMEOUT)
+    folders = sorted(w.proxy.index(i, FOLDER).data() for i in range(6))
+    assert folders == ["2020/01/cats"] * 2 + ["2020/03/cats"] * 2 + ["2021/03/dogs"] * 2
+
+    bar = w.filter_bar
+    qtbot.keyClicks(bar.search, "2020/03")
+    assert sorted(r.path for r in shown(w)) == sorted(str(lib / "2020/03/cats" / f"pet{i}.jpg") for i in range(2))
+    bar.search.clear()
+    qtbot.keyClicks(bar.search, "03")  # the month folders of both years
+    assert {os.path.dirname(r.path) for r in shown(w)} == {str(lib / "2020/03/cats"), str(lib / "2021/03/dogs")}
+    bar.search.clear()
+    assert len(shown(w)) == 6

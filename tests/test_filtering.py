@@ -30,3 +30,17 @@ def test_confidence_range_and_search():
     assert kept(ResultFilter(text="A.JPG")) == ["cat/a.jpg", "dog/a.jpg"]
     assert kept(ResultFilter(text="dog")) == ["dog/a.jpg", "dog/b.jpg"]  # the folder's name matches too
     assert kept(ResultFilter("dog", text="b")) == []
+
+
+def test_folder_text_names_the_folders_below_the_common_one():
+    from catdog_gui.core.filtering import common_folder, folder_text
+
+    paths = ["/lib/2020/01/cats/a.jpg", "/lib/2020/03/cats/b.jpg", "/lib/2021/03/dogs/c.jpg"]
+    root = ""
+    for p in paths:
+        root = common_folder(root, p)
+    assert root == "/lib"
+    assert [folder_text(p, root) for p in paths] == ["2020/01/cats", "2020/03/cats", "2021/03/dogs"]
+    assert folder_text("/lib/d.jpg", root) == "lib"  # directly in it: the folder's own name
+    assert folder_text("/lib/2020/01/cats/a.jpg") == "cats"  # no root known
+    assert common_folder("", "/photos/x.jpg") == "/photos"

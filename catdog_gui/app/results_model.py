@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 from catdog_gui.app.core_text import error_text, note_text, uncertain_text
 from catdog_gui.app.i18n import label_text
 from catdog_gui.app.theme import error_colour
-from catdog_gui.core.filtering import ResultFilter, folder_name
+from catdog_gui.core.filtering import ResultFilter, common_folder, folder_text
 from catdog_gui.core.results import Result, Status
 from catdog_gui.core.verdicts import effective_label
 
@@ -84,6 +84,8 @@ class ResultsModel(QAbstractTableModel):
         self._rows: list[Result] = []
         self._row_of: dict[str, int] = {}
         self._threshold: float | None = None  # the uncertain threshold the verdicts are shown at
+        self.root = ""  # the deepest folder holding every row (core.filtering.common_folder): the Folder column
+        #   and the search show and match the folders below it ("2020/03/cats")
         self._thumbnails = thumbnails
         # thumbnails that arrive are repainted together, a few times a second, not one repaint each
         self._thumb_rows: set[int] = set()
@@ -126,6 +128,11 @@ class ResultsModel(QAbstractTableModel):
         new = [r for r in results if r.path not in self._row_of]
         if not new:
             return replaced
+        root = self.root
+        for r in new:
+            self.root = common_folder(self.root, r.path)
+        if root and self.root != root and self._rows:  # the rows already in show their folder from higher up
+            self.dataChanged.emit(self.index(0, FOLDER), self.index(len(self._rows) - 1, FOLDER))
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
         for i, r in enumerate(new):
@@ -170,6 +177,8 @@ class ResultsModel(QAbstractTableModel):
             self._row_of[new] = row
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
             changed += 1
+        if changed:
+            self._find_root()
         return changed
 
     def remove_paths(self, paths: Iterable[str]) -> int:
@@ -189,7 +198,18 @@ class ResultsModel(QAbstractTableModel):
         if rows:
             self._row_of = {r.path: row for row, r in enumerate(self._rows)}
             self._thumb_rows.clear()
+            self._find_root()
         return len(rows)
+
+    def _find_root(self) -> None:
+        """Recompute :attr:`root` from every row (after rows went or moved); the Folder column follows."""
+        root = ""
+        for r in self._rows:
+            root = common_folder(root, r.path)
+        if root != self.root:
+            self.root = root
+            if self._rows:
+                self.dataChanged.emit(self.index(0, FOLDER), self.index(len(self._rows) - 1, FOLDER))
 
     def clear(self) -> None:
         """Remove every row."""
@@ -197,6 +217,7 @@ class ResultsModel(QAbstractTableModel):
         self._thumb_rows.clear()
         self._rows.clear()
         self._row_of.clear()
+        self.root = ""
         self.endResetModel()
 
     # -- QAbstractTableModel -------------------------------------------------------------------------
@@ -298,7 +319,7 @@ COLUMNS = (  # indexed by THUMB, NAME, PREDICTION, CONFIDENCE, STATUS, FOLDER
            alignment=_RIGHT),
     Column(QT_TRANSLATE_NOOP("ResultsModel", "Status"), ResultsModel._status_text,
            lambda m, r: f"{r.status}:{r.error}", error_colour=True),
-    Column(QT_TRANSLATE_NOOP("ResultsModel", "Folder"), lambda m, r: folder_name(r.path),
+    Column(QT_TRANSLATE_NOOP("ResultsModel", "Folder"), lambda m, r: folder_text(r.path, m.root),
            lambda m, r: natural_key(os.path.join(os.path.dirname(r.path), r.name))),
 )
 HEADERS = tuple(column.header for column in COLUMNS)  # translated in headerData()
@@ -329,4 +350,5 @@ class ResultsProxy(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802 - Qt's name
         if not self.result_filter.active:
             return True
-        return self.result_filter.accepts(self.sourceModel().result(source_row))
+        model = self.sourceModel()
+        return self.result_filter.accepts(model.result(source_row), model.root)

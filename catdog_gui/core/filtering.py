@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from catdog_gui.core.results import Result, Status
 from catdog_gui.core.verdicts import effective_label
 
-__all__ = ["ALL", "ERRORS", "UNCERTAIN", "ResultFilter", "folder_name"]
+__all__ = ["ALL", "ERRORS", "UNCERTAIN", "ResultFilter", "common_folder", "folder_name", "folder_text"]
 
 ALL, UNCERTAIN, ERRORS = "all", "uncertain", "errors"
 
@@ -20,6 +20,30 @@ def folder_name(path: str) -> str:
     """The name of the folder holding ``path`` (``"cat"`` for ``/photos/cat/x.jpg``; ``"/"`` at the root)."""
     parent = os.path.dirname(path)
     return os.path.basename(parent) or parent
+
+
+def common_folder(root: str, path: str) -> str:
+    """The deepest folder holding both ``root`` (a folder, ``""`` for none yet) and ``path``'s folder: the
+    folder under which a table's rows lie, updated one row at a time (``""`` when they share none, e.g. two
+    Windows drives)."""
+    parent = os.path.dirname(path)
+    if not root:
+        return parent
+    try:
+        return os.path.commonpath([root, parent])
+    except ValueError:
+        return ""
+
+
+def folder_text(path: str, root: str = "") -> str:
+    """The folder of ``path`` as the table shows it: below ``root`` (the rows' common folder, see
+    :func:`common_folder`) as ``/``-joined names (``"2020/03/cats"`` for ``<root>/2020/03/cats/x.jpg``), so
+    photos in the folders of a nested library can be told apart; the folder's own name (:func:`folder_name`)
+    for a photo directly in ``root``, or without a ``root``."""
+    parent = os.path.dirname(path)
+    if root and parent != root and parent.startswith(os.path.join(root, "")):
+        return os.path.relpath(parent, root).replace(os.sep, "/")
+    return folder_name(path)
 
 
 @dataclass(frozen=True)
@@ -32,7 +56,9 @@ class ResultFilter:
             person: :func:`~catdog_gui.core.verdicts.effective_label`) or ``"errors"``.
         low, high: confidence range in [0, 1], inclusive; rows without a confidence (errors) are kept only
             by the ``"all"`` and ``"errors"`` categories.
-        text: case-insensitive substring of the file name or its folder's name ("" matches everything).
+        text: case-insensitive substring of the file name or of its folder as the table shows it
+            (:func:`folder_text`: ``"2020/03"`` finds the photos in ``<root>/2020/03/...``; a ``\\`` counts as
+            ``/``); "" matches everything.
         threshold: the uncertain threshold (top probability) of the model in use.
     """
 
@@ -47,8 +73,8 @@ class ResultFilter:
         """Whether the filter hides anything at all."""
         return self.category != ALL or self.low > 0.0 or self.high < 1.0 or bool(self.text.strip())
 
-    def accepts(self, r: Result) -> bool:
-        """Whether ``r`` is shown."""
+    def accepts(self, r: Result, root: str = "") -> bool:
+        """Whether ``r`` is shown; ``root``: the rows' common folder (:func:`folder_text`)."""
         ok = r.status == Status.OK
         confidence = r.confidence if ok and not math.isnan(r.confidence) else None
         verdict = effective_label(r, self.threshold)  # a person's mark wins over the model
@@ -61,5 +87,6 @@ class ResultFilter:
         in_range = confidence is not None and self.low - 1e-9 <= confidence <= self.high + 1e-9
         if (self.low > 0.0 or self.high < 1.0) and self.category != ERRORS and not in_range:
             return False
-        needle = self.text.strip().casefold()
-        return not needle or needle in r.name.casefold() or needle in folder_name(r.path).casefold()
+        needle = self.text.strip().casefold().replace("\\", "/")
+        return (not needle or needle in r.name.casefold() or needle in folder_name(r.path).casefold()
+                or needle in folder_text(r.path, root).casefold())

@@ -51,6 +51,7 @@ from catdog_gui.app.workers import ExplainRunner
 from catdog_gui.core import visualize
 from catdog_gui.core.explain import FLOW_OUTPUTS, Explanation
 from catdog_gui.core.results import Status
+from catdog_gui.core.pathtext import visible_text
 
 COLORMAPS = ("inferno", "viridis", "magma", "plasma", "cividis")
 NORMALISATION_TEXT = QT_TRANSLATE_NOOP("DetailView", "Normalisation: min–max per map")  # shown translated
@@ -528,7 +529,7 @@ class DetailView(QWidget):
                 self.verdict.setText(self._verdict_text(self._exp))
             return
         self._path = result.path
-        self.title.setText(result.name)
+        self.title.setText(visible_text(result.name))
         self.title.setToolTip(result.path)
         if result.status != Status.OK:
             self._token = 0

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOpti
 from catdog_gui.app.i18n import label_text
 from catdog_gui.core.results import UNCERTAIN, Status
 from catdog_gui.core.verdicts import effective_label
+from catdog_gui.core.pathtext import visible_text
 from catdog_gui.app.results_model import NAME, RESULT_ROLE
 from catdog_gui.app.thumbnails import ThumbnailProvider
 
@@ -103,7 +104,7 @@ class _TileDelegate(QStyledItemDelegate):
                 else QPalette.ColorRole.Text)
         painter.setPen(option.palette.color(role))
         painter.drawText(name_rect, int(Qt.AlignmentFlag.AlignCenter),
-                         fm.elidedText(r.name, Qt.TextElideMode.ElideMiddle, name_rect.width() - 4))
+                         fm.elidedText(visible_text(r.name), Qt.TextElideMode.ElideMiddle, name_rect.width() - 4))
         painter.restore()
 
 

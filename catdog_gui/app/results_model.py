@@ -30,6 +30,7 @@ from catdog_gui.app.core_text import error_text, note_text, uncertain_text
 from catdog_gui.app.i18n import label_text
 from catdog_gui.app.theme import error_colour
 from catdog_gui.core.filtering import ResultFilter, common_folder, folder_text
+from catdog_gui.core.pathtext import visible_text
 from catdog_gui.core.results import Result, Status
 from catdog_gui.core.verdicts import effective_label
 
@@ -255,7 +256,7 @@ class ResultsModel(QAbstractTableModel):
         return None
 
     def _tooltip(self, r: Result) -> str:
-        tip = r.path if r.status == Status.OK else f"{r.path}\n{r.error}"
+        tip = visible_text(r.path) if r.status == Status.OK else f"{visible_text(r.path)}\n{r.error}"
         why = uncertain_text(r, self._threshold)
         if why:  # the model's own answer, and why it is not worth much
             tip += "\n" + self.tr("Uncertain ({label} {confidence}): {reason}").format(
@@ -311,7 +312,7 @@ class ResultsModel(QAbstractTableModel):
 
 COLUMNS = (  # indexed by THUMB, NAME, PREDICTION, CONFIDENCE, STATUS, FOLDER
     Column("", lambda m, r: None, lambda m, r: natural_key(r.name), decoration=ResultsModel._thumbnail),
-    Column(QT_TRANSLATE_NOOP("ResultsModel", "File"), lambda m, r: r.name, lambda m, r: natural_key(r.name)),
+    Column(QT_TRANSLATE_NOOP("ResultsModel", "File"), lambda m, r: visible_text(r.name), lambda m, r: natural_key(r.name)),
     Column(QT_TRANSLATE_NOOP("ResultsModel", "Prediction"), ResultsModel._prediction_text,
            ResultsModel._prediction_key),
     Column(QT_TRANSLATE_NOOP("ResultsModel", "Confidence"), ResultsModel._confidence_text,
@@ -319,7 +320,7 @@ COLUMNS = (  # indexed by THUMB, NAME, PREDICTION, CONFIDENCE, STATUS, FOLDER
            alignment=_RIGHT),
     Column(QT_TRANSLATE_NOOP("ResultsModel", "Status"), ResultsModel._status_text,
            lambda m, r: f"{r.status}:{r.error}", error_colour=True),
-    Column(QT_TRANSLATE_NOOP("ResultsModel", "Folder"), lambda m, r: folder_text(r.path, m.root),
+    Column(QT_TRANSLATE_NOOP("ResultsModel", "Folder"), lambda m, r: visible_text(folder_text(r.path, m.root)),
            lambda m, r: natural_key(os.path.join(os.path.dirname(r.path), r.name))),
 )
 HEADERS = tuple(column.header for column in COLUMNS)  # translated in headerData()

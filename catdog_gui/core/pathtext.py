@@ -3,12 +3,16 @@
 Linux file names are bytes; a name that is not valid UTF-8 reaches Python with lone surrogates (PEP 383,
 ``surrogateescape``). Written as is, such a name cannot be encoded; ``repr`` spells its bytes as ``\\udcNN``.
 Here its raw bytes become ``\\xNN`` escapes (Python's ``backslashreplace``), which is what ``ls -b`` and the
-CSV show.
+CSV show. The window spells control characters in names visibly too (:func:`visible_text`).
 """
 
 from __future__ import annotations
 
 import os
+import re
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_TEXT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 def path_text(path: str | os.PathLike) -> str:
@@ -37,3 +41,11 @@ def path_text(path: str | os.PathLike) -> str:
 def quoted(path: str | os.PathLike) -> str:
     """:func:`path_text` in single quotes, for messages (``'/photos/chat\\\\xe9.jpg'``), where ``repr`` was used."""
     return f"'{path_text(path)}'"
+
+
+def visible_text(text: str | os.PathLike) -> str:
+    """:func:`path_text` for a name shown in the window: control characters (a tab, a newline, ``\\x1b``…),
+    which draw as a blank or nothing, are spelled ``\\t``, ``\\n``, ``\\r`` or ``\\xNN`` too. The CSV keeps the
+    name as it is (quoted), so that it still opens the file.
+    """
+    return _CONTROL.sub(lambda m: _CONTROL_TEXT.get(m.group(), f"\\x{ord(m.group()):02x}"), path_text(text))

@@ -19,6 +19,7 @@ Exit status: 0, or 1 when a tool fails (its output is shown).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -67,7 +68,11 @@ def update(folder: Path = I18N) -> list[Path]:
         qm = ts.with_suffix(".qm")
         _run([qt_tool("lupdate"), *sources, "-no-obsolete", "-locations", "none", "-source-language", "en",
               "-target-language", language, *options, "-ts", str(ts)])
-        _run([qt_tool("lrelease"), "-silent", str(ts), "-qm", str(qm)])
+        # a new file renamed over the old one: a running app memory-maps its .qm (QTranslator), and a file
+        #   rewritten in place under it showed the untranslated texts mid-run (tester 11, finding 11)
+        fresh = qm.with_name(qm.name + ".new")
+        _run([qt_tool("lrelease"), "-silent", str(ts), "-qm", str(fresh)])
+        os.replace(fresh, qm)
         written += [ts, qm]
     return written
 

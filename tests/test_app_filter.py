@@ -204,3 +204,28 @@ def test_a_nested_library_shows_and_searches_the_folders_below_the_one_opened(qt
     assert {os.path.dirname(r.path) for r in shown(w)} == {str(lib / "2020/03/cats"), str(lib / "2021/03/dogs")}
     bar.search.clear()
     assert len(shown(w)) == 6
+
+
+def test_rows_sorted_in_during_a_run_leave_the_selected_row_where_it_was(qtbot, tiny_model_path, data_dir):
+    """Tester 11, finding 4: with the table sorted by Confidence during a run, each batch of new rows sorted in
+    above the selected row pushed it out of sight, and the arrow keys then moved through rows nobody could see.
+    The selected row now stays at its place in the view while rows arrive."""
+    w = MainWindow(tiny_model_path, [str(data_dir / "petimages")])  # 10,000 photos: still running below
+    qtbot.addWidget(w)
+    w.show()
+    w.resize(1024, 700)
+    qtbot.waitUntil(lambda: w.results.rowCount() >= 200, timeout=RUN_TIMEOUT)
+    w.table.sortByColumn(CONFIDENCE, Qt.SortOrder.DescendingOrder)
+    qtbot.wait(50)
+    w.select_row(10)
+    w.table.scrollTo(w.proxy.index(10, NAME), w.table.ScrollHint.PositionAtCenter)
+    chosen = w.current_result()
+    y = w.table.visualRect(w.table.currentIndex()).top()
+    rows = w.results.rowCount()
+    qtbot.waitUntil(lambda: w.results.rowCount() >= rows + 200, timeout=RUN_TIMEOUT)
+    assert w.running and w.current_result() is chosen
+    assert w.proxy.mapToSource(w.table.currentIndex()).row() == w.results.row_of(chosen.path)
+    assert w.table.currentIndex().row() > 10  # rows were sorted in above it ...
+    assert w.table.visualRect(w.table.currentIndex()).top() == y  # ... and it did not move on the screen
+    w.cancel()
+    qtbot.waitUntil(lambda: not w.running, timeout=RUN_TIMEOUT)

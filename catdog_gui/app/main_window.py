@@ -9,7 +9,18 @@ import os
 import time
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QSettings,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -784,12 +795,41 @@ class MainWindow(QMainWindow):
             replaced = [r.path for r in incoming if self.results.row_of(r.path) is not None]
             for r in incoming:
                 self._stamps[r.path] = file_stamp(r.path)
+            anchor = self._view_anchor()
             if self.results.append(incoming):  # changed files classified again: their rows were replaced
                 self._on_rows_replaced(replaced)
+            self._restore_view_anchor(anchor)
             self._select_again()
         progress, self._incoming_progress = self._incoming_progress, None
         if progress is not None:
             self._show_progress(*progress)
+
+    def _view_anchor(self) -> tuple[QPersistentModelIndex, int] | None:
+        """Before rows arrive in a sorted view: the row to keep still (the current one when it is in sight, else
+        the top one) and its y in the viewport, px; None when the view shows rows in arrival order (new rows go
+        at the end and move nothing) or is empty."""
+        view = self.views.currentWidget()
+        if self.proxy.sortColumn() < 0:
+            return None
+        index = view.currentIndex()
+        if not index.isValid() or not view.viewport().rect().intersects(view.visualRect(index)):
+            index = view.indexAt(QPoint(1, 1))
+        return (QPersistentModelIndex(index), view.visualRect(index).top()) if index.isValid() else None
+
+    def _restore_view_anchor(self, anchor: tuple[QPersistentModelIndex, int] | None) -> None:
+        """After rows were sorted in above or below: scroll so that :meth:`_view_anchor`'s row is where it was
+        (tester 11, finding 4: the view jumped under the person and the selected row went out of sight)."""
+        if anchor is None or not anchor[0].isValid():
+            return
+        view = self.views.currentWidget()
+        index = QModelIndex(anchor[0])
+        moved = view.visualRect(index).top() - anchor[1]
+        if not moved:
+            return
+        bar = view.verticalScrollBar()
+        if view is self.table and view.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerItem:
+            moved = round(moved / max(view.rowHeight(index.row()), 1))  # the scroll bar counts rows
+        bar.setValue(bar.value() + moved)
 
     def _on_rows_replaced(self, paths: list[str]) -> None:
         """The rows of ``paths`` now hold the verdicts of their files' new content: recount, show the new

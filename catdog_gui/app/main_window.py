@@ -195,6 +195,7 @@ class MainWindow(QMainWindow):
         self.worker: ClassifyWorker | None = None
         self._queued: list[str] = []  # paths opened during a run: classified when it ends
         self._dropped_queue: list[str] = []  # paths queued when the run was cancelled: not classified
+        self._run_message = ""  # what the status bar said when the last run ended
         self._unreadable_dirs: dict[str, str] = {}  # folder -> why it could not be listed, since the last clear
         self._awaiting_model: list[str] = []  # paths named at start while no model could be opened
         self._closing = False
@@ -723,7 +724,8 @@ class MainWindow(QMainWindow):
         worker.finished.connect(self._on_thread_finished)
         self.worker = worker
         self.unsaved_work.run_started()
-        self.statusBar().clearMessage()  # the last run's "Cancelled after …" is not this run's
+        if self.statusBar().currentMessage() == self._run_message:  # the last run's "Cancelled after …" is not
+            self.statusBar().clearMessage()  # this run's (another message, e.g. why it runs, stays)
         self.progress.setRange(0, 0)  # busy until the scan says how many
         self.progress.setFormat(self.tr("Scanning…"))
         self.cancel_button.setEnabled(True)
@@ -955,7 +957,8 @@ class MainWindow(QMainWindow):
         if not summary.total and not summary.cancelled:
             text = (self.tr("No new or changed photos: the %n photo(s) found are already in the table", "", already)
                     if already else "" if unreadable else self.tr("No images found"))
-            self.statusBar().showMessage(" · ".join(filter(None, [text, unreadable, links, removed])))
+            self._run_message = " · ".join(filter(None, [text, unreadable, links, removed]))
+            self.statusBar().showMessage(self._run_message)
             return
         per_class = ", ".join(f"{label_text(k)} {v}" for k, v in summary.per_class.items()) \
             if any(summary.per_class.values()) else ""  # "cat 0, dog 0" says nothing
@@ -985,7 +988,8 @@ class MainWindow(QMainWindow):
             self._dropped_queue = []
         if summary.elapsed_s >= MIN_RATE_SECONDS:
             parts.append(self.tr("{rate} images/s").format(rate=f"{summary.images_per_s:.1f}"))
-        self.statusBar().showMessage(" · ".join(parts))
+        self._run_message = " · ".join(parts)
+        self.statusBar().showMessage(self._run_message)
 
     def _unreadable_named(self, count: int) -> str:
         """``"1 folder could not be read: /photos/private: Permission denied"`` for the finished run's folders

@@ -8,6 +8,7 @@ import os
 import shutil
 
 from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QStyleOptionViewItem
 
 from catdog_gui.app.main_window import MainWindow
 from catdog_gui.app.results_model import CONFIDENCE, FOLDER, NAME, RESULT_ROLE
@@ -204,6 +205,19 @@ def test_a_nested_library_shows_and_searches_the_folders_below_the_one_opened(qt
     assert {os.path.dirname(r.path) for r in shown(w)} == {str(lib / "2020/03/cats"), str(lib / "2021/03/dogs")}
     bar.search.clear()
     assert len(shown(w)) == 6
+
+    # the folder opened decides, not the rows classified so far (tester 12: mid-run, with only 2020's photos
+    # in, the column said "01/cats" and "2020/01" found nothing)
+    only = tmp_path / "only"
+    (only / "2022/05/cats").mkdir(parents=True)
+    shutil.copy(cat_photos[4], only / "2022/05/cats" / "pet9.jpg")
+    w.classify([str(only)])
+    qtbot.waitUntil(lambda: w.results.rowCount() == 7 and not w.running, timeout=RUN_TIMEOUT)
+    row = w.proxy.mapFromSource(w.results.index(w.results.row_of(str(only / "2022/05/cats" / "pet9.jpg")), FOLDER))
+    assert row.data() == "2022/05/cats"
+    option = QStyleOptionViewItem()
+    w.table.itemDelegateForColumn(FOLDER).initStyleOption(option, row)
+    assert option.textElideMode == Qt.TextElideMode.ElideLeft  # a narrow column keeps "…05/cats"
 
 
 def test_rows_sorted_in_during_a_run_leave_the_selected_row_where_it_was(qtbot, tiny_model_path, data_dir):

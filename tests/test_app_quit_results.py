@@ -110,3 +110,45 @@ def test_unsaved_work_counts_runs_since_the_last_export():
     assert work.seconds() == 5
     work.saved()
     assert work.seconds() == 0
+
+
+def test_write_tags_from_the_question_quits_only_once_every_result_is_in_the_tags(qtbot, tiny_model_path,
+                                                                                   cat_photos, tmp_path,
+                                                                                   monkeypatch):
+    """Tester 12: with a row selected, Write Tags… from the quit question wrote "Selected rows (1)" and quit,
+    the other results neither tagged nor exported. Now the window stays and says how many are left; writing
+    every row then quits."""
+    from PySide6.QtWidgets import QDialog
+
+    from catdog_gui.app import tag_actions
+    from catdog_gui.core.xmp import read_verdict
+
+    w = _classified(qtbot, tiny_model_path, cat_photos[:3], tmp_path / "photos")
+    monkeypatch.setattr(quit_question, "ASK_AFTER_S", 0.0)
+    w.select_row(0)
+    chosen = w.current_result().path
+
+    def only_selected(dialog):
+        dialog.only_selected.setChecked(True)
+        dialog.uncertain.setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(tag_actions.TagOptions, "exec", only_selected)
+    seen: list[str] = []
+    _answer(w, "Write Tags…", seen)
+    with qtbot.waitSignal(w.tag_actions.finished, timeout=RUN_TIMEOUT):
+        assert not w.close()
+    qtbot.wait(50)
+    assert w.isVisible() and read_verdict(chosen) is not None
+    assert w.statusBar().currentMessage().startswith("2 classified photos are neither tagged nor exported")
+
+    def every_row(dialog):
+        dialog.all_shown.setChecked(True)
+        dialog.uncertain.setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(tag_actions.TagOptions, "exec", every_row)
+    _answer(w, "Write Tags…", seen)
+    assert not w.close()  # not yet: the write runs first
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=RUN_TIMEOUT)
+    assert all(read_verdict(r.path) is not None for r in w.results.results) and len(seen) == 2

@@ -32,15 +32,13 @@ def test_confidence_range_and_search():
     assert kept(ResultFilter("dog", text="b")) == []
 
 
-def test_folder_text_names_the_folders_below_the_common_one():
-    from catdog_gui.core.filtering import common_folder, folder_text
+def test_folder_text_names_the_folders_below_the_folder_opened():
+    from catdog_gui.core.filtering import folder_text, root_of
 
+    roots = {"/lib", "/lib/2020", "/other"}  # /lib opened, then /lib/2020 again
     paths = ["/lib/2020/01/cats/a.jpg", "/lib/2020/03/cats/b.jpg", "/lib/2021/03/dogs/c.jpg"]
-    root = ""
-    for p in paths:
-        root = common_folder(root, p)
-    assert root == "/lib"
-    assert [folder_text(p, root) for p in paths] == ["2020/01/cats", "2020/03/cats", "2021/03/dogs"]
-    assert folder_text("/lib/d.jpg", root) == "lib"  # directly in it: the folder's own name
+    assert {root_of(p, roots) for p in paths} == {"/lib"}  # the topmost
+    assert [folder_text(p, root_of(p, roots)) for p in paths] == ["2020/01/cats", "2020/03/cats", "2021/03/dogs"]
+    assert folder_text("/lib/d.jpg", "/lib") == "lib"  # directly in it: the folder's own name
     assert folder_text("/lib/2020/01/cats/a.jpg") == "cats"  # no root known
-    assert common_folder("", "/photos/x.jpg") == "/photos"
+    assert root_of("/elsewhere/x.jpg", roots) == "" and root_of("/library/x.jpg", roots) == ""

@@ -62,7 +62,7 @@ from catdog_gui.app.empty_hint import EmptyFilterHint
 from catdog_gui.app.i18n import duration_text, ensure_translators, label_text
 from catdog_gui.app.gallery import GalleryView
 from catdog_gui.app.maps_help import MapsHelp
-from catdog_gui.app.name_delegate import ConfidenceDelegate, NameDelegate
+from catdog_gui.app.name_delegate import ConfidenceDelegate, FolderDelegate, NameDelegate
 from catdog_gui.app.native_window import NativeWindowWatcher
 from catdog_gui.app.open_reveal import open_file, show_in_folder
 from catdog_gui.app.results_model import (
@@ -360,6 +360,7 @@ class MainWindow(QMainWindow):
         self.table.setItemDelegateForColumn(STATUS, WrappingDelegate(self.table))
         self.table.setItemDelegateForColumn(NAME, NameDelegate(self.table))  # "IMG_20…015.jpg": extension kept
         self.table.setItemDelegateForColumn(CONFIDENCE, ConfidenceDelegate(self.table))  # "99.8%", not "ca…8%"
+        self.table.setItemDelegateForColumn(FOLDER, FolderDelegate(self.table))  # "…03/cats", not "202…ats"
         widths = ((FOLDER, self._fitted_width(FOLDER, "photos")),
                   (PREDICTION, self._fitted_width(PREDICTION, "uncertain ✎")),
                   (CONFIDENCE, max(self._fitted_width(CONFIDENCE, f"{label_text(label)} 100.0%")  # "cat 99.8%"
@@ -597,7 +598,9 @@ class MainWindow(QMainWindow):
             marks = {r.path: r.person_label for r in self.results.results if r.person_label}
             current = self.current_result()
             unsaved, unsaved_marks, cleared = self._unsaved, self.marks.unsaved, self.marks.cleared
+            roots = self.results.roots  # the folders opened: the rows still show their folders from there
             self.clear_results()
+            self.results.add_roots(roots)
             self._kept_marks, self._unsaved, self.marks.unsaved = marks, unsaved, unsaved_marks
             self.marks.cleared = cleared  # a mark cleared stays cleared, whatever the tags still say
             self._reselect = current.path if current is not None else None  # selected again when its row is back
@@ -711,6 +714,7 @@ class MainWindow(QMainWindow):
             if self.progress.maximum() > 0:  # (while scanning, the first progress says it)
                 self._show_progress(self.progress.value(), self.progress.maximum(), 0.0)
             return
+        self.results.add_roots(p for p in paths if os.path.isdir(p))
         self._vanished = self._drop_vanished(paths)
         unchanged = frozenset(p for p in self.results.paths() if p in self._stamps and self._stamps[p] == file_stamp(p))
         worker = ClassifyWorker(self.engine, paths, skip=unchanged, batch_size=self.batch_size,

@@ -2,7 +2,8 @@
 for its cell is elided in the middle of its stem, the extension kept whole ("IMG_20…015.jpg"), so that the start
 and end of each name still tell rows apart. The confidence column: "cat 99.8%" (the model's label beside a mark
 by hand that disagrees) keeps only its number when the cell is too narrow for both, then the whole percent
-("99%"), never "ca…8%" or "9…%"."""
+("99%"), never "ca…8%" or "9…%". The folder column: elided at the left, so that the folder that holds the photo
+stays in sight ("…03/cats", not "202…ats")."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-__all__ = ["NameDelegate", "ConfidenceDelegate", "elide_name", "fit_confidence"]
+__all__ = ["NameDelegate", "ConfidenceDelegate", "FolderDelegate", "elide_name", "fit_confidence"]
 
 SPARE = 4  # px
 MAX_EXTENSION = 6  # characters after the dot: ".jpg", ".jpeg", ".tiff"; longer is not an extension to keep
@@ -70,3 +71,12 @@ class ConfidenceDelegate(QStyledItemDelegate):
     def initStyleOption(self, option: QStyleOptionViewItem, index) -> None:  # noqa: N802 - Qt's name
         super().initStyleOption(option, index)
         option.text = fit_confidence(option.fontMetrics, option.text, _text_room(option))
+
+
+class FolderDelegate(QStyledItemDelegate):
+    """Draws folders (``"2020/03/cats"``) elided at the left: the innermost folders, which tell rows apart,
+    stay; install like :class:`NameDelegate`."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index) -> None:  # noqa: N802 - Qt's name
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideLeft

@@ -136,17 +136,29 @@ class QuitQuestion(QObject):
                        rows).format(time=took)
 
     def _write_tags_then_quit(self) -> None:
-        """Tags ▸ Write Tags…, then close the window once the write has ended with no mark left unsaved (a
-        dry run, a cancel, a failed write or marks left out leave the window open, its report shown). The
-        verdicts are then in the photos' tags, so the results count as saved and are not asked about again."""
+        """Tags ▸ Write Tags…, then close the window once the write has ended with no mark left unsaved and,
+        when the question was about results too, every classified photo's verdict in its tags (uncertain ones
+        the options chose not to tag aside). A dry run, a cancel, a failed write, or rows left out (only the
+        selected or the filtered rows written) leave the window open and say what is still unsaved; the results
+        then count as saved and are not asked about again only when the write covered them all."""
         window, tags = self.window, self.window.tag_actions
+        results_asked = bool(self.unsaved_results())
 
         def ended(outcomes: list) -> None:
             tags.finished.disconnect(ended)
-            stored = outcomes and not any(o.action in ("would write", "error") for o in outcomes)
-            if stored and not window.marks.unsaved_count():
-                window.unsaved_work.saved()
-                QTimer.singleShot(0, window.close)
+            if not outcomes or any(o.action in ("would write", "error") for o in outcomes) \
+                    or window.marks.unsaved_count():
+                return
+            stored = {o.path for o in outcomes} | set(tags.uncertain_skipped)
+            left = sum(r.ok and r.path not in stored for r in window.results.results) if results_asked else 0
+            if left:  # e.g. "Selected rows (1)" was left chosen: the other results are still not saved
+                window.statusBar().showMessage(self.tr(
+                    "%n classified photo(s) are neither tagged nor exported: quit again to save or leave them",
+                    "", left), 15000)
+                return
+            window.unsaved_work.saved()
+            window._unsaved = False  # every verdict is in the tags: the close that follows asks nothing
+            QTimer.singleShot(0, window.close)
 
         tags.finished.connect(ended)
         tags.ask_and_write()

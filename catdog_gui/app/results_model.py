@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 from catdog_gui.app.core_text import error_text, note_text, uncertain_text
 from catdog_gui.app.i18n import label_text
 from catdog_gui.app.theme import error_colour
-from catdog_gui.core.filtering import ResultFilter, common_folder, folder_text
+from catdog_gui.core.filtering import ResultFilter, folder_text, root_of
 from catdog_gui.core.pathtext import visible_text
 from catdog_gui.core.results import Result, Status
 from catdog_gui.core.verdicts import effective_label
@@ -85,8 +85,8 @@ class ResultsModel(QAbstractTableModel):
         self._rows: list[Result] = []
         self._row_of: dict[str, int] = {}
         self._threshold: float | None = None  # the uncertain threshold the verdicts are shown at
-        self.root = ""  # the deepest folder holding every row (core.filtering.common_folder): the Folder column
-        #   and the search show and match the folders below it ("2020/03/cats")
+        self.roots: set[str] = set()  # the folders the person opened (absolute): the Folder column and the
+        #   search show and match the folders below them ("2020/03/cats"; core.filtering.folder_text)
         self._thumbnails = thumbnails
         # thumbnails that arrive are repainted together, a few times a second, not one repaint each
         self._thumb_rows: set[int] = set()
@@ -129,11 +129,6 @@ class ResultsModel(QAbstractTableModel):
         new = [r for r in results if r.path not in self._row_of]
         if not new:
             return replaced
-        root = self.root
-        for r in new:
-            self.root = common_folder(self.root, r.path)
-        if root and self.root != root and self._rows:  # the rows already in show their folder from higher up
-            self.dataChanged.emit(self.index(0, FOLDER), self.index(len(self._rows) - 1, FOLDER))
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
         for i, r in enumerate(new):
@@ -178,8 +173,6 @@ class ResultsModel(QAbstractTableModel):
             self._row_of[new] = row
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
             changed += 1
-        if changed:
-            self._find_root()
         return changed
 
     def remove_paths(self, paths: Iterable[str]) -> int:
@@ -199,18 +192,20 @@ class ResultsModel(QAbstractTableModel):
         if rows:
             self._row_of = {r.path: row for row, r in enumerate(self._rows)}
             self._thumb_rows.clear()
-            self._find_root()
         return len(rows)
 
-    def _find_root(self) -> None:
-        """Recompute :attr:`root` from every row (after rows went or moved); the Folder column follows."""
-        root = ""
-        for r in self._rows:
-            root = common_folder(root, r.path)
-        if root != self.root:
-            self.root = root
+    def add_roots(self, folders: Iterable[str]) -> None:
+        """Note ``folders`` (opened by the person; made absolute) as roots: the rows below them show their
+        folder relative to the topmost (:func:`~catdog_gui.core.filtering.root_of`)."""
+        roots = self.roots | {os.path.abspath(f) for f in folders}
+        if roots != self.roots:
+            self.roots = roots
             if self._rows:
                 self.dataChanged.emit(self.index(0, FOLDER), self.index(len(self._rows) - 1, FOLDER))
+
+    def root_of(self, path: str) -> str:
+        """The opened folder ``path``'s row shows its folder from (``""`` for none)."""
+        return root_of(path, self.roots)
 
     def clear(self) -> None:
         """Remove every row."""
@@ -218,7 +213,7 @@ class ResultsModel(QAbstractTableModel):
         self._thumb_rows.clear()
         self._rows.clear()
         self._row_of.clear()
-        self.root = ""
+        self.roots = set()
         self.endResetModel()
 
     # -- QAbstractTableModel -------------------------------------------------------------------------
@@ -320,7 +315,7 @@ COLUMNS = (  # indexed by THUMB, NAME, PREDICTION, CONFIDENCE, STATUS, FOLDER
            alignment=_RIGHT),
     Column(QT_TRANSLATE_NOOP("ResultsModel", "Status"), ResultsModel._status_text,
            lambda m, r: f"{r.status}:{r.error}", error_colour=True),
-    Column(QT_TRANSLATE_NOOP("ResultsModel", "Folder"), lambda m, r: visible_text(folder_text(r.path, m.root)),
+    Column(QT_TRANSLATE_NOOP("ResultsModel", "Folder"), lambda m, r: visible_text(folder_text(r.path, m.root_of(r.path))),
            lambda m, r: natural_key(os.path.join(os.path.dirname(r.path), r.name))),
 )
 HEADERS = tuple(column.header for column in COLUMNS)  # translated in headerData()
@@ -352,4 +347,5 @@ class ResultsProxy(QSortFilterProxyModel):
         if not self.result_filter.active:
             return True
         model = self.sourceModel()
-        return self.result_filter.accepts(model.result(source_row), model.root)
+        result = model.result(source_row)
+        return self.result_filter.accepts(result, model.root_of(result.path))

@@ -189,6 +189,11 @@ class TagActions(QObject):
             rows = [proxy.index(row, 0).data(RESULT_ROLE) for row in range(proxy.rowCount())]
         return [r for r in rows if r is not None and r.ok]
 
+    @property
+    def uncertain_skipped(self) -> list[str]:
+        """The photos the last write left untagged because they were uncertain (its options said so)."""
+        return list(self._uncertain_skipped)
+
     def ask_and_write(self) -> None:
         """Show the options dialog, then write."""
         if self.busy or self.window.engine is None:

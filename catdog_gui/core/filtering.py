@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from catdog_gui.core.results import Result, Status
 from catdog_gui.core.verdicts import effective_label
 
-__all__ = ["ALL", "ERRORS", "UNCERTAIN", "ResultFilter", "common_folder", "folder_name", "folder_text"]
+__all__ = ["ALL", "ERRORS", "UNCERTAIN", "ResultFilter", "folder_name", "folder_text", "root_of"]
 
 ALL, UNCERTAIN, ERRORS = "all", "uncertain", "errors"
 
@@ -22,22 +23,17 @@ def folder_name(path: str) -> str:
     return os.path.basename(parent) or parent
 
 
-def common_folder(root: str, path: str) -> str:
-    """The deepest folder holding both ``root`` (a folder, ``""`` for none yet) and ``path``'s folder: the
-    folder under which a table's rows lie, updated one row at a time (``""`` when they share none, e.g. two
-    Windows drives)."""
-    parent = os.path.dirname(path)
-    if not root:
-        return parent
-    try:
-        return os.path.commonpath([root, parent])
-    except ValueError:
-        return ""
+def root_of(path: str, roots: Iterable[str]) -> str:
+    """The topmost of ``roots`` (folders the person opened, absolute) that holds ``path``; ``""`` for none (a
+    photo opened on its own). The topmost, so that opening a subfolder again later does not change how the
+    folders below the first one read."""
+    held = [r for r in roots if path.startswith(os.path.join(r, ""))]
+    return min(held, key=len) if held else ""
 
 
 def folder_text(path: str, root: str = "") -> str:
-    """The folder of ``path`` as the table shows it: below ``root`` (the rows' common folder, see
-    :func:`common_folder`) as ``/``-joined names (``"2020/03/cats"`` for ``<root>/2020/03/cats/x.jpg``), so
+    """The folder of ``path`` as the table shows it: below ``root`` (the folder the person opened, see
+    :func:`root_of`) as ``/``-joined names (``"2020/03/cats"`` for ``<root>/2020/03/cats/x.jpg``), so
     photos in the folders of a nested library can be told apart; the folder's own name (:func:`folder_name`)
     for a photo directly in ``root``, or without a ``root``."""
     parent = os.path.dirname(path)
@@ -74,7 +70,7 @@ class ResultFilter:
         return self.category != ALL or self.low > 0.0 or self.high < 1.0 or bool(self.text.strip())
 
     def accepts(self, r: Result, root: str = "") -> bool:
-        """Whether ``r`` is shown; ``root``: the rows' common folder (:func:`folder_text`)."""
+        """Whether ``r`` is shown; ``root``: the opened folder that holds it (:func:`folder_text`)."""
         ok = r.status == Status.OK
         confidence = r.confidence if ok and not math.isnan(r.confidence) else None
         verdict = effective_label(r, self.threshold)  # a person's mark wins over the model

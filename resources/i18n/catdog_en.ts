@@ -187,6 +187,13 @@
             <numerusform>The results of %n photos ({time} of classifying) have not been exported.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n classified photo(s) are neither tagged nor exported: quit again to save or leave them</source>
+        <translation>
+            <numerusform>%n classified photo is neither tagged nor exported: quit again to save or leave it</numerusform>
+            <numerusform>%n classified photos are neither tagged nor exported: quit again to save or leave them</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>SortActions</name>

@@ -1338,6 +1338,12 @@ background (a sofa, a lead) as well as on the animal.&lt;/p&gt;
             <numerusform>사진 %n장의 결과({time} 동안 분류)를 내보내지 않았습니다.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n classified photo(s) are neither tagged nor exported: quit again to save or leave them</source>
+        <translation>
+            <numerusform>분류한 사진 %n장은 태그로 쓰지도 내보내지도 않았습니다: 다시 종료하여 저장하거나 그대로 두세요</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ResultsModel</name>

@@ -178,3 +178,27 @@ def _state_dir(tmp_path_factory, monkeypatch):
     """Every test (and every app process it starts) keeps catdog's state (the Undo Write Tags journal) in a
     folder of its own, never in the real home."""
     monkeypatch.setenv("CATDOG_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+
+
+@pytest.fixture
+def answer_quit():
+    """``answer(window, text, seen, informative=False)``: once ``window``'s quit question is open, note its text
+    (with ``informative``, `` | `` and its informative text) in ``seen`` and click the button labelled ``text``
+    (None: Esc, the Cancel button)."""
+    from PySide6.QtCore import QTimer
+
+    def answer(w, text: str | None, seen: list, informative: bool = False) -> None:
+        def later():
+            box = w.quit_question.box
+            if box is None or not box.isVisible():
+                QTimer.singleShot(20, later)
+                return
+            seen.append(box.text() + (" | " + box.informativeText() if informative else ""))
+            if text is None:
+                box.reject()
+                return
+            [button] = [b for b in box.buttons() if b.text() == text]
+            button.click()
+        QTimer.singleShot(0, later)
+
+    return answer

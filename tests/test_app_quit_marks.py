@@ -7,28 +7,11 @@ from __future__ import annotations
 import csv
 import shutil
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog
 
 from catdog_gui.app.main_window import MainWindow
 
 RUN_TIMEOUT = 120_000
-
-
-def _answer(w, text: str | None, seen: list) -> None:
-    """Click the quit question's button labelled ``text`` (None: press Esc) once the question is open."""
-    def later():
-        box = w.quit_question.box
-        if box is None or not box.isVisible():
-            QTimer.singleShot(20, later)
-            return
-        seen.append(box.text())
-        if text is None:
-            box.reject()  # Esc: the escape button (Cancel)
-            return
-        [button] = [b for b in box.buttons() if b.text() == text]
-        button.click()
-    QTimer.singleShot(0, later)
 
 
 def _window(qtbot, tiny_model_path, photos, folder) -> MainWindow:
@@ -42,7 +25,7 @@ def _window(qtbot, tiny_model_path, photos, folder) -> MainWindow:
     return w
 
 
-def test_quit_with_unsaved_marks_asks_and_export_keeps_them(qtbot, tiny_model_path, cat_photos, tmp_path,
+def test_quit_with_unsaved_marks_asks_and_export_keeps_them(answer_quit, qtbot, tiny_model_path, cat_photos, tmp_path,
                                                             monkeypatch):
     w = _window(qtbot, tiny_model_path, cat_photos[:3], tmp_path / "photos")
     w.select_row(1)
@@ -51,14 +34,14 @@ def test_quit_with_unsaved_marks_asks_and_export_keeps_them(qtbot, tiny_model_pa
     assert w.unsaved_marks() == 1
 
     seen: list[str] = []
-    _answer(w, None, seen)  # Esc: nothing is lost, the window stays
+    answer_quit(w, None, seen)  # Esc: nothing is lost, the window stays
     assert not w.close()
     assert w.isVisible() and w.results.rowCount() == 3 and w.results.person_label(marked) == "dog"
     assert seen == ["1 photo marked by hand has not been exported or written to tags."]
 
     out = tmp_path / "marks.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "CSV files (*.csv)"))
-    _answer(w, "Export CSV…", seen)
+    answer_quit(w, "Export CSV…", seen)
     assert w.close()
     assert not w.isVisible() and len(seen) == 2
     with open(out, encoding="utf-8-sig", newline="") as f:
@@ -66,7 +49,7 @@ def test_quit_with_unsaved_marks_asks_and_export_keeps_them(qtbot, tiny_model_pa
     assert rows == {r.path: ("dog" if r.path == marked else "") for r in w.results.results}
 
 
-def test_marks_written_to_tags_quit_without_a_question_and_discard_quits(qtbot, tiny_model_path, dog_photos,
+def test_marks_written_to_tags_quit_without_a_question_and_discard_quits(answer_quit, qtbot, tiny_model_path, dog_photos,
                                                                         tmp_path):
     w = _window(qtbot, tiny_model_path, dog_photos[:3], tmp_path / "photos")
     w.select_row(0)
@@ -83,12 +66,12 @@ def test_marks_written_to_tags_quit_without_a_question_and_discard_quits(qtbot, 
     w.select_row(2)
     assert w.mark_selected("cat") == 1 and w.unsaved_marks() == 2
     seen: list[str] = []
-    _answer(w, "Quit Without Saving", seen)
+    answer_quit(w, "Quit Without Saving", seen)
     assert w.close()
     assert not w.isVisible() and len(seen) == 1
 
 
-def test_undoing_the_tag_write_makes_the_marks_unsaved_again(qtbot, tiny_model_path, dog_photos, tmp_path):
+def test_undoing_the_tag_write_makes_the_marks_unsaved_again(answer_quit, qtbot, tiny_model_path, dog_photos, tmp_path):
     w = _window(qtbot, tiny_model_path, dog_photos[:2], tmp_path / "photos")
     w.select_row(0)
     w.mark_selected("cat")
@@ -100,11 +83,11 @@ def test_undoing_the_tag_write_makes_the_marks_unsaved_again(qtbot, tiny_model_p
     assert {o.action for o in undone.args[0]} == {"undone"}
     assert w.unsaved_marks() == 1
     seen: list[str] = []
-    _answer(w, "Quit Without Saving", seen)
+    answer_quit(w, "Quit Without Saving", seen)
     assert w.close() and len(seen) == 1
 
 
-def test_a_mark_that_differs_from_the_photos_tags_says_how_to_update_them(qtbot, tiny_model_path, dog_photos,
+def test_a_mark_that_differs_from_the_photos_tags_says_how_to_update_them(answer_quit, qtbot, tiny_model_path, dog_photos,
                                                                           tmp_path):
     """Tagged, then marked otherwise by hand: the status bar says the tags still hold another verdict (a sort
     would carry them along); marked as the tags say: nothing to update."""
@@ -124,11 +107,11 @@ def test_a_mark_that_differs_from_the_photos_tags_says_how_to_update_them(qtbot,
     w.statusBar().clearMessage()
     assert w.mark_selected("dog") == 1
     assert w.statusBar().currentMessage() == "1 photo marked by hand as dog"  # the tags agree: no hint
-    _answer(w, "Quit Without Saving", [])  # the first mark was written; the later ones are not lost silently
+    answer_quit(w, "Quit Without Saving", [])  # the first mark was written; the later ones are not lost silently
     assert w.close()
 
 
-def test_quit_question_writes_tags_then_quits_and_a_dry_run_stays(qtbot, tiny_model_path, cat_photos, tmp_path,
+def test_quit_question_writes_tags_then_quits_and_a_dry_run_stays(answer_quit, qtbot, tiny_model_path, cat_photos, tmp_path,
                                                                   monkeypatch):
     """The question's Write Tags… opens Tags ▸ Write Tags…; once every mark is in the tags the window closes.
     A dry run stores nothing, so the window stays and the marks are still unsaved."""
@@ -148,7 +131,7 @@ def test_quit_question_writes_tags_then_quits_and_a_dry_run_stays(qtbot, tiny_mo
 
     monkeypatch.setattr(tag_actions.TagOptions, "exec", dry)
     seen: list[str] = []
-    _answer(w, "Write Tags…", seen)
+    answer_quit(w, "Write Tags…", seen)
     with qtbot.waitSignal(w.tag_actions.finished, timeout=RUN_TIMEOUT):
         assert not w.close()
     qtbot.wait(50)
@@ -156,7 +139,7 @@ def test_quit_question_writes_tags_then_quits_and_a_dry_run_stays(qtbot, tiny_mo
     w.tag_actions.last_message.close()
 
     monkeypatch.setattr(tag_actions.TagOptions, "exec", lambda dialog: QDialog.DialogCode.Accepted)
-    _answer(w, "Write Tags…", seen)
+    answer_quit(w, "Write Tags…", seen)
     assert not w.close()  # not yet: the write runs first
     qtbot.waitUntil(lambda: not w.isVisible(), timeout=RUN_TIMEOUT)
     assert read_verdict(marked).verdict == "dog" and len(seen) == 2

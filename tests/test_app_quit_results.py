@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import shutil
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog
 
 from catdog_gui.app import quit_question
@@ -16,22 +15,6 @@ from catdog_gui.app.main_window import MainWindow
 from catdog_gui.app.quit_question import UnsavedWork
 
 RUN_TIMEOUT = 120_000
-
-
-def _answer(w, text: str | None, seen: list) -> None:
-    """Click the quit question's button labelled ``text`` (None: Esc) once it is open, noting its text."""
-    def later():
-        box = w.quit_question.box
-        if box is None or not box.isVisible():
-            QTimer.singleShot(20, later)
-            return
-        seen.append(box.text() + " | " + box.informativeText())
-        if text is None:
-            box.reject()
-            return
-        [button] = [b for b in box.buttons() if b.text() == text]
-        button.click()
-    QTimer.singleShot(0, later)
 
 
 def _classified(qtbot, tiny_model_path, photos, folder) -> MainWindow:
@@ -45,12 +28,12 @@ def _classified(qtbot, tiny_model_path, photos, folder) -> MainWindow:
     return w
 
 
-def test_unexported_results_of_a_long_run_ask_and_export_writes_them(qtbot, tiny_model_path, cat_photos, tmp_path,
+def test_unexported_results_of_a_long_run_ask_and_export_writes_them(answer_quit, qtbot, tiny_model_path, cat_photos, tmp_path,
                                                                      monkeypatch):
     w = _classified(qtbot, tiny_model_path, cat_photos[:4], tmp_path / "photos")
     monkeypatch.setattr(quit_question, "ASK_AFTER_S", 0.0)  # the run counts as long
     seen: list[str] = []
-    _answer(w, None, seen)
+    answer_quit(w, None, seen, informative=True)
     assert not w.close()  # Esc: the window and its rows stay
     assert w.isVisible() and w.results.rowCount() == 4
     assert "The results of 4 photos" in seen[0] and "have not been exported" in seen[0]
@@ -58,7 +41,7 @@ def test_unexported_results_of_a_long_run_ask_and_export_writes_them(qtbot, tiny
 
     out = tmp_path / "results.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "CSV files (*.csv)"))
-    _answer(w, "Export CSV…", seen)
+    answer_quit(w, "Export CSV…", seen, informative=True)
     assert w.close()
     assert not w.isVisible() and len(seen) == 2
     with open(out, encoding="utf-8-sig", newline="") as f:
@@ -76,7 +59,7 @@ def test_exported_or_short_runs_quit_without_a_question(qtbot, tiny_model_path, 
     assert w.close()  # no question: nothing to lose
 
 
-def test_quitting_during_a_run_asks_and_quit_without_saving_stops_it(qtbot, tiny_model_path, data_dir,
+def test_quitting_during_a_run_asks_and_quit_without_saving_stops_it(answer_quit, qtbot, tiny_model_path, data_dir,
                                                                       monkeypatch):
     monkeypatch.setattr(quit_question, "ASK_AFTER_S", 0.0)
     w = MainWindow(tiny_model_path, [str(data_dir / "petimages")])  # 10,000 photos: still running below
@@ -85,7 +68,7 @@ def test_quitting_during_a_run_asks_and_quit_without_saving_stops_it(qtbot, tiny
     qtbot.waitUntil(lambda: w.results.rowCount() >= 16, timeout=RUN_TIMEOUT)
     assert w.running
     seen: list[str] = []
-    _answer(w, "Quit Without Saving", seen)
+    answer_quit(w, "Quit Without Saving", seen, informative=True)
     assert w.close()
     assert len(seen) == 1 and seen[0].startswith("A run is still classifying: the results of its ")
     qtbot.waitUntil(lambda: not w.running, timeout=10_000)  # the run was stopped (10,000 photos: not finished)
@@ -112,7 +95,7 @@ def test_unsaved_work_counts_runs_since_the_last_export():
     assert work.seconds() == 0
 
 
-def test_write_tags_from_the_question_quits_only_once_every_result_is_in_the_tags(qtbot, tiny_model_path,
+def test_write_tags_from_the_question_quits_only_once_every_result_is_in_the_tags(answer_quit, qtbot, tiny_model_path,
                                                                                    cat_photos, tmp_path,
                                                                                    monkeypatch):
     """Tester 12: with a row selected, Write Tags… from the quit question wrote "Selected rows (1)" and quit,
@@ -135,7 +118,7 @@ def test_write_tags_from_the_question_quits_only_once_every_result_is_in_the_tag
 
     monkeypatch.setattr(tag_actions.TagOptions, "exec", only_selected)
     seen: list[str] = []
-    _answer(w, "Write Tags…", seen)
+    answer_quit(w, "Write Tags…", seen, informative=True)
     with qtbot.waitSignal(w.tag_actions.finished, timeout=RUN_TIMEOUT):
         assert not w.close()
     qtbot.wait(50)
@@ -148,7 +131,7 @@ def test_write_tags_from_the_question_quits_only_once_every_result_is_in_the_tag
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(tag_actions.TagOptions, "exec", every_row)
-    _answer(w, "Write Tags…", seen)
+    answer_quit(w, "Write Tags…", seen, informative=True)
     assert not w.close()  # not yet: the write runs first
     qtbot.waitUntil(lambda: not w.isVisible(), timeout=RUN_TIMEOUT)
     assert all(read_verdict(r.path) is not None for r in w.results.results) and len(seen) == 2

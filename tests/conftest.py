@@ -202,3 +202,24 @@ def answer_quit():
         QTimer.singleShot(0, later)
 
     return answer
+
+
+@pytest.fixture
+def classified_window(qtbot, tiny_model_path):
+    """``open(photos, folder)``: copy ``photos`` into the new ``folder``, open a window on it with the tiny
+    model, and return the window once every photo is classified."""
+    import shutil
+
+    from catdog_gui.app.main_window import MainWindow
+
+    def open_(photos, folder) -> MainWindow:
+        folder.mkdir()
+        for p in photos:
+            shutil.copy(p, folder / p.name)
+        w = MainWindow(tiny_model_path, [str(folder)])
+        qtbot.addWidget(w)
+        w.show()
+        qtbot.waitUntil(lambda: w.results.rowCount() == len(photos) and not w.running, timeout=120_000)
+        return w
+
+    return open_

@@ -5,29 +5,16 @@ were lost on quit without a word. Offscreen, tiny model, real photos."""
 from __future__ import annotations
 
 import csv
-import shutil
 
 from PySide6.QtWidgets import QFileDialog
 
-from catdog_gui.app.main_window import MainWindow
 
 RUN_TIMEOUT = 120_000
 
 
-def _window(qtbot, tiny_model_path, photos, folder) -> MainWindow:
-    folder.mkdir()
-    for p in photos:
-        shutil.copy(p, folder / p.name)
-    w = MainWindow(tiny_model_path, [str(folder)])
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(lambda: w.results.rowCount() == len(photos) and not w.running, timeout=RUN_TIMEOUT)
-    return w
-
-
-def test_quit_with_unsaved_marks_asks_and_export_keeps_them(answer_quit, qtbot, tiny_model_path, cat_photos, tmp_path,
+def test_quit_with_unsaved_marks_asks_and_export_keeps_them(classified_window, answer_quit, qtbot, tiny_model_path, cat_photos, tmp_path,
                                                             monkeypatch):
-    w = _window(qtbot, tiny_model_path, cat_photos[:3], tmp_path / "photos")
+    w = classified_window(cat_photos[:3], tmp_path / "photos")
     w.select_row(1)
     marked = w.current_result().path
     assert w.mark_selected("dog") == 1
@@ -49,9 +36,9 @@ def test_quit_with_unsaved_marks_asks_and_export_keeps_them(answer_quit, qtbot, 
     assert rows == {r.path: ("dog" if r.path == marked else "") for r in w.results.results}
 
 
-def test_marks_written_to_tags_quit_without_a_question_and_discard_quits(answer_quit, qtbot, tiny_model_path, dog_photos,
+def test_marks_written_to_tags_quit_without_a_question_and_discard_quits(classified_window, answer_quit, qtbot, tiny_model_path, dog_photos,
                                                                         tmp_path):
-    w = _window(qtbot, tiny_model_path, dog_photos[:3], tmp_path / "photos")
+    w = classified_window(dog_photos[:3], tmp_path / "photos")
     w.select_row(0)
     marked = w.current_result().path
     assert w.mark_selected("cat") == 1
@@ -71,8 +58,8 @@ def test_marks_written_to_tags_quit_without_a_question_and_discard_quits(answer_
     assert not w.isVisible() and len(seen) == 1
 
 
-def test_undoing_the_tag_write_makes_the_marks_unsaved_again(answer_quit, qtbot, tiny_model_path, dog_photos, tmp_path):
-    w = _window(qtbot, tiny_model_path, dog_photos[:2], tmp_path / "photos")
+def test_undoing_the_tag_write_makes_the_marks_unsaved_again(classified_window, answer_quit, qtbot, tiny_model_path, dog_photos, tmp_path):
+    w = classified_window(dog_photos[:2], tmp_path / "photos")
     w.select_row(0)
     w.mark_selected("cat")
     with qtbot.waitSignal(w.tag_actions.finished, timeout=RUN_TIMEOUT):
@@ -87,13 +74,13 @@ def test_undoing_the_tag_write_makes_the_marks_unsaved_again(answer_quit, qtbot,
     assert w.close() and len(seen) == 1
 
 
-def test_a_mark_that_differs_from_the_photos_tags_says_how_to_update_them(answer_quit, qtbot, tiny_model_path, dog_photos,
+def test_a_mark_that_differs_from_the_photos_tags_says_how_to_update_them(classified_window, answer_quit, qtbot, tiny_model_path, dog_photos,
                                                                           tmp_path):
     """Tagged, then marked otherwise by hand: the status bar says the tags still hold another verdict (a sort
     would carry them along); marked as the tags say: nothing to update."""
     from catdog_gui.core.xmp import read_verdict
 
-    w = _window(qtbot, tiny_model_path, dog_photos[:2], tmp_path / "photos")
+    w = classified_window(dog_photos[:2], tmp_path / "photos")
     w.select_row(0)
     photo = w.current_result().path
     assert w.mark_selected("dog") == 1
@@ -111,7 +98,7 @@ def test_a_mark_that_differs_from_the_photos_tags_says_how_to_update_them(answer
     assert w.close()
 
 
-def test_quit_question_writes_tags_then_quits_and_a_dry_run_stays(answer_quit, qtbot, tiny_model_path, cat_photos, tmp_path,
+def test_quit_question_writes_tags_then_quits_and_a_dry_run_stays(classified_window, answer_quit, qtbot, tiny_model_path, cat_photos, tmp_path,
                                                                   monkeypatch):
     """The question's Write Tags… opens Tags ▸ Write Tags…; once every mark is in the tags the window closes.
     A dry run stores nothing, so the window stays and the marks are still unsaved."""
@@ -120,7 +107,7 @@ def test_quit_question_writes_tags_then_quits_and_a_dry_run_stays(answer_quit, q
     from catdog_gui.app import tag_actions
     from catdog_gui.core.xmp import read_verdict
 
-    w = _window(qtbot, tiny_model_path, cat_photos[:2], tmp_path / "photos")
+    w = classified_window(cat_photos[:2], tmp_path / "photos")
     w.select_row(1)
     marked = w.current_result().path
     assert w.mark_selected("dog") == 1

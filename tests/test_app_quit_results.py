@@ -6,7 +6,6 @@ them and quits; Quit Without Saving quits (and stops a run going on); Esc keeps 
 from __future__ import annotations
 
 import csv
-import shutil
 
 from PySide6.QtWidgets import QFileDialog
 
@@ -17,20 +16,9 @@ from catdog_gui.app.quit_question import UnsavedWork
 RUN_TIMEOUT = 120_000
 
 
-def _classified(qtbot, tiny_model_path, photos, folder) -> MainWindow:
-    folder.mkdir()
-    for p in photos:
-        shutil.copy(p, folder / p.name)
-    w = MainWindow(tiny_model_path, [str(folder)])
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(lambda: w.results.rowCount() == len(photos) and not w.running, timeout=RUN_TIMEOUT)
-    return w
-
-
-def test_unexported_results_of_a_long_run_ask_and_export_writes_them(answer_quit, qtbot, tiny_model_path, cat_photos, tmp_path,
+def test_unexported_results_of_a_long_run_ask_and_export_writes_them(classified_window, answer_quit, qtbot, tiny_model_path, cat_photos, tmp_path,
                                                                      monkeypatch):
-    w = _classified(qtbot, tiny_model_path, cat_photos[:4], tmp_path / "photos")
+    w = classified_window(cat_photos[:4], tmp_path / "photos")
     monkeypatch.setattr(quit_question, "ASK_AFTER_S", 0.0)  # the run counts as long
     seen: list[str] = []
     answer_quit(w, None, seen, informative=True)
@@ -48,8 +36,8 @@ def test_unexported_results_of_a_long_run_ask_and_export_writes_them(answer_quit
         assert sorted(r["path"] for r in csv.DictReader(f)) == sorted(r.path for r in w.results.results)
 
 
-def test_exported_or_short_runs_quit_without_a_question(qtbot, tiny_model_path, dog_photos, tmp_path, monkeypatch):
-    w = _classified(qtbot, tiny_model_path, dog_photos[:3], tmp_path / "photos")
+def test_exported_or_short_runs_quit_without_a_question(classified_window, qtbot, tiny_model_path, dog_photos, tmp_path, monkeypatch):
+    w = classified_window(dog_photos[:3], tmp_path / "photos")
     monkeypatch.setattr(quit_question, "ASK_AFTER_S", 60.0)  # the tiny model's run took well under a minute
     assert w.quit_question.unsaved_results() == 0
     monkeypatch.setattr(quit_question, "ASK_AFTER_S", 0.0)
@@ -95,7 +83,7 @@ def test_unsaved_work_counts_runs_since_the_last_export():
     assert work.seconds() == 0
 
 
-def test_write_tags_from_the_question_quits_only_once_every_result_is_in_the_tags(answer_quit, qtbot, tiny_model_path,
+def test_write_tags_from_the_question_quits_only_once_every_result_is_in_the_tags(classified_window, answer_quit, qtbot, tiny_model_path,
                                                                                    cat_photos, tmp_path,
                                                                                    monkeypatch):
     """Tester 12: with a row selected, Write Tags… from the quit question wrote "Selected rows (1)" and quit,
@@ -106,7 +94,7 @@ def test_write_tags_from_the_question_quits_only_once_every_result_is_in_the_tag
     from catdog_gui.app import tag_actions
     from catdog_gui.core.xmp import read_verdict
 
-    w = _classified(qtbot, tiny_model_path, cat_photos[:3], tmp_path / "photos")
+    w = classified_window(cat_photos[:3], tmp_path / "photos")
     monkeypatch.setattr(quit_question, "ASK_AFTER_S", 0.0)
     w.select_row(0)
     chosen = w.current_result().path

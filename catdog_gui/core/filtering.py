@@ -84,5 +84,5 @@ class ResultFilter:
         if (self.low > 0.0 or self.high < 1.0) and self.category != ERRORS and not in_range:
             return False
         needle = self.text.strip().casefold().replace("\\", "/")
-        return (not needle or needle in r.name.casefold() or needle in folder_name(r.path).casefold()
-                or needle in folder_text(r.path, root).casefold())
+        # folder_text ends with the folder's own name (or is it), so that name is matched too
+        return not needle or needle in r.name.casefold() or needle in folder_text(r.path, root).casefold()
